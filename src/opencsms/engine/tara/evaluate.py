@@ -1,0 +1,112 @@
+"""Whole-model evaluation: TaraModel -> TaraResult (ISO/SAE 21434:2021 15.5-15.9, 9.4 CAL)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from opencsms.engine.catalogue import vocabulary
+from opencsms.engine.method.profile import MethodProfile
+from opencsms.engine.tara.feasibility import VECTOR_ORDER, PathRating, TreeRater
+from opencsms.engine.tara.model import CalMethod, TaraModel, ThreatScenario, Treatment
+from opencsms.engine.tara.result import GoalResult, PathResult, RiskCell, TaraResult, ThreatResult
+from opencsms.engine.tara.rules import check_rules
+
+
+def damage_impacts(model: TaraModel, profile: MethodProfile) -> dict[str, dict[str, str]]:
+    """15.5: the impact level per category of every damage scenario (HEAVENS: one overall level)."""
+    if profile.source.impact.aggregation == "weighted_sum":
+        return {ds.id: {"overall": profile.impact_from_weights(ds.impact)} for ds in model.damage_scenarios}
+    return {ds.id: dict(ds.impact) for ds in model.damage_scenarios}
+
+
+def interface_vectors(model: TaraModel) -> dict[str, str]:
+    kinds = {kind.id: kind.vector for kind in vocabulary().interface_kinds}
+    return {interface.id: kinds[interface.kind] for interface in model.interfaces}
+
+
+def _risks(threat: ThreatScenario, feasibility: str | None, impacts: Mapping[str, Mapping[str, str]],
+           profile: MethodProfile) -> tuple[RiskCell, ...]:
+    if feasibility is None:
+        return ()
+    cells = []
+    for ds_id in threat.damage_scenarios:
+        for category, impact in impacts[ds_id].items():
+            level, value = profile.risk(impact, feasibility)
+            cells.append(RiskCell(ds_id, category, impact, level, value))
+    return tuple(cells)
+
+
+def _highest(ratings: list[PathRating], profile: MethodProfile) -> PathRating | None:
+    if not ratings:
+        return None
+    return max(ratings, key=lambda r: profile.feasibility.rank(r.feasibility))
+
+
+def _cal(threat_impact: str | None, vector: str | None, risk: int | None, model: TaraModel,
+         profile: MethodProfile) -> int | None:
+    if model.method.cal is CalMethod.RISK_BASED:
+        return profile.cal_from_risk(risk) if risk is not None else None
+    if threat_impact is None or vector is None:
+        return None
+    return profile.cal_annex_e(threat_impact, vector)
+
+
+def evaluate_threat(threat: ThreatScenario, model: TaraModel, profile: MethodProfile, rater: TreeRater,
+                    impacts: Mapping[str, Mapping[str, str]]) -> ThreatResult:
+    paths, initial, residual = [], [], []
+    for path in threat.attack_paths:
+        method = path.method or model.method.feasibility
+        before = rater.rate(path, method)
+        after = rater.rate(path, method, residual=True)
+        initial.append(before)
+        residual.append(after)
+        paths.append(PathResult(path.id, method, before.feasibility, before.score, before.vector,
+                                after.feasibility, after.score))
+    best, best_after = _highest(initial, profile), _highest(residual, profile)
+    feasibility = best.feasibility if best else None
+    risks = _risks(threat, feasibility, impacts, profile)
+    after_risks = _risks(threat, best_after.feasibility if best_after else None, impacts, profile)
+    top = max(risks, key=lambda c: c.value, default=None)
+    levels = [level for ds in threat.damage_scenarios for level in impacts[ds].values()]
+    impact = profile.impact.highest(levels) if levels else None
+    vectors = [r.vector for r in initial if r.vector is not None]
+    vector = min(vectors, key=VECTOR_ORDER.index) if vectors else None
+    return ThreatResult(
+        id=threat.id,
+        paths=tuple(paths),
+        feasibility=feasibility,
+        vector=vector,
+        impact=impact,
+        risks=risks,
+        risk=top.value if top else None,
+        risk_level=top.level if top else None,
+        residual_feasibility=best_after.feasibility if best_after else None,
+        residual_risk=max((c.value for c in after_risks), default=None),
+        cal=_cal(impact, vector, top.value if top else None, model, profile),
+    )
+
+
+def _goals(model: TaraModel, threats: Mapping[str, ThreatResult]) -> dict[str, GoalResult]:
+    covered: dict[str, list[str]] = {goal.id: [] for goal in model.goals}
+    for threat in model.threat_scenarios:
+        if threat.treatment and Treatment.REDUCE in threat.treatment.options:
+            for goal_id in threat.treatment.goals:
+                covered[goal_id].append(threat.id)
+    results = {}
+    for goal in model.goals:
+        cals = [c for t in covered[goal.id] if (c := threats[t].cal) is not None]
+        determined = max(cals) if cals else None
+        requirements = tuple(r.id for r in model.requirements if goal.id in r.goals)
+        results[goal.id] = GoalResult(goal.id, tuple(covered[goal.id]), requirements, determined,
+                                      goal.cal if goal.cal is not None else determined)
+    return results
+
+
+def evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
+    """Rate every attack path, threat scenario and goal, then check the method's rules."""
+    impacts = damage_impacts(model, profile)
+    rater = TreeRater(profile, interface_vectors(model))
+    threats = {t.id: evaluate_threat(t, model, profile, rater, impacts) for t in model.threat_scenarios}
+    goals = _goals(model, threats)
+    findings = check_rules(model, threats, goals)
+    return TaraResult(model, profile, impacts, threats, goals, findings)

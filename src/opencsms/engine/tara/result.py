@@ -1,0 +1,109 @@
+"""What evaluating a TARA yields: ratings, risks, CAL, traceability and findings, all plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from opencsms.engine.method.profile import MethodProfile
+from opencsms.engine.tara.model import FeasibilityMethod, TaraModel
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule of the method that the model breaks (error) or should look at (warning)."""
+
+    rule: str
+    severity: Severity
+    element: str
+    message: str
+    cites: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathResult:
+    id: str
+    method: FeasibilityMethod
+    feasibility: str
+    score: float
+    vector: str | None
+    residual_feasibility: str
+    residual_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class RiskCell:
+    """15.8 (RQ-15-16 NOTE 1): one risk value, per damage scenario and impact category."""
+
+    damage_scenario: str
+    category: str
+    impact: str
+    level: str
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatResult:
+    id: str
+    paths: tuple[PathResult, ...]
+    feasibility: str | None  # None: no attack path, so not rated
+    vector: str | None
+    impact: str | None  # the highest impact among its damage scenarios
+    risks: tuple[RiskCell, ...]
+    risk: int | None
+    risk_level: str | None
+    residual_feasibility: str | None
+    residual_risk: int | None
+    cal: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalResult:
+    id: str
+    threats: tuple[str, ...]
+    requirements: tuple[str, ...]
+    determined_cal: int | None
+    cal: int | None  # the declared CAL if any, else the determined one
+
+
+@dataclass(frozen=True)
+class TaraResult:
+    model: TaraModel
+    profile: MethodProfile
+    impacts: Mapping[str, Mapping[str, str]]  # damage scenario -> category -> impact level
+    threats: Mapping[str, ThreatResult]
+    goals: Mapping[str, GoalResult]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def heat_map(self, residual: bool = False) -> dict[tuple[str, str], int]:
+        """Threat scenarios per (impact, feasibility) cell, each at its highest-risk cell."""
+        cells: dict[tuple[str, str], int] = {}
+        for threat in self.threats.values():
+            feasibility = threat.residual_feasibility if residual else threat.feasibility
+            if threat.impact is None or feasibility is None:
+                continue
+            key = (threat.impact, feasibility)
+            cells[key] = cells.get(key, 0) + 1
+        return cells
+
+    def risk_counts(self, residual: bool = False) -> dict[int, int]:
+        counts = dict.fromkeys(range(1, 6), 0)
+        for threat in self.threats.values():
+            value = threat.residual_risk if residual else threat.risk
+            if value is not None:
+                counts[value] += 1
+        return counts

@@ -1,0 +1,72 @@
+"""Read and write TARA-as-code files: YAML text <-> `TaraModel`, with errors that name file, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from opencsms.engine import yamlsafe
+from opencsms.engine.errors import CatalogueError, ParseError, Problem
+from opencsms.engine.method import MethodProfile, load_profile
+from opencsms.engine.tara.model import TaraModel
+from opencsms.engine.tara_as_code.build import Builder
+from opencsms.engine.tara_as_code.dump import to_document
+from opencsms.engine.tara_as_code.schema import FORMAT, TaraDoc
+
+MAX_PROBLEMS = 50
+
+
+def _schema_problems(exc: ValidationError, source: yamlsafe.Document) -> list[Problem]:
+    problems, seen = [], set()
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        path = tuple(p for p in loc if isinstance(p, int) or "[" not in str(p) and "function-" not in str(p))
+        where = source.where(path)
+        if (where, path[:2]) in seen:
+            continue  # one message per place: unions report each alternative
+        seen.add((where, path[:2]))
+        dotted = ".".join(str(p) for p in path) or "(top level)"
+        rule = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(error["type"], "invalid-value")
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(source.problem(path, rule, f"{dotted}: {message}"))
+    return problems[:MAX_PROBLEMS]
+
+
+def parse(raw: bytes, file: str = "<input>", base: FsPath | None = None) -> tuple[TaraModel, MethodProfile]:
+    """Bytes of a TARA file -> the model and its method profile, or `ParseError` listing every problem."""
+    source = yamlsafe.load(raw, file)
+    data: Any = source.data
+    if not isinstance(data, dict) or data.get("opencsms") != FORMAT:
+        raise ParseError([source.problem((), "not-a-tara", f"a TARA file starts with `opencsms: {FORMAT}`")])
+    try:
+        doc = TaraDoc.model_validate(data)
+    except ValidationError as exc:
+        raise ParseError(_schema_problems(exc, source)) from None
+    try:
+        profile = load_profile(doc.method.profile, base)
+    except CatalogueError as exc:
+        raise ParseError([source.problem(("method", "profile"), "bad-profile", str(exc))]) from None
+    builder = Builder(doc, source, profile)
+    model = builder.build()
+    if builder.problems:
+        raise ParseError(builder.problems[:MAX_PROBLEMS])
+    return model, profile
+
+
+def load_file(path: FsPath, max_bytes: int = yamlsafe.MAX_BYTES) -> tuple[TaraModel, MethodProfile]:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ParseError([Problem("file-too-large", f"{size:,} bytes; the limit is {max_bytes:,}", str(path))])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParseError([Problem("unreadable", exc.strerror or str(exc), str(path))]) from None
+    return parse(raw, str(path), path.parent)
+
+
+def dumps(model: TaraModel) -> str:
+    """The model as TARA-as-code YAML (no comments); `parse(dumps(m))` gives back an equal model."""
+    return yaml.safe_dump(to_document(model), sort_keys=False, allow_unicode=True, width=110)
