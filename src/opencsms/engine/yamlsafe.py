@@ -22,6 +22,7 @@ MAX_NODES = 20_000_000
 Path = tuple[str | int, ...]
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
+_MAYBE_TYPED = frozenset("0123456789+-.~<=nNtTfFyYoO")  # first characters of null/bool/int/float/merge
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:null": lambda v: None,
     "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
@@ -37,6 +38,7 @@ class Document:
     data: Any
     file: str
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: Path) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -44,8 +46,8 @@ class Document:
             path = path[:-1]
         return self.positions.get(path, (0, 0))
 
-    def problem(self, path: Path, rule: str, message: str) -> Problem:
-        line, column = self.where(path)
+    def problem(self, path: Path, rule: str, message: str, at_key: bool = False) -> Problem:
+        line, column = self.key_positions[path] if at_key and path in self.key_positions else self.where(path)
         return Problem(rule=rule, message=message, file=self.file, line=line, column=column)
 
 
@@ -76,7 +78,7 @@ def load(raw: bytes, file: str = "<input>", max_bytes: int = MAX_BYTES) -> Docum
         raise ParseError([Problem("yaml-syntax", str(exc.problem or exc), file, line, col)]) from None
     except yaml.YAMLError as exc:
         raise ParseError([Problem("yaml-syntax", str(exc), file)]) from None
-    return Document(builder.result, file, builder.positions)
+    return Document(builder.result, file, builder.positions, builder.key_positions)
 
 
 class _Builder:
@@ -89,6 +91,7 @@ class _Builder:
         self.documents = 0
         self.nodes = 0
         self.positions: dict[Path, tuple[int, int]] = {}
+        self.key_positions: dict[Path, tuple[int, int]] = {}
 
     def fail(self, event: Any, rule: str, message: str) -> ParseError:
         mark = event.start_mark
@@ -124,6 +127,9 @@ class _Builder:
         self.stack.append((container, path, []))
 
     def _scalar(self, event: Any) -> Any:
+        value = event.value
+        if event.implicit[0] and value and value[0] not in _MAYBE_TYPED:
+            return value  # a plain scalar no YAML 1.1 type can start with: a string
         tag = event.tag
         if tag in (None, "!"):
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -155,7 +161,7 @@ class _Builder:
             if key in container:
                 raise self.fail(event, "duplicate-key", f"key {key!r} appears twice in this mapping")
             pending.append(key)
-            self.positions[(*path, key)] = where
+            self.key_positions[(*path, key)] = where
             return (*path, key)
         else:
             key = pending.pop()

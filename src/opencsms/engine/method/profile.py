@@ -49,6 +49,8 @@ class MethodProfile:
     factor_order: tuple[str, ...]
     factor_values: Mapping[str, Mapping[str, int]]
     cvss_weights: Mapping[str, Mapping[str, float]]
+    risk_cells: Mapping[tuple[str, str], tuple[str, int]]  # (impact, feasibility) -> (level, value)
+    potential_feasibility: tuple[str, ...]  # attack-potential sum -> feasibility, for small sums
 
     @property
     def urn(self) -> str:
@@ -68,6 +70,8 @@ class MethodProfile:
 
     def feasibility_from_potential(self, total: int) -> str:
         """Annex G.2: the sum of the factor values falls in exactly one band."""
+        if total < len(self.potential_feasibility):
+            return self.potential_feasibility[total]
         table = self.source.feasibility.attack_potential
         assert table is not None
         return _band(table.thresholds, total).feasibility
@@ -100,8 +104,7 @@ class MethodProfile:
 
     def risk(self, impact: str, feasibility: str) -> tuple[str, int]:
         """15.8: the risk matrix cell for (impact, feasibility): native level and value 1..5."""
-        level = self.source.risk.matrix[impact][feasibility]
-        return level, self.risk_values[level]
+        return self.risk_cells[impact, feasibility]
 
     def cal_annex_e(self, impact: str, vector: str) -> int | None:
         """Annex E: CAL from the impact (mapped onto the ISO scale) and the attack vector."""
@@ -189,6 +192,11 @@ def build_profile(source: ProfileFile) -> MethodProfile:
         for level in tables.attack_vector.mapping.values():
             if level not in feasibility.ids:
                 raise CatalogueError(f"attack vector: {level!r} is not a feasibility level")
+    matrix = source.risk.matrix
+    potential: tuple[str, ...] = ()
+    if tables.attack_potential is not None:
+        thresholds = tables.attack_potential.thresholds
+        potential = tuple(_band(thresholds, total).feasibility for total in range(128))
     return MethodProfile(
         source=source,
         impact=impact,
@@ -197,4 +205,6 @@ def build_profile(source: ProfileFile) -> MethodProfile:
         factor_order=tuple(factor_values),
         factor_values=factor_values,
         cvss_weights=dict(tables.cvss.weights) if tables.cvss else {},
+        risk_cells={(i, f): (cell, risk_values[cell]) for i, row in matrix.items() for f, cell in row.items()},
+        potential_feasibility=potential,
     )

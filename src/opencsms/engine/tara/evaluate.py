@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.method.profile import MethodProfile
@@ -28,12 +30,20 @@ def _risks(threat: ThreatScenario, feasibility: str | None, impacts: Mapping[str
            profile: MethodProfile) -> tuple[RiskCell, ...]:
     if feasibility is None:
         return ()
-    cells = []
-    for ds_id in threat.damage_scenarios:
-        for category, impact in impacts[ds_id].items():
-            level, value = profile.risk(impact, feasibility)
-            cells.append(RiskCell(ds_id, category, impact, level, value))
-    return tuple(cells)
+    cells = profile.risk_cells
+    return tuple(
+        RiskCell(ds_id, category, impact, *cells[impact, feasibility])
+        for ds_id in threat.damage_scenarios
+        for category, impact in impacts[ds_id].items()
+    )
+
+
+def _highest_risk(threat: ThreatScenario, feasibility: str | None, impacts: Mapping[str, Mapping[str, str]],
+                  profile: MethodProfile) -> int | None:
+    if feasibility is None:
+        return None
+    cells = profile.risk_cells
+    return max([cells[impact, feasibility][1] for ds in threat.damage_scenarios for impact in impacts[ds].values()])
 
 
 def _highest(ratings: list[PathRating], profile: MethodProfile) -> PathRating | None:
@@ -56,8 +66,7 @@ def evaluate_threat(threat: ThreatScenario, model: TaraModel, profile: MethodPro
     paths, initial, residual = [], [], []
     for path in threat.attack_paths:
         method = path.method or model.method.feasibility
-        before = rater.rate(path, method)
-        after = rater.rate(path, method, residual=True)
+        before, after = rater.rate_both(path, method)
         initial.append(before)
         residual.append(after)
         paths.append(PathResult(path.id, method, before.feasibility, before.score, before.vector,
@@ -65,7 +74,6 @@ def evaluate_threat(threat: ThreatScenario, model: TaraModel, profile: MethodPro
     best, best_after = _highest(initial, profile), _highest(residual, profile)
     feasibility = best.feasibility if best else None
     risks = _risks(threat, feasibility, impacts, profile)
-    after_risks = _risks(threat, best_after.feasibility if best_after else None, impacts, profile)
     top = max(risks, key=lambda c: c.value, default=None)
     levels = [level for ds in threat.damage_scenarios for level in impacts[ds].values()]
     impact = profile.impact.highest(levels) if levels else None
@@ -81,7 +89,7 @@ def evaluate_threat(threat: ThreatScenario, model: TaraModel, profile: MethodPro
         risk=top.value if top else None,
         risk_level=top.level if top else None,
         residual_feasibility=best_after.feasibility if best_after else None,
-        residual_risk=max((c.value for c in after_risks), default=None),
+        residual_risk=_highest_risk(threat, best_after.feasibility if best_after else None, impacts, profile),
         cal=_cal(impact, vector, top.value if top else None, model, profile),
     )
 
@@ -102,8 +110,25 @@ def _goals(model: TaraModel, threats: Mapping[str, ThreatResult]) -> dict[str, G
     return results
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Evaluation allocates many small acyclic values; the cyclic collector only slows it down."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
     """Rate every attack path, threat scenario and goal, then check the method's rules."""
+    with _gc_paused():
+        return _evaluate(model, profile)
+
+
+def _evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
     impacts = damage_impacts(model, profile)
     rater = TreeRater(profile, interface_vectors(model))
     threats = {t.id: evaluate_threat(t, model, profile, rater, impacts) for t in model.threat_scenarios}

@@ -63,60 +63,100 @@ def exploitability(weights: tuple[float, float, float, float]) -> float:
     return int(CVSS_CONSTANT * av * ac * pr * ui * 100 + 0.5 + 1e-9) / 100
 
 
+Potential = tuple[int, ...]
+Weights = tuple[float, float, float, float]
+
+
 class TreeRater:
-    """Rates attack trees under one profile; `interface_vectors` maps interface ids to their vector."""
+    """Rates attack trees under one profile; `interface_vectors` maps interface ids to their vector.
+
+    One walk of a tree yields the initial rating, the residual rating and the path's attack vector.
+    """
 
     def __init__(self, profile: MethodProfile, interface_vectors: Mapping[str, str]) -> None:
         self.profile = profile
         self.interface_vectors = interface_vectors
-        self._factor_tables = [profile.factor_values[f] for f in profile.factor_order]
+        self._factors = [(f, profile.factor_values[f]) for f in profile.factor_order]
 
     def rate(self, path: AttackPath, method: FeasibilityMethod, residual: bool = False) -> PathRating:
-        vector = self._vector(path.tree, residual)
+        initial, after = self.rate_both(path, method)
+        return after if residual else initial
+
+    def rate_both(self, path: AttackPath, method: FeasibilityMethod) -> tuple[PathRating, PathRating]:
+        """The path's rating before and after its controls (residual), by one approach of Annex G."""
+        profile = self.profile
         if method is FeasibilityMethod.ATTACK_POTENTIAL:
-            total = sum(self._potential(path.tree, residual))
-            return PathRating(self.profile.feasibility_from_potential(total), total, vector)
+            before, after, rank = self._potential(path.tree)
+            vector = VECTOR_ORDER[rank] if rank is not None else None
+            total, total_after = sum(before), sum(after)
+            return (PathRating(profile.feasibility_from_potential(total), total, vector),
+                    PathRating(profile.feasibility_from_potential(total_after), total_after, vector))
+        rank = self._vector(path.tree)
+        vector = VECTOR_ORDER[rank] if rank is not None else None
         if method is FeasibilityMethod.CVSS:
-            score = exploitability(self._cvss(path.tree, residual))
-            return PathRating(self.profile.feasibility_from_exploitability(score), score, vector)
-        if vector is None:
+            weights, weights_after = self._cvss(path.tree)
+            score, score_after = exploitability(weights), exploitability(weights_after)
+            return (PathRating(profile.feasibility_from_exploitability(score), score, vector),
+                    PathRating(profile.feasibility_from_exploitability(score_after), score_after, vector))
+        if vector is None or rank is None:
             raise ValueError(f"attack path {path.id}: a step has no attack vector")
-        return PathRating(self.profile.feasibility_from_vector(vector), _VECTOR_RANK[vector], vector)
+        rank_after = self._vector(path.tree, residual=True)
+        vector_after = VECTOR_ORDER[rank_after] if rank_after is not None else vector
+        return (PathRating(profile.feasibility_from_vector(vector), rank, vector),
+                PathRating(profile.feasibility_from_vector(vector_after), _VECTOR_RANK[vector_after], vector))
 
-    def _potential(self, node: Node, residual: bool) -> tuple[int, ...]:
+    def _potential(self, node: Node) -> tuple[Potential, Potential, int | None]:
+        """Attack potential before and after controls, and the vector rank, in one walk."""
         if isinstance(node, Step):
-            factors = effective_rating(node, residual).attack_potential or {}
-            order = self.profile.factor_order
-            return tuple(table[factors[name]] for name, table in zip(order, self._factor_tables, strict=True))
-        parts = [self._potential(child, residual) for child in node.children]
+            factors = node.rating.attack_potential or {}
+            before = tuple([table[factors[name]] for name, table in self._factors])
+            vector = step_vector(node, node.rating, self.interface_vectors)
+            rank = _VECTOR_RANK[vector] if vector is not None else None
+            override = node.residual.attack_potential if node.residual else None
+            if not override:
+                return before, before, rank
+            after = tuple([table[override.get(name) or factors[name]] for name, table in self._factors])
+            return before, after, rank
+        parts = [self._potential(child) for child in node.children]
+        if len(parts) == 1:
+            return parts[0]
+        ranks = [p[2] for p in parts]
         if node.kind == "and":
-            return tuple(map(max, *parts)) if len(parts) > 1 else parts[0]
-        return min(parts, key=sum)
+            rank = None if None in ranks else max(r for r in ranks if r is not None)
+            return tuple(map(max, *(p[0] for p in parts))), tuple(map(max, *(p[1] for p in parts))), rank
+        rank = None if None in ranks else min(r for r in ranks if r is not None)
+        return min((p[0] for p in parts), key=sum), min((p[1] for p in parts), key=sum), rank
 
-    def _cvss(self, node: Node, residual: bool) -> tuple[float, float, float, float]:
+    def _cvss(self, node: Node) -> tuple[Weights, Weights]:
         if isinstance(node, Step):
-            metrics = effective_rating(node, residual).cvss
+            metrics = node.rating.cvss
             assert metrics is not None
-            return self._weights(metrics)
-        parts = [self._cvss(child, residual) for child in node.children]
-        if node.kind == "and":
-            return (min(p[0] for p in parts), min(p[1] for p in parts),
-                    min(p[2] for p in parts), min(p[3] for p in parts))
-        return max(parts, key=lambda w: w[0] * w[1] * w[2] * w[3])
+            before = self._weights(metrics)
+            after = node.residual.cvss if node.residual else None
+            return before, self._weights(after) if after else before
+        parts = [self._cvss(child) for child in node.children]
+        return _combine_weights([p[0] for p in parts], node.kind), _combine_weights([p[1] for p in parts], node.kind)
 
-    def _weights(self, metrics: Cvss) -> tuple[float, float, float, float]:
+    def _weights(self, metrics: Cvss) -> Weights:
         w = self.profile.cvss_weights
         pr_table = w["PR_scope_changed"] if metrics.scope_changed else w["PR"]
         return (w["AV"][metrics.av], w["AC"][metrics.ac], pr_table[metrics.pr], w["UI"][metrics.ui])
 
-    def _vector(self, node: Node, residual: bool) -> str | None:
+    def _vector(self, node: Node, residual: bool = False) -> int | None:
         if isinstance(node, Step):
-            return step_vector(node, effective_rating(node, residual), self.interface_vectors)
-        parts = [self._vector(child, residual) for child in node.children]
-        if any(p is None for p in parts):
+            vector = step_vector(node, effective_rating(node, residual), self.interface_vectors)
+            return _VECTOR_RANK[vector] if vector is not None else None
+        ranks = [self._vector(child, residual) for child in node.children]
+        if None in ranks:
             return None
-        ranks = [_VECTOR_RANK[p] for p in parts if p is not None]
-        return VECTOR_ORDER[max(ranks) if node.kind == "and" else min(ranks)]
+        known = [r for r in ranks if r is not None]
+        return max(known) if node.kind == "and" else min(known)
+
+
+def _combine_weights(parts: list[Weights], kind: str) -> Weights:
+    if kind == "and":
+        return (min(p[0] for p in parts), min(p[1] for p in parts), min(p[2] for p in parts), min(p[3] for p in parts))
+    return max(parts, key=lambda w: w[0] * w[1] * w[2] * w[3])
 
 
 def iter_steps(node: Node) -> list[Step]:

@@ -31,7 +31,7 @@ def _schema_problems(exc: ValidationError, source: yamlsafe.Document) -> list[Pr
         dotted = ".".join(str(p) for p in path) or "(top level)"
         rule = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(error["type"], "invalid-value")
         message = error["msg"].removeprefix("Value error, ")
-        problems.append(source.problem(path, rule, f"{dotted}: {message}"))
+        problems.append(source.problem(path, rule, f"{dotted}: {message}", at_key=rule == "unknown-field"))
     return problems[:MAX_PROBLEMS]
 
 

@@ -1,0 +1,141 @@
+"""`opencsms tara ...`: TARA-as-code on YAML files, with the engine only (no Django, no database).
+
+Exit codes: 0 passed; 1 the model breaks a rule of the method or a --fail-on gate; 2 the file cannot be
+read (syntax, schema, references) or the command was misused.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opencsms.engine import EngineError, ParseError, TaraResult, evaluate
+from opencsms.engine.reports import FORMATS, render
+from opencsms.engine.tara.diff import diff
+from opencsms.engine.tara.diff_render import DIFF_FORMATS, render_diff
+from opencsms.engine.tara.gates import failures, parse_gate
+from opencsms.engine.tara_as_code import json_schema, load_file
+
+app = typer.Typer(help="TARA-as-code: check, report and compare ISO/SAE 21434 TARAs kept in YAML.",
+                  no_args_is_help=True)
+FileArg = Annotated[Path, typer.Argument(help="A TARA-as-code YAML file", show_default=False)]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _evaluate(path: Path) -> TaraResult:
+    try:
+        return evaluate(*load_file(path))
+    except ParseError as exc:
+        problems = "\n".join(str(p) for p in exc.problems)
+        raise _fail(f"{problems}\n{path}: {len(exc.problems)} problem(s); nothing was evaluated") from None
+    except EngineError as exc:
+        raise _fail(f"{path}: {exc}") from None
+
+
+def _summary(result: TaraResult) -> str:
+    model = result.model
+    paths = sum(len(t.attack_paths) for t in model.threat_scenarios)
+    risks = " ".join(f"{k}:{v}" for k, v in result.risk_counts().items())
+    residual = " ".join(f"{k}:{v}" for k, v in result.risk_counts(residual=True).items())
+    return (f"{model.source}: {model.name} ({result.profile.source.name}, {model.method.feasibility}): "
+            f"{len(model.assets)} assets, {len(model.damage_scenarios)} damage scenarios, "
+            f"{len(model.threat_scenarios)} threat scenarios, {paths} attack paths\n"
+            f"risk values {risks}; after treatment {residual}")
+
+
+@app.command()
+def check(
+    file: FileArg,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", help="Also fail on: untreated>=N, risk>=N, residual>=N, unrated, warnings (repeatable)")] = None,
+    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Validate and evaluate a TARA; exit 1 on rule errors or failed gates (for CI)."""
+    try:
+        gates = [parse_gate(g) for g in fail_on or []]
+    except EngineError as exc:
+        raise _fail(str(exc)) from None
+    result = _evaluate(file)
+    failed = {str(g): failures(result, g) for g in gates}
+    failed = {gate: lines for gate, lines in failed.items() if lines}
+    if output == "json":
+        findings = [{"rule": f.rule, "severity": f.severity, "element": f.element, "message": f.message,
+                     "cites": f.cites, "line": result.model.locations.get(f.element, (0, 0))[0]}
+                    for f in result.findings]
+        typer.echo(json.dumps({"file": str(file), "findings": findings, "failed_gates": failed,
+                               "risk": result.risk_counts(), "residual_risk": result.risk_counts(residual=True)},
+                              indent=2))
+    else:
+        typer.echo(_summary(result))
+        for f in result.findings:
+            line, column = result.model.locations.get(f.element, (0, 0))
+            typer.echo(f"{file}:{line}:{column}: {f.severity}: {f.rule}: {f.element}: {f.message} [{f.cites}]")
+        for gate, lines in failed.items():
+            typer.echo(f"gate {gate} failed: " + "; ".join(lines))
+        typer.echo(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s), {len(failed)} failed gate(s)")
+    if result.errors or failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    file: FileArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, xlsx, json or md")] = "html",
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout)")] = None,
+) -> None:
+    """Write the TARA report: one section (or sheet) per work product WP-15-01..WP-15-08."""
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if out is None and fmt == "xlsx" and sys.stdout.isatty():
+        raise _fail("an xlsx workbook is binary: give --output FILE.xlsx")
+    data = render(_evaluate(file), fmt)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    typer.echo(f"wrote {out} ({len(data):,} bytes)", err=True)
+
+
+@app.command(name="diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The earlier TARA file")],
+    new: Annotated[Path, typer.Argument(help="The later TARA file")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md or json")] = "text",
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there are changes")] = False,
+) -> None:
+    """What changed between two versions of a TARA: elements, ratings, risks and treatments."""
+    if fmt not in DIFF_FORMATS:
+        raise _fail(f"unknown format {fmt!r}; use one of {', '.join(DIFF_FORMATS)}")
+    changes = diff(_evaluate(old), _evaluate(new))
+    typer.echo(render_diff(changes, fmt, str(old), str(new)), nl=False)
+    if exit_code and not changes.empty:
+        raise typer.Exit(1)
+
+
+@app.command()
+def new(
+    file: Annotated[Path, typer.Argument(help="Where to write the starter TARA")] = Path("tara.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
+) -> None:
+    """Write a commented starter TARA that passes `opencsms tara check`."""
+    if file.exists() and not force:
+        raise _fail(f"{file} exists; use --force to overwrite it")
+    starter = resources.files("opencsms.engine.tara_as_code") / "starter.tara.yaml"
+    file.write_bytes(starter.read_bytes())
+    typer.echo(f"wrote {file}; next: opencsms tara check {file}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the TARA-as-code format (for editors and CI)."""
+    typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
