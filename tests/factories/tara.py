@@ -6,18 +6,34 @@ from dataclasses import replace
 
 from opencsms.engine.tara import model as m
 
-EASY = {"elapsed_time": "one_day", "specialist_expertise": "layman", "knowledge_of_item": "public",
-        "window_of_opportunity": "unlimited", "equipment": "standard"}
-HARD = {"elapsed_time": "beyond_six_months", "specialist_expertise": "multiple_experts",
-        "knowledge_of_item": "strictly_confidential", "window_of_opportunity": "difficult",
-        "equipment": "multiple_bespoke"}
+EASY = {
+    "elapsed_time": "one_day",
+    "specialist_expertise": "layman",
+    "knowledge_of_item": "public",
+    "window_of_opportunity": "unlimited",
+    "equipment": "standard",
+}
+HARD = {
+    "elapsed_time": "beyond_six_months",
+    "specialist_expertise": "multiple_experts",
+    "knowledge_of_item": "strictly_confidential",
+    "window_of_opportunity": "difficult",
+    "equipment": "multiple_bespoke",
+}
 
 
-def make_step(step_id: str = "S-1", potential: dict[str, str] | None = None, *, cvss: m.Cvss | None = None,
-              vector: str | None = None, interface: str | None = None,
-              residual: m.Rating | None = None) -> m.Step:
-    rating = m.Rating(attack_potential=potential if potential is not None else dict(EASY), cvss=cvss,
-                      vector=vector)
+def make_step(
+    step_id: str = "S-1",
+    potential: dict[str, str] | None = None,
+    *,
+    cvss: m.Cvss | None = None,
+    vector: str | None = None,
+    interface: str | None = None,
+    residual: m.Rating | None = None,
+) -> m.Step:
+    rating = m.Rating(
+        attack_potential=potential if potential is not None else dict(EASY), cvss=cvss, vector=vector
+    )
     return m.Step(step_id, f"step {step_id}", rating, interface, (), residual)
 
 
@@ -29,27 +45,52 @@ def make_path(tree: m.Node, path_id: str = "AP-1", method: m.FeasibilityMethod |
     return m.AttackPath(path_id, f"path {path_id}", tree, method)
 
 
-def make_threat(threat_id: str = "TS-1", *paths: m.AttackPath, damage: tuple[str, ...] = ("DS-1",),
-                treatment: m.TreatmentDecision | None = None, prop: str = "integrity",
-                stride: str | None = "T") -> m.ThreatScenario:
-    return m.ThreatScenario(threat_id, f"threat {threat_id}", "A-1", prop, damage, stride=stride,
-                            attack_paths=paths or (make_path(make_step()),), treatment=treatment)
+def make_threat(
+    threat_id: str = "TS-1",
+    *paths: m.AttackPath,
+    damage: tuple[str, ...] = ("DS-1",),
+    treatment: m.TreatmentDecision | None = None,
+    prop: str = "integrity",
+    stride: str | None = "T",
+) -> m.ThreatScenario:
+    return m.ThreatScenario(
+        threat_id,
+        f"threat {threat_id}",
+        "A-1",
+        prop,
+        damage,
+        stride=stride,
+        attack_paths=paths or (make_path(make_step()),),
+        treatment=treatment,
+    )
 
 
-def make_model(*threats: m.ThreatScenario, impact: dict[str, str] | None = None, acceptance: int = 1,
-               goals: tuple[m.Goal, ...] = (), claims: tuple[m.Claim, ...] = (),
-               requirements: tuple[m.Requirement, ...] = (),
-               method: m.FeasibilityMethod = m.FeasibilityMethod.ATTACK_POTENTIAL) -> m.TaraModel:
+def make_model(
+    *threats: m.ThreatScenario,
+    impact: dict[str, str] | None = None,
+    acceptance: int = 1,
+    goals: tuple[m.Goal, ...] = (),
+    claims: tuple[m.Claim, ...] = (),
+    requirements: tuple[m.Requirement, ...] = (),
+    method: m.FeasibilityMethod = m.FeasibilityMethod.ATTACK_POTENTIAL,
+) -> m.TaraModel:
     return m.TaraModel(
-        id="test", name="Test model", item=m.Item(name="Test item"),
+        id="test",
+        name="Test model",
+        item=m.Item(name="Test item"),
         method=m.Method(feasibility=method, acceptance=acceptance),
         components=(m.Component("ECU-1", "ECU", "ecu"),),
-        interfaces=(m.Interface("IF-CELL", "Cellular", "cellular", ("ECU-1",), True),
-                    m.Interface("IF-CAN", "CAN", "can", ("ECU-1",)),
-                    m.Interface("IF-BT", "Bluetooth", "bluetooth", ("ECU-1",), True)),
+        interfaces=(
+            m.Interface("IF-CELL", "Cellular", "cellular", ("ECU-1",), True),
+            m.Interface("IF-CAN", "CAN", "can", ("ECU-1",)),
+            m.Interface("IF-BT", "Bluetooth", "bluetooth", ("ECU-1",), True),
+        ),
         assets=(m.Asset("A-1", "Asset", ("integrity", "authenticity", "availability", "confidentiality")),),
         damage_scenarios=(m.DamageScenario("DS-1", "Damage", impact or {"safety": "severe"}),),
-        threat_scenarios=threats or (make_threat(),), goals=goals, claims=claims, requirements=requirements,
+        threat_scenarios=threats or (make_threat(),),
+        goals=goals,
+        claims=claims,
+        requirements=requirements,
     )
 
 

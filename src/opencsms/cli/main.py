@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from opencsms.cli import tara
+from opencsms.cli import catalogue, tara
 
 app = typer.Typer(
     name="opencsms",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(tara.app, name="tara")
+app.add_typer(catalogue.app, name="catalogue")
 
 
 if __name__ == "__main__":  # pragma: no cover

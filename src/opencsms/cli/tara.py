@@ -16,13 +16,15 @@ import typer
 
 from opencsms.engine import EngineError, ParseError, TaraResult, evaluate
 from opencsms.engine.reports import FORMATS, render
+from opencsms.engine.tara.check_render import CHECK_FORMATS, render_check
 from opencsms.engine.tara.diff import diff
 from opencsms.engine.tara.diff_render import DIFF_FORMATS, render_diff
 from opencsms.engine.tara.gates import failures, parse_gate
 from opencsms.engine.tara_as_code import json_schema, load_file
 
-app = typer.Typer(help="TARA-as-code: check, report and compare ISO/SAE 21434 TARAs kept in YAML.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="TARA-as-code: check, report and compare ISO/SAE 21434 TARAs kept in YAML.", no_args_is_help=True
+)
 FileArg = Annotated[Path, typer.Argument(help="A TARA-as-code YAML file", show_default=False)]
 
 
@@ -41,47 +43,28 @@ def _evaluate(path: Path) -> TaraResult:
         raise _fail(f"{path}: {exc}") from None
 
 
-def _summary(result: TaraResult) -> str:
-    model = result.model
-    paths = sum(len(t.attack_paths) for t in model.threat_scenarios)
-    risks = " ".join(f"{k}:{v}" for k, v in result.risk_counts().items())
-    residual = " ".join(f"{k}:{v}" for k, v in result.risk_counts(residual=True).items())
-    return (f"{model.source}: {model.name} ({result.profile.source.name}, {model.method.feasibility}): "
-            f"{len(model.assets)} assets, {len(model.damage_scenarios)} damage scenarios, "
-            f"{len(model.threat_scenarios)} threat scenarios, {paths} attack paths\n"
-            f"risk values {risks}; after treatment {residual}")
-
-
 @app.command()
 def check(
     file: FileArg,
-    fail_on: Annotated[list[str] | None, typer.Option(
-        "--fail-on", help="Also fail on: untreated>=N, risk>=N, residual>=N, unrated, warnings (repeatable)")] = None,
-    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            help="Also fail on: untreated>=N, risk>=N, residual>=N, unrated, warnings (repeatable)",
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
 ) -> None:
     """Validate and evaluate a TARA; exit 1 on rule errors or failed gates (for CI)."""
+    if fmt not in CHECK_FORMATS:
+        raise _fail(f"unknown format {fmt!r}; use one of {', '.join(CHECK_FORMATS)}")
     try:
         gates = [parse_gate(g) for g in fail_on or []]
     except EngineError as exc:
         raise _fail(str(exc)) from None
     result = _evaluate(file)
-    failed = {str(g): failures(result, g) for g in gates}
-    failed = {gate: lines for gate, lines in failed.items() if lines}
-    if output == "json":
-        findings = [{"rule": f.rule, "severity": f.severity, "element": f.element, "message": f.message,
-                     "cites": f.cites, "line": result.model.locations.get(f.element, (0, 0))[0]}
-                    for f in result.findings]
-        typer.echo(json.dumps({"file": str(file), "findings": findings, "failed_gates": failed,
-                               "risk": result.risk_counts(), "residual_risk": result.risk_counts(residual=True)},
-                              indent=2))
-    else:
-        typer.echo(_summary(result))
-        for f in result.findings:
-            line, column = result.model.locations.get(f.element, (0, 0))
-            typer.echo(f"{file}:{line}:{column}: {f.severity}: {f.rule}: {f.element}: {f.message} [{f.cites}]")
-        for gate, lines in failed.items():
-            typer.echo(f"gate {gate} failed: " + "; ".join(lines))
-        typer.echo(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s), {len(failed)} failed gate(s)")
+    failed = {str(g): lines for g in gates if (lines := failures(result, g))}
+    typer.echo(render_check(result, failed, fmt), nl=False)
     if result.errors or failed:
         raise typer.Exit(1)
 

@@ -9,6 +9,7 @@ that names the file, line and column. Every value's position is kept for later e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ Path = tuple[str | int, ...]
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _MAYBE_TYPED = frozenset("0123456789+-.~<=nNtTfFyYoO")  # first characters of null/bool/int/float/merge
-_SCALAR_TAGS = {
+_SCALAR_TAGS: dict[str, Callable[[str], Any]] = {
     "tag:yaml.org,2002:null": lambda v: None,
     "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
     "tag:yaml.org,2002:int": lambda v: int(v.replace("_", ""), 0),
@@ -103,7 +104,9 @@ class _Builder:
             if self.documents > 1:
                 raise self.fail(event, "multiple-documents", "one YAML document per file, please")
         elif isinstance(event, yaml.AliasEvent):
-            raise self.fail(event, "yaml-alias", "anchors and aliases are not accepted (they allow YAML bombs)")
+            raise self.fail(
+                event, "yaml-alias", "anchors and aliases are not accepted (they allow YAML bombs)"
+            )
         elif isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self._node(event)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
@@ -113,7 +116,9 @@ class _Builder:
 
     def _node(self, event: Any) -> None:
         if getattr(event, "anchor", None):
-            raise self.fail(event, "yaml-alias", "anchors and aliases are not accepted (they allow YAML bombs)")
+            raise self.fail(
+                event, "yaml-alias", "anchors and aliases are not accepted (they allow YAML bombs)"
+            )
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.fail(event, "too-many-nodes", f"more than {MAX_NODES:,} YAML nodes")
@@ -132,7 +137,7 @@ class _Builder:
             return value  # a plain scalar no YAML 1.1 type can start with: a string
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         convert = _SCALAR_TAGS.get(tag)
         if convert is None:
             if tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):

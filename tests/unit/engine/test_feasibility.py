@@ -14,11 +14,19 @@ RATER = TreeRater(ISO, {"IF-CELL": "network", "IF-CAN": "physical", "IF-BT": "ad
 AP, CVSS, AV = FeasibilityMethod.ATTACK_POTENTIAL, FeasibilityMethod.CVSS, FeasibilityMethod.ATTACK_VECTOR
 
 
-@pytest.mark.parametrize(("metrics", "score"), [
-    (Cvss("N", "L", "N", "N"), 3.89), (Cvss("N", "H", "N", "N"), 2.22), (Cvss("A", "L", "N", "N"), 2.84),
-    (Cvss("L", "L", "L", "N"), 1.83), (Cvss("P", "L", "N", "N"), 0.91), (Cvss("P", "H", "H", "R"), 0.12),
-    (Cvss("N", "L", "L", "N", scope_changed=True), 3.11), (Cvss("N", "L", "H", "N", scope_changed=True), 2.29),
-])
+@pytest.mark.parametrize(
+    ("metrics", "score"),
+    [
+        (Cvss("N", "L", "N", "N"), 3.89),
+        (Cvss("N", "H", "N", "N"), 2.22),
+        (Cvss("A", "L", "N", "N"), 2.84),
+        (Cvss("L", "L", "L", "N"), 1.83),
+        (Cvss("P", "L", "N", "N"), 0.91),
+        (Cvss("P", "H", "H", "R"), 0.12),
+        (Cvss("N", "L", "L", "N", scope_changed=True), 3.11),
+        (Cvss("N", "L", "H", "N", scope_changed=True), 2.29),
+    ],
+)
 def test_cvss_exploitability_sub_score(metrics: Cvss, score: float) -> None:
     path = make_path(make_step(cvss=metrics))
     assert RATER.rate(path, CVSS).score == score
@@ -26,9 +34,15 @@ def test_cvss_exploitability_sub_score(metrics: Cvss, score: float) -> None:
 
 
 def test_attack_potential_sum_of_one_step() -> None:
-    step = make_step(potential={"elapsed_time": "one_month", "specialist_expertise": "expert",
-                                "knowledge_of_item": "restricted", "window_of_opportunity": "easy",
-                                "equipment": "specialized"})
+    step = make_step(
+        potential={
+            "elapsed_time": "one_month",
+            "specialist_expertise": "expert",
+            "knowledge_of_item": "restricted",
+            "window_of_opportunity": "easy",
+            "equipment": "specialized",
+        }
+    )
     rating = RATER.rate(make_path(step), AP)
     assert (rating.score, rating.feasibility) == (4 + 6 + 3 + 1 + 4, "medium")
 
@@ -46,7 +60,9 @@ def test_or_takes_the_easiest_child() -> None:
 
 
 def test_nested_tree() -> None:
-    inner = make_gate("or", make_step("S-1", HARD), make_step("S-2", {**EASY, "knowledge_of_item": "confidential"}))
+    inner = make_gate(
+        "or", make_step("S-1", HARD), make_step("S-2", {**EASY, "knowledge_of_item": "confidential"})
+    )
     tree = make_gate("and", inner, make_step("S-3", {**EASY, "window_of_opportunity": "moderate"}))
     assert RATER.rate(make_path(tree), AP).score == 7 + 4
 
@@ -58,8 +74,9 @@ def test_cvss_and_or() -> None:
     assert RATER.rate(make_path(make_gate("or", network, physical)), CVSS).score == 3.89
 
 
-@pytest.mark.parametrize(("kind", "vector", "feasibility"), [("and", "physical", "very_low"),
-                                                             ("or", "network", "high")])
+@pytest.mark.parametrize(
+    ("kind", "vector", "feasibility"), [("and", "physical", "very_low"), ("or", "network", "high")]
+)
 def test_attack_vector_through_gates(kind: str, vector: str, feasibility: str) -> None:
     tree = make_gate(kind, make_step("S-1", interface="IF-CELL"), make_step("S-2", interface="IF-CAN"))
     rating = RATER.rate(make_path(tree), AV)

@@ -20,24 +20,34 @@ ATTACK_POTENTIAL = {  # Annex G.2 (RC-15-12)
     "equipment": {"standard": 0, "specialized": 4, "bespoke": 7, "multiple_bespoke": 9},
 }
 RISK_MATRIX = {  # Annex H example: impact -> (very_low, low, medium, high)
-    "severe": (2, 3, 4, 5), "major": (1, 2, 3, 4), "moderate": (1, 2, 2, 3), "negligible": (1, 1, 1, 1),
+    "severe": (2, 3, 4, 5),
+    "major": (1, 2, 3, 4),
+    "moderate": (1, 2, 2, 3),
+    "negligible": (1, 1, 1, 1),
 }
 CAL_ANNEX_E = {  # Annex E Table E.1 example: impact -> (physical, local, adjacent, network)
-    "severe": (2, 3, 4, 4), "major": (1, 2, 3, 4), "moderate": (1, 1, 2, 3), "negligible": (None,) * 4,
+    "severe": (2, 3, 4, 4),
+    "major": (1, 2, 3, 4),
+    "moderate": (1, 1, 2, 3),
+    "negligible": (None,) * 4,
 }
 FEASIBILITY = ("very_low", "low", "medium", "high")
 VECTORS = ("physical", "local", "adjacent", "network")
 
 
-@pytest.mark.parametrize(("factor", "level", "value"),
-                         [(f, lv, v) for f, levels in ATTACK_POTENTIAL.items() for lv, v in levels.items()])
+@pytest.mark.parametrize(
+    ("factor", "level", "value"),
+    [(f, lv, v) for f, levels in ATTACK_POTENTIAL.items() for lv, v in levels.items()],
+)
 def test_attack_potential_factor_value(factor: str, level: str, value: int) -> None:
     assert ISO.factor_values[factor][level] == value
 
 
 def test_attack_potential_has_exactly_the_five_factors() -> None:
     assert ISO.factor_order == tuple(ATTACK_POTENTIAL)
-    assert {f: set(v) for f, v in ISO.factor_values.items()} == {f: set(v) for f, v in ATTACK_POTENTIAL.items()}
+    assert {f: set(v) for f, v in ISO.factor_values.items()} == {
+        f: set(v) for f, v in ATTACK_POTENTIAL.items()
+    }
 
 
 @pytest.mark.parametrize("total", range(0, 60))
@@ -46,21 +56,37 @@ def test_attack_potential_thresholds(total: int) -> None:
     assert ISO.feasibility_from_potential(total) == expected
 
 
-@pytest.mark.parametrize(("total", "label"), [(0, "Basic"), (9, "Basic"), (10, "Enhanced-Basic"), (13, "Enhanced-Basic"),
-                                              (14, "Moderate"), (19, "Moderate"), (20, "High"), (24, "High"),
-                                              (25, "Beyond High"), (57, "Beyond High")])
+@pytest.mark.parametrize(
+    ("total", "label"),
+    [
+        (0, "Basic"),
+        (9, "Basic"),
+        (10, "Enhanced-Basic"),
+        (13, "Enhanced-Basic"),
+        (14, "Moderate"),
+        (19, "Moderate"),
+        (20, "High"),
+        (24, "High"),
+        (25, "Beyond High"),
+        (57, "Beyond High"),
+    ],
+)
 def test_attack_potential_iso18045_labels(total: int, label: str) -> None:
     assert ISO.potential_label(total) == label
 
 
-@pytest.mark.parametrize(("impact", "feasibility", "risk"),
-                         [(i, f, row[k]) for i, row in RISK_MATRIX.items() for k, f in enumerate(FEASIBILITY)])
+@pytest.mark.parametrize(
+    ("impact", "feasibility", "risk"),
+    [(i, f, row[k]) for i, row in RISK_MATRIX.items() for k, f in enumerate(FEASIBILITY)],
+)
 def test_risk_matrix_cell(impact: str, feasibility: str, risk: int) -> None:
     assert ISO.risk(impact, feasibility) == (str(risk), risk)
 
 
-@pytest.mark.parametrize(("impact", "vector", "cal"),
-                         [(i, v, row[k]) for i, row in CAL_ANNEX_E.items() for k, v in enumerate(VECTORS)])
+@pytest.mark.parametrize(
+    ("impact", "vector", "cal"),
+    [(i, v, row[k]) for i, row in CAL_ANNEX_E.items() for k, v in enumerate(VECTORS)],
+)
 def test_cal_annex_e_cell(impact: str, vector: str, cal: int | None) -> None:
     assert ISO.cal_annex_e(impact, vector) == cal
 
@@ -70,33 +96,56 @@ def test_cal_risk_based_convention(risk: int, cal: int) -> None:
     assert ISO.cal_from_risk(risk) == cal
 
 
-@pytest.mark.parametrize(("vector", "feasibility"),
-                         [("network", "high"), ("adjacent", "medium"), ("local", "low"), ("physical", "very_low")])
+@pytest.mark.parametrize(
+    ("vector", "feasibility"),
+    [("network", "high"), ("adjacent", "medium"), ("local", "low"), ("physical", "very_low")],
+)
 def test_attack_vector_mapping(vector: str, feasibility: str) -> None:
     assert ISO.feasibility_from_vector(vector) == feasibility
 
 
-@pytest.mark.parametrize(("metric", "weights"), [
-    ("AV", {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2}), ("AC", {"L": 0.77, "H": 0.44}),
-    ("PR", {"N": 0.85, "L": 0.62, "H": 0.27}), ("PR_scope_changed", {"N": 0.85, "L": 0.68, "H": 0.5}),
-    ("UI", {"N": 0.85, "R": 0.62}),
-])
+@pytest.mark.parametrize(
+    ("metric", "weights"),
+    [
+        ("AV", {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2}),
+        ("AC", {"L": 0.77, "H": 0.44}),
+        ("PR", {"N": 0.85, "L": 0.62, "H": 0.27}),
+        ("PR_scope_changed", {"N": 0.85, "L": 0.68, "H": 0.5}),
+        ("UI", {"N": 0.85, "R": 0.62}),
+    ],
+)
 def test_cvss_weights(metric: str, weights: dict[str, float]) -> None:
     assert dict(ISO.cvss_weights[metric]) == weights
 
 
-@pytest.mark.parametrize(("score", "feasibility"), [
-    (3.89, "high"), (2.96, "high"), (2.95, "medium"), (2.0, "medium"), (1.99, "low"), (1.06, "low"),
-    (1.05, "very_low"), (0.12, "very_low"),
-])
+@pytest.mark.parametrize(
+    ("score", "feasibility"),
+    [
+        (3.89, "high"),
+        (2.96, "high"),
+        (2.95, "medium"),
+        (2.0, "medium"),
+        (1.99, "low"),
+        (1.06, "low"),
+        (1.05, "very_low"),
+        (0.12, "very_low"),
+    ],
+)
 def test_cvss_exploitability_bands(score: float, feasibility: str) -> None:
     assert ISO.feasibility_from_exploitability(score) == feasibility
 
 
 def test_every_table_is_cited_and_versioned() -> None:
     src = ISO.source
-    tables = [src.impact, src.feasibility.attack_potential, src.feasibility.cvss, src.feasibility.attack_vector,
-              src.risk, src.cal.annex_e, src.cal.risk_based]
+    tables = [
+        src.impact,
+        src.feasibility.attack_potential,
+        src.feasibility.cvss,
+        src.feasibility.attack_vector,
+        src.risk,
+        src.cal.annex_e,
+        src.cal.risk_based,
+    ]
     for table in tables:
         assert table is not None
         assert table.urn.startswith("urn:opencsms:table:")

@@ -18,14 +18,22 @@ AP = FeasibilityMethod.ATTACK_POTENTIAL
 
 def _potentials(profile_index: int) -> st.SearchStrategy[dict[str, str]]:
     profile = PROFILES[profile_index]
-    return st.fixed_dictionaries({f: st.sampled_from(sorted(levels)) for f, levels in profile.factor_values.items()})
+    return st.fixed_dictionaries(
+        {f: st.sampled_from(sorted(levels)) for f, levels in profile.factor_values.items()}
+    )
 
 
 def _trees(profile_index: int = 0) -> st.SearchStrategy[Node]:
     steps = st.builds(lambda p: make_step("S", p), _potentials(profile_index))
-    return st.recursive(steps, lambda children: st.builds(
-        lambda kind, kids: make_gate(kind, *kids), st.sampled_from(["and", "or"]), st.lists(children, min_size=1,
-                                                                                          max_size=3)), max_leaves=12)
+    return st.recursive(
+        steps,
+        lambda children: st.builds(
+            lambda kind, kids: make_gate(kind, *kids),
+            st.sampled_from(["and", "or"]),
+            st.lists(children, min_size=1, max_size=3),
+        ),
+        max_leaves=12,
+    )
 
 
 def _rank(profile_index: int, feasibility: str) -> int:

@@ -35,26 +35,32 @@ def _model(decision: TreatmentDecision | None, acceptance: int = 1) -> object:
     return with_treatment(base, decision)
 
 
-@pytest.mark.parametrize(("decision", "rule"), [
-    (TreatmentDecision((T.REDUCE,)), "treatment/reduce-needs-goal"),
-    (TreatmentDecision((T.SHARE,)), "treatment/share-needs-claim"),
-    (TreatmentDecision((T.RETAIN,), rationale="why"), "treatment/retain-needs-claim"),
-    (TreatmentDecision((T.RETAIN,), claims=("CC-1",)), "treatment/retain-needs-rationale"),
-    (TreatmentDecision((T.AVOID,)), "treatment/avoid-needs-rationale"),
-    (TreatmentDecision((T.SHARE,), goals=("CG-1",), claims=("CC-1",)), "treatment/goal-without-reduce"),
-    (None, "treatment/missing"),
-    (TreatmentDecision((T.REDUCE,), goals=("CG-1",)), "treatment/residual-above-acceptance"),
-])
+@pytest.mark.parametrize(
+    ("decision", "rule"),
+    [
+        (TreatmentDecision((T.REDUCE,)), "treatment/reduce-needs-goal"),
+        (TreatmentDecision((T.SHARE,)), "treatment/share-needs-claim"),
+        (TreatmentDecision((T.RETAIN,), rationale="why"), "treatment/retain-needs-claim"),
+        (TreatmentDecision((T.RETAIN,), claims=("CC-1",)), "treatment/retain-needs-rationale"),
+        (TreatmentDecision((T.AVOID,)), "treatment/avoid-needs-rationale"),
+        (TreatmentDecision((T.SHARE,), goals=("CG-1",), claims=("CC-1",)), "treatment/goal-without-reduce"),
+        (None, "treatment/missing"),
+        (TreatmentDecision((T.REDUCE,), goals=("CG-1",)), "treatment/residual-above-acceptance"),
+    ],
+)
 def test_rule_fires(decision: TreatmentDecision | None, rule: str) -> None:
     assert rule in _rules(_model(decision))
 
 
-@pytest.mark.parametrize("decision", [
-    TreatmentDecision((T.SHARE,), claims=("CC-1",)),
-    TreatmentDecision((T.RETAIN,), claims=("CC-1",), rationale="accepted by the product owner"),
-    TreatmentDecision((T.AVOID,), rationale="the feature is removed"),
-    TreatmentDecision((T.REDUCE, T.SHARE), goals=("CG-1",), claims=("CC-1",)),
-])
+@pytest.mark.parametrize(
+    "decision",
+    [
+        TreatmentDecision((T.SHARE,), claims=("CC-1",)),
+        TreatmentDecision((T.RETAIN,), claims=("CC-1",), rationale="accepted by the product owner"),
+        TreatmentDecision((T.AVOID,), rationale="the feature is removed"),
+        TreatmentDecision((T.REDUCE, T.SHARE), goals=("CG-1",), claims=("CC-1",)),
+    ],
+)
 def test_treatment_rules_pass(decision: TreatmentDecision) -> None:
     rules = _rules(_model(decision))
     assert not {r for r in rules if r.startswith("treatment/") and r != "treatment/residual-above-acceptance"}
@@ -67,8 +73,11 @@ def test_retaining_a_risk_within_acceptance_needs_no_rationale() -> None:
 
 def test_residual_within_acceptance_after_controls() -> None:
     hard = Rating(attack_potential={"elapsed_time": "beyond_six_months", "equipment": "bespoke"})
-    threat = make_threat("TS-1", make_path(make_step(potential=dict(EASY), residual=hard)),
-                         treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",)))
+    threat = make_threat(
+        "TS-1",
+        make_path(make_step(potential=dict(EASY), residual=hard)),
+        treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",)),
+    )
     model = make_model(threat, goals=GOAL, requirements=REQ, acceptance=2)
     result = evaluate(model, ISO)
     assert (result.threats["TS-1"].risk, result.threats["TS-1"].residual_risk) == (5, 2)
@@ -76,16 +85,22 @@ def test_residual_within_acceptance_after_controls() -> None:
 
 
 def test_goal_cal_is_determined_from_impact_and_vector() -> None:
-    threat = make_threat("TS-1", make_path(make_step(interface="IF-BT")),
-                         treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",)))
+    threat = make_threat(
+        "TS-1",
+        make_path(make_step(interface="IF-BT")),
+        treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",)),
+    )
     result = evaluate(make_model(threat, goals=GOAL, requirements=REQ), ISO)
     assert result.threats["TS-1"].cal == 4  # severe x adjacent
     assert result.goals["CG-1"].determined_cal == 4
 
 
 def test_declared_cal_below_the_determined_one_is_flagged() -> None:
-    threat = make_threat("TS-1", make_path(make_step(interface="IF-CELL")),
-                         treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",)))
+    threat = make_threat(
+        "TS-1",
+        make_path(make_step(interface="IF-CELL")),
+        treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",)),
+    )
     model = make_model(threat, goals=(Goal("CG-1", "goal", cal=2),), requirements=REQ)
     result = evaluate(model, ISO)
     assert "goal/cal-below-determined" in {f.rule for f in result.findings}
@@ -100,17 +115,21 @@ def test_risk_based_cal_option() -> None:
     assert evaluate(model, ISO).threats["TS-1"].cal == 4  # risk 5 -> CAL4
 
 
-@pytest.mark.parametrize(("prop", "stride", "rule"), [
-    ("integrity", "S", "threat/stride-property-mismatch"),
-    ("non_repudiation", "R", "threat/property-not-of-asset"),
-])
+@pytest.mark.parametrize(
+    ("prop", "stride", "rule"),
+    [
+        ("integrity", "S", "threat/stride-property-mismatch"),
+        ("non_repudiation", "R", "threat/property-not-of-asset"),
+    ],
+)
 def test_threat_consistency(prop: str, stride: str, rule: str) -> None:
     assert rule in _rules(make_model(make_threat("TS-1", prop=prop, stride=stride)))
 
 
 def test_coverage_warnings() -> None:
-    model = make_model(goals=(*GOAL, Goal("CG-2", "unused")), claims=CLAIM,
-                       requirements=(Requirement("CR-9", "floating"),))
+    model = make_model(
+        goals=(*GOAL, Goal("CG-2", "unused")), claims=CLAIM, requirements=(Requirement("CR-9", "floating"),)
+    )
     rules = _rules(model)
     assert {"goal/unused", "goal/no-requirement", "claim/unused", "requirement/unallocated"} <= rules
 

@@ -1,4 +1,4 @@
-"""Reading TARA files: round trip, and bad input refused with file, line, column and rule, never a traceback."""
+"""Reading TARA files: round trip; bad input refused with file, line, column and rule, never a traceback."""
 
 from __future__ import annotations
 
@@ -103,8 +103,10 @@ def test_not_a_tara_file() -> None:
 
 def test_yaml_bomb_is_refused_before_it_expands() -> None:
     bomb = "opencsms: tara/1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-    bomb += "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-                    for p, c in zip("bcdefgh", "cdefghi", strict=True))
+    bomb += "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("bcdefgh", "cdefghi", strict=True)
+    )
     assert _problems(bomb)[0] == ("yaml-alias", 2, 4)
 
 
@@ -120,10 +122,13 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert "20,017 bytes; the limit is 10,000" in str(caught.value)
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ("opencsms: tara/1\nname: Caf\u00e9\n".encode("utf-16"), "UTF-16"),
-    ("opencsms: tara/1\nname: Caf\u00e9\n".encode("latin-1"), "not valid UTF-8 at byte 26"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("opencsms: tara/1\nname: Caf\u00e9\n".encode("utf-16"), "UTF-16"),
+        ("opencsms: tara/1\nname: Caf\u00e9\n".encode("latin-1"), "not valid UTF-8 at byte 26"),
+    ],
+)
 def test_wrong_encoding(raw: bytes, message: str) -> None:
     with pytest.raises(ParseError, match=message):
         parse(raw, "t.yaml")
@@ -141,6 +146,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_profile_without_cvss_refuses_a_cvss_path() -> None:
     text = _starter_with("profile: iso21434", "profile: heavens-1.0").replace(
-        "name: Relay fob and car with two radios", "name: Relay\n        method: cvss")
+        "name: Relay fob and car with two radios", "name: Relay\n        method: cvss"
+    )
     rules = {r for r, _, _ in _problems(text)}
     assert "method-unavailable" in rules

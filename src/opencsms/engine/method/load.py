@@ -32,7 +32,9 @@ def _raw(reference: str, base: Path | None, depth: int) -> dict[str, Any]:
         path = (base / reference) if base else Path(reference)
         if not path.is_file():
             known = ", ".join(SHIPPED_PROFILES)
-            raise CatalogueError(f"method profile {reference!r} is neither a shipped one ({known}) nor a file")
+            raise CatalogueError(
+                f"method profile {reference!r} is neither a shipped one ({known}) nor a file"
+            )
         raw, name, here = path.read_bytes(), str(path), path.parent
     data = yamlsafe.load(raw, name).data
     if not isinstance(data, dict):

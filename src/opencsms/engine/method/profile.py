@@ -7,6 +7,7 @@ every native level here carries `maps_to`, and `check_profile` refuses a mapping
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -137,7 +138,9 @@ def _scale(levels: list[Level], iso: tuple[str, ...], what: str) -> Scale:
     return Scale(ids, {lv.id: lv.label for lv in levels}, {lv.id: lv.maps_to for lv in levels})
 
 
-def _check_bands(bands: list[Band], allowed: tuple[str, ...], attr: str, what: str, *, contiguous: bool) -> None:
+def _check_bands(
+    bands: list[Band], allowed: tuple[str, ...], attr: str, what: str, *, contiguous: bool
+) -> None:
     """Integer bands must tile 0..infinity without gap or overlap; every band names a known level."""
     ordered = sorted(bands, key=lambda b: b.min)
     if not ordered or ordered[0].min != 0:
@@ -145,16 +148,24 @@ def _check_bands(bands: list[Band], allowed: tuple[str, ...], attr: str, what: s
     if contiguous:
         for low, high in pairwise(ordered):
             if low.max is None or high.min != low.max + 1:
-                raise CatalogueError(f"{what}: bands {low.min}..{low.max} and {high.min}.. leave a gap or overlap")
+                raise CatalogueError(
+                    f"{what}: bands {low.min}..{low.max} and {high.min}.. leave a gap or overlap"
+                )
         if ordered[-1].max is not None:
             raise CatalogueError(f"{what}: the highest band must be open-ended")
     for band in bands:
         if getattr(band, attr) not in allowed:
-            raise CatalogueError(f"{what}: band {band.min} names {getattr(band, attr)!r}, not one of {allowed}")
+            raise CatalogueError(
+                f"{what}: band {band.min} names {getattr(band, attr)!r}, not one of {allowed}"
+            )
 
 
-def _check_matrix(rows: Mapping[str, Mapping[str, object]], rows_ids: tuple[str, ...],
-                  column_ids: tuple[str, ...], what: str) -> None:
+def _check_matrix(
+    rows: Mapping[str, Mapping[str, Any]],
+    rows_ids: tuple[str, ...],
+    column_ids: tuple[str, ...],
+    what: str,
+) -> None:
     if set(rows) != set(rows_ids):
         raise CatalogueError(f"{what}: rows {sorted(rows)} must be exactly {list(rows_ids)}")
     for row, cells in rows.items():
@@ -162,10 +173,7 @@ def _check_matrix(rows: Mapping[str, Mapping[str, object]], rows_ids: tuple[str,
             raise CatalogueError(f"{what}: row {row!r} must have exactly the columns {list(column_ids)}")
 
 
-def build_profile(source: ProfileFile) -> MethodProfile:
-    """Resolve and check a validated profile file; raise `CatalogueError` on any inconsistency."""
-    impact = _scale(source.impact.levels, ISO_IMPACT, "impact")
-    feasibility = _scale(source.feasibility.levels, ISO_FEASIBILITY, "feasibility")
+def _check_impact_and_risk(source: ProfileFile, impact: Scale, feasibility: Scale) -> dict[str, int]:
     if source.impact.aggregation == "weighted_sum":
         _check_bands(source.impact.bands, impact.ids, "level", "impact bands", contiguous=True)
         if set(source.impact.weights) != set(source.impact.categories):
@@ -177,26 +185,43 @@ def build_profile(source: ProfileFile) -> MethodProfile:
             if cell not in risk_values:
                 raise CatalogueError(f"risk matrix: cell {cell!r} is not a risk level {sorted(risk_values)}")
     _check_matrix(source.cal.annex_e.matrix, ISO_IMPACT, VECTORS, "CAL table")
+    return risk_values
+
+
+def _check_feasibility(source: ProfileFile, feasibility: Scale) -> dict[str, dict[str, int]]:
+    """Check the three Annex G tables that are present; return the attack-potential factor values."""
     tables = source.feasibility
     factor_values: dict[str, dict[str, int]] = {}
     if tables.attack_potential is not None:
-        _check_bands(
-            tables.attack_potential.thresholds, feasibility.ids, "feasibility", "attack potential", contiguous=True
-        )
+        thresholds = tables.attack_potential.thresholds
+        _check_bands(thresholds, feasibility.ids, "feasibility", "attack potential", contiguous=True)
         for factor, levels in tables.attack_potential.factors.items():
             factor_values[factor] = {lv.id: INFINITE if lv.value is None else lv.value for lv in levels}
     if tables.cvss is not None:
         _check_bands(tables.cvss.bands, feasibility.ids, "feasibility", "CVSS bands", contiguous=False)
     if tables.attack_vector is not None:
-        _check_matrix({"mapping": tables.attack_vector.mapping}, ("mapping",), VECTORS, "attack vector")
+        mapping = {str(k): v for k, v in tables.attack_vector.mapping.items()}
+        _check_matrix({"mapping": mapping}, ("mapping",), VECTORS, "attack vector")
         for level in tables.attack_vector.mapping.values():
             if level not in feasibility.ids:
                 raise CatalogueError(f"attack vector: {level!r} is not a feasibility level")
-    matrix = source.risk.matrix
+    return factor_values
+
+
+def build_profile(source: ProfileFile) -> MethodProfile:
+    """Resolve and check a validated profile file; raise `CatalogueError` on any inconsistency."""
+    impact = _scale(source.impact.levels, ISO_IMPACT, "impact")
+    feasibility = _scale(source.feasibility.levels, ISO_FEASIBILITY, "feasibility")
+    risk_values = _check_impact_and_risk(source, impact, feasibility)
+    factor_values = _check_feasibility(source, feasibility)
+    tables = source.feasibility
     potential: tuple[str, ...] = ()
     if tables.attack_potential is not None:
         thresholds = tables.attack_potential.thresholds
         potential = tuple(_band(thresholds, total).feasibility for total in range(128))
+    cells = {
+        (i, f): (cell, risk_values[cell]) for i, row in source.risk.matrix.items() for f, cell in row.items()
+    }
     return MethodProfile(
         source=source,
         impact=impact,
@@ -204,7 +229,7 @@ def build_profile(source: ProfileFile) -> MethodProfile:
         risk_values=risk_values,
         factor_order=tuple(factor_values),
         factor_values=factor_values,
-        cvss_weights=dict(tables.cvss.weights) if tables.cvss else {},
-        risk_cells={(i, f): (cell, risk_values[cell]) for i, row in matrix.items() for f, cell in row.items()},
+        cvss_weights={str(k): v for k, v in tables.cvss.weights.items()} if tables.cvss else {},
+        risk_cells=cells,
         potential_feasibility=potential,
     )

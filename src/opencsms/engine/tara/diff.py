@@ -13,8 +13,16 @@ from typing import Any
 from opencsms.engine.tara.result import TaraResult
 
 COLLECTIONS = (
-    "components", "interfaces", "data_flows", "assets", "damage_scenarios", "threat_scenarios", "goals",
-    "claims", "controls", "requirements",
+    "components",
+    "interfaces",
+    "data_flows",
+    "assets",
+    "damage_scenarios",
+    "threat_scenarios",
+    "goals",
+    "claims",
+    "controls",
+    "requirements",
 )
 _RATED = ("feasibility", "risk", "residual_feasibility", "residual_risk", "cal")
 
@@ -78,7 +86,9 @@ def _elements(old: TaraResult, new: TaraResult, collection: str) -> list[Element
     changes += [ElementChange(collection, i, "added") for i in after if i not in before]
     for element_id in (i for i in after if i in before):
         a, b = _flatten(asdict(before[element_id])), _flatten(asdict(after[element_id]))
-        fields = tuple(FieldChange(k, a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k))
+        fields = tuple(
+            FieldChange(k, a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)
+        )
         if fields:
             changes.append(ElementChange(collection, element_id, "changed", fields))
     return changes
@@ -102,12 +112,18 @@ def diff(old: TaraResult, new: TaraResult) -> TaraDiff:
     a, b = _flatten(asdict(old.model.method)), _flatten(asdict(new.model.method))
     method = tuple(FieldChange(k, a[k], b[k]) for k in a if a[k] != b[k])
     item_a, item_b = _flatten(asdict(old.model.item)), _flatten(asdict(new.model.item))
-    item = tuple(FieldChange(k, item_a.get(k), item_b.get(k)) for k in sorted(item_a.keys() | item_b.keys())
-                 if item_a.get(k) != item_b.get(k))
+    item = tuple(
+        FieldChange(k, item_a.get(k), item_b.get(k))
+        for k in sorted(item_a.keys() | item_b.keys())
+        if item_a.get(k) != item_b.get(k)
+    )
     if item:
         elements.insert(0, ElementChange("item", "item", "changed", item))
     summary = {
         "risk_before": {"old": old.risk_counts(), "new": new.risk_counts()},
-        "risk_after_treatment": {"old": old.risk_counts(residual=True), "new": new.risk_counts(residual=True)},
+        "risk_after_treatment": {
+            "old": old.risk_counts(residual=True),
+            "new": new.risk_counts(residual=True),
+        },
     }
     return TaraDiff(tuple(elements), tuple(_risks(old, new)), method, summary)

@@ -38,7 +38,9 @@ def _lines(result: TaraDiff, bullet: str, code: str) -> list[str]:
             lines.append(f"    {field.field}: {_value(field.old)} -> {_value(field.new)}")
     lines.append(f"Ratings and risks: {len(result.risks)} changes")
     for risk in result.risks:
-        lines.append(f"{bullet}{code}{risk.threat}{code} {risk.field}: {_value(risk.old)} -> {_value(risk.new)}")
+        lines.append(
+            f"{bullet}{code}{risk.threat}{code} {risk.field}: {_value(risk.old)} -> {_value(risk.new)}"
+        )
     before, after = result.summary["risk_before"], result.summary["risk_after_treatment"]
     lines.append(f"Risk values before treatment: {_counts(before['old'])} -> {_counts(before['new'])}")
     lines.append(f"Residual risk values: {_counts(after['old'])} -> {_counts(after['new'])}")
@@ -50,5 +52,7 @@ def render_diff(result: TaraDiff, fmt: str, old_name: str, new_name: str) -> str
         data = {"format": "opencsms-tara-diff/1", "old": old_name, "new": new_name, **asdict(result)}
         return json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
     if fmt == "md":
-        return "\n".join([f"## TARA diff: `{old_name}` → `{new_name}`", "", *_lines(result, "- ", "`")]) + "\n"
+        return (
+            "\n".join([f"## TARA diff: `{old_name}` → `{new_name}`", "", *_lines(result, "- ", "`")]) + "\n"
+        )
     return "\n".join([f"TARA diff: {old_name} -> {new_name}", *_lines(result, "  ", "")]) + "\n"

@@ -26,8 +26,12 @@ def interface_vectors(model: TaraModel) -> dict[str, str]:
     return {interface.id: kinds[interface.kind] for interface in model.interfaces}
 
 
-def _risks(threat: ThreatScenario, feasibility: str | None, impacts: Mapping[str, Mapping[str, str]],
-           profile: MethodProfile) -> tuple[RiskCell, ...]:
+def _risks(
+    threat: ThreatScenario,
+    feasibility: str | None,
+    impacts: Mapping[str, Mapping[str, str]],
+    profile: MethodProfile,
+) -> tuple[RiskCell, ...]:
     if feasibility is None:
         return ()
     cells = profile.risk_cells
@@ -38,12 +42,18 @@ def _risks(threat: ThreatScenario, feasibility: str | None, impacts: Mapping[str
     )
 
 
-def _highest_risk(threat: ThreatScenario, feasibility: str | None, impacts: Mapping[str, Mapping[str, str]],
-                  profile: MethodProfile) -> int | None:
+def _highest_risk(
+    threat: ThreatScenario,
+    feasibility: str | None,
+    impacts: Mapping[str, Mapping[str, str]],
+    profile: MethodProfile,
+) -> int | None:
     if feasibility is None:
         return None
     cells = profile.risk_cells
-    return max([cells[impact, feasibility][1] for ds in threat.damage_scenarios for impact in impacts[ds].values()])
+    return max(
+        [cells[impact, feasibility][1] for ds in threat.damage_scenarios for impact in impacts[ds].values()]
+    )
 
 
 def _highest(ratings: list[PathRating], profile: MethodProfile) -> PathRating | None:
@@ -52,8 +62,9 @@ def _highest(ratings: list[PathRating], profile: MethodProfile) -> PathRating | 
     return max(ratings, key=lambda r: profile.feasibility.rank(r.feasibility))
 
 
-def _cal(threat_impact: str | None, vector: str | None, risk: int | None, model: TaraModel,
-         profile: MethodProfile) -> int | None:
+def _cal(
+    threat_impact: str | None, vector: str | None, risk: int | None, model: TaraModel, profile: MethodProfile
+) -> int | None:
     if model.method.cal is CalMethod.RISK_BASED:
         return profile.cal_from_risk(risk) if risk is not None else None
     if threat_impact is None or vector is None:
@@ -61,16 +72,30 @@ def _cal(threat_impact: str | None, vector: str | None, risk: int | None, model:
     return profile.cal_annex_e(threat_impact, vector)
 
 
-def evaluate_threat(threat: ThreatScenario, model: TaraModel, profile: MethodProfile, rater: TreeRater,
-                    impacts: Mapping[str, Mapping[str, str]]) -> ThreatResult:
+def evaluate_threat(
+    threat: ThreatScenario,
+    model: TaraModel,
+    profile: MethodProfile,
+    rater: TreeRater,
+    impacts: Mapping[str, Mapping[str, str]],
+) -> ThreatResult:
     paths, initial, residual = [], [], []
     for path in threat.attack_paths:
         method = path.method or model.method.feasibility
         before, after = rater.rate_both(path, method)
         initial.append(before)
         residual.append(after)
-        paths.append(PathResult(path.id, method, before.feasibility, before.score, before.vector,
-                                after.feasibility, after.score))
+        paths.append(
+            PathResult(
+                path.id,
+                method,
+                before.feasibility,
+                before.score,
+                before.vector,
+                after.feasibility,
+                after.score,
+            )
+        )
     best, best_after = _highest(initial, profile), _highest(residual, profile)
     feasibility = best.feasibility if best else None
     risks = _risks(threat, feasibility, impacts, profile)
@@ -105,8 +130,13 @@ def _goals(model: TaraModel, threats: Mapping[str, ThreatResult]) -> dict[str, G
         cals = [c for t in covered[goal.id] if (c := threats[t].cal) is not None]
         determined = max(cals) if cals else None
         requirements = tuple(r.id for r in model.requirements if goal.id in r.goals)
-        results[goal.id] = GoalResult(goal.id, tuple(covered[goal.id]), requirements, determined,
-                                      goal.cal if goal.cal is not None else determined)
+        results[goal.id] = GoalResult(
+            goal.id,
+            tuple(covered[goal.id]),
+            requirements,
+            determined,
+            goal.cal if goal.cal is not None else determined,
+        )
     return results
 
 

@@ -89,21 +89,27 @@ class TreeRater:
             before, after, rank = self._potential(path.tree)
             vector = VECTOR_ORDER[rank] if rank is not None else None
             total, total_after = sum(before), sum(after)
-            return (PathRating(profile.feasibility_from_potential(total), total, vector),
-                    PathRating(profile.feasibility_from_potential(total_after), total_after, vector))
+            return (
+                PathRating(profile.feasibility_from_potential(total), total, vector),
+                PathRating(profile.feasibility_from_potential(total_after), total_after, vector),
+            )
         rank = self._vector(path.tree)
         vector = VECTOR_ORDER[rank] if rank is not None else None
         if method is FeasibilityMethod.CVSS:
             weights, weights_after = self._cvss(path.tree)
             score, score_after = exploitability(weights), exploitability(weights_after)
-            return (PathRating(profile.feasibility_from_exploitability(score), score, vector),
-                    PathRating(profile.feasibility_from_exploitability(score_after), score_after, vector))
+            return (
+                PathRating(profile.feasibility_from_exploitability(score), score, vector),
+                PathRating(profile.feasibility_from_exploitability(score_after), score_after, vector),
+            )
         if vector is None or rank is None:
             raise ValueError(f"attack path {path.id}: a step has no attack vector")
         rank_after = self._vector(path.tree, residual=True)
         vector_after = VECTOR_ORDER[rank_after] if rank_after is not None else vector
-        return (PathRating(profile.feasibility_from_vector(vector), rank, vector),
-                PathRating(profile.feasibility_from_vector(vector_after), _VECTOR_RANK[vector_after], vector))
+        return (
+            PathRating(profile.feasibility_from_vector(vector), rank, vector),
+            PathRating(profile.feasibility_from_vector(vector_after), _VECTOR_RANK[vector_after], vector),
+        )
 
     def _potential(self, node: Node) -> tuple[Potential, Potential, int | None]:
         """Attack potential before and after controls, and the vector rank, in one walk."""
@@ -135,7 +141,9 @@ class TreeRater:
             after = node.residual.cvss if node.residual else None
             return before, self._weights(after) if after else before
         parts = [self._cvss(child) for child in node.children]
-        return _combine_weights([p[0] for p in parts], node.kind), _combine_weights([p[1] for p in parts], node.kind)
+        return _combine_weights([p[0] for p in parts], node.kind), _combine_weights(
+            [p[1] for p in parts], node.kind
+        )
 
     def _weights(self, metrics: Cvss) -> Weights:
         w = self.profile.cvss_weights
@@ -155,7 +163,12 @@ class TreeRater:
 
 def _combine_weights(parts: list[Weights], kind: str) -> Weights:
     if kind == "and":
-        return (min(p[0] for p in parts), min(p[1] for p in parts), min(p[2] for p in parts), min(p[3] for p in parts))
+        return (
+            min(p[0] for p in parts),
+            min(p[1] for p in parts),
+            min(p[2] for p in parts),
+            min(p[3] for p in parts),
+        )
     return max(parts, key=lambda w: w[0] * w[1] * w[2] * w[3])
 
 

@@ -1,10 +1,10 @@
 """CI gates for `opencsms tara check --fail-on`: conditions on an evaluated TARA that fail a build.
 
-    untreated>=N   a threat scenario without a treatment decision has a risk of N or more
-    risk>=N        a threat scenario's risk before treatment is N or more
-    residual>=N    a threat scenario's residual risk (after controls) is N or more
-    unrated        a threat scenario has no rated attack path
-    warnings       the check reported any warning
+untreated>=N   a threat scenario without a treatment decision has a risk of N or more
+risk>=N        a threat scenario's risk before treatment is N or more
+residual>=N    a threat scenario's residual risk (after controls) is N or more
+unrated        a threat scenario has no rated attack path
+warnings       the check reported any warning
 """
 
 from __future__ import annotations

@@ -26,40 +26,99 @@ _E, _W = Severity.ERROR, Severity.WARNING
 RULES = {
     rule.id: rule
     for rule in (
-        Rule("treatment/reduce-needs-goal", _E, "ISO/SAE 21434 RQ-09-05",
-             "a threat scenario whose risk is reduced names at least one cybersecurity goal"),
-        Rule("treatment/share-needs-claim", _E, "ISO/SAE 21434 RQ-09-06",
-             "a shared risk names at least one cybersecurity claim"),
-        Rule("treatment/retain-needs-claim", _E, "ISO/SAE 21434 RQ-09-06",
-             "a retained risk names at least one cybersecurity claim"),
-        Rule("treatment/retain-needs-rationale", _E, "ISO/SAE 21434 RQ-15-17",
-             "retaining a risk above the acceptance level needs a rationale"),
-        Rule("treatment/avoid-needs-rationale", _E, "ISO/SAE 21434 RQ-15-17",
-             "avoiding a risk says how the risk source is removed"),
-        Rule("treatment/goal-without-reduce", _E, "ISO/SAE 21434 RQ-09-05",
-             "goals belong to a decision that reduces the risk"),
-        Rule("treatment/missing", _W, "ISO/SAE 21434 RQ-15-17",
-             "every threat scenario has a risk treatment decision"),
-        Rule("treatment/residual-above-acceptance", _W, "ISO/SAE 21434 15.9, RQ-09-05",
-             "after its controls a reduced risk is at or below the acceptance level"),
-        Rule("threat/unrated", _W, "ISO/SAE 21434 RQ-15-08, RQ-15-10",
-             "every threat scenario has at least one rated attack path"),
-        Rule("threat/property-not-of-asset", _E, "ISO/SAE 21434 RQ-15-03",
-             "a threat scenario compromises a property its asset has"),
-        Rule("threat/stride-property-mismatch", _W, "ISO/SAE 21434 RQ-15-03 NOTE 2 (STRIDE)",
-             "the STRIDE class matches the compromised property"),
-        Rule("asset/no-threat", _W, "ISO/SAE 21434 RQ-15-03",
-             "every asset has at least one threat scenario"),
-        Rule("damage/no-threat", _W, "ISO/SAE 21434 RQ-15-01, RQ-15-03",
-             "every damage scenario is caused by at least one threat scenario"),
+        Rule(
+            "treatment/reduce-needs-goal",
+            _E,
+            "ISO/SAE 21434 RQ-09-05",
+            "a threat scenario whose risk is reduced names at least one cybersecurity goal",
+        ),
+        Rule(
+            "treatment/share-needs-claim",
+            _E,
+            "ISO/SAE 21434 RQ-09-06",
+            "a shared risk names at least one cybersecurity claim",
+        ),
+        Rule(
+            "treatment/retain-needs-claim",
+            _E,
+            "ISO/SAE 21434 RQ-09-06",
+            "a retained risk names at least one cybersecurity claim",
+        ),
+        Rule(
+            "treatment/retain-needs-rationale",
+            _E,
+            "ISO/SAE 21434 RQ-15-17",
+            "retaining a risk above the acceptance level needs a rationale",
+        ),
+        Rule(
+            "treatment/avoid-needs-rationale",
+            _E,
+            "ISO/SAE 21434 RQ-15-17",
+            "avoiding a risk says how the risk source is removed",
+        ),
+        Rule(
+            "treatment/goal-without-reduce",
+            _E,
+            "ISO/SAE 21434 RQ-09-05",
+            "goals belong to a decision that reduces the risk",
+        ),
+        Rule(
+            "treatment/missing",
+            _W,
+            "ISO/SAE 21434 RQ-15-17",
+            "every threat scenario has a risk treatment decision",
+        ),
+        Rule(
+            "treatment/residual-above-acceptance",
+            _W,
+            "ISO/SAE 21434 15.9, RQ-09-05",
+            "after its controls a reduced risk is at or below the acceptance level",
+        ),
+        Rule(
+            "threat/unrated",
+            _W,
+            "ISO/SAE 21434 RQ-15-08, RQ-15-10",
+            "every threat scenario has at least one rated attack path",
+        ),
+        Rule(
+            "threat/property-not-of-asset",
+            _E,
+            "ISO/SAE 21434 RQ-15-03",
+            "a threat scenario compromises a property its asset has",
+        ),
+        Rule(
+            "threat/stride-property-mismatch",
+            _W,
+            "ISO/SAE 21434 RQ-15-03 NOTE 2 (STRIDE)",
+            "the STRIDE class matches the compromised property",
+        ),
+        Rule("asset/no-threat", _W, "ISO/SAE 21434 RQ-15-03", "every asset has at least one threat scenario"),
+        Rule(
+            "damage/no-threat",
+            _W,
+            "ISO/SAE 21434 RQ-15-01, RQ-15-03",
+            "every damage scenario is caused by at least one threat scenario",
+        ),
         Rule("goal/unused", _W, "ISO/SAE 21434 RQ-09-05", "every goal answers a reduced risk"),
-        Rule("goal/no-requirement", _W, "ISO/SAE 21434 RQ-09-08",
-             "every goal is refined into at least one cybersecurity requirement"),
-        Rule("goal/cal-below-determined", _W, "ISO/SAE 21434 RQ-09-05 NOTE 4, Annex E",
-             "a declared CAL is not lower than the one its threat scenarios determine"),
+        Rule(
+            "goal/no-requirement",
+            _W,
+            "ISO/SAE 21434 RQ-09-08",
+            "every goal is refined into at least one cybersecurity requirement",
+        ),
+        Rule(
+            "goal/cal-below-determined",
+            _W,
+            "ISO/SAE 21434 RQ-09-05 NOTE 4, Annex E",
+            "a declared CAL is not lower than the one its threat scenarios determine",
+        ),
         Rule("claim/unused", _W, "ISO/SAE 21434 RQ-09-06", "every claim supports a shared or retained risk"),
-        Rule("requirement/unallocated", _W, "ISO/SAE 21434 RQ-09-10",
-             "every cybersecurity requirement is allocated to at least one component"),
+        Rule(
+            "requirement/unallocated",
+            _W,
+            "ISO/SAE 21434 RQ-09-10",
+            "every cybersecurity requirement is allocated to at least one component",
+        ),
     )
 }
 
@@ -72,8 +131,8 @@ def _finding(rule_id: str, element: str, message: str) -> Finding:
 def _treatment(threat: ThreatScenario, result: ThreatResult, acceptance: int) -> Iterator[Finding]:
     decision = threat.treatment
     if decision is None:
-        risk = "unrated" if result.risk is None else f"risk {result.risk}"
-        yield _finding("treatment/missing", threat.id, f"no treatment decision ({risk})")
+        rated = "unrated" if result.risk is None else f"risk {result.risk}"
+        yield _finding("treatment/missing", threat.id, f"no treatment decision ({rated})")
         return
     options = set(decision.options)
     if Treatment.REDUCE in options and not decision.goals:
@@ -82,17 +141,25 @@ def _treatment(threat: ThreatScenario, result: ThreatResult, acceptance: int) ->
         yield _finding("treatment/goal-without-reduce", threat.id, "goals named but the risk is not reduced")
     for option in (Treatment.SHARE, Treatment.RETAIN):
         if option in options and not decision.claims:
-            yield _finding(f"treatment/{option}-needs-claim", threat.id, f"{option} without a cybersecurity claim")
+            yield _finding(
+                f"treatment/{option}-needs-claim", threat.id, f"{option} without a cybersecurity claim"
+            )
     if Treatment.AVOID in options and not decision.rationale:
         yield _finding("treatment/avoid-needs-rationale", threat.id, "avoid without a rationale")
     risk = result.risk or 0
     if Treatment.RETAIN in options and risk > acceptance and not decision.rationale:
-        yield _finding("treatment/retain-needs-rationale", threat.id,
-                       f"risk {risk} is above the acceptance level {acceptance} and is retained without a rationale")
+        yield _finding(
+            "treatment/retain-needs-rationale",
+            threat.id,
+            f"risk {risk} is above the acceptance level {acceptance} and is retained without a rationale",
+        )
     residual = result.residual_risk or 0
     if Treatment.REDUCE in options and residual > acceptance:
-        yield _finding("treatment/residual-above-acceptance", threat.id,
-                       f"residual risk {residual} is above the acceptance level {acceptance}")
+        yield _finding(
+            "treatment/residual-above-acceptance",
+            threat.id,
+            f"residual risk {residual} is above the acceptance level {acceptance}",
+        )
 
 
 def _threats(model: TaraModel, results: Mapping[str, ThreatResult]) -> Iterator[Finding]:
@@ -103,24 +170,34 @@ def _threats(model: TaraModel, results: Mapping[str, ThreatResult]) -> Iterator[
         if result.feasibility is None:
             yield _finding("threat/unrated", threat.id, "no attack path, so no feasibility and no risk")
         if threat.property not in assets[threat.asset].properties:
-            yield _finding("threat/property-not-of-asset", threat.id,
-                           f"asset {threat.asset} has no property {threat.property}")
+            yield _finding(
+                "threat/property-not-of-asset",
+                threat.id,
+                f"asset {threat.asset} has no property {threat.property}",
+            )
         if threat.stride and stride[threat.stride] != threat.property:
-            yield _finding("threat/stride-property-mismatch", threat.id,
-                           f"STRIDE {threat.stride} violates {stride[threat.stride]}, not {threat.property}")
+            yield _finding(
+                "threat/stride-property-mismatch",
+                threat.id,
+                f"STRIDE {threat.stride} violates {stride[threat.stride]}, not {threat.property}",
+            )
         yield from _treatment(threat, result, model.method.acceptance)
 
 
 def _coverage(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Finding]:
     threatened = {t.asset for t in model.threat_scenarios}
     caused = {ds for t in model.threat_scenarios for ds in t.damage_scenarios}
-    claimed = {c for t in model.threat_scenarios if t.treatment for c in t.treatment.claims}
     for asset in model.assets:
         if asset.id not in threatened:
             yield _finding("asset/no-threat", asset.id, "no threat scenario targets this asset")
     for ds in model.damage_scenarios:
         if ds.id not in caused:
             yield _finding("damage/no-threat", ds.id, "no threat scenario leads to this damage scenario")
+    yield from _concept(model, goals)
+
+
+def _concept(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Finding]:
+    claimed = {c for t in model.threat_scenarios if t.treatment for c in t.treatment.claims}
     for goal in model.goals:
         result = goals[goal.id]
         if not result.threats:
@@ -128,8 +205,11 @@ def _coverage(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Fin
         if not result.requirements:
             yield _finding("goal/no-requirement", goal.id, "no cybersecurity requirement refines this goal")
         if goal.cal is not None and result.determined_cal is not None and goal.cal < result.determined_cal:
-            yield _finding("goal/cal-below-determined", goal.id,
-                           f"declared CAL{goal.cal}, its threat scenarios determine CAL{result.determined_cal}")
+            yield _finding(
+                "goal/cal-below-determined",
+                goal.id,
+                f"declared CAL{goal.cal}, its threat scenarios determine CAL{result.determined_cal}",
+            )
     for claim in model.claims:
         if claim.id not in claimed:
             yield _finding("claim/unused", claim.id, "no shared or retained risk names this claim")
@@ -138,6 +218,7 @@ def _coverage(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Fin
             yield _finding("requirement/unallocated", requirement.id, "not allocated to any component")
 
 
-def check_rules(model: TaraModel, threats: Mapping[str, ThreatResult],
-                goals: Mapping[str, GoalResult]) -> tuple[Finding, ...]:
+def check_rules(
+    model: TaraModel, threats: Mapping[str, ThreatResult], goals: Mapping[str, GoalResult]
+) -> tuple[Finding, ...]:
     return (*_threats(model, threats), *_coverage(model, goals))

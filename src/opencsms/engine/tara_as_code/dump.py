@@ -13,11 +13,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rating(rating: m.Rating) -> dict[str, Any]:
-    return _clean({
-        "attack_potential": dict(rating.attack_potential) if rating.attack_potential else None,
-        "cvss": rating.cvss.vector_string() if rating.cvss else None,
-        "vector": rating.vector,
-    })
+    return _clean(
+        {
+            "attack_potential": dict(rating.attack_potential) if rating.attack_potential else None,
+            "cvss": rating.cvss.vector_string() if rating.cvss else None,
+            "vector": rating.vector,
+        }
+    )
 
 
 def _node(node: m.Node) -> dict[str, Any]:
@@ -33,59 +35,164 @@ def _threat(t: m.ThreatScenario) -> dict[str, Any]:
     treatment = None
     if t.treatment is not None:
         options = [str(o) for o in t.treatment.options]
-        treatment = _clean({
-            "decision": options[0] if len(options) == 1 else options,
-            "goals": list(t.treatment.goals), "claims": list(t.treatment.claims),
-            "rationale": t.treatment.rationale,
-        })
+        treatment = _clean(
+            {
+                "decision": options[0] if len(options) == 1 else options,
+                "goals": list(t.treatment.goals),
+                "claims": list(t.treatment.claims),
+                "rationale": t.treatment.rationale,
+            }
+        )
     paths = [
-        _clean({"id": p.id, "name": p.name, "description": p.description,
-                "method": str(p.method) if p.method else None, "tree": _node(p.tree)})
+        _clean(
+            {
+                "id": p.id,
+                "name": p.name,
+                "description": p.description,
+                "method": str(p.method) if p.method else None,
+                "tree": _node(p.tree),
+            }
+        )
         for p in t.attack_paths
     ]
-    return _clean({
-        "id": t.id, "name": t.name, "description": t.description, "asset": t.asset, "property": t.property,
-        "cause": t.cause, "stride": t.stride, "damage_scenarios": list(t.damage_scenarios),
-        "annex5": list(t.annex5), "attack_paths": paths, "treatment": treatment,
-    })
+    return _clean(
+        {
+            "id": t.id,
+            "name": t.name,
+            "description": t.description,
+            "asset": t.asset,
+            "property": t.property,
+            "cause": t.cause,
+            "stride": t.stride,
+            "damage_scenarios": list(t.damage_scenarios),
+            "annex5": list(t.annex5),
+            "attack_paths": paths,
+            "treatment": treatment,
+        }
+    )
 
 
 def _item(item: m.Item) -> dict[str, Any]:
-    return _clean({
-        "name": item.name, "description": item.description,
-        "functions": [_clean({"id": f.id, "name": f.name, "description": f.description}) for f in item.functions],
-        "boundary": item.boundary, "out_of_scope": list(item.out_of_scope),
-        "operational_environment": list(item.operational_environment),
-        "assumptions": [{"id": a.id, "text": a.text} for a in item.assumptions],
-    })
+    return _clean(
+        {
+            "name": item.name,
+            "description": item.description,
+            "functions": [
+                _clean({"id": f.id, "name": f.name, "description": f.description}) for f in item.functions
+            ],
+            "boundary": item.boundary,
+            "out_of_scope": list(item.out_of_scope),
+            "operational_environment": list(item.operational_environment),
+            "assumptions": [{"id": a.id, "text": a.text} for a in item.assumptions],
+        }
+    )
 
 
 def to_document(model: m.TaraModel) -> dict[str, Any]:
     method = model.method
-    return _clean({
-        "opencsms": "tara/1", "id": model.id, "name": model.name, "version": model.version,
-        "method": {"profile": method.profile, "feasibility": str(method.feasibility), "cal": str(method.cal),
-                   "acceptance": method.acceptance},
-        "item": _item(model.item),
-        "components": [_clean({"id": c.id, "name": c.name, "kind": c.kind, "description": c.description,
-                               "functions": list(c.functions), "in_scope": None if c.in_scope else False})
-                       for c in model.components],
-        "interfaces": [_clean({"id": x.id, "name": x.name, "kind": x.kind, "components": list(x.components),
-                               "external": x.external or None, "description": x.description})
-                       for x in model.interfaces],
-        "data_flows": [_clean({"id": f.id, "source": f.source, "target": f.target, "interface": f.interface,
-                               "data": f.data}) for f in model.data_flows],
-        "assets": [_clean({"id": a.id, "name": a.name, "properties": list(a.properties), "component": a.component,
-                           "description": a.description}) for a in model.assets],
-        "damage_scenarios": [_clean({"id": d.id, "name": d.name, "description": d.description,
-                                     "impact": dict(d.impact), "rationale": d.rationale})
-                             for d in model.damage_scenarios],
-        "threat_scenarios": [_threat(t) for t in model.threat_scenarios],
-        "goals": [_clean({"id": g.id, "name": g.name, "description": g.description, "cal": g.cal})
-                  for g in model.goals],
-        "claims": [{"id": c.id, "text": c.text} for c in model.claims],
-        "controls": [_clean({"id": c.id, "name": c.name, "description": c.description,
-                             "mitigations": list(c.mitigations)}) for c in model.controls],
-        "requirements": [_clean({"id": r.id, "text": r.text, "goals": list(r.goals), "controls": list(r.controls),
-                                 "components": list(r.components)}) for r in model.requirements],
-    })
+    return _clean(
+        {
+            "opencsms": "tara/1",
+            "id": model.id,
+            "name": model.name,
+            "version": model.version,
+            "method": {
+                "profile": method.profile,
+                "feasibility": str(method.feasibility),
+                "cal": str(method.cal),
+                "acceptance": method.acceptance,
+            },
+            "item": _item(model.item),
+            "components": [
+                _clean(
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "kind": c.kind,
+                        "description": c.description,
+                        "functions": list(c.functions),
+                        "in_scope": None if c.in_scope else False,
+                    }
+                )
+                for c in model.components
+            ],
+            "interfaces": [
+                _clean(
+                    {
+                        "id": x.id,
+                        "name": x.name,
+                        "kind": x.kind,
+                        "components": list(x.components),
+                        "external": x.external or None,
+                        "description": x.description,
+                    }
+                )
+                for x in model.interfaces
+            ],
+            "data_flows": [
+                _clean(
+                    {
+                        "id": f.id,
+                        "source": f.source,
+                        "target": f.target,
+                        "interface": f.interface,
+                        "data": f.data,
+                    }
+                )
+                for f in model.data_flows
+            ],
+            "assets": [
+                _clean(
+                    {
+                        "id": a.id,
+                        "name": a.name,
+                        "properties": list(a.properties),
+                        "component": a.component,
+                        "description": a.description,
+                    }
+                )
+                for a in model.assets
+            ],
+            "damage_scenarios": [
+                _clean(
+                    {
+                        "id": d.id,
+                        "name": d.name,
+                        "description": d.description,
+                        "impact": dict(d.impact),
+                        "rationale": d.rationale,
+                    }
+                )
+                for d in model.damage_scenarios
+            ],
+            "threat_scenarios": [_threat(t) for t in model.threat_scenarios],
+            "goals": [
+                _clean({"id": g.id, "name": g.name, "description": g.description, "cal": g.cal})
+                for g in model.goals
+            ],
+            "claims": [{"id": c.id, "text": c.text} for c in model.claims],
+            "controls": [
+                _clean(
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "description": c.description,
+                        "mitigations": list(c.mitigations),
+                    }
+                )
+                for c in model.controls
+            ],
+            "requirements": [
+                _clean(
+                    {
+                        "id": r.id,
+                        "text": r.text,
+                        "goals": list(r.goals),
+                        "controls": list(r.controls),
+                        "components": list(r.components),
+                    }
+                )
+                for r in model.requirements
+            ],
+        }
+    )

@@ -1,7 +1,8 @@
-"""Read and write TARA-as-code files: YAML text <-> `TaraModel`, with errors that name file, line and column."""
+"""Read and write TARA-as-code files: YAML <-> `TaraModel`, with errors naming file, line and column."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -17,19 +18,22 @@ from opencsms.engine.tara_as_code.dump import to_document
 from opencsms.engine.tara_as_code.schema import FORMAT, TaraDoc
 
 MAX_PROBLEMS = 50
+_UNION_TAG = re.compile(r"[\[(]|^function-")  # pydantic names union members in error locations
 
 
 def _schema_problems(exc: ValidationError, source: yamlsafe.Document) -> list[Problem]:
     problems, seen = [], set()
     for error in exc.errors():
         loc = tuple(error["loc"])
-        path = tuple(p for p in loc if isinstance(p, int) or "[" not in str(p) and "function-" not in str(p))
+        path = tuple(p for p in loc if isinstance(p, int) or not _UNION_TAG.search(str(p)))
         where = source.where(path)
         if (where, path[:2]) in seen:
             continue  # one message per place: unions report each alternative
         seen.add((where, path[:2]))
         dotted = ".".join(str(p) for p in path) or "(top level)"
-        rule = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(error["type"], "invalid-value")
+        rule = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
+            error["type"], "invalid-value"
+        )
         message = error["msg"].removeprefix("Value error, ")
         problems.append(source.problem(path, rule, f"{dotted}: {message}", at_key=rule == "unknown-field"))
     return problems[:MAX_PROBLEMS]
@@ -60,7 +64,9 @@ def load_file(path: FsPath, max_bytes: int = yamlsafe.MAX_BYTES) -> tuple[TaraMo
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ParseError([Problem("file-too-large", f"{size:,} bytes; the limit is {max_bytes:,}", str(path))])
+            raise ParseError(
+                [Problem("file-too-large", f"{size:,} bytes; the limit is {max_bytes:,}", str(path))]
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ParseError([Problem("unreadable", exc.strerror or str(exc), str(path))]) from None

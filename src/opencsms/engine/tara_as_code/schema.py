@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FORMAT = "tara/1"
 Id = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=100, description="Stable id, unique in the file")
-Property = Literal["confidentiality", "integrity", "availability", "authenticity", "authorization", "non_repudiation"]
+Property = Literal[
+    "confidentiality", "integrity", "availability", "authenticity", "authorization", "non_repudiation"
+]
 Vector = Literal["network", "adjacent", "local", "physical"]
 TreatmentOption = Literal["avoid", "reduce", "share", "retain"]
 MethodName = Literal["attack_potential", "cvss", "attack_vector"]
@@ -63,8 +65,26 @@ class InterfaceDoc(_Doc):
     id: str = Id
     name: str
     kind: Literal[
-        "can", "can_fd", "lin", "flexray", "automotive_ethernet", "bluetooth", "wifi", "cellular", "v2x",
-        "gnss", "uwb", "nfc", "rf_key", "usb", "sd_card", "obd", "charging", "debug", "internet", "internal",
+        "can",
+        "can_fd",
+        "lin",
+        "flexray",
+        "automotive_ethernet",
+        "bluetooth",
+        "wifi",
+        "cellular",
+        "v2x",
+        "gnss",
+        "uwb",
+        "nfc",
+        "rf_key",
+        "usb",
+        "sd_card",
+        "obd",
+        "charging",
+        "debug",
+        "internet",
+        "internal",
         "sensor_field",
     ]
     components: list[str] = Field(min_length=1, description="Ids of the components on this channel")
