@@ -66,10 +66,14 @@ def decode(raw: bytes, file: str, max_bytes: int = MAX_BYTES) -> str:
         ) from None
 
 
-def load(raw: bytes, file: str = "<input>", max_bytes: int = MAX_BYTES) -> Document:
-    """Parse one YAML document into plain data with positions, or raise `ParseError`."""
+def load(raw: bytes, file: str = "<input>", max_bytes: int = MAX_BYTES, every_value: bool = True) -> Document:
+    """Parse one YAML document into plain data with positions, or raise `ParseError`.
+
+    With `every_value=False` only mappings and sequences keep their position (a third of the memory);
+    read again with positions for every value when there is a problem to point at.
+    """
     text = decode(raw, file, max_bytes)
-    builder = _Builder(file)
+    builder = _Builder(file, every_value)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
@@ -85,8 +89,9 @@ def load(raw: bytes, file: str = "<input>", max_bytes: int = MAX_BYTES) -> Docum
 class _Builder:
     """Turns parser events into plain data, one event at a time, with no recursion."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, every_value: bool) -> None:
         self.file = file
+        self.every_value = every_value
         self.stack: list[tuple[Any, Path, list[Any]]] = []  # (container, path, pending mapping key)
         self.result: Any = None
         self.documents = 0
@@ -166,11 +171,13 @@ class _Builder:
             if key in container:
                 raise self.fail(event, "duplicate-key", f"key {key!r} appears twice in this mapping")
             pending.append(key)
-            self.key_positions[(*path, key)] = where
+            if self.every_value:
+                self.key_positions[(*path, key)] = where
             return (*path, key)
         else:
             key = pending.pop()
             child = (*path, key)
             container[key] = value
-        self.positions[child] = where
+        if self.every_value or isinstance(value, dict | list):
+            self.positions[child] = where
         return child

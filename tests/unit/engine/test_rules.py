@@ -147,3 +147,40 @@ def test_every_rule_cites_a_provision() -> None:
     for rule in RULES.values():
         assert rule.cites.startswith("ISO/SAE 21434")
         assert rule.severity in (Severity.ERROR, Severity.WARNING)
+
+
+def test_an_avoided_risk_has_no_residual_risk() -> None:
+    model = _model(TreatmentDecision((T.AVOID,), rationale="the feature is removed"))
+    threat = evaluate(model, ISO).threats["TS-1"]  # type: ignore[arg-type]
+    assert (threat.risk, threat.residual_risk, threat.residual_feasibility, threat.avoided) == (
+        5,
+        None,
+        None,
+        True,
+    )
+    assert evaluate(model, ISO).risk_counts(residual=True) == dict.fromkeys(range(1, 6), 0)  # type: ignore[arg-type]
+
+
+def test_residual_risk_retained_with_a_rationale_does_not_warn() -> None:
+    retained = TreatmentDecision(
+        (T.REDUCE, T.RETAIN), goals=("CG-1",), claims=("CC-1",), rationale="accepted"
+    )
+    assert "treatment/residual-above-acceptance" not in _rules(_model(retained))
+
+
+def test_cal_that_cannot_be_determined_is_flagged() -> None:
+    threat = make_threat(
+        "TS-1", make_path(make_step()), treatment=TreatmentDecision((T.REDUCE,), goals=("CG-1",))
+    )
+    result = evaluate(make_model(threat, goals=GOAL, requirements=REQ), ISO)
+    assert result.threats["TS-1"].cal is None
+    assert "threat/cal-undetermined" in {f.rule for f in result.findings}
+
+
+def test_residual_rating_without_a_control_is_flagged() -> None:
+    step = make_step(interface="IF-CAN", residual=Rating(attack_potential={"equipment": "bespoke"}))
+    threat = make_threat("TS-1", make_path(step))
+    findings = [
+        f for f in evaluate(make_model(threat), ISO).findings if f.rule == "step/residual-without-control"
+    ]
+    assert [f.message for f in findings] == ["step S-1 has a residual rating but names no control"]

@@ -150,3 +150,10 @@ def test_profile_without_cvss_refuses_a_cvss_path() -> None:
     )
     rules = {r for r, _, _ in _problems(text)}
     assert "method-unavailable" in rules
+
+
+def test_unquoted_annex5_ids_get_a_clear_message() -> None:
+    text = _starter_with('annex5: ["16.1"]', "annex5: [16.1]")
+    with pytest.raises(ParseError, match=r'quoted strings, e.g. annex5: \["18.3"\]') as caught:
+        parse(text.encode(), "t.yaml")
+    assert caught.value.problems[0].line == _line_of(text, "annex5: [16.1]")

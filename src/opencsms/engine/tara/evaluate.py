@@ -96,7 +96,9 @@ def evaluate_threat(
                 after.score,
             )
         )
-    best, best_after = _highest(initial, profile), _highest(residual, profile)
+    avoided = threat.treatment is not None and Treatment.AVOID in threat.treatment.options
+    best = _highest(initial, profile)
+    best_after = None if avoided else _highest(residual, profile)  # an avoided risk no longer exists
     feasibility = best.feasibility if best else None
     risks = _risks(threat, feasibility, impacts, profile)
     top = max(risks, key=lambda c: c.value, default=None)
@@ -116,6 +118,7 @@ def evaluate_threat(
         residual_feasibility=best_after.feasibility if best_after else None,
         residual_risk=_highest_risk(threat, best_after.feasibility if best_after else None, impacts, profile),
         cal=_cal(impact, vector, top.value if top else None, model, profile),
+        avoided=avoided,
     )
 
 

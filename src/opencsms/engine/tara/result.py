@@ -58,9 +58,10 @@ class ThreatResult:
     risks: tuple[RiskCell, ...]
     risk: int | None
     risk_level: str | None
-    residual_feasibility: str | None
+    residual_feasibility: str | None  # None: not rated, or the risk is avoided
     residual_risk: int | None
     cal: int | None
+    avoided: bool = False  # treated by avoiding the risk source (15.9): no residual risk
 
 
 @dataclass(frozen=True, slots=True)

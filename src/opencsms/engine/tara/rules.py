@@ -10,7 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from opencsms.engine.catalogue import vocabulary
-from opencsms.engine.tara.model import TaraModel, ThreatScenario, Treatment
+from opencsms.engine.tara.feasibility import iter_steps
+from opencsms.engine.tara.model import CalMethod, TaraModel, ThreatScenario, Treatment
 from opencsms.engine.tara.result import Finding, GoalResult, Severity, ThreatResult
 
 
@@ -72,7 +73,19 @@ RULES = {
             "treatment/residual-above-acceptance",
             _W,
             "ISO/SAE 21434 15.9, RQ-09-05",
-            "after its controls a reduced risk is at or below the acceptance level",
+            "after its controls a reduced risk is at or below the acceptance level, or the rest is retained",
+        ),
+        Rule(
+            "threat/cal-undetermined",
+            _W,
+            "ISO/SAE 21434 RQ-09-05 NOTE 4, Annex E",
+            "a reduced threat scenario has an attack vector, so that its CAL can be determined",
+        ),
+        Rule(
+            "step/residual-without-control",
+            _W,
+            "ISO/SAE 21434 15.9, RQ-09-08",
+            "a residual rating names the controls that justify it",
         ),
         Rule(
             "threat/unrated",
@@ -154,7 +167,8 @@ def _treatment(threat: ThreatScenario, result: ThreatResult, acceptance: int) ->
             f"risk {risk} is above the acceptance level {acceptance} and is retained without a rationale",
         )
     residual = result.residual_risk or 0
-    if Treatment.REDUCE in options and residual > acceptance:
+    retained = Treatment.RETAIN in options and bool(decision.rationale)
+    if Treatment.REDUCE in options and residual > acceptance and not retained:
         yield _finding(
             "treatment/residual-above-acceptance",
             threat.id,
@@ -182,6 +196,26 @@ def _threats(model: TaraModel, results: Mapping[str, ThreatResult]) -> Iterator[
                 f"STRIDE {threat.stride} violates {stride[threat.stride]}, not {threat.property}",
             )
         yield from _treatment(threat, result, model.method.acceptance)
+        yield from _steps(threat, result, model)
+
+
+def _steps(threat: ThreatScenario, result: ThreatResult, model: TaraModel) -> Iterator[Finding]:
+    reduced = threat.treatment is not None and Treatment.REDUCE in threat.treatment.options
+    annex_e = model.method.cal is CalMethod.ANNEX_E
+    if reduced and annex_e and result.feasibility is not None and result.vector is None:
+        yield _finding(
+            "threat/cal-undetermined",
+            threat.id,
+            "no attack path has a vector for every step (vector, cvss or interface), so no CAL",
+        )
+    for path in threat.attack_paths:
+        for step in iter_steps(path.tree):
+            if step.residual is not None and not step.controls:
+                yield _finding(
+                    "step/residual-without-control",
+                    threat.id,
+                    f"step {step.id} has a residual rating but names no control",
+                )
 
 
 def _coverage(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Finding]:

@@ -40,8 +40,20 @@ def _schema_problems(exc: ValidationError, source: yamlsafe.Document) -> list[Pr
 
 
 def parse(raw: bytes, file: str = "<input>", base: FsPath | None = None) -> tuple[TaraModel, MethodProfile]:
-    """Bytes of a TARA file -> the model and its method profile, or `ParseError` listing every problem."""
-    source = yamlsafe.load(raw, file)
+    """Bytes of a TARA file -> the model and its method profile, or `ParseError` listing every problem.
+
+    The file is read keeping only the positions of mappings and lists; when there are problems, it is
+    read again with the position of every value, so that each problem points at its exact place.
+    """
+    light = yamlsafe.load(raw, file, every_value=False)  # syntax and hostile input fail here, precisely
+    try:
+        return _parse(light, base)
+    except ParseError:
+        pass
+    return _parse(yamlsafe.load(raw, file), base)
+
+
+def _parse(source: yamlsafe.Document, base: FsPath | None) -> tuple[TaraModel, MethodProfile]:
     data: Any = source.data
     if not isinstance(data, dict) or data.get("opencsms") != FORMAT:
         raise ParseError([source.problem((), "not-a-tara", f"a TARA file starts with `opencsms: {FORMAT}`")])

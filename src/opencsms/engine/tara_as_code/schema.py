@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FORMAT = "tara/1"
 Id = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=100, description="Stable id, unique in the file")
@@ -179,6 +179,13 @@ class ThreatScenarioDoc(_Doc):
     annex5: list[str] = Field([], description="UN R155 Annex 5 Part A threat ids, e.g. '5.1'")
     attack_paths: list[AttackPathDoc] = []
     treatment: TreatmentDoc | None = None
+
+    @field_validator("annex5", mode="before")
+    @classmethod
+    def _quoted_annex5(cls, value: Any) -> Any:
+        if isinstance(value, list) and any(isinstance(v, int | float) for v in value):
+            raise ValueError('write UN R155 Annex 5 ids as quoted strings, e.g. annex5: ["18.3"]')
+        return value
 
 
 class GoalDoc(_Doc):
