@@ -8,8 +8,8 @@ that names the file, line and column. Every value's position is kept for later e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml

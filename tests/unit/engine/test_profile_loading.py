@@ -59,6 +59,10 @@ cal:
         ),
         ("impact:\n  levels:\n    - {id: x, label: X, maps_to: catastrophic}\n", "maps to 'catastrophic'"),
         ("risk:\n  colour: red\n", "Extra inputs"),
+        (
+            "risk:\n  matrix:\n    major: {very_low: 1, low: 2, medium: 3, high: 2}\n",
+            "must never lower the risk",
+        ),
     ],
 )
 def test_inconsistent_profile_is_refused(tmp_path: Path, override: str, message: str) -> None:

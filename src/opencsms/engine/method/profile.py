@@ -7,9 +7,9 @@ every native level here carries `maps_to`, and `check_profile` refuses a mapping
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from opencsms.engine.errors import CatalogueError
 from opencsms.engine.method.schema import (
@@ -173,6 +173,22 @@ def _check_matrix(
             raise CatalogueError(f"{what}: row {row!r} must have exactly the columns {list(column_ids)}")
 
 
+def _check_monotone(
+    source: ProfileFile, impact: Scale, feasibility: Scale, values: Mapping[str, int]
+) -> None:
+    """A higher impact or a higher feasibility never lowers the risk (each cell >= its lower neighbours)."""
+
+    def value(i: int, j: int) -> int:
+        return values[source.risk.matrix[impact.ids[i]][feasibility.ids[j]]]
+
+    for i, j in ((i, j) for i in range(len(impact.ids)) for j in range(len(feasibility.ids))):
+        if (i and value(i, j) < value(i - 1, j)) or (j and value(i, j) < value(i, j - 1)):
+            raise CatalogueError(
+                f"risk matrix: ({impact.ids[i]}, {feasibility.ids[j]}) is below a lower neighbour; "
+                "a higher impact or feasibility must never lower the risk"
+            )
+
+
 def _check_impact_and_risk(source: ProfileFile, impact: Scale, feasibility: Scale) -> dict[str, int]:
     if source.impact.aggregation == "weighted_sum":
         _check_bands(source.impact.bands, impact.ids, "level", "impact bands", contiguous=True)
@@ -184,6 +200,7 @@ def _check_impact_and_risk(source: ProfileFile, impact: Scale, feasibility: Scal
         for cell in row.values():
             if cell not in risk_values:
                 raise CatalogueError(f"risk matrix: cell {cell!r} is not a risk level {sorted(risk_values)}")
+    _check_monotone(source, impact, feasibility, risk_values)
     _check_matrix(source.cal.annex_e.matrix, ISO_IMPACT, VECTORS, "CAL table")
     return risk_values
 

@@ -91,7 +91,10 @@ class TaraResult:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
     def heat_map(self, residual: bool = False) -> dict[tuple[str, str], int]:
-        """Threat scenarios per (impact, feasibility) cell, each at its highest-risk cell."""
+        """Threat scenarios per (impact, feasibility) cell: each at its highest impact and its feasibility.
+
+        The risk matrix is monotone (checked when a profile loads), so that cell holds the threat's risk.
+        """
         cells: dict[tuple[str, str], int] = {}
         for threat in self.threats.values():
             feasibility = threat.residual_feasibility if residual else threat.feasibility

@@ -1,0 +1,107 @@
+"""The report as GitHub-flavoured Markdown: one `##` section per work product, tables with escaped cells."""
+
+from __future__ import annotations
+
+import re
+
+from opencsms.engine.reports.structure import Block, Cell, Facts, HeatMap, Report, Section, Table, display
+
+_INDENT = "\u2003"  # an em space survives table-cell trimming
+
+
+def escape(text: str) -> str:
+    """Make text safe in a table cell: no column breaks, no raw HTML, no line breaks."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"\s*\n\s*", "<br>", text.strip())
+
+
+def slug(title: str) -> str:
+    """The anchor GitHub gives a heading."""
+    return re.sub(r"[^a-z0-9 _-]", "", title.lower()).replace(" ", "-")
+
+
+def heading(section: Section) -> str:
+    return f"{section.id} {section.title}" if section.work_product else section.title
+
+
+def _cell(value: Cell, kind: str, depth: int = 0) -> str:
+    if kind == "lines" and isinstance(value, tuple):
+        return "<br>".join(escape(line) for line in value)
+    text = escape(display(value))
+    if kind == "tree":
+        return f"**{text}**" if depth == 0 else f"{_INDENT * (depth - 1)}└ {text}"
+    return text
+
+
+def _table(table: Table, section: Section) -> list[str]:
+    lines = [] if table.title == section.title else [f"### {escape(table.title)}", ""]
+    if table.note:
+        lines += [f"_{escape(table.note)}_", ""]
+    if not table.rows:
+        return [*lines, "_None._", ""]
+    lines.append("| " + " | ".join(escape(c.title) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---" for _ in table.columns) + "|")
+    for i, row in enumerate(table.rows):
+        depth = table.depths[i] if table.depths else 0
+        cells = (_cell(v, c.kind, depth) for c, v in zip(table.columns, row, strict=True))
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _facts(facts: Facts) -> list[str]:
+    lines = [f"- **{escape(f.label)}:** {_cell(f.value, f.kind) or '-'}" for f in facts.facts]
+    return [f"### {facts.title}", "", *lines, ""]
+
+
+def _heat_map(heat: HeatMap) -> list[str]:
+    header = ["Impact \\ Feasibility", *(escape(lv.label) for lv in heat.feasibilities)]
+    lines = [
+        f"### {heat.title}",
+        "",
+        f"_{heat.total} rated threat scenarios; each cell: count (risk value)._",
+        "",
+    ]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    for level, row in zip(heat.impacts, heat.cells, strict=True):
+        cells = [f"**{c.count}** ({c.risk})" if c.count else f"0 ({c.risk})" for c in row]
+        lines.append(f"| **{escape(level.label)}** | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _block(block: Block, section: Section) -> list[str]:
+    if isinstance(block, Table):
+        return _table(block, section)
+    if isinstance(block, Facts):
+        return _facts(block)
+    return _heat_map(block)
+
+
+def _header(report: Report) -> list[str]:
+    version = f" version {escape(report.model_version)}" if report.model_version else ""
+    lines = [
+        f"# TARA report: {escape(report.title)}",
+        "",
+        f"Model `{report.model_id}`{version} · Item: {escape(report.item)} · "
+        f"Method: {escape(report.method)} (`{report.profile_urn}` {escape(report.profile_version)})",
+        "",
+    ]
+    if report.generated:
+        lines += [f"Generated: {escape(report.generated)}", ""]
+    lines += ["## Contents", ""]
+    lines += [f"- [{escape(heading(s))}](#{slug(heading(s))})" for s in report.sections]
+    return [*lines, ""]
+
+
+def render_markdown(report: Report) -> bytes:
+    lines = _header(report)
+    for section in report.sections:
+        lines += [
+            f"## {escape(heading(section))}",
+            "",
+            f"_ISO/SAE 21434:2021 {section.clause}._ {escape(section.intro)}",
+            "",
+        ]
+        for block in section.blocks:
+            lines += _block(block, section)
+    return ("\n".join(lines).rstrip() + "\n").encode()

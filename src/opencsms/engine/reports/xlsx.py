@@ -1,0 +1,246 @@
+"""The report as an Excel workbook (openpyxl): a Summary sheet, one sheet per work product, Traceability,
+Findings and Method. Deterministic: fixed document properties and zip timestamps, same input same bytes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from opencsms.engine.reports.palette import HEADER, ZEBRA, risk_colour, tint
+from opencsms.engine.reports.structure import Cell, Column, Facts, HeatMap, Report, Section, Table, display
+
+FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - openpyxl stores naive UTC
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MAX_SHEET_NAME = 31
+MIN_WIDTH, MAX_WIDTH = 8, 60
+LINE_HEIGHT = 15  # points per line of 11-point text
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+_SHEET_ORDER = {"summary": 0, "traceability": 2, "findings": 3, "method": 4}
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14, color=HEADER[0])
+MUTED = Font(italic=True, color="5D6B7C")
+HEADER_FONT = Font(bold=True, color=HEADER[1])
+HEADER_FILL = PatternFill("solid", fgColor=HEADER[0])
+ZEBRA_FILL = PatternFill("solid", fgColor=ZEBRA)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+CENTRE_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
+
+def sheet_name(section: Section) -> str:
+    name = f"{section.id} {section.short_title}" if section.work_product else section.short_title
+    return name[:MAX_SHEET_NAME]
+
+
+class _Sheet:
+    """Writes blocks one under the other and tracks the column widths their cells need."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 1
+        self.widths: dict[int, int] = {}
+        self.texts: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of wrapped cells
+
+    def put(self, row: int, col: int, value: Cell, kind: str = "text") -> None:
+        cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, bool | tuple | str):
+            text = "\n".join(value) if kind == "lines" and isinstance(value, tuple) else display(value)
+            cell.value = _ILLEGAL.sub("", text)
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            longest = max((len(line) for line in text.splitlines()), default=0)
+            self.texts.setdefault(row, []).append((col, text))
+        else:
+            cell.value = value
+            longest = len(display(value))
+        self.widths[col] = max(self.widths.get(col, 0), longest)
+        cell.alignment = WRAP
+
+    def text(self, value: str, font: Font) -> None:
+        cell = self.ws.cell(row=self.row, column=1, value=_ILLEGAL.sub("", value))
+        cell.data_type = "s"
+        cell.font = font
+        self.row += 1
+
+    def header(self, titles: list[str]) -> None:
+        for col, title in enumerate(titles, start=1):
+            self.put(self.row, col, title)
+            cell = self.ws.cell(row=self.row, column=col)
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTRE
+        self.row += 1
+
+    def fit(self) -> None:
+        """Column widths for the content; printed landscape, one page wide."""
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        widths = {col: min(MAX_WIDTH, max(MIN_WIDTH, width + 2)) for col, width in self.widths.items()}
+        for col, width in widths.items():
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        for row, cells in self.texts.items():
+            lines = max(_lines(text, widths.get(col, MIN_WIDTH)) for col, text in cells)
+            if lines > 1:  # spreadsheet programs do not all fit wrapped rows on opening
+                self.ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (an estimate)."""
+    per_line = max(1, width - 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in text.splitlines() or [""])
+
+
+def _colour(ws: Worksheet, row: int, col: int, value: int | None, *, faint: bool = False) -> None:
+    colours = risk_colour(value)
+    cell = ws.cell(row=row, column=col)
+    if colours is not None:
+        background, text = colours
+        cell.fill = PatternFill("solid", fgColor=tint(background) if faint else background)
+        cell.font = Font(bold=not faint, color="7A8594" if faint else text)
+    cell.alignment = CENTRE_TOP
+
+
+def _row_cells(sheet: _Sheet, table: Table, index: int, row: tuple[Cell, ...]) -> None:
+    depth = table.depths[index] if table.depths else 0
+    for col, (column, value) in enumerate(zip(table.columns, row, strict=True), start=1):
+        sheet.put(sheet.row, col, value, column.kind)
+        if index % 2 == 1:
+            sheet.ws.cell(row=sheet.row, column=col).fill = ZEBRA_FILL
+        _style(sheet, col, column, value, depth=depth)
+
+
+def _style(sheet: _Sheet, col: int, column: Column, value: Cell, *, depth: int) -> None:
+    cell = sheet.ws.cell(row=sheet.row, column=col)
+    if column.kind == "risk":
+        _colour(
+            sheet.ws,
+            sheet.row,
+            col,
+            value if isinstance(value, int) and not isinstance(value, bool) else None,
+        )
+    elif column.kind in ("number", "bool", "check", "gate"):
+        cell.alignment = CENTRE_TOP
+    elif column.kind == "tree":
+        cell.alignment = Alignment(horizontal="left", indent=depth * 2, vertical="top", wrap_text=True)
+        cell.font = Font(bold=depth == 0)
+        sheet.widths[col] = max(sheet.widths.get(col, 0), len(display(value)) + depth * 2)
+
+
+def _table(sheet: _Sheet, table: Table, *, titled: bool, main: bool) -> None:
+    if titled:
+        sheet.text(table.title, BOLD)
+    if table.note:
+        sheet.text(table.note, MUTED)
+    first = sheet.row
+    sheet.header([c.title for c in table.columns])
+    for index, row in enumerate(table.rows):
+        _row_cells(sheet, table, index, row)
+        sheet.row += 1
+    if not table.rows:
+        sheet.text("None.", MUTED)
+    if main:
+        sheet.ws.freeze_panes = f"A{first + 1}"
+        sheet.ws.print_title_rows = f"{first}:{first}"
+        last = get_column_letter(len(table.columns))
+        sheet.ws.auto_filter.ref = f"A{first}:{last}{max(first, sheet.row - 1)}"
+
+
+def _facts(sheet: _Sheet, facts: Facts) -> None:
+    sheet.text(facts.title, BOLD)
+    for fact in facts.facts:
+        sheet.put(sheet.row, 1, fact.label)
+        sheet.ws.cell(row=sheet.row, column=1).font = BOLD
+        sheet.put(sheet.row, 2, fact.value, fact.kind)
+        if fact.kind == "risk":
+            _colour(sheet.ws, sheet.row, 2, fact.value if isinstance(fact.value, int) else None)
+        sheet.row += 1
+
+
+def _heat_map(sheet: _Sheet, heat: HeatMap) -> None:
+    sheet.text(
+        f"{heat.title} ({heat.total} rated threat scenarios; cell: count, coloured by risk value)", BOLD
+    )
+    sheet.header(["Impact \\ Feasibility", *(lv.label for lv in heat.feasibilities)])
+    for level, cells in zip(heat.impacts, heat.cells, strict=True):
+        sheet.put(sheet.row, 1, level.label)
+        sheet.ws.cell(row=sheet.row, column=1).font = BOLD
+        for col, heat_cell in enumerate(cells, start=2):
+            sheet.put(sheet.row, col, heat_cell.count, "number")
+            _colour(sheet.ws, sheet.row, col, heat_cell.risk, faint=not heat_cell.count)
+        sheet.row += 1
+
+
+def _section(ws: Worksheet, section: Section, head: list[str]) -> None:
+    """One sheet: a title (`head[0]`, else the section's), lines under it, then the blocks."""
+    sheet = _Sheet(ws)
+    title = f"{section.id} {section.title}" if section.work_product else section.title
+    sheet.text(head[0] if head else title, TITLE)
+    for line in [*head[1:], f"ISO/SAE 21434:2021 {section.clause}. {section.intro}"]:
+        sheet.text(line, MUTED)
+    for index, block in enumerate(section.blocks):
+        sheet.row += 1
+        if isinstance(block, Table):
+            single = len(section.blocks) == 1 and block.title == section.title
+            _table(sheet, block, titled=not single, main=index == 0)
+        elif isinstance(block, Facts):
+            _facts(sheet, block)
+        else:
+            _heat_map(sheet, block)
+    sheet.fit()
+
+
+def _report_lines(report: Report) -> list[str]:
+    version = f" version {report.model_version}" if report.model_version else ""
+    lines = [
+        f"TARA report: {report.title}",
+        f"Model {report.model_id}{version}; item: {report.item}",
+        f"Method: {report.method} ({report.profile_urn} {report.profile_version})",
+    ]
+    return [*lines, f"Generated: {report.generated}"] if report.generated else lines
+
+
+def _stable_zip(raw: bytes) -> bytes:
+    """The same archive with fixed timestamps and order, so equal workbooks are equal bytes."""
+    out = BytesIO()
+    with ZipFile(BytesIO(raw)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _timestamp(generated: str | None) -> datetime:
+    """The workbook's created/modified time: the report's generation time if it is ISO 8601, else fixed."""
+    try:
+        stamp = datetime.fromisoformat(generated) if generated else FIXED_TIME
+    except ValueError:
+        stamp = FIXED_TIME
+    return stamp.replace(tzinfo=None)
+
+
+def render_xlsx(report: Report) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    sections = sorted(report.sections, key=lambda s: _SHEET_ORDER.get(s.id, 1))
+    for section in sections:
+        head = _report_lines(report) if section.id == "summary" else []
+        _section(wb.create_sheet(sheet_name(section)), section, head)
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "OpenCSMS"
+    props.title = f"TARA report: {report.title}"
+    props.created = props.modified = _timestamp(report.generated)
+    raw = BytesIO()
+    archive = ZipFile(raw, "w", ZIP_DEFLATED)
+    ExcelWriter(wb, archive).save()  # closes the archive
+    return _stable_zip(raw.getvalue())

@@ -1,0 +1,25 @@
+"""Fixtures of the report tests: the small golden TARA, evaluated, and a golden-file comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from opencsms.engine import TaraResult, evaluate
+from opencsms.engine.reports import build_report
+from opencsms.engine.reports.structure import Report
+from opencsms.engine.tara_as_code import load_file
+from tests.golden_files import GOLDEN as GOLDEN_ROOT
+
+GOLDEN = GOLDEN_ROOT / "reports"
+SMALL = GOLDEN / "small.tara.yaml"
+
+
+@pytest.fixture(scope="session")
+def result() -> TaraResult:
+    model, profile = load_file(SMALL)
+    return evaluate(model, profile)
+
+
+@pytest.fixture(scope="session")
+def report(result: TaraResult) -> Report:
+    return build_report(result)
