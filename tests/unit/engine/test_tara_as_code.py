@@ -157,3 +157,19 @@ def test_unquoted_annex5_ids_get_a_clear_message() -> None:
     with pytest.raises(ParseError, match=r'quoted strings, e.g. annex5: \["18.3"\]') as caught:
         parse(text.encode(), "t.yaml")
     assert caught.value.problems[0].line == _line_of(text, "annex5: [16.1]")
+
+
+def test_the_format_enums_are_the_vocabulary_catalogue() -> None:
+    from typing import get_args
+
+    from opencsms.engine.catalogue import vocabulary
+    from opencsms.engine.tara_as_code import schema
+
+    catalogue = vocabulary()
+    field = {name: f.annotation for name, f in schema.InterfaceDoc.model_fields.items()}
+    assert set(get_args(field["kind"])) == {k.id for k in catalogue.interface_kinds}
+    field = {name: f.annotation for name, f in schema.ComponentDoc.model_fields.items()}
+    assert set(get_args(field["kind"])) == {k.id for k in catalogue.component_kinds}
+    assert set(get_args(schema.Property)) == {p.id for p in catalogue.properties}
+    stride = get_args(schema.ThreatScenarioDoc.model_fields["stride"].annotation)[0]
+    assert set(get_args(stride)) == {s.id for s in catalogue.stride}
