@@ -21,6 +21,8 @@ from opencsms.engine.tara.diff import diff
 from opencsms.engine.tara.diff_render import DIFF_FORMATS, render_diff
 from opencsms.engine.tara.gates import failures, parse_gate
 from opencsms.engine.tara_as_code import json_schema, load_file
+from opencsms.engine.threatgen import summary
+from opencsms.engine.threatgen.write import generate_file
 
 app = typer.Typer(
     help="TARA-as-code: check, report and compare ISO/SAE 21434 TARAs kept in YAML.", no_args_is_help=True
@@ -103,6 +105,24 @@ def diff_command(
     typer.echo(render_diff(changes, fmt, str(old), str(new)), nl=False)
     if exit_code and not changes.empty:
         raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    file: FileArg,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", help="A rule file of your own (repeatable)")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing")] = False,
+) -> None:
+    """Propose threat scenarios from the architecture; a regeneration keeps every human decision."""
+    try:
+        plan = generate_file(file, tuple(rules or ()), write=not dry_run)
+    except ParseError as exc:
+        raise _fail("\n".join(str(p) for p in exc.problems)) from None
+    except EngineError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(summary(plan, str(file), written=not dry_run), nl=False)
 
 
 @app.command()

@@ -73,7 +73,7 @@ def assets(ctx: Context) -> Section:
 
 def _annex5_table(ctx: Context) -> Table:
     cited: dict[str, list[str]] = {}
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         for ref in threat.annex5:
             cited.setdefault(ctx.annex5_id(ref), []).append(threat.id)
     columns = (
@@ -116,7 +116,7 @@ def threat_scenarios(ctx: Context) -> Section:
             tuple(ctx.annex5_id(ref) for ref in t.annex5),
             t.description,
         )
-        for t in ctx.model.threat_scenarios
+        for t in ctx.threat_scenarios
     ]
     table = Table("threat-scenarios", "Threat scenarios", columns, tuple(rows))
     intro = "The targeted asset, the compromised property and the cause of each threat scenario (RQ-15-03)."

@@ -107,7 +107,7 @@ def attack_paths(ctx: Context) -> Section:
     ratings = _Ratings(ctx)
     rows: list[tuple[Cell, ...]] = []
     depths: list[int] = []
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         for path in threat.attack_paths:
             for depth, row in _path_rows(threat.id, path, ratings):
                 depths.append(depth)
@@ -149,7 +149,7 @@ def feasibility_ratings(ctx: Context) -> Section:
         Column("residual_feasibility", "Residual feasibility"),
     )
     rows: list[tuple[Cell, ...]] = []
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         names = {p.id: p.name for p in threat.attack_paths}
         for p in ctx.result.threats[threat.id].paths:
             rows.append(

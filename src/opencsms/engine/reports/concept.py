@@ -50,7 +50,7 @@ def claims(ctx: Context) -> Section:
     )
     rows: list[tuple[Cell, ...]] = []
     for claim in ctx.model.claims:
-        named = [t for t in ctx.model.threat_scenarios if t.treatment and claim.id in t.treatment.claims]
+        named = [t for t in ctx.threat_scenarios if t.treatment and claim.id in t.treatment.claims]
         decisions = {o.value: None for t in named if t.treatment for o in t.treatment.options}
         rows.append((claim.id, claim.text, tuple(t.id for t in named), tuple(decisions)))
     table = Table("claims", "Cybersecurity claims", columns, tuple(rows))
@@ -60,7 +60,7 @@ def claims(ctx: Context) -> Section:
 
 def _controls_table(ctx: Context) -> Table:
     used: dict[str, list[str]] = {}
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         for path in threat.attack_paths:
             for step in iter_steps(path.tree):
                 for control in step.controls:
@@ -111,7 +111,7 @@ def concept(ctx: Context) -> Section:
 def _trace_rows(ctx: Context) -> list[tuple[Cell, ...]]:
     requirements = {r.id: r for r in ctx.model.requirements}
     rows: list[tuple[Cell, ...]] = []
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         r, d = ctx.result.threats[threat.id], threat.treatment
         options = tuple(o.value for o in d.options) if d else ()
         goal_ids: list[str | None] = list(d.goals) if d and d.goals else [None]

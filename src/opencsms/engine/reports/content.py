@@ -105,8 +105,8 @@ def _counts(ctx: Context) -> Facts:
     risks_now = [t.risk for t in result.threats.values() if t.risk is not None]
     risks_after = [t.residual_risk for t in result.threats.values() if t.residual_risk is not None]
     facts = (
-        Fact("Threat scenarios", len(model.threat_scenarios), "number"),
-        Fact("Attack paths", sum(len(t.attack_paths) for t in model.threat_scenarios), "number"),
+        Fact("Threat scenarios", len(ctx.threat_scenarios), "number"),
+        Fact("Attack paths", sum(len(t.attack_paths) for t in ctx.threat_scenarios), "number"),
         Fact("Damage scenarios", len(model.damage_scenarios), "number"),
         Fact("Assets", len(model.assets), "number"),
         Fact("Cybersecurity goals", len(model.goals), "number"),
@@ -134,9 +134,9 @@ def _distribution(ctx: Context) -> Table:
 
 def _decisions(ctx: Context) -> Table:
     columns = (Column("decision", "Decision"), Column("threats", "Threat scenarios", "number"))
-    decided = [t.treatment.options for t in ctx.model.threat_scenarios if t.treatment]
+    decided = [t.treatment.options for t in ctx.threat_scenarios if t.treatment]
     rows: list[tuple[Cell, ...]] = [(o.value, sum(o in opts for opts in decided)) for o in Treatment]
-    rows.append(("no decision", len(ctx.model.threat_scenarios) - len(decided)))
+    rows.append(("no decision", len(ctx.threat_scenarios) - len(decided)))
     return Table("decisions", "Treatment decisions", columns, tuple(rows))
 
 

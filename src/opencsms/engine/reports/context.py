@@ -36,6 +36,8 @@ class Context:
         self.model: TaraModel = result.model
         self.profile: MethodProfile = result.profile
         self.threats: dict[str, ThreatScenario] = {t.id: t for t in self.model.threat_scenarios}
+        # rejected, merged and obsolete threat scenarios are not part of the risk assessment
+        self.threat_scenarios = tuple(t for t in self.model.threat_scenarios if t.in_analysis)
         catalogue = annex5()
         self._annex5_ids = catalogue.threat_ids()
         self._annex5 = {t.id: t for t in catalogue.threats}

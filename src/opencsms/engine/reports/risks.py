@@ -41,7 +41,7 @@ def _threat_table(ctx: Context) -> Table:
         Column("cal", "CAL", "number"),
     )
     rows: list[tuple[Cell, ...]] = []
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         r = ctx.result.threats[threat.id]
         rows.append(
             (
@@ -71,7 +71,7 @@ def _cell_table(ctx: Context) -> Table:
         Column("residual_risk", "Residual risk", "risk"),
     )
     rows: list[tuple[Cell, ...]] = []
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         r = ctx.result.threats[threat.id]
         after = r.residual_feasibility
         for cell in r.risks:
@@ -123,7 +123,7 @@ def treatment_decisions(ctx: Context) -> Section:
         Column("acceptable", f"Residual at or below {acceptance}", "check"),
     )
     rows: list[tuple[Cell, ...]] = []
-    for threat in ctx.model.threat_scenarios:
+    for threat in ctx.threat_scenarios:
         r, d = ctx.result.threats[threat.id], threat.treatment
         acceptable = None if r.residual_risk is None else r.residual_risk <= acceptance
         rows.append(

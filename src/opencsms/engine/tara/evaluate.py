@@ -125,7 +125,7 @@ def evaluate_threat(
 def _goals(model: TaraModel, threats: Mapping[str, ThreatResult]) -> dict[str, GoalResult]:
     covered: dict[str, list[str]] = {goal.id: [] for goal in model.goals}
     for threat in model.threat_scenarios:
-        if threat.treatment and Treatment.REDUCE in threat.treatment.options:
+        if threat.in_analysis and threat.treatment and Treatment.REDUCE in threat.treatment.options:
             for goal_id in threat.treatment.goals:
                 covered[goal_id].append(threat.id)
     results = {}
@@ -164,7 +164,11 @@ def evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
 def _evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
     impacts = damage_impacts(model, profile)
     rater = TreeRater(profile, interface_vectors(model))
-    threats = {t.id: evaluate_threat(t, model, profile, rater, impacts) for t in model.threat_scenarios}
+    threats = {
+        t.id: evaluate_threat(t, model, profile, rater, impacts)
+        for t in model.threat_scenarios
+        if t.in_analysis
+    }
     goals = _goals(model, threats)
     findings = check_rules(model, threats, goals)
     return TaraResult(model, profile, impacts, threats, goals, findings)

@@ -6,6 +6,7 @@ Every element has a stable `id`; references between elements are by id, checked 
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,6 +68,15 @@ class Item:
     assumptions: tuple[Assumption, ...] = ()
 
 
+class ReviewStatus(StrEnum):
+    """Where a threat scenario stands: generated ones start `proposed`; hand-written ones are `accepted`."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"  # with a rationale; kept so that regeneration does not propose it again
+    MERGED = "merged"  # folded into another threat scenario (`merged_into`)
+
+
 @dataclass(frozen=True)
 class Component:
     id: str
@@ -75,6 +85,8 @@ class Component:
     description: str = ""
     functions: tuple[str, ...] = ()
     in_scope: bool = True
+    tags: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()  # controls protecting the component (attack path analysis)
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ class Interface:
     components: tuple[str, ...]
     external: bool = False
     description: str = ""
+    tags: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()  # controls protecting the channel (attack path analysis)
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,8 @@ class Asset:
     properties: tuple[str, ...]
     component: str | None = None
     description: str = ""
+    tags: tuple[str, ...] = ()
+    damage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # property -> damage scenario ids
 
 
 @dataclass(frozen=True)
@@ -194,6 +210,17 @@ class TreatmentDecision:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a generated threat scenario came from: the rule, the asset and the interface it matched."""
+
+    rule: str
+    asset: str
+    interface: str | None = None
+    mitigations: tuple[str, ...] = ()  # UN R155 Annex 5 mitigations the rule suggests
+    obsolete: bool = False  # the architecture no longer matches the rule
+
+
+@dataclass(frozen=True)
 class ThreatScenario:
     """ISO/SAE 21434:2021 15.4 (RQ-15-03): targeted asset, compromised property, cause."""
 
@@ -208,6 +235,16 @@ class ThreatScenario:
     annex5: tuple[str, ...] = ()
     attack_paths: tuple[AttackPath, ...] = ()
     treatment: TreatmentDecision | None = None
+    status: ReviewStatus = ReviewStatus.ACCEPTED
+    rationale: str = ""  # why it was rejected or merged
+    merged_into: str | None = None
+    generated: Provenance | None = None
+
+    @builtins.property  # the field `property` shadows the builtin in this class body
+    def in_analysis(self) -> bool:
+        """Rejected, merged and obsolete threat scenarios stay in the file, not in the risk assessment."""
+        obsolete = self.generated is not None and self.generated.obsolete
+        return self.status in (ReviewStatus.ACCEPTED, ReviewStatus.PROPOSED) and not obsolete
 
 
 @dataclass(frozen=True)
@@ -236,6 +273,15 @@ class Control:
     name: str
     description: str = ""
     mitigations: tuple[str, ...] = ()
+    raises: Mapping[str, str] = field(default_factory=dict)  # attack-potential factor -> least level needed
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A UN R155 Annex 5 threat or mitigation judged not applicable to the item, with the reason."""
+
+    id: str
+    rationale: str
 
 
 @dataclass(frozen=True)
@@ -266,6 +312,7 @@ class TaraModel:
     claims: tuple[Claim, ...] = ()
     controls: tuple[Control, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    annex5_not_applicable: tuple[NotApplicable, ...] = ()
     # where each element was written (element id -> (line, column)); not part of the model's identity
     locations: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     source: str = field(default="", compare=False, repr=False)

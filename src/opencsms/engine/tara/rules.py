@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.tara.feasibility import iter_steps
-from opencsms.engine.tara.model import CalMethod, TaraModel, ThreatScenario, Treatment
+from opencsms.engine.tara.model import CalMethod, ReviewStatus, TaraModel, ThreatScenario, Treatment
 from opencsms.engine.tara.result import Finding, GoalResult, Severity, ThreatResult
 
 
@@ -74,6 +74,36 @@ RULES = {
             _W,
             "ISO/SAE 21434 15.9, RQ-09-05",
             "after its controls a reduced risk is at or below the acceptance level, or the rest is retained",
+        ),
+        Rule(
+            "threat/proposed",
+            _W,
+            "ISO/SAE 21434 RQ-15-03",
+            "a generated threat scenario is reviewed: accepted, re-rated, rejected or merged",
+        ),
+        Rule(
+            "threat/obsolete",
+            _W,
+            "ISO/SAE 21434 RQ-15-03, 9.3",
+            "a generated threat scenario still matches the architecture it was generated from",
+        ),
+        Rule(
+            "threat/rejected-needs-rationale",
+            _E,
+            "ISO/SAE 21434 RQ-15-03",
+            "a rejected threat scenario says why it does not apply",
+        ),
+        Rule(
+            "threat/merged-needs-target",
+            _E,
+            "ISO/SAE 21434 RQ-15-03",
+            "a merged threat scenario names the one it was merged into",
+        ),
+        Rule(
+            "threat/no-damage-scenario",
+            _E,
+            "ISO/SAE 21434 RQ-15-03",
+            "an accepted threat scenario leads to at least one damage scenario",
         ),
         Rule(
             "threat/cal-undetermined",
@@ -176,11 +206,43 @@ def _treatment(threat: ThreatScenario, result: ThreatResult, acceptance: int) ->
         )
 
 
+def _review(threat: ThreatScenario) -> Iterator[Finding]:
+    """Generated threat scenarios and review decisions (accepted, rejected, merged)."""
+    obsolete = threat.generated is not None and threat.generated.obsolete
+    if threat.status is ReviewStatus.REJECTED and not threat.rationale:
+        yield _finding("threat/rejected-needs-rationale", threat.id, "rejected without a rationale")
+    if threat.status is ReviewStatus.MERGED and not threat.merged_into:
+        yield _finding(
+            "threat/merged-needs-target", threat.id, "merged, but `merged_into` names no threat scenario"
+        )
+    if obsolete and threat.status in (ReviewStatus.ACCEPTED, ReviewStatus.PROPOSED):
+        rule = threat.generated.rule if threat.generated else ""
+        yield _finding(
+            "threat/obsolete",
+            threat.id,
+            f"the architecture no longer matches rule {rule}; delete it or reject it with a rationale",
+        )
+    elif threat.status is ReviewStatus.PROPOSED:
+        missing = "" if threat.damage_scenarios else "; it names no damage scenario yet"
+        yield _finding(
+            "threat/proposed",
+            threat.id,
+            f"generated, awaiting review: accept, re-rate, reject or merge it{missing}",
+        )
+
+
 def _threats(model: TaraModel, results: Mapping[str, ThreatResult]) -> Iterator[Finding]:
     assets = {asset.id: asset for asset in model.assets}
     stride = {entry.id: entry.property for entry in vocabulary().stride}
     for threat in model.threat_scenarios:
+        yield from _review(threat)
+        if not threat.in_analysis:
+            continue
         result = results[threat.id]
+        if not threat.damage_scenarios and threat.status is ReviewStatus.ACCEPTED:
+            yield _finding(
+                "threat/no-damage-scenario", threat.id, "an accepted threat scenario leads to no damage"
+            )
         if result.feasibility is None:
             yield _finding("threat/unrated", threat.id, "no attack path, so no feasibility and no risk")
         if threat.property not in assets[threat.asset].properties:
@@ -219,8 +281,9 @@ def _steps(threat: ThreatScenario, result: ThreatResult, model: TaraModel) -> It
 
 
 def _coverage(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Finding]:
-    threatened = {t.asset for t in model.threat_scenarios}
-    caused = {ds for t in model.threat_scenarios for ds in t.damage_scenarios}
+    analysed = [t for t in model.threat_scenarios if t.in_analysis]
+    threatened = {t.asset for t in analysed}
+    caused = {ds for t in analysed for ds in t.damage_scenarios}
     for asset in model.assets:
         if asset.id not in threatened:
             yield _finding("asset/no-threat", asset.id, "no threat scenario targets this asset")
@@ -231,7 +294,7 @@ def _coverage(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Fin
 
 
 def _concept(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Finding]:
-    claimed = {c for t in model.threat_scenarios if t.treatment for c in t.treatment.claims}
+    claimed = {c for t in model.threat_scenarios if t.in_analysis and t.treatment for c in t.treatment.claims}
     for goal in model.goals:
         result = goals[goal.id]
         if not result.threats:

@@ -55,10 +55,25 @@ def _threat(t: m.ThreatScenario) -> dict[str, Any]:
         )
         for p in t.attack_paths
     ]
+    generated = None
+    if t.generated is not None:
+        g = t.generated
+        generated = _clean(
+            {
+                "rule": g.rule,
+                "asset": g.asset,
+                "interface": g.interface,
+                "mitigations": list(g.mitigations),
+                "obsolete": g.obsolete or None,
+            }
+        )
     return _clean(
         {
             "id": t.id,
             "name": t.name,
+            "status": None if t.status == "accepted" else str(t.status),
+            "rationale": t.rationale,
+            "merged_into": t.merged_into,
             "description": t.description,
             "asset": t.asset,
             "property": t.property,
@@ -68,6 +83,7 @@ def _threat(t: m.ThreatScenario) -> dict[str, Any]:
             "annex5": list(t.annex5),
             "attack_paths": paths,
             "treatment": treatment,
+            "generated": generated,
         }
     )
 
@@ -88,7 +104,89 @@ def _item(item: m.Item) -> dict[str, Any]:
     )
 
 
+def _component(c: m.Component) -> dict[str, Any]:
+    return _clean(
+        {
+            "id": c.id,
+            "name": c.name,
+            "kind": c.kind,
+            "description": c.description,
+            "functions": list(c.functions),
+            "in_scope": None if c.in_scope else False,
+            "tags": list(c.tags),
+            "controls": list(c.controls),
+        }
+    )
+
+
+def _interface(x: m.Interface) -> dict[str, Any]:
+    return _clean(
+        {
+            "id": x.id,
+            "name": x.name,
+            "kind": x.kind,
+            "components": list(x.components),
+            "external": x.external or None,
+            "description": x.description,
+            "tags": list(x.tags),
+            "controls": list(x.controls),
+        }
+    )
+
+
+def _asset(a: m.Asset) -> dict[str, Any]:
+    return _clean(
+        {
+            "id": a.id,
+            "name": a.name,
+            "properties": list(a.properties),
+            "component": a.component,
+            "description": a.description,
+            "tags": list(a.tags),
+            "damage": {p: list(ids) for p, ids in a.damage.items()},
+        }
+    )
+
+
+def _concept(model: m.TaraModel) -> dict[str, Any]:
+    return {
+        "goals": [
+            _clean({"id": g.id, "name": g.name, "description": g.description, "cal": g.cal})
+            for g in model.goals
+        ],
+        "claims": [{"id": c.id, "text": c.text} for c in model.claims],
+        "controls": [
+            _clean(
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "description": c.description,
+                    "mitigations": list(c.mitigations),
+                    "raises": dict(c.raises),
+                }
+            )
+            for c in model.controls
+        ],
+        "requirements": [
+            _clean(
+                {
+                    "id": r.id,
+                    "text": r.text,
+                    "goals": list(r.goals),
+                    "controls": list(r.controls),
+                    "components": list(r.components),
+                }
+            )
+            for r in model.requirements
+        ],
+        "annex5_not_applicable": [
+            {"id": n.id, "rationale": n.rationale} for n in model.annex5_not_applicable
+        ],
+    }
+
+
 def to_document(model: m.TaraModel) -> dict[str, Any]:
+    """The model in the file's shape, elements in the order of the file, empty values left out."""
     method = model.method
     return _clean(
         {
@@ -103,32 +201,8 @@ def to_document(model: m.TaraModel) -> dict[str, Any]:
                 "acceptance": method.acceptance,
             },
             "item": _item(model.item),
-            "components": [
-                _clean(
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "kind": c.kind,
-                        "description": c.description,
-                        "functions": list(c.functions),
-                        "in_scope": None if c.in_scope else False,
-                    }
-                )
-                for c in model.components
-            ],
-            "interfaces": [
-                _clean(
-                    {
-                        "id": x.id,
-                        "name": x.name,
-                        "kind": x.kind,
-                        "components": list(x.components),
-                        "external": x.external or None,
-                        "description": x.description,
-                    }
-                )
-                for x in model.interfaces
-            ],
+            "components": [_component(c) for c in model.components],
+            "interfaces": [_interface(x) for x in model.interfaces],
             "data_flows": [
                 _clean(
                     {
@@ -141,18 +215,7 @@ def to_document(model: m.TaraModel) -> dict[str, Any]:
                 )
                 for f in model.data_flows
             ],
-            "assets": [
-                _clean(
-                    {
-                        "id": a.id,
-                        "name": a.name,
-                        "properties": list(a.properties),
-                        "component": a.component,
-                        "description": a.description,
-                    }
-                )
-                for a in model.assets
-            ],
+            "assets": [_asset(a) for a in model.assets],
             "damage_scenarios": [
                 _clean(
                     {
@@ -166,33 +229,6 @@ def to_document(model: m.TaraModel) -> dict[str, Any]:
                 for d in model.damage_scenarios
             ],
             "threat_scenarios": [_threat(t) for t in model.threat_scenarios],
-            "goals": [
-                _clean({"id": g.id, "name": g.name, "description": g.description, "cal": g.cal})
-                for g in model.goals
-            ],
-            "claims": [{"id": c.id, "text": c.text} for c in model.claims],
-            "controls": [
-                _clean(
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "description": c.description,
-                        "mitigations": list(c.mitigations),
-                    }
-                )
-                for c in model.controls
-            ],
-            "requirements": [
-                _clean(
-                    {
-                        "id": r.id,
-                        "text": r.text,
-                        "goals": list(r.goals),
-                        "controls": list(r.controls),
-                        "components": list(r.components),
-                    }
-                )
-                for r in model.requirements
-            ],
+            **_concept(model),
         }
     )

@@ -39,21 +39,27 @@ def _schema_problems(exc: ValidationError, source: yamlsafe.Document) -> list[Pr
     return problems[:MAX_PROBLEMS]
 
 
-def parse(raw: bytes, file: str = "<input>", base: FsPath | None = None) -> tuple[TaraModel, MethodProfile]:
+def parse(
+    raw: bytes, file: str = "<input>", base: FsPath | None = None, generating: bool = False
+) -> tuple[TaraModel, MethodProfile]:
     """Bytes of a TARA file -> the model and its method profile, or `ParseError` listing every problem.
 
     The file is read keeping only the positions of mappings and lists; when there are problems, it is
     read again with the position of every value, so that each problem points at its exact place.
+    `generating`: references from generated threat scenarios may dangle (the architecture changed and
+    generation is about to mark them obsolete); such a model is for generation, not for evaluation.
     """
     light = yamlsafe.load(raw, file, every_value=False)  # syntax and hostile input fail here, precisely
     try:
-        return _parse(light, base)
+        return _parse(light, base, generating)
     except ParseError:
         pass
-    return _parse(yamlsafe.load(raw, file), base)
+    return _parse(yamlsafe.load(raw, file), base, generating)
 
 
-def _parse(source: yamlsafe.Document, base: FsPath | None) -> tuple[TaraModel, MethodProfile]:
+def _parse(
+    source: yamlsafe.Document, base: FsPath | None, generating: bool
+) -> tuple[TaraModel, MethodProfile]:
     data: Any = source.data
     if not isinstance(data, dict) or data.get("opencsms") != FORMAT:
         raise ParseError([source.problem((), "not-a-tara", f"a TARA file starts with `opencsms: {FORMAT}`")])
@@ -65,7 +71,7 @@ def _parse(source: yamlsafe.Document, base: FsPath | None) -> tuple[TaraModel, M
         profile = load_profile(doc.method.profile, base)
     except CatalogueError as exc:
         raise ParseError([source.problem(("method", "profile"), "bad-profile", str(exc))]) from None
-    builder = Builder(doc, source, profile)
+    builder = Builder(doc, source, profile, generating)
     model = builder.build()
     if builder.problems:
         raise ParseError(builder.problems[:MAX_PROBLEMS])

@@ -59,6 +59,8 @@ class ComponentDoc(_Doc):
     description: str = ""
     functions: list[str] = Field([], description="Ids of the item functions it realises")
     in_scope: bool = Field(True, description="False for elements outside the item boundary")
+    tags: list[str] = Field([], description="Free tags that threat rules match, e.g. update_client")
+    controls: list[str] = Field([], description="Ids of controls protecting this component (attack paths)")
 
 
 class InterfaceDoc(_Doc):
@@ -90,6 +92,8 @@ class InterfaceDoc(_Doc):
     components: list[str] = Field(min_length=1, description="Ids of the components on this channel")
     external: bool = Field(False, description="True when an outside party can reach the channel")
     description: str = ""
+    tags: list[str] = []
+    controls: list[str] = Field([], description="Ids of controls protecting this channel (attack paths)")
 
 
 class DataFlowDoc(_Doc):
@@ -106,6 +110,10 @@ class AssetDoc(_Doc):
     properties: list[Property] = Field(min_length=1)
     component: str | None = None
     description: str = ""
+    tags: list[str] = Field([], description="Free tags that threat rules match, e.g. firmware, key")
+    damage: dict[Property, list[str]] = Field(
+        {}, description="Property -> ids of the damage scenarios its loss leads to (used by generation)"
+    )
 
 
 class DamageScenarioDoc(_Doc):
@@ -167,6 +175,14 @@ class TreatmentDoc(_Doc):
     rationale: str = ""
 
 
+class ProvenanceDoc(_Doc):
+    rule: str
+    asset: str
+    interface: str | None = None
+    mitigations: list[str] = []
+    obsolete: bool = False
+
+
 class ThreatScenarioDoc(_Doc):
     id: str = Id
     name: str
@@ -175,10 +191,16 @@ class ThreatScenarioDoc(_Doc):
     property: Property
     cause: str = ""
     stride: Literal["S", "T", "R", "I", "D", "E"] | None = None
-    damage_scenarios: list[str] = Field(min_length=1)
+    damage_scenarios: list[str] = []
     annex5: list[str] = Field([], description="UN R155 Annex 5 Part A threat ids, e.g. '5.1'")
     attack_paths: list[AttackPathDoc] = []
     treatment: TreatmentDoc | None = None
+    status: Literal["proposed", "accepted", "rejected", "merged"] = Field(
+        "accepted", description="Review status; generated threat scenarios start as proposed"
+    )
+    rationale: str = Field("", description="Why the threat scenario was rejected or merged")
+    merged_into: str | None = Field(None, description="The threat scenario a merged one was folded into")
+    generated: ProvenanceDoc | None = Field(None, description="Written by `opencsms tara generate`")
 
     @field_validator("annex5", mode="before")
     @classmethod
@@ -205,6 +227,9 @@ class ControlDoc(_Doc):
     name: str
     description: str = ""
     mitigations: list[str] = Field([], description="UN R155 Annex 5 mitigations realised, e.g. M10")
+    raises: dict[str, str] = Field(
+        {}, description="Attack-potential factor -> the least level an attacker needs past this control"
+    )
 
 
 class RequirementDoc(_Doc):
@@ -213,6 +238,11 @@ class RequirementDoc(_Doc):
     goals: list[str] = []
     controls: list[str] = []
     components: list[str] = []
+
+
+class NotApplicableDoc(_Doc):
+    id: str = Field(description="A UN R155 Annex 5 threat id ('2.1') or mitigation id (M4)")
+    rationale: str = Field(min_length=1)
 
 
 class TaraDoc(_Doc):
@@ -232,6 +262,9 @@ class TaraDoc(_Doc):
     claims: list[ClaimDoc] = []
     controls: list[ControlDoc] = []
     requirements: list[RequirementDoc] = []
+    annex5_not_applicable: list[NotApplicableDoc] = Field(
+        [], description="UN R155 Annex 5 threats and mitigations not applicable to the item, with rationale"
+    )
 
 
 def json_schema() -> dict[str, Any]:

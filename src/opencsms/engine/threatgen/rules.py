@@ -1,0 +1,93 @@
+"""Load threat-rule files: the shipped catalogue plus a user's own, validated, with no code in the data.
+
+Templates use `string.Template` placeholders ($asset, $component, $interface, $interface_kind) only; an
+unknown placeholder, an unknown Annex 5 id or a rule id used twice is refused with the file named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from pydantic import ValidationError
+
+from opencsms.engine import yamlsafe
+from opencsms.engine.catalogue import annex5, vocabulary
+from opencsms.engine.errors import CatalogueError, ParseError
+from opencsms.engine.threatgen.schema import RuleDoc, RuleFile
+
+PLACEHOLDERS = frozenset({"asset", "component", "interface", "interface_kind"})
+SHIPPED_RULES = ("automotive.yaml",)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    files: tuple[RuleFile, ...]
+    rules: tuple[RuleDoc, ...]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(rule.id for rule in self.rules)
+
+
+def _check(rule: RuleDoc, name: str) -> None:
+    catalogue = annex5()
+    threats, mitigations = catalogue.threat_ids(), {m.id for m in catalogue.mitigations}
+    where = f"{name}: rule {rule.id}"
+    for text in (rule.threat.name, rule.threat.cause):
+        unknown = set(Template(text).get_identifiers()) - PLACEHOLDERS
+        if unknown or not Template(text).is_valid():
+            raise CatalogueError(
+                f"{where}: unknown placeholder(s) {sorted(unknown)}; use {sorted(PLACEHOLDERS)}"
+            )
+    if bad := [t for t in rule.threat.annex5 if t not in threats]:
+        raise CatalogueError(f"{where}: {bad} are not UN R155 Annex 5 threat ids")
+    if bad := [m for m in rule.threat.mitigations if m not in mitigations]:
+        raise CatalogueError(f"{where}: {bad} are not UN R155 Annex 5 mitigations")
+    vocab = vocabulary()
+    kinds = {k.id for k in vocab.interface_kinds} | {k.id for k in vocab.component_kinds}
+    used = [
+        *(rule.match.component.kinds if rule.match.component else []),
+        *(rule.match.interface.kinds if rule.match.interface else []),
+    ]
+    if bad := [k for k in used if k not in kinds]:
+        raise CatalogueError(f"{where}: {bad} are not component or interface kinds")
+
+
+def _load_file(raw: bytes, name: str) -> RuleFile:
+    try:
+        rules = RuleFile.model_validate(yamlsafe.load(raw, name).data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CatalogueError(f"{name}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+    except ParseError as exc:
+        raise CatalogueError(str(exc)) from None
+    for rule in rules.rules:
+        _check(rule, name)
+    return rules
+
+
+@cache
+def _shipped() -> tuple[RuleFile, ...]:
+    folder = resources.files("opencsms") / "data" / "threat-rules"
+    return tuple(_load_file((folder / name).read_bytes(), name) for name in SHIPPED_RULES)
+
+
+def load_rules(extra: tuple[Path, ...] = (), shipped: bool = True) -> RuleSet:
+    """The shipped rules (unless `shipped=False`) and the user's rule files, ids unique across all."""
+    files = list(_shipped()) if shipped else []
+    for path in extra:
+        try:
+            files.append(_load_file(path.read_bytes(), str(path)))
+        except OSError as exc:
+            raise CatalogueError(f"{path}: {exc.strerror}") from None
+    rules: dict[str, RuleDoc] = {}
+    for rule_file in files:
+        for rule in rule_file.rules:
+            if rule.id in rules:
+                raise CatalogueError(f"{rule_file.urn}: rule id {rule.id} is defined twice")
+            rules[rule.id] = rule
+    return RuleSet(tuple(files), tuple(rules.values()))

@@ -1,0 +1,144 @@
+"""Apply a generation plan to the TARA file, leaving the person's file as it was.
+
+New threat scenarios are inserted as text at the end of the `threat_scenarios` block, in the file's own
+indentation, and `generated.obsolete` flags are set or cleared on their one line; every other line, its
+comments and its layout stay byte for byte (ruamel.yaml reads the file only to find the lines).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from itertools import pairwise
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from opencsms.engine.errors import ParseError, Problem
+from opencsms.engine.tara_as_code.io import parse
+from opencsms.engine.threatgen.match import Proposal, propose
+from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation
+from opencsms.engine.threatgen.rules import load_rules
+
+_BLOCK_KEY = re.compile(r"^( *)[^\s#-][^:#]*:\s*(#.*)?$")
+
+
+def _indents(text: str) -> tuple[int, int]:
+    """The file's mapping indent and sequence dash offset, measured from a key to its first child."""
+    mapping = offset = None
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for line, child in pairwise(lines):
+        key = _BLOCK_KEY.match(line)
+        if key is None:
+            continue
+        depth = len(child) - len(child.lstrip(" ")) - len(key.group(1))
+        if depth <= 0:
+            continue
+        if child.lstrip().startswith("- "):
+            offset = depth if offset is None else offset
+        else:
+            mapping = depth if mapping is None else mapping
+        if mapping is not None and offset is not None:
+            break
+    return mapping or 2, offset if offset is not None else 2
+
+
+def _flow(items: list[str], quoted: bool = False) -> CommentedSeq:
+    seq = CommentedSeq([DoubleQuotedScalarString(i) if quoted else i for i in items])
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _entry(p: Proposal) -> CommentedMap:
+    entry = CommentedMap()
+    entry.update(id=p.id, name=p.name, status="proposed", asset=p.asset, property=p.property, stride=p.stride)
+    if p.cause:
+        entry["cause"] = p.cause
+    entry["damage_scenarios"] = _flow(list(p.damage_scenarios))
+    entry["annex5"] = _flow(list(p.annex5), quoted=True)
+    generated = CommentedMap(rule=p.rule, asset=p.asset)
+    if p.interface:
+        generated["interface"] = p.interface
+    if p.mitigations:
+        generated["mitigations"] = _flow(list(p.mitigations))
+    generated.fa.set_flow_style()
+    entry["generated"] = generated
+    return entry
+
+
+def _yaml(text: str) -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    mapping, offset = _indents(text)
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def _block_end(lines: list[str], data: CommentedMap, key: str) -> int:
+    """The line before which a top-level block ends: the next top-level key, less its leading comments."""
+    keys = list(data)
+    after = keys[keys.index(key) + 1 :] if key in data else []
+    end = data.lc.key(after[0])[0] if after else len(lines)
+    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return end
+
+
+def _new_entries(yaml: YAML, proposals: tuple[Proposal, ...]) -> list[str]:
+    out = io.StringIO()
+    yaml.dump({"threat_scenarios": CommentedSeq(_entry(p) for p in proposals)}, out)
+    return out.getvalue().splitlines()[1:]
+
+
+def _set_obsolete(lines: list[str], entry: CommentedMap, obsolete: bool) -> None:
+    """Set or clear `obsolete` in the entry's `generated` mapping, touching only that line (or one line)."""
+    generated = entry["generated"]
+    line = entry.lc.key("generated")[0]
+    if generated.fa.flow_style():
+        text = re.sub(r",?\s*obsolete:\s*\w+", "", lines[line])
+        lines[line] = re.sub(r"\}(\s*(#.*)?)$", r", obsolete: true}\1", text) if obsolete else text
+    elif obsolete:
+        indent = generated.lc.key("rule")[1]
+        lines.insert(line + 1, " " * indent + "obsolete: true")
+    elif "obsolete" in generated:
+        del lines[generated.lc.key("obsolete")[0]]
+
+
+def apply_plan(text: str, plan: GenerationPlan) -> str:
+    """The file's text with the plan applied; every other line is left exactly as it was."""
+    yaml = _yaml(text)
+    data = yaml.load(text)
+    lines = text.splitlines()
+    threats = data.get("threat_scenarios") or []
+    by_id = {t["id"]: t for t in threats}
+    changes = [(by_id[i], True) for i in plan.obsolete] + [(by_id[i], False) for i in plan.revive]
+    if plan.add:
+        entries = _new_entries(yaml, plan.add)
+        if "threat_scenarios" in data:
+            at = _block_end(lines, data, "threat_scenarios")
+            key_line = data.lc.key("threat_scenarios")[0]
+            lines[key_line] = re.sub(r":\s*\[\s*\]", ":", lines[key_line])
+        else:
+            at = _block_end(lines, data, "damage_scenarios") if "damage_scenarios" in data else len(lines)
+            entries = ["", "threat_scenarios:", *entries]
+        lines[at:at] = entries
+    for entry, obsolete in sorted(changes, key=lambda c: -c[0].lc.line):  # bottom up: line numbers stay valid
+        _set_obsolete(lines, entry, obsolete)
+    return "\n".join(lines) + "\n"
+
+
+def generate_file(path: Path, rule_files: tuple[Path, ...] = (), write: bool = True) -> GenerationPlan:
+    """`opencsms tara generate`: propose threat scenarios for the file's architecture and write them in."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParseError([Problem("unreadable", exc.strerror or str(exc), str(path))]) from None
+    model, _ = parse(raw, str(path), path.parent, generating=True)
+    rules = load_rules(rule_files)
+    plan = plan_generation(model, propose(model, rules), rules.ids)
+    if write and plan.changes:
+        path.write_text(apply_plan(raw.decode("utf-8-sig"), plan), encoding="utf-8")
+    return plan
