@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from opencsms.engine import CatalogueError
-from opencsms.engine.catalogue.validate import shipped_files, validate_file
+from opencsms.engine.datafiles import shipped_files, validate_file
 
 app = typer.Typer(
-    help="Method profiles and catalogues: validate the shipped ones or your own.", no_args_is_help=True
+    help="Method profiles, catalogues and threat rules: validate the shipped ones or your own.", no_args_is_help=True
 )
 
 
@@ -21,7 +21,7 @@ def validate(
         list[Path] | None, typer.Argument(help="Files to check (default: every shipped file)")
     ] = None,
 ) -> None:
-    """Check method profiles and catalogue files; exit 1 on the first invalid one."""
+    """Check method profiles, catalogues and threat-rule files; exit 1 on the first invalid one."""
     for path in files or shipped_files():
         try:
             typer.echo(validate_file(path))

@@ -1,4 +1,4 @@
-"""Validate method profiles and catalogue files: shipped ones, or an organisation's own."""
+"""Validate every kind of data file: method profiles, catalogues and threat rules, shipped or a user's own."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from opencsms.engine import yamlsafe
 from opencsms.engine.catalogue.schema import Annex5, Vocabulary, WorkProducts
 from opencsms.engine.errors import CatalogueError, ParseError
 from opencsms.engine.method.load import load_profile
+from opencsms.engine.threatgen.rules import load_rules
 
 _SHAPES: dict[str, type[BaseModel]] = {
     "urn:opencsms:catalogue:tara-vocabulary": Vocabulary,
@@ -34,6 +35,9 @@ def validate_file(path: Path) -> str:
     if urn.startswith("urn:opencsms:method:") or "extends" in (data if isinstance(data, dict) else {}):
         profile = load_profile(path.name, path.parent)
         return f"{path}: method profile {profile.urn} {profile.source.version} ({', '.join(profile.methods)})"
+    if urn.startswith("urn:opencsms:rules:"):
+        rules = load_rules((path,), shipped=False)
+        return f"{path}: threat rules {urn} {data.get('version')} ({len(rules.rules)} rules)"
     shape = _SHAPES.get(urn)
     if shape is None:
         raise CatalogueError(
