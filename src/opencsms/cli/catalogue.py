@@ -11,7 +11,8 @@ from opencsms.engine import CatalogueError
 from opencsms.engine.datafiles import shipped_files, validate_file
 
 app = typer.Typer(
-    help="Method profiles, catalogues and threat rules: validate the shipped ones or your own.", no_args_is_help=True
+    help="Method profiles, catalogues and threat rules: validate the shipped ones or your own.",
+    no_args_is_help=True,
 )
 
 

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from opencsms.engine import EngineError, ParseError, TaraResult, evaluate
+from opencsms.engine.analysis.attack_paths import paths_report
 from opencsms.engine.reports import FORMATS, render
 from opencsms.engine.tara.check_render import CHECK_FORMATS, render_check
 from opencsms.engine.tara.diff import diff
@@ -22,6 +23,7 @@ from opencsms.engine.tara.diff_render import DIFF_FORMATS, render_diff
 from opencsms.engine.tara.gates import failures, parse_gate
 from opencsms.engine.tara_as_code import json_schema, load_file
 from opencsms.engine.threatgen import summary
+from opencsms.engine.threatgen.attach import attach_paths
 from opencsms.engine.threatgen.write import generate_file
 
 app = typer.Typer(
@@ -123,6 +125,30 @@ def generate(
     except EngineError as exc:
         raise _fail(str(exc)) from None
     typer.echo(summary(plan, str(file), written=not dry_run), nl=False)
+
+
+@app.command()
+def paths(
+    file: FileArg,
+    asset: Annotated[str | None, typer.Option("--asset", help="Only paths to this asset")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many best paths per asset")] = 1,
+    threat: Annotated[
+        str | None, typer.Option("--threat", help="Add the paths to this threat scenario")
+    ] = None,
+) -> None:
+    """Attack paths from every entry point to each asset; --threat TS adds them as attack trees."""
+    try:
+        if threat is not None:
+            added = attach_paths(file, threat, k)
+            typer.echo(
+                "".join(f"added {p.id}: {p.name}\n" for p in added) or "no entry point reaches it\n", nl=False
+            )
+            return
+        typer.echo(paths_report(file, asset, k), nl=False)
+    except ParseError as exc:
+        raise _fail("\n".join(str(p) for p in exc.problems)) from None
+    except EngineError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()

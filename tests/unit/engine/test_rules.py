@@ -184,3 +184,29 @@ def test_residual_rating_without_a_control_is_flagged() -> None:
         f for f in evaluate(make_model(threat), ISO).findings if f.rule == "step/residual-without-control"
     ]
     assert [f.message for f in findings] == ["step S-1 has a residual rating but names no control"]
+
+
+def test_review_status_rules() -> None:
+    from dataclasses import replace
+
+    from opencsms.engine.tara.model import Provenance, ReviewStatus
+
+    base = make_threat("TS-1")
+    rejected = replace(base, id="TS-2", status=ReviewStatus.REJECTED)
+    merged = replace(base, id="TS-3", status=ReviewStatus.MERGED)
+    proposed = replace(base, id="TS-4", status=ReviewStatus.PROPOSED, damage_scenarios=())
+    obsolete = replace(base, id="TS-5", generated=Provenance("R", "A-1", obsolete=True))
+    accepted_without_damage = replace(base, id="TS-6", damage_scenarios=())
+    result = evaluate(make_model(base, rejected, merged, proposed, obsolete, accepted_without_damage), ISO)
+    found = {(f.element, f.rule) for f in result.findings}
+    assert ("TS-2", "threat/rejected-needs-rationale") in found
+    assert ("TS-3", "threat/merged-needs-target") in found
+    assert ("TS-4", "threat/proposed") in found
+    assert ("TS-5", "threat/obsolete") in found
+    assert ("TS-6", "threat/no-damage-scenario") in found
+    assert set(result.threats) == {
+        "TS-1",
+        "TS-4",
+        "TS-6",
+    }  # rejected, merged and obsolete are out of the analysis
+    assert result.threats["TS-4"].risk is None

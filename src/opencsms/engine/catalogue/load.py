@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from opencsms.engine import yamlsafe
-from opencsms.engine.catalogue.schema import Annex5, Vocabulary, WorkProducts
+from opencsms.engine.catalogue.schema import Annex5, AttackHops, Vocabulary, WorkProducts
 from opencsms.engine.errors import CatalogueError
 
 _T = TypeVar("_T", bound=BaseModel)
@@ -36,3 +36,8 @@ def annex5() -> Annex5:
 @cache
 def work_products() -> WorkProducts:
     return _load("iso21434-work-products.yaml", WorkProducts)
+
+
+@cache
+def attack_hops() -> AttackHops:
+    return _load("attack-hops.yaml", AttackHops)

@@ -90,3 +90,12 @@ class WorkProduct(_Strict):
 
 class WorkProducts(CatalogueHeader):
     work_products: list[WorkProduct]
+
+
+class AttackHops(CatalogueHeader):
+    """Default attack-potential ratings (factor -> level) of hops through an architecture."""
+
+    entry: dict[str, dict[str, str]]
+    bus_access: dict[str, str]
+    pivot: dict[str, dict[str, str]]
+    component: dict[str, dict[str, str]] = {}

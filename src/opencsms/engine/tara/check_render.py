@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.engine.tara.result import TaraResult
 
 CHECK_FORMATS = ("text", "json")
@@ -11,6 +12,16 @@ CHECK_FORMATS = ("text", "json")
 
 def _counts(counts: dict[int, int]) -> str:
     return " ".join(f"{risk}:{n}" for risk, n in counts.items())
+
+
+def _coverage(result: TaraResult) -> str:
+    c = annex5_coverage(result.model)
+    implemented = sum(1 for m in c.mitigations if m.status == "implemented")
+    return (
+        f"UN R155 Annex 5: {c.count('covered')} of {c.required} threats covered, {c.count('not_applicable')} "
+        f"not applicable, {c.count('pending')} pending review, {c.count('uncovered')} uncovered; "
+        f"{implemented} of {len(c.mitigations)} mitigations realised by controls"
+    )
 
 
 def _summary(result: TaraResult) -> str:
@@ -56,7 +67,7 @@ def render_check(result: TaraResult, failed: dict[str, list[str]], fmt: str) -> 
             )
             + "\n"
         )
-    lines = [_summary(result)]
+    lines = [_summary(result), _coverage(result)]
     for f in result.findings:
         line, column = where.get(f.element, (0, 0))
         lines.append(f"{file}:{line}:{column}: {f.severity}: {f.rule}: {f.element}: {f.message} [{f.cites}]")

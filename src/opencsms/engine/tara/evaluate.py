@@ -51,9 +51,10 @@ def _highest_risk(
     if feasibility is None:
         return None
     cells = profile.risk_cells
-    return max(
-        [cells[impact, feasibility][1] for ds in threat.damage_scenarios for impact in impacts[ds].values()]
-    )
+    values = [
+        cells[impact, feasibility][1] for ds in threat.damage_scenarios for impact in impacts[ds].values()
+    ]
+    return max(values, default=None)
 
 
 def _highest(ratings: list[PathRating], profile: MethodProfile) -> PathRating | None:

@@ -13,9 +13,12 @@ import re
 from dataclasses import dataclass
 
 from opencsms.engine.errors import RuleViolation
+from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.engine.tara.result import TaraResult
 
-_GATE = re.compile(r"^(untreated|risk|residual)>=([1-5])$|^(unrated|warnings)$")
+_GATE = re.compile(
+    r"^(untreated|risk|residual)>=([1-5])$|^(unrated|warnings|uncovered-annex5|unmitigated-annex5)$"
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ def parse_gate(text: str) -> Gate:
     match = _GATE.match(text.strip().replace(" ", ""))
     if match is None:
         raise RuleViolation(
-            f"unknown gate {text!r}: use untreated>=N, risk>=N, residual>=N (N in 1-5), unrated or warnings"
+            f"unknown gate {text!r}: use untreated>=N, risk>=N, residual>=N (N in 1-5), unrated, warnings, "
+            "uncovered-annex5 or unmitigated-annex5"
         )
     if match.group(3):
         return Gate(match.group(3))
@@ -42,6 +46,10 @@ def failures(result: TaraResult, gate: Gate) -> list[str]:
     """Why `gate` fails on `result`: one line per offending element; empty when it passes."""
     if gate.kind == "warnings":
         return [f"{f.element}: {f.rule}" for f in result.warnings]
+    if gate.kind == "uncovered-annex5":
+        return [f"Annex 5 {t.id}: {t.status}" for t in annex5_coverage(result.model).gaps]
+    if gate.kind == "unmitigated-annex5":
+        return [f"Annex 5 {m.id}: missing" for m in annex5_coverage(result.model).missing_mitigations]
     treated = {t.id for t in result.model.threat_scenarios if t.treatment is not None}
     lines = []
     for threat in result.threats.values():

@@ -31,6 +31,19 @@ def _node(node: m.Node) -> dict[str, Any]:
     return _clean(data)
 
 
+def path_document(p: m.AttackPath) -> dict[str, Any]:
+    """One attack path in the file's shape."""
+    return _clean(
+        {
+            "id": p.id,
+            "name": p.name,
+            "description": p.description,
+            "method": str(p.method) if p.method else None,
+            "tree": _node(p.tree),
+        }
+    )
+
+
 def _threat(t: m.ThreatScenario) -> dict[str, Any]:
     treatment = None
     if t.treatment is not None:
@@ -43,18 +56,7 @@ def _threat(t: m.ThreatScenario) -> dict[str, Any]:
                 "rationale": t.treatment.rationale,
             }
         )
-    paths = [
-        _clean(
-            {
-                "id": p.id,
-                "name": p.name,
-                "description": p.description,
-                "method": str(p.method) if p.method else None,
-                "tree": _node(p.tree),
-            }
-        )
-        for p in t.attack_paths
-    ]
+    paths = [path_document(p) for p in t.attack_paths]
     generated = None
     if t.generated is not None:
         g = t.generated

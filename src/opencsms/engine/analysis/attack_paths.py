@@ -1,0 +1,90 @@
+"""Attack paths per asset and threat scenario, and their conversion into attack trees of the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from opencsms.engine.analysis.graph import ATTACKER, AttackGraph, build_graph
+from opencsms.engine.analysis.paths import FoundPath, best_paths, k_best_paths
+from opencsms.engine.errors import RuleViolation
+from opencsms.engine.method.profile import MethodProfile
+from opencsms.engine.tara.model import AttackPath, Gate, Node, Rating, Step, TaraModel
+from opencsms.engine.tara_as_code.io import load_file
+
+
+@dataclass(frozen=True)
+class AssetPaths:
+    asset: str
+    component: str
+    threats: tuple[str, ...]  # threat scenarios in the analysis that target the asset
+    paths: tuple[FoundPath, ...]  # best first; empty when no entry point reaches the component
+
+
+def asset_paths(
+    model: TaraModel,
+    profile: MethodProfile,
+    asset: str | None = None,
+    k: int = 1,
+    graph: AttackGraph | None = None,
+) -> list[AssetPaths]:
+    """The k best attack paths to each asset's component (or to one asset), from every entry point."""
+    graph = graph or build_graph(model, profile)
+    assets = [a for a in model.assets if a.component and (asset is None or a.id == asset)]
+    if asset is not None and not assets:
+        raise RuleViolation(f"asset {asset!r} does not exist or has no component to reach")
+    targets = {f"component:{a.component}" for a in assets}
+    best = best_paths(graph, targets) if k == 1 else {}
+    found = []
+    for a in assets:
+        target = f"component:{a.component}"
+        paths = ([best[target]] if target in best else []) if k == 1 else k_best_paths(graph, target, k)
+        threats = tuple(t.id for t in model.threat_scenarios if t.in_analysis and t.asset == a.id)
+        found.append(AssetPaths(a.id, a.component or "", threats, tuple(paths)))
+    return found
+
+
+def to_attack_path(found: FoundPath, graph: AttackGraph, path_id: str) -> AttackPath:
+    """An attack path of the model: an AND of one step per hop, each rated by its hop's factors.
+
+    Every step after the entry is done from the foothold the attacker gained, so it carries the entry's
+    attack vector; the engine then rates the tree exactly as the search did.
+    """
+    hops = [hop for hop in found.hops if hop.source != ATTACKER]
+    vector = graph.entry_vector[found.entry]
+    steps: list[Node] = [
+        Step(
+            f"{path_id}.{i}",
+            hop.step,
+            Rating(attack_potential=dict(hop.factors), vector=vector),
+            hop.interface,
+        )
+        for i, hop in enumerate(hops, 1)
+    ]
+    tree: Node = steps[0] if len(steps) == 1 else Gate(f"{path_id}.root", "All of", "and", tuple(steps))
+    names = " -> ".join(graph.names.get(n, n) for n in found.nodes[1:])
+    return AttackPath(path_id, f"Attack path analysis: {names}", tree)
+
+
+def render_paths(results: list[AssetPaths], profile: MethodProfile, graph: AttackGraph) -> str:
+    lines = []
+    for result in results:
+        threats = ", ".join(result.threats) or "no threat scenario yet"
+        lines.append(f"{result.asset} on {result.component} ({threats})")
+        if not result.paths:
+            lines.append("  no entry point reaches it")
+        for rank, path in enumerate(result.paths, 1):
+            entry = graph.names.get(path.entry, path.entry)
+            lines.append(
+                f"  {rank}. potential {path.total} -> feasibility {path.feasibility(profile)}, "
+                f"entry {entry} ({graph.entry_vector[path.entry]})"
+            )
+            lines += [f"       {hop.step}" for hop in path.hops if hop.source != ATTACKER]
+    return "\n".join(lines) + "\n"
+
+
+def paths_report(file: Path, asset: str | None, k: int) -> str:
+    """`opencsms tara paths FILE`: the k best attack paths per asset, as text."""
+    model, profile = load_file(file)
+    graph = build_graph(model, profile)
+    return render_paths(asset_paths(model, profile, asset, k, graph), profile, graph)

@@ -1,0 +1,95 @@
+"""Turn attack path analysis into attack trees of a threat scenario, written into the TARA file.
+
+Like generation, it inserts text only: the new attack paths go at the end of the threat scenario's
+`attack_paths` (created when missing); every other line of the file stays as it was.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from opencsms.engine.analysis.attack_paths import asset_paths, to_attack_path
+from opencsms.engine.analysis.graph import build_graph
+from opencsms.engine.errors import ParseError, Problem, RuleViolation
+from opencsms.engine.tara.model import AttackPath
+from opencsms.engine.tara_as_code.dump import path_document
+from opencsms.engine.tara_as_code.io import parse
+from opencsms.engine.threatgen.write import _block_end, _yaml
+
+_FLOW_KEYS = frozenset({"attack_potential", "controls"})
+
+
+def _ruamel(value: Any, key: str = "") -> Any:
+    """Plain data -> ruamel nodes; small leaf mappings and lists in flow style, like a hand-written file."""
+    if isinstance(value, dict):
+        node = CommentedMap((k, _ruamel(v, k)) for k, v in value.items())
+        if key in _FLOW_KEYS:
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq(_ruamel(v) for v in value)
+        if all(not isinstance(v, dict | list) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def _entry_end(lines: list[str], data: CommentedMap, threats: Any, index: int, key: str | None) -> int:
+    entry = threats[index]
+    keys = list(entry)
+    after = keys[keys.index(key) + 1 :] if key in entry else []
+    if after:
+        end = int(entry.lc.key(after[0])[0])
+    elif index + 1 < len(threats):
+        end = int(threats[index + 1].lc.line)
+    else:
+        end = _block_end(lines, data, "threat_scenarios")
+    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return int(end)
+
+
+def insert_paths(text: str, threat_id: str, paths: list[AttackPath]) -> str:
+    yaml = _yaml(text)
+    data = yaml.load(text)
+    threats = data.get("threat_scenarios") or []
+    index = next(i for i, t in enumerate(threats) if t["id"] == threat_id)
+    entry, lines = threats[index], text.splitlines()
+    out = io.StringIO()
+    yaml.dump({"attack_paths": _ruamel([path_document(p) for p in paths])}, out)
+    rendered = out.getvalue().splitlines()
+    indent = " " * entry.lc.key("id")[1]
+    if entry.get("attack_paths"):
+        new, at = rendered[1:], _entry_end(lines, data, threats, index, "attack_paths")
+    else:
+        if "attack_paths" in entry:  # `attack_paths: []`
+            del lines[entry.lc.key("attack_paths")[0]]
+            text = "\n".join(lines) + "\n"
+            return insert_paths(text, threat_id, paths)
+        new, at = rendered, _entry_end(lines, data, threats, index, None)
+    lines[at:at] = [indent + line if line.strip() else line for line in new]
+    return "\n".join(lines) + "\n"
+
+
+def attach_paths(file: Path, threat_id: str, k: int, write: bool = True) -> list[AttackPath]:
+    """`opencsms tara paths FILE --threat ID --add`: the k best paths as attack trees of the threat."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ParseError([Problem("unreadable", exc.strerror or str(exc), str(file))]) from None
+    model, profile = parse(raw, str(file), file.parent)
+    threat = next((t for t in model.threat_scenarios if t.id == threat_id), None)
+    if threat is None:
+        raise RuleViolation(f"{file}: no threat scenario {threat_id!r}")
+    graph = build_graph(model, profile)
+    [found] = asset_paths(model, profile, threat.asset, k, graph)
+    taken = set(model.locations) | {p.id for t in model.threat_scenarios for p in t.attack_paths}
+    numbers = (n for n in range(1, 10_000) if f"{threat_id}.AP{n}" not in taken)
+    paths = [to_attack_path(p, graph, f"{threat_id}.AP{next(numbers)}") for p in found.paths]
+    if write and paths:
+        file.write_text(insert_paths(raw.decode("utf-8-sig"), threat_id, paths), encoding="utf-8")
+    return paths
