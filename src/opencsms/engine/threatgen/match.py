@@ -101,8 +101,33 @@ def _matches(
             yield component, interface
 
 
+def _propose_rule(
+    rule: RuleDoc,
+    model: TaraModel,
+    components: dict[str, Component],
+    on_component: dict[str, list[Interface]],
+    covered: set[tuple[str, str]],
+) -> list[Proposal]:
+    found = []
+    anywhere = rule.match.interface is not None and rule.match.interface.anywhere
+    for asset in model.assets:
+        component = components.get(asset.component) if asset.component else None
+        if component is not None and not component.in_scope:
+            continue  # outside the item boundary: not analysed
+        if rule.match.only_if_uncovered and (asset.id, rule.threat.property) in covered:
+            continue
+        interfaces = list(model.interfaces) if anywhere else on_component.get(asset.component or "", [])
+        for matched_component, matched_interface in _matches(rule, asset, component, interfaces):
+            found.append(_proposal(rule, asset, matched_component, matched_interface))
+    return found
+
+
 def propose(model: TaraModel, rules: RuleSet) -> list[Proposal]:
-    """Every proposal the rules make for the model's architecture, in rule order then asset order."""
+    """Every proposal the rules make for the model's architecture, in rule order then asset order.
+
+    STRIDE baseline rules (`only_if_uncovered`) skip an asset and property that another threat scenario
+    covers, counting the specific rules' proposals of this same run, so a second run proposes nothing new.
+    """
     components = {c.id: c for c in model.components}
     on_component: dict[str, list[Interface]] = {}
     for interface in model.interfaces:
@@ -114,15 +139,10 @@ def propose(model: TaraModel, rules: RuleSet) -> list[Proposal]:
         for t in model.threat_scenarios
         if t.in_analysis and not (t.generated and t.generated.rule in baseline)
     }
-    proposals = []
-    for rule in rules.rules:
-        for asset in model.assets:
-            if rule.match.only_if_uncovered and (asset.id, rule.threat.property) in covered:
-                continue
-            component = components.get(asset.component) if asset.component else None
-            local = on_component.get(asset.component, []) if asset.component else []
-            anywhere = rule.match.interface is not None and rule.match.interface.anywhere
-            interfaces = list(model.interfaces) if anywhere else local
-            for matched_component, matched_interface in _matches(rule, asset, component, interfaces):
-                proposals.append(_proposal(rule, asset, matched_component, matched_interface))
-    return proposals
+    by_rule: dict[str, list[Proposal]] = {}
+    for rule in (r for r in rules.rules if r.id not in baseline):
+        by_rule[rule.id] = _propose_rule(rule, model, components, on_component, covered)
+        covered |= {(p.asset, p.property) for p in by_rule[rule.id]}
+    for rule in (r for r in rules.rules if r.id in baseline):
+        by_rule[rule.id] = _propose_rule(rule, model, components, on_component, covered)
+    return [p for rule in rules.rules for p in by_rule[rule.id]]

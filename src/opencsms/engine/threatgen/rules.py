@@ -78,16 +78,39 @@ def _shipped() -> tuple[RuleFile, ...]:
 
 def load_rules(extra: tuple[Path, ...] = (), shipped: bool = True) -> RuleSet:
     """The shipped rules (unless `shipped=False`) and the user's rule files, ids unique across all."""
-    files = list(_shipped()) if shipped else []
+    named = [(name, f) for name, f in zip(SHIPPED_RULES, _shipped(), strict=True)] if shipped else []
     for path in extra:
         try:
-            files.append(_load_file(path.read_bytes(), str(path)))
+            named.append((str(path), _load_file(path.read_bytes(), str(path))))
         except OSError as exc:
             raise CatalogueError(f"{path}: {exc.strerror}") from None
     rules: dict[str, RuleDoc] = {}
-    for rule_file in files:
+    where: dict[str, str] = {}
+    for name, rule_file in named:
         for rule in rule_file.rules:
             if rule.id in rules:
-                raise CatalogueError(f"{rule_file.urn}: rule id {rule.id} is defined twice")
-            rules[rule.id] = rule
-    return RuleSet(tuple(files), tuple(rules.values()))
+                raise CatalogueError(f"{name}: rule id {rule.id} is already defined in {where[rule.id]}")
+            rules[rule.id], where[rule.id] = rule, name
+    _check_tags(named)
+    return RuleSet(tuple(f for _, f in named), tuple(rules.values()))
+
+
+def _check_tags(named: list[tuple[str, RuleFile]]) -> None:
+    """Tags a rule matches must be declared in the `tags:` vocabulary of a loaded rule file (catches typos)."""
+    declared: dict[str, set[str]] = {"asset": set(), "component": set(), "interface": set()}
+    for _, rule_file in named:
+        for element, tags in rule_file.tags.items():
+            declared[element] |= set(tags)
+    for name, rule_file in named:
+        for rule in rule_file.rules:
+            used = {
+                "asset": rule.match.asset.tags,
+                "component": rule.match.component.tags if rule.match.component else [],
+                "interface": rule.match.interface.tags if rule.match.interface else [],
+            }
+            for element, tags in used.items():
+                if bad := sorted(set(tags) - declared[element]):
+                    raise CatalogueError(
+                        f"{name}: rule {rule.id}: {element} tags {bad} are not declared under "
+                        f"`tags: {element}:` in any loaded rule file"
+                    )
