@@ -164,7 +164,7 @@ def test_catalogue_validate_checks_the_shipped_data() -> None:
     assert code == 0, out
     assert "method profile urn:opencsms:method:iso21434" in out
     assert "catalogue urn:opencsms:catalogue:unece-r155-annex5" in out
-    assert "threat rules urn:opencsms:rules:automotive 1.0 (34 rules)" in out
+    assert "threat rules urn:opencsms:rules:automotive 1.1 (42 rules)" in out
 
 
 def test_catalogue_validate_refuses_a_broken_profile(tmp_path: Path) -> None:

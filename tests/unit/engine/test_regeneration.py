@@ -128,7 +128,7 @@ def test_removing_an_asset_marks_its_generated_threats_obsolete_and_the_file_sti
     text = work.read_text(encoding="utf-8")
     text = text.replace(
         "  - id: A-HL-FW\n    name: Headlamp ECU firmware\n    properties: [integrity]\n"
-        "    component: HL\n    tags: [firmware]\n    damage: {integrity: [DS-GLARE, DS-DARK]}\n",
+        "    component: HL\n    tags: [firmware, calibration]\n    damage: {integrity: [DS-GLARE, DS-DARK]}\n",
         "",
     )
     start = text.index("  - id: TS-FW\n")

@@ -35,12 +35,15 @@ def asset_paths(
         raise RuleViolation(f"asset {asset!r} does not exist or has no component to reach")
     targets = {f"component:{a.component}" for a in assets}
     best = best_paths(graph, targets) if k == 1 else {}
+    by_asset: dict[str, list[str]] = {}
+    for threat in model.threat_scenarios:
+        if threat.in_analysis:
+            by_asset.setdefault(threat.asset, []).append(threat.id)
     found = []
     for a in assets:
         target = f"component:{a.component}"
         paths = ([best[target]] if target in best else []) if k == 1 else k_best_paths(graph, target, k)
-        threats = tuple(t.id for t in model.threat_scenarios if t.in_analysis and t.asset == a.id)
-        found.append(AssetPaths(a.id, a.component or "", threats, tuple(paths)))
+        found.append(AssetPaths(a.id, a.component or "", tuple(by_asset.get(a.id, ())), tuple(paths)))
     return found
 
 

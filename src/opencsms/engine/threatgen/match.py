@@ -8,7 +8,7 @@ same ids and a regeneration can tell what is new and what is gone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
 
@@ -83,42 +83,72 @@ def _proposal(
     )
 
 
-def _matches(
-    rule: RuleDoc, asset: Asset, component: Component | None, interfaces: list[Interface]
-) -> Iterator[tuple[Component | None, Interface | None]]:
+def _asset_ok(rule: RuleDoc, asset: Asset, component: Component | None) -> bool:
     match = rule.match
     if rule.threat.property not in asset.properties:
-        return
+        return False
     if not (_any(match.asset.properties, asset.properties) and _any(match.asset.tags, asset.tags)):
-        return
-    if match.component is not None and (component is None or not _component_ok(match.component, component)):
-        return
-    if match.interface is None:
-        yield component, None
-        return
-    for interface in interfaces:
-        if _interface_ok(match.interface, interface):
-            yield component, interface
+        return False
+    return match.component is None or (component is not None and _component_ok(match.component, component))
 
 
-def _propose_rule(
-    rule: RuleDoc,
-    model: TaraModel,
-    components: dict[str, Component],
-    on_component: dict[str, list[Interface]],
-    covered: set[tuple[str, str]],
-) -> list[Proposal]:
+class _AssetIndex:
+    """Assets by property and by tag, so that a rule visits only the assets that can match it."""
+
+    def __init__(self, assets: Sequence[Asset]) -> None:
+        self.assets = assets
+        self.by_property: dict[str, list[int]] = {}
+        self.by_tag: dict[str, list[int]] = {}
+        for i, asset in enumerate(assets):
+            for prop in asset.properties:
+                self.by_property.setdefault(prop, []).append(i)
+            for tag in asset.tags:
+                self.by_tag.setdefault(tag, []).append(i)
+
+    def candidates(self, rule: RuleDoc) -> list[Asset]:
+        with_property = self.by_property.get(rule.threat.property, [])
+        if rule.match.asset.tags:
+            tagged = {i for tag in rule.match.asset.tags for i in self.by_tag.get(tag, [])}
+            return [self.assets[i] for i in with_property if i in tagged]
+        return [self.assets[i] for i in with_property]
+
+
+class _Architecture:
+    """The model's architecture, indexed once for all rules."""
+
+    def __init__(self, model: TaraModel) -> None:
+        self.interfaces = model.interfaces
+        self.index = _AssetIndex(model.assets)
+        self.components = {c.id: c for c in model.components}
+        self.on_component: dict[str, list[Interface]] = {}
+        for interface in model.interfaces:
+            for component_id in interface.components:
+                self.on_component.setdefault(component_id, []).append(interface)
+
+
+def _propose_rule(rule: RuleDoc, arch: _Architecture, covered: set[tuple[str, str]]) -> list[Proposal]:
+    criteria = rule.match.interface
+    # interfaces anywhere in the item match the same way for every asset: filter them once
+    everywhere = (
+        [x for x in arch.interfaces if _interface_ok(criteria, x)]
+        if criteria and criteria.anywhere
+        else None
+    )
     found = []
-    anywhere = rule.match.interface is not None and rule.match.interface.anywhere
-    for asset in model.assets:
-        component = components.get(asset.component) if asset.component else None
+    for asset in arch.index.candidates(rule):
+        component = arch.components.get(asset.component) if asset.component else None
         if component is not None and not component.in_scope:
             continue  # outside the item boundary: not analysed
         if rule.match.only_if_uncovered and (asset.id, rule.threat.property) in covered:
             continue
-        interfaces = list(model.interfaces) if anywhere else on_component.get(asset.component or "", [])
-        for matched_component, matched_interface in _matches(rule, asset, component, interfaces):
-            found.append(_proposal(rule, asset, matched_component, matched_interface))
+        if not _asset_ok(rule, asset, component):
+            continue
+        if criteria is None:
+            found.append(_proposal(rule, asset, component, None))
+            continue
+        local = arch.on_component.get(asset.component or "", [])
+        matched = everywhere if everywhere is not None else [x for x in local if _interface_ok(criteria, x)]
+        found.extend(_proposal(rule, asset, component, interface) for interface in matched)
     return found
 
 
@@ -128,11 +158,7 @@ def propose(model: TaraModel, rules: RuleSet) -> list[Proposal]:
     STRIDE baseline rules (`only_if_uncovered`) skip an asset and property that another threat scenario
     covers, counting the specific rules' proposals of this same run, so a second run proposes nothing new.
     """
-    components = {c.id: c for c in model.components}
-    on_component: dict[str, list[Interface]] = {}
-    for interface in model.interfaces:
-        for component_id in interface.components:
-            on_component.setdefault(component_id, []).append(interface)
+    arch = _Architecture(model)
     baseline = {r.id for r in rules.rules if r.match.only_if_uncovered}
     covered = {
         (t.asset, t.property)
@@ -141,8 +167,8 @@ def propose(model: TaraModel, rules: RuleSet) -> list[Proposal]:
     }
     by_rule: dict[str, list[Proposal]] = {}
     for rule in (r for r in rules.rules if r.id not in baseline):
-        by_rule[rule.id] = _propose_rule(rule, model, components, on_component, covered)
+        by_rule[rule.id] = _propose_rule(rule, arch, covered)
         covered |= {(p.asset, p.property) for p in by_rule[rule.id]}
     for rule in (r for r in rules.rules if r.id in baseline):
-        by_rule[rule.id] = _propose_rule(rule, model, components, on_component, covered)
+        by_rule[rule.id] = _propose_rule(rule, arch, covered)
     return [p for rule in rules.rules for p in by_rule[rule.id]]

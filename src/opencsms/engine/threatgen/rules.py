@@ -96,11 +96,11 @@ def load_rules(extra: tuple[Path, ...] = (), shipped: bool = True) -> RuleSet:
 
 
 def _check_tags(named: list[tuple[str, RuleFile]]) -> None:
-    """Tags a rule matches must be declared in the `tags:` vocabulary of a loaded rule file (catches typos)."""
+    """Tags a rule matches must be declared under `tags:` in a loaded rule file (this catches typos)."""
     declared: dict[str, set[str]] = {"asset": set(), "component": set(), "interface": set()}
     for _, rule_file in named:
-        for element, tags in rule_file.tags.items():
-            declared[element] |= set(tags)
+        for kind, vocabulary_tags in rule_file.tags.items():
+            declared[kind] |= set(vocabulary_tags)
     for name, rule_file in named:
         for rule in rule_file.rules:
             used = {
