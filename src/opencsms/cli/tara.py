@@ -23,7 +23,7 @@ from opencsms.engine.tara.diff_render import DIFF_FORMATS, render_diff
 from opencsms.engine.tara.gates import failures, parse_gate
 from opencsms.engine.tara_as_code import json_schema, load_file
 from opencsms.engine.threatgen import summary
-from opencsms.engine.threatgen.attach import attach_paths
+from opencsms.engine.threatgen.attach import attach_paths, attach_summary
 from opencsms.engine.threatgen.write import generate_file
 
 app = typer.Typer(
@@ -135,16 +135,16 @@ def paths(
     threat: Annotated[
         str | None, typer.Option("--threat", help="Add the paths to this threat scenario")
     ] = None,
+    with_controls: Annotated[
+        bool, typer.Option("--with-controls", help="Rank with the controls in place")
+    ] = False,
 ) -> None:
     """Attack paths from every entry point to each asset; --threat TS adds them as attack trees."""
     try:
         if threat is not None:
-            added = attach_paths(file, threat, k)
-            typer.echo(
-                "".join(f"added {p.id}: {p.name}\n" for p in added) or "no entry point reaches it\n", nl=False
-            )
-            return
-        typer.echo(paths_report(file, asset, k), nl=False)
+            typer.echo(attach_summary(attach_paths(file, threat, k)), nl=False)
+        else:
+            typer.echo(paths_report(file, asset, k, with_controls), nl=False)
     except ParseError as exc:
         raise _fail("\n".join(str(p) for p in exc.problems)) from None
     except EngineError as exc:

@@ -84,7 +84,7 @@ def test_paths_lists_the_best_path_per_asset(headlamp: Path) -> None:
     assert code == 0, out
     assert out.splitlines()[:3] == [
         "A-BEAM on HL (TS-SPOOF-OFF, TS-FLOOD)",
-        "  1. potential 21 -> feasibility low, entry OBD-II port (physical)",
+        "  1. potential 21 -> feasibility low, with controls 21 -> low, entry OBD-II port (physical)",
         "       Compromise Central gateway over OBD-II port",
     ]
     assert run("tara", "paths", str(headlamp), "--asset", "A-NOPE")[0] == 2

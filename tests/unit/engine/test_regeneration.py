@@ -126,11 +126,11 @@ def test_dry_run_writes_nothing(work: Path) -> None:
 def test_removing_an_asset_marks_its_generated_threats_obsolete_and_the_file_still_loads(work: Path) -> None:
     generate_file(work)
     text = work.read_text(encoding="utf-8")
-    text = text.replace(
-        "  - id: A-HL-FW\n    name: Headlamp ECU firmware\n    properties: [integrity]\n"
-        "    component: HL\n    tags: [firmware, calibration]\n    damage: {integrity: [DS-GLARE, DS-DARK]}\n",
-        "",
+    asset = (
+        "  - id: A-HL-FW\n    name: Headlamp ECU firmware\n    properties: [integrity]\n    component: HL\n"
+        "    tags: [firmware, calibration]\n    damage: {integrity: [DS-GLARE, DS-DARK]}\n"
     )
+    text = text.replace(asset, "")
     start = text.index("  - id: TS-FW\n")
     text = (
         text[:start] + text[text.index("  - id: G-DIAG-ACCESS", start) :]

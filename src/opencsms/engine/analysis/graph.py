@@ -4,7 +4,10 @@ Nodes are the attacker's footholds: an external interface (`entry:ID`), a compon
 (`component:ID`) and an in-vehicle bus it can send on (`bus:ID`); a virtual `attacker` node links to
 every entry. Edges are hops, each with attack-potential factor values from the hop catalogue
 (`data/catalogues/attack-hops.yaml`), raised by the controls on the component or channel it crosses.
-A gateway joins its buses only when the attacker compromises it (its controls make that harder).
+A gateway joins its buses only when the attacker compromises it. A channel shared by several components
+(a bus, or an external link such as cellular between the back end and the TCU) is also a pivot.
+Each hop is rated before controls (the initial assessment, 15.6-15.7) and after the controls on what
+it crosses (their `raises`), which becomes the residual rating of the step in an attack tree (15.9).
 """
 
 from __future__ import annotations
@@ -26,9 +29,14 @@ class Hop:
     target: str
     step: str  # what the attacker does, for reports and attack trees
     interface: str | None
-    factors: Mapping[str, str]  # attack-potential factor -> level
-    potential: tuple[int, ...]  # the factor values, in the profile's factor order
-    controls: tuple[str, ...] = ()
+    factors: Mapping[str, str]  # attack-potential factor -> level, before controls
+    potential: tuple[int, ...]  # those factor values, in the profile's factor order
+    controls: tuple[str, ...] = ()  # the controls on the component or channel this hop crosses
+    residual_factors: Mapping[str, str] = field(default_factory=dict)  # after the controls (15.9)
+    residual_potential: tuple[int, ...] = ()
+
+    def vector(self, residual: bool) -> tuple[int, ...]:
+        return self.residual_potential if residual else self.potential
 
 
 @dataclass
@@ -69,14 +77,24 @@ class _Rater:
         interface: str | None,
         controls: tuple[str, ...],
     ) -> Hop:
-        values = self.profile.factor_values
-        factors = dict(base)
+        values, order = self.profile.factor_values, self.profile.factor_order
+        after = dict(base)
         for control in controls:
             for factor, level in self.raises.get(control, {}).items():
-                if values[factor][level] > values[factor][factors[factor]]:
-                    factors[factor] = level
-        potential = tuple(values[f][factors[f]] for f in self.profile.factor_order)
-        return Hop(source, target, step, interface, factors, potential, controls)
+                if values[factor][level] > values[factor][after[factor]]:
+                    after[factor] = level
+        before = dict(base)
+        return Hop(
+            source,
+            target,
+            step,
+            interface,
+            before,
+            tuple(values[f][before[f]] for f in order),
+            controls,
+            after,
+            tuple(values[f][after[f]] for f in order),
+        )
 
 
 # reaching an external interface costs nothing by itself: the entry hop carries the effort
@@ -159,6 +177,6 @@ def build_graph(model: TaraModel, profile: MethodProfile) -> AttackGraph:
         builder.graph.names[f"entry:{x.id}"] = builder.graph.names[f"bus:{x.id}"] = x.name
         if x.external:
             builder.entry(x, vectors[x.kind])
-        elif len(x.components) > 1:
+        if len(x.components) > 1:  # a shared channel, external ones too: back end -> cellular -> TCU
             builder.bus(x)
     return builder.graph

@@ -27,7 +27,21 @@ Vector = tuple[int, ...]
 @dataclass(frozen=True)
 class FoundPath:
     hops: tuple[Hop, ...]  # from the attacker through an entry to the target
-    potential: Vector
+    potential: Vector  # per factor the most demanding hop, as ranked (before or after controls)
+
+    def _rated(self, residual: bool) -> int:
+        vectors = [hop.vector(residual) for hop in self.hops]
+        return sum(map(max, *vectors)) if len(vectors) > 1 else sum(vectors[0])
+
+    @property
+    def initial_total(self) -> int:
+        """The path's attack potential before controls (the initial assessment)."""
+        return self._rated(residual=False)
+
+    @property
+    def residual_total(self) -> int:
+        """The path's attack potential with the controls on the way in place."""
+        return self._rated(residual=True)
 
     @property
     def total(self) -> int:
@@ -59,6 +73,7 @@ def _search(
     start_vector: Vector,
     targets: set[str],
     *,
+    residual: bool = False,
     banned_nodes: frozenset[str] = frozenset(),
     banned_edges: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[str, tuple[Vector, tuple[Hop, ...]]]:
@@ -79,7 +94,7 @@ def _search(
         for hop in graph.out.get(node, ()):
             if hop.target in banned_nodes or (hop.source, hop.target) in banned_edges:
                 continue
-            after = _combine(vector, hop.potential)
+            after = _combine(vector, hop.vector(residual))
             if not _dominated(after, settled.get(hop.target, [])):
                 heapq.heappush(heap, (sum(after), next(tie), after, hop.target, (*hops, hop)))
     return found
@@ -92,16 +107,16 @@ def _zero(graph: AttackGraph) -> Vector:
     return ()
 
 
-def best_paths(graph: AttackGraph, targets: Iterable[str]) -> dict[str, FoundPath]:
-    """The best attack path to each target node that any entry point reaches."""
+def best_paths(graph: AttackGraph, targets: Iterable[str], residual: bool = False) -> dict[str, FoundPath]:
+    """The best attack path to each target node that any entry point reaches (`residual`: with controls)."""
     wanted = set(targets)
-    found = _search(graph, ATTACKER, _zero(graph), wanted)
+    found = _search(graph, ATTACKER, _zero(graph), wanted, residual=residual)
     return {node: FoundPath(hops, vector) for node, (vector, hops) in found.items()}
 
 
-def k_best_paths(graph: AttackGraph, target: str, k: int) -> list[FoundPath]:
+def k_best_paths(graph: AttackGraph, target: str, k: int, residual: bool = False) -> list[FoundPath]:
     """The k best simple attack paths to `target`, best first (Yen's algorithm)."""
-    first = best_paths(graph, [target]).get(target)
+    first = best_paths(graph, [target], residual).get(target)
     if first is None or k < 1:
         return []
     chosen, seen = [first], {first.nodes}
@@ -117,12 +132,13 @@ def k_best_paths(graph: AttackGraph, target: str, k: int) -> list[FoundPath]:
             )
             root_vector = _zero(graph)
             for hop in root:
-                root_vector = _combine(root_vector, hop.potential)
+                root_vector = _combine(root_vector, hop.vector(residual))
             spur = _search(
                 graph,
                 root_nodes[-1],
                 root_vector,
                 {target},
+                residual=residual,
                 banned_nodes=frozenset(root_nodes[:-1]),
                 banned_edges=banned_edges,
             )

@@ -4,7 +4,9 @@
 
 Every format says the same thing because every renderer only lays out the structure that
 `build_report` derives from a `TaraResult` (ISO/SAE 21434:2021 work products WP-09-01, WP-15-01..08,
-WP-09-03, WP-09-04, WP-09-06). Output is deterministic: no timestamp unless `generated` is given.
+WP-09-03, WP-09-04, WP-09-06, and UN R155 Annex 5 coverage). The HTML adds inline SVG pictures (the
+architecture, and the best attack path to each asset's component on it); the tables beside them carry
+the same content in every format. Output is deterministic: no timestamp unless `generated` is given.
 """
 
 from __future__ import annotations

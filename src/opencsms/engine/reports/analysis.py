@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from opencsms.engine.catalogue import annex5
 from opencsms.engine.reports.context import Context
+from opencsms.engine.reports.review import review_table
 from opencsms.engine.reports.structure import Cell, Column, Section, Table
 from opencsms.engine.tara.model import DamageScenario
 
@@ -77,7 +78,7 @@ def _annex5_table(ctx: Context) -> Table:
         for ref in threat.annex5:
             cited.setdefault(ctx.annex5_id(ref), []).append(threat.id)
     columns = (
-        Column("id", "R155 Annex 5", "id"),
+        Column("annex5", "R155 Annex 5", "id"),  # the coverage section holds the anchors
         Column("category", "Category"),
         Column("summary", "Threat"),
         Column("mitigations", "Mitigations", "ids"),
@@ -88,7 +89,10 @@ def _annex5_table(ctx: Context) -> Table:
         for entry in annex5().threats
         if entry.id in cited
     )
-    note = "UN R155 Annex 5 Part A threats that the threat scenarios cite, with the Part B/C mitigations."
+    note = (
+        "UN R155 Annex 5 Part A threats that the threat scenarios cite, with the Part B/C mitigations; "
+        "the coverage of every threat is in the UN R155 Annex 5 section."
+    )
     return Table("annex5", "UN R155 Annex 5 threats covered", columns, rows, note=note)
 
 
@@ -120,7 +124,8 @@ def threat_scenarios(ctx: Context) -> Section:
     ]
     table = Table("threat-scenarios", "Threat scenarios", columns, tuple(rows))
     intro = "The targeted asset, the compromised property and the cause of each threat scenario (RQ-15-03)."
-    return ctx.section("WP-15-03", "Threat scenarios", intro, [table, _annex5_table(ctx)])
+    blocks = [table, _annex5_table(ctx), review_table(ctx)]
+    return ctx.section("WP-15-03", "Threat scenarios", intro, blocks)
 
 
 def _criterion(ctx: Context, damage: DamageScenario, category: str, level: str) -> str:

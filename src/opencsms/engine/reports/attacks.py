@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from opencsms.engine.method.profile import INFINITE
 from opencsms.engine.reports.context import METHOD_LABELS, Context
+from opencsms.engine.reports.path_analysis import path_analysis
 from opencsms.engine.reports.structure import Cell, Column, Section, Table
 from opencsms.engine.tara.evaluate import interface_vectors
 from opencsms.engine.tara.feasibility import step_vector
@@ -118,9 +119,10 @@ def attack_paths(ctx: Context) -> Section:
     )
     table = Table("attack-trees", "Attack trees", columns, tuple(rows), tuple(depths), note)
     intro = (
-        "Each attack path as an attack tree of gates (AND/OR) and rated attack steps (RQ-15-08, RQ-15-09)."
+        "Each attack path as an attack tree of gates (AND/OR) and rated attack steps (RQ-15-08, RQ-15-09), "
+        "then the best attack path to each asset found on the architecture."
     )
-    return ctx.section("WP-15-05", "Attack paths", intro, [table])
+    return ctx.section("WP-15-05", "Attack paths", intro, [table, *path_analysis(ctx)])
 
 
 def _score(method: FeasibilityMethod, score: float) -> float | int | None:

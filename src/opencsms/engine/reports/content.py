@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from opencsms.engine.catalogue import annex5, vocabulary, work_products
 from opencsms.engine.method.schema import Cited
-from opencsms.engine.reports import analysis, attacks, concept, item, risks
+from opencsms.engine.reports import analysis, attacks, concept, coverage, item, risks
 from opencsms.engine.reports.context import CAL_METHODS, METHOD_LABELS, Context
 from opencsms.engine.reports.structure import Cell, Column, Fact, Facts, Report, Section, Table
 from opencsms.engine.tara.model import CalMethod, FeasibilityMethod, Treatment
@@ -161,6 +161,7 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     concept.goals,
     concept.claims,
     concept.concept,
+    coverage.annex5_section,
     concept.traceability,
     concept.findings,
 )

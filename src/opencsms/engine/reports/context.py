@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from opencsms.engine.catalogue import annex5, vocabulary, work_products
 from opencsms.engine.catalogue.schema import Annex5Threat
 from opencsms.engine.method.profile import MethodProfile
+from opencsms.engine.reports.architecture import Architecture, architecture
 from opencsms.engine.reports.structure import Block, Section
 from opencsms.engine.tara.model import (
     CalMethod,
@@ -73,14 +74,20 @@ class Context:
         wp = self._wps[wp_id]
         return Section(wp.id, wp.name, short_title, wp.clause, intro, tuple(blocks))
 
+    def architecture(self) -> Architecture:
+        """The architecture for the pictures, entry points labelled with their attack vector."""
+        vectors = {x.id: self.interface_vector(x.kind) for x in self.model.interfaces if x.external}
+        return architecture(self.model, vectors)
+
     # -- model relations -----------------------------------------------------------------------------
 
     def decision(self, threat_id: str) -> TreatmentDecision | None:
         return self.threats[threat_id].treatment
 
     def threats_of(self, *, damage: str | None = None, asset: str | None = None) -> tuple[str, ...]:
+        """The threat scenarios in the analysis that lead to `damage` or target `asset`."""
         return tuple(
             t.id
-            for t in self.model.threat_scenarios
+            for t in self.threat_scenarios
             if (damage is None or damage in t.damage_scenarios) and (asset is None or t.asset == asset)
         )

@@ -1,13 +1,15 @@
-"""The report as one self-contained HTML file (inline CSS, no scripts), rendered with Jinja2, autoescaped."""
+"""The report as one self-contained HTML file (inline CSS and SVG, no scripts), rendered with Jinja2."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from opencsms.engine.reports.json import FORMAT
-from opencsms.engine.reports.palette import HEADER, RISK_COLOURS, ZEBRA
+from opencsms.engine.reports.palette import HEADER, RISK_COLOURS, STATUS_COLOURS, ZEBRA, status_class
+from opencsms.engine.reports.pictures import figure_svgs
 from opencsms.engine.reports.structure import Report, Table, display
 
 
@@ -22,6 +24,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["text"] = display
+    env.filters["status"] = status_class
     return env
 
 
@@ -34,6 +37,12 @@ def anchors(report: Report) -> dict[str, str]:
                 for row in block.rows:
                     found.setdefault(str(row[0]), block.key)
     return found
+
+
+def figures(report: Report) -> dict[str, Markup]:
+    """The inline SVG of every picture of the report, by figure key (model text in them is escaped)."""
+    svgs = figure_svgs(f for s in report.sections for f in s.figures)
+    return {key: Markup(svg) for key, svg in svgs.items()}  # noqa: S704 - built from escaped parts
 
 
 def render_html(report: Report) -> bytes:
@@ -49,7 +58,9 @@ def render_html(report: Report) -> bytes:
             anchors=anchors(report),
             errors=errors,
             warnings=warnings,
+            figures=figures(report),
             risk_colours=RISK_COLOURS,
+            status_colours=STATUS_COLOURS,
             header=HEADER,
             zebra=ZEBRA,
             format=FORMAT,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from opencsms.engine.reports.context import Context
-from opencsms.engine.reports.structure import Column, Fact, Facts, Section, Table
+from opencsms.engine.reports.structure import Block, Column, Fact, Facts, Figure, Section, Table
 
 
 def _facts(ctx: Context) -> Facts:
@@ -95,9 +95,22 @@ def _data_flows(ctx: Context) -> Table:
     return Table("data-flows", "Data flows", columns, rows)
 
 
+def architecture_figure(ctx: Context) -> tuple[Block, ...]:
+    """The architecture picture (HTML only), if there is anything to draw."""
+    arch = ctx.architecture()
+    if not arch.nodes:
+        return ()
+    note = (
+        "Components, buses and external entry points, laid out by distance from the entry points over the "
+        "attack graph; dashed: out of scope."
+    )
+    return (Figure("architecture", "Architecture", arch, note=note),)
+
+
 def item_definition(ctx: Context) -> Section:
     blocks = (
         _facts(ctx),
+        *architecture_figure(ctx),
         _functions(ctx),
         _components(ctx),
         _interfaces(ctx),

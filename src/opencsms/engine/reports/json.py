@@ -1,10 +1,13 @@
-"""The report as JSON (`opencsms-tara-report/1`): the format-neutral structure, sorted keys, indent 2."""
+"""The report as JSON (`opencsms-tara-report/1`): the format-neutral structure, sorted keys, indent 2.
+
+Pictures are HTML only; the tables beside them carry their content.
+"""
 
 from __future__ import annotations
 
 import json
 
-from opencsms.engine.reports.structure import Block, Cell, Facts, HeatMap, Report, Section, Table
+from opencsms.engine.reports.structure import Cell, Facts, HeatMap, Report, Section, Table
 
 FORMAT = "opencsms-tara-report/1"
 
@@ -56,7 +59,7 @@ def _heat_map(heat: HeatMap) -> dict[str, object]:
     }
 
 
-def _block(block: Block) -> dict[str, object]:
+def _block(block: Table | Facts | HeatMap) -> dict[str, object]:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Facts):
@@ -69,9 +72,10 @@ def _section(section: Section) -> dict[str, object]:
         "id": section.id,
         "title": section.title,
         "clause": section.clause,
+        "standard": section.standard,
         "intro": section.intro,
         "work_product": section.work_product,
-        "blocks": [_block(b) for b in section.blocks],
+        "blocks": [_block(b) for b in section.data_blocks],
     }
 
 

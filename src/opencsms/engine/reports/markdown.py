@@ -1,10 +1,13 @@
-"""The report as GitHub-flavoured Markdown: one `##` section per work product, tables with escaped cells."""
+"""The report as GitHub-flavoured Markdown: one `##` section per work product, tables with escaped cells.
+
+Pictures are HTML only; the tables beside them carry their content.
+"""
 
 from __future__ import annotations
 
 import re
 
-from opencsms.engine.reports.structure import Block, Cell, Facts, HeatMap, Report, Section, Table, display
+from opencsms.engine.reports.structure import Cell, Facts, HeatMap, Report, Section, Table, display
 
 _INDENT = "\u2003"  # an em space survives table-cell trimming
 
@@ -69,7 +72,7 @@ def _heat_map(heat: HeatMap) -> list[str]:
     return [*lines, ""]
 
 
-def _block(block: Block, section: Section) -> list[str]:
+def _block(block: Table | Facts | HeatMap, section: Section) -> list[str]:
     if isinstance(block, Table):
         return _table(block, section)
     if isinstance(block, Facts):
@@ -99,9 +102,9 @@ def render_markdown(report: Report) -> bytes:
         lines += [
             f"## {escape(heading(section))}",
             "",
-            f"_ISO/SAE 21434:2021 {section.clause}._ {escape(section.intro)}",
+            f"_{section.standard} {section.clause}._ {escape(section.intro)}",
             "",
         ]
-        for block in section.blocks:
+        for block in section.data_blocks:
             lines += _block(block, section)
     return ("\n".join(lines).rstrip() + "\n").encode()

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from opencsms.engine.reports.architecture import Architecture
+
 Cell = str | int | float | bool | None | tuple[str, ...]
 ColumnKind = Literal[
-    "text", "lines", "id", "ids", "risk", "number", "tree", "gate", "bool", "check", "severity"
+    "text", "lines", "id", "ids", "risk", "number", "tree", "gate", "bool", "check", "severity", "status"
 ]
 
 
@@ -90,7 +92,25 @@ class HeatMap:
         return sum(cell.count for row in self.cells for cell in row)
 
 
-Block = Table | Facts | HeatMap
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture of the architecture (HTML only), optionally with one attack path highlighted.
+
+    `path` holds the hops of the path as (source, target) attack-graph node keys, from the attacker on;
+    `steps` says what the attacker does in each hop after the first, numbered like the picture.
+    """
+
+    key: str
+    title: str
+    architecture: Architecture
+    path: tuple[tuple[str, str], ...] = ()
+    note: str = ""
+    steps: tuple[str, ...] = ()
+    lead: str = ""  # the figure's main message, e.g. the path's attack potential
+    kind: Literal["figure"] = "figure"
+
+
+Block = Table | Facts | HeatMap | Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +124,7 @@ class Section:
     intro: str
     blocks: tuple[Block, ...]
     work_product: bool = True
+    standard: str = "ISO/SAE 21434:2021"  # what `clause` refers to
 
     @property
     def anchor(self) -> str:
@@ -111,6 +132,15 @@ class Section:
 
     def table(self, key: str) -> Table:
         return next(b for b in self.blocks if isinstance(b, Table) and b.key == key)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Figure))
+
+    @property
+    def data_blocks(self) -> tuple[Table | Facts | HeatMap, ...]:
+        """The blocks without the pictures, which only HTML shows (the tables beside them say the same)."""
+        return tuple(b for b in self.blocks if not isinstance(b, Figure))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from opencsms.engine.reports.palette import HEADER, ZEBRA, risk_colour, tint
+from opencsms.engine.reports.palette import HEADER, ZEBRA, risk_colour, status_colour, tint
 from opencsms.engine.reports.structure import Cell, Column, Facts, HeatMap, Report, Section, Table, display
 
 FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - openpyxl stores naive UTC
@@ -127,6 +127,9 @@ def _style(sheet: _Sheet, col: int, column: Column, value: Cell, *, depth: int) 
             col,
             value if isinstance(value, int) and not isinstance(value, bool) else None,
         )
+    elif column.kind == "status" and (colours := status_colour(value)) is not None:
+        cell.fill = PatternFill("solid", fgColor=colours[0])
+        cell.font = Font(bold=True, color=colours[1])
     elif column.kind in ("number", "bool", "check", "gate"):
         cell.alignment = CENTRE_TOP
     elif column.kind == "tree":
@@ -184,12 +187,13 @@ def _section(ws: Worksheet, section: Section, head: list[str]) -> None:
     sheet = _Sheet(ws)
     title = f"{section.id} {section.title}" if section.work_product else section.title
     sheet.text(head[0] if head else title, TITLE)
-    for line in [*head[1:], f"ISO/SAE 21434:2021 {section.clause}. {section.intro}"]:
+    for line in [*head[1:], f"{section.standard} {section.clause}. {section.intro}"]:
         sheet.text(line, MUTED)
-    for index, block in enumerate(section.blocks):
+    shown = section.data_blocks
+    for index, block in enumerate(shown):
         sheet.row += 1
         if isinstance(block, Table):
-            single = len(section.blocks) == 1 and block.title == section.title
+            single = len(shown) == 1 and block.title == section.title
             _table(sheet, block, titled=not single, main=index == 0)
         elif isinstance(block, Facts):
             _facts(sheet, block)

@@ -93,3 +93,7 @@ def attach_paths(file: Path, threat_id: str, k: int, write: bool = True) -> list
     if write and paths:
         file.write_text(insert_paths(raw.decode("utf-8-sig"), threat_id, paths), encoding="utf-8")
     return paths
+
+
+def attach_summary(paths: list[AttackPath]) -> str:
+    return "".join(f"added {p.id}: {p.name}\n" for p in paths) or "no entry point reaches it\n"

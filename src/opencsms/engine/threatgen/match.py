@@ -130,9 +130,7 @@ def _propose_rule(rule: RuleDoc, arch: _Architecture, covered: set[tuple[str, st
     criteria = rule.match.interface
     # interfaces anywhere in the item match the same way for every asset: filter them once
     everywhere = (
-        [x for x in arch.interfaces if _interface_ok(criteria, x)]
-        if criteria and criteria.anywhere
-        else None
+        [x for x in arch.interfaces if _interface_ok(criteria, x)] if criteria and criteria.anywhere else None
     )
     found = []
     for asset in arch.index.candidates(rule):

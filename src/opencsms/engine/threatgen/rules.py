@@ -33,13 +33,29 @@ class RuleSet:
         return frozenset(rule.id for rule in self.rules)
 
 
+def _check_kinds(rule: RuleDoc, where: str) -> None:
+    vocab = vocabulary()
+    component_kinds = {k.id for k in vocab.component_kinds}
+    interface_kinds = {k.id for k in vocab.interface_kinds}
+    if rule.match.component and (bad := [k for k in rule.match.component.kinds if k not in component_kinds]):
+        raise CatalogueError(f"{where}: {bad} are not component kinds; use {sorted(component_kinds)}")
+    if rule.match.interface and (bad := [k for k in rule.match.interface.kinds if k not in interface_kinds]):
+        raise CatalogueError(f"{where}: {bad} are not interface kinds; use {sorted(interface_kinds)}")
+    violates = {s.id: s.property for s in vocab.stride}[rule.threat.stride]
+    if violates != rule.threat.property:
+        raise CatalogueError(
+            f"{where}: STRIDE {rule.threat.stride} violates {violates}, not {rule.threat.property}"
+        )
+
+
 def _check(rule: RuleDoc, name: str) -> None:
     catalogue = annex5()
     threats, mitigations = catalogue.threat_ids(), {m.id for m in catalogue.mitigations}
     where = f"{name}: rule {rule.id}"
     for text in (rule.threat.name, rule.threat.cause):
-        unknown = set(Template(text).get_identifiers()) - PLACEHOLDERS
-        if unknown or not Template(text).is_valid():
+        if not Template(text).is_valid():
+            raise CatalogueError(f"{where}: invalid template {text!r}; write $$ for a dollar sign")
+        if unknown := set(Template(text).get_identifiers()) - PLACEHOLDERS:
             raise CatalogueError(
                 f"{where}: unknown placeholder(s) {sorted(unknown)}; use {sorted(PLACEHOLDERS)}"
             )
@@ -47,14 +63,7 @@ def _check(rule: RuleDoc, name: str) -> None:
         raise CatalogueError(f"{where}: {bad} are not UN R155 Annex 5 threat ids")
     if bad := [m for m in rule.threat.mitigations if m not in mitigations]:
         raise CatalogueError(f"{where}: {bad} are not UN R155 Annex 5 mitigations")
-    vocab = vocabulary()
-    kinds = {k.id for k in vocab.interface_kinds} | {k.id for k in vocab.component_kinds}
-    used = [
-        *(rule.match.component.kinds if rule.match.component else []),
-        *(rule.match.interface.kinds if rule.match.interface else []),
-    ]
-    if bad := [k for k in used if k not in kinds]:
-        raise CatalogueError(f"{where}: {bad} are not component or interface kinds")
+    _check_kinds(rule, where)
 
 
 def _load_file(raw: bytes, name: str) -> RuleFile:

@@ -104,23 +104,26 @@ def _architecture() -> m.TaraModel:
 def test_paths_through_an_architecture_honour_controls_and_gateways() -> None:
     model = _architecture()
     graph = build_graph(model, ISO)
-    [result] = asset_paths(model, ISO, k=2, graph=graph)
-    best, second = result.paths
-    # remote: the window of opportunity stays unlimited (0); the OBD port needs moderate access (4)
-    assert [h.target for h in best.hops] == [
-        "entry:CELL",
-        "component:TCU",
-        "bus:ETH",
-        "component:GW",
-        "bus:CAN",
-        "component:BRK",
-    ]
-    assert [h.target for h in second.hops] == ["entry:OBD", "component:GW", "bus:CAN", "component:BRK"]
-    assert (best.total, second.total) == (4 + 6 + 11 + 0 + 0, 4 + 6 + 11 + 4 + 0)
-    assert best.hops[-1].factors["knowledge_of_item"] == "strictly_confidential"  # raised by SecOC on the CAN
-    assert (
-        second.hops[1].factors["specialist_expertise"] == "expert"
-    )  # compromising a gateway needs an expert
+    remote = ["entry:CELL", "component:TCU", "bus:ETH", "component:GW", "bus:CAN", "component:BRK"]
+    local = ["entry:OBD", "component:GW", "bus:CAN", "component:BRK"]
+    [before] = asset_paths(model, ISO, k=2, graph=graph)
+    # before controls: remote keeps the window of opportunity unlimited (0); the OBD port needs moderate (4)
+    assert [[h.target for h in p.hops] for p in before.paths] == [remote, local]
+    assert [p.total for p in before.paths] == [
+        4 + 6 + 7 + 0 + 0,
+        4 + 6 + 7 + 4 + 0,
+    ]  # gateway: confidential (7)
+    [after] = asset_paths(model, ISO, k=2, graph=graph, residual=True)
+    # with SecOC on the chassis CAN, knowledge of the item rises to strictly confidential (11)
+    assert [p.total for p in after.paths] == [4 + 6 + 11 + 0 + 0, 4 + 6 + 11 + 4 + 0]
+    into_brakes = after.paths[0].hops[-1]
+    assert (into_brakes.factors["knowledge_of_item"], into_brakes.residual_factors["knowledge_of_item"]) == (
+        "restricted",
+        "strictly_confidential",
+    )
+    assert into_brakes.controls == ("SECOC",)
+    assert before.paths[1].hops[1].factors["specialist_expertise"] == "expert"  # a gateway needs an expert
+    assert [p.residual_total for p in before.paths] == [p.total for p in after.paths]
 
 
 def test_a_path_becomes_an_attack_tree_rated_exactly_as_found() -> None:
@@ -130,8 +133,11 @@ def test_a_path_becomes_an_attack_tree_rated_exactly_as_found() -> None:
     paths = tuple(to_attack_path(p, graph, f"AP{i}") for i, p in enumerate(result.paths))
     threat = m.ThreatScenario("TS", "Forged brake request", "A-BRK", "integrity", ("DS",), attack_paths=paths)
     rated = evaluate(m.TaraModel(**{**model.__dict__, "threat_scenarios": (threat,)}), ISO).threats["TS"]
-    assert [p.score for p in rated.paths] == [p.total for p in result.paths]
+    assert [p.score for p in rated.paths] == [p.initial_total for p in result.paths]
     assert [p.feasibility for p in rated.paths] == [p.feasibility(ISO) for p in result.paths]
+    assert [p.residual_score for p in rated.paths] == [
+        p.residual_total for p in result.paths
+    ]  # controls -> residual
     assert rated.vector == "network"  # the cellular entry is the most exposed of the paths
 
 

@@ -18,7 +18,14 @@ from opencsms.engine.tara_as_code import parse
 
 def test_sections_come_in_the_order_of_the_brief(report: Report) -> None:
     wps = [wp.id for wp in work_products().work_products]
-    assert [s.id for s in report.sections] == ["method", "summary", *wps, "traceability", "findings"]
+    assert [s.id for s in report.sections] == [
+        "method",
+        "summary",
+        *wps,
+        "annex5",
+        "traceability",
+        "findings",
+    ]
     assert all(s.work_product == s.id.startswith("WP-") for s in report.sections)
 
 
@@ -47,7 +54,7 @@ def test_summary_counts_risks_before_and_after(result: TaraResult, report: Repor
     assert {row[0]: row[1] for row in distribution.rows} == result.risk_counts()
     assert {row[0]: row[2] for row in distribution.rows} == result.risk_counts(residual=True)
     decisions = {row[0]: row[1] for row in report.section("summary").table("decisions").rows}
-    assert decisions == {"avoid": 0, "reduce": 1, "share": 1, "retain": 1, "no decision": 1}
+    assert decisions == {"avoid": 0, "reduce": 1, "share": 1, "retain": 1, "no decision": 2}  # TS-4, TS-5
 
 
 def test_heat_maps_follow_the_matrix(result: TaraResult, report: Report) -> None:
@@ -119,14 +126,15 @@ def test_threat_scenarios_cite_r155_annex5(report: Report) -> None:
         ("6.1", ("TS-1",)),
         ("8.1", ("TS-2",)),
         ("11.1", ("TS-1",)),
+        ("18.3", ("TS-5",)),  # proposed; TS-6 (rejected) and TS-7 (merged) are left out
     ]
 
 
 def test_findings_carry_rule_cites_and_line(result: TaraResult, report: Report) -> None:
     rows = report.section("findings").table("findings").rows
-    assert len(rows) == len(result.findings) == 3
-    assert rows[2][:3] == ("warning", "requirement/unallocated", "CR-2")
-    assert rows[2][3] == str(result.model.locations["CR-2"][0])
+    assert len(rows) == len(result.findings) == 7
+    assert rows[-1][:3] == ("warning", "requirement/unallocated", "CR-2")
+    assert rows[-1][3] == str(result.model.locations["CR-2"][0])
 
 
 def _texts(value: Cell) -> list[str]:

@@ -20,9 +20,9 @@ def md(result: TaraResult) -> str:
 def test_one_level_two_heading_per_work_product(md: str) -> None:
     headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
     wps = work_products().work_products
-    assert [h.split(" ")[0] for h in headings[3:-2]] == [wp.id for wp in wps]
+    assert [h.split(" ")[0] for h in headings[3:-3]] == [wp.id for wp in wps]
     assert headings[:3] == ["Contents", "Method and provenance", "Summary"]
-    assert headings[-2:] == ["Traceability", "Findings"]
+    assert headings[-3:] == ["UN R155 Annex 5 coverage", "Traceability", "Findings"]
     for wp in wps:
         assert f"## {wp.id} {wp.name}" in md
         assert f"(#{slug(f'{wp.id} {wp.name}')})" in md

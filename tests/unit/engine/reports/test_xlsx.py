@@ -73,7 +73,7 @@ def test_header_is_bold_filled_frozen_and_filtered(workbook: Workbook) -> None:
     assert header.font.bold
     assert header.fill.fgColor.rgb == f"00{HEADER[0]}"
     assert ws.freeze_panes == f"A{row + 1}"
-    assert ws.auto_filter.ref == f"A{row}:I{row + 4}"
+    assert ws.auto_filter.ref == f"A{row}:I{row + 5}"  # TS-1..TS-5, the ones in the analysis
     assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
     assert ws.cell(row=row + 1, column=2).alignment.wrap_text
 
