@@ -36,9 +36,11 @@ def _risks(
         return ()
     cells = profile.risk_cells
     return tuple(
-        RiskCell(ds_id, category, impact, *cells[impact, feasibility])
-        for ds_id in threat.damage_scenarios
-        for category, impact in impacts[ds_id].items()
+        [
+            RiskCell(ds_id, category, impact, *cells[impact, feasibility])
+            for ds_id in threat.damage_scenarios
+            for category, impact in impacts[ds_id].items()
+        ]
     )
 
 
