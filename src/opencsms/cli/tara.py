@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -37,6 +39,17 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Engine refusals become a message on stderr and exit code 2, never a traceback."""
+    try:
+        yield
+    except ParseError as exc:
+        raise _fail("\n".join(str(p) for p in exc.problems)) from None
+    except EngineError as exc:
+        raise _fail(str(exc)) from None
+
+
 def _evaluate(path: Path) -> TaraResult:
     try:
         return evaluate(*load_file(path))
@@ -54,7 +67,8 @@ def check(
         list[str] | None,
         typer.Option(
             "--fail-on",
-            help="Also fail on: untreated>=N, risk>=N, residual>=N, unrated, warnings (repeatable)",
+            help="Also fail on: untreated>=N, risk>=N, residual>=N, unrated, warnings, uncovered-annex5, "
+            "unmitigated-annex5 (repeatable)",
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
@@ -62,10 +76,8 @@ def check(
     """Validate and evaluate a TARA; exit 1 on rule errors or failed gates (for CI)."""
     if fmt not in CHECK_FORMATS:
         raise _fail(f"unknown format {fmt!r}; use one of {', '.join(CHECK_FORMATS)}")
-    try:
+    with _refusals():
         gates = [parse_gate(g) for g in fail_on or []]
-    except EngineError as exc:
-        raise _fail(str(exc)) from None
     result = _evaluate(file)
     failed = {str(g): lines for g in gates if (lines := failures(result, g))}
     typer.echo(render_check(result, failed, fmt), nl=False)
@@ -118,12 +130,8 @@ def generate(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing")] = False,
 ) -> None:
     """Propose threat scenarios from the architecture; a regeneration keeps every human decision."""
-    try:
+    with _refusals():
         plan = generate_file(file, tuple(rules or ()), write=not dry_run)
-    except ParseError as exc:
-        raise _fail("\n".join(str(p) for p in exc.problems)) from None
-    except EngineError as exc:
-        raise _fail(str(exc)) from None
     typer.echo(summary(plan, str(file), written=not dry_run), nl=False)
 
 
@@ -140,15 +148,11 @@ def paths(
     ] = False,
 ) -> None:
     """Attack paths from every entry point to each asset; --threat TS adds them as attack trees."""
-    try:
+    with _refusals():
         if threat is not None:
             typer.echo(attach_summary(attach_paths(file, threat, k)), nl=False)
         else:
             typer.echo(paths_report(file, asset, k, with_controls), nl=False)
-    except ParseError as exc:
-        raise _fail("\n".join(str(p) for p in exc.problems)) from None
-    except EngineError as exc:
-        raise _fail(str(exc)) from None
 
 
 @app.command()
