@@ -39,3 +39,20 @@ def test_coverage_statuses() -> None:
         "not_applicable",
         "missing",
     )
+
+
+def test_a_threat_both_covered_and_declared_not_applicable_is_flagged() -> None:
+    from opencsms.engine import evaluate, load_profile
+
+    model = replace(
+        make_model(replace(make_threat("TS-1"), annex5=("5.1",))),
+        annex5_not_applicable=(NotApplicable("5.1", "not relevant"),),
+    )
+    findings = [
+        f
+        for f in evaluate(model, load_profile("iso21434")).findings
+        if f.rule == "annex5/covered-and-not-applicable"
+    ]
+    assert [(f.element, f.message) for f in findings] == [
+        ("Annex 5 5.1", "declared not applicable, yet TS-1 cover it")
+    ]

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from opencsms.engine.catalogue import vocabulary
+from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.engine.tara.feasibility import iter_steps
 from opencsms.engine.tara.model import CalMethod, ReviewStatus, TaraModel, ThreatScenario, Treatment
 from opencsms.engine.tara.result import Finding, GoalResult, Severity, ThreatResult
@@ -104,6 +105,12 @@ RULES = {
             _E,
             "ISO/SAE 21434 RQ-15-03",
             "an accepted threat scenario leads to at least one damage scenario",
+        ),
+        Rule(
+            "annex5/covered-and-not-applicable",
+            _W,
+            "UN R155 7.3.3",
+            "an Annex 5 threat is either covered by a threat scenario or not applicable, not both",
         ),
         Rule(
             "threat/cal-undetermined",
@@ -315,7 +322,17 @@ def _concept(model: TaraModel, goals: Mapping[str, GoalResult]) -> Iterator[Find
             yield _finding("requirement/unallocated", requirement.id, "not allocated to any component")
 
 
+def _annex5(model: TaraModel) -> Iterator[Finding]:
+    for entry in annex5_coverage(model).threats:
+        if entry.status == "covered" and entry.rationale:
+            yield _finding(
+                "annex5/covered-and-not-applicable",
+                f"Annex 5 {entry.id}",
+                f"declared not applicable, yet {', '.join(entry.threats)} cover it",
+            )
+
+
 def check_rules(
     model: TaraModel, threats: Mapping[str, ThreatResult], goals: Mapping[str, GoalResult]
 ) -> tuple[Finding, ...]:
-    return (*_threats(model, threats), *_coverage(model, goals))
+    return (*_threats(model, threats), *_coverage(model, goals), *_annex5(model))
