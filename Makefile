@@ -32,9 +32,13 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/opencsms catalogue validate
+	$(BIN)/opencsms server manage makemigrations --check --dry-run
 
+# Every test on SQLite, then the database tests again on PostgreSQL (127.0.0.1:5432, database `test`).
+# Without PostgreSQL the second run skips them, except in CI (CI=true), where it fails.
 unit: setup
 	$(BIN)/pytest -n 2
+	OPENCSMS_TEST_DB=postgres $(BIN)/pytest -n 2 -m django_db
 
 size:  ## no module over 400 lines
 	@! find src -name '*.py' -not -path '*/migrations/*' -exec wc -l {} + | awk '$$2!="total" && $$1>400' | grep .

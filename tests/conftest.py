@@ -1,8 +1,95 @@
-"""Shared pytest configuration: `--update-golden` regenerates golden files instead of comparing with them."""
+"""Shared pytest configuration.
+
+- `--update-golden` regenerates golden files instead of comparing with them.
+- The database of the Django tests: SQLite in memory by default, PostgreSQL with `OPENCSMS_TEST_DB=postgres`
+  (`postgresql://postgres@127.0.0.1:5432/test`, or `OPENCSMS_TEST_POSTGRES_URL`; pytest-django creates
+  `test_test_gw0`...). Django is set up here, before pytest-django needs it, so that the choice is made
+  before the settings are read. Where PostgreSQL is unreachable, its run fails at once in CI (`CI=true`)
+  and skips the database tests elsewhere.
+"""
 
 from __future__ import annotations
 
+import os
+
+import django
 import pytest
+
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+_postgres_problem = pytest.StashKey[str]()
+
+
+def _test_database_url() -> str:
+    choice = os.environ.get("OPENCSMS_TEST_DB", "sqlite").lower()
+    if choice in {"postgres", "postgresql"}:
+        return os.environ.get("OPENCSMS_TEST_POSTGRES_URL", POSTGRES_URL)
+    if choice == "sqlite":
+        return "sqlite:///:memory:"
+    raise pytest.UsageError(f"OPENCSMS_TEST_DB must be sqlite or postgres, not {choice!r}")
+
+
+def _set_up_django() -> None:
+    os.environ["OPENCSMS_ENV"] = "test"
+    os.environ["OPENCSMS_DATABASE_URL"] = _test_database_url()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "opencsms.config.settings"
+    django.setup()
+
+
+_set_up_django()
+
+
+def _unreachable_postgres() -> str | None:
+    url = os.environ["OPENCSMS_DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return None
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        return f"PostgreSQL is unreachable at {url}: {exc}".strip()
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    problem = _unreachable_postgres()
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.exit(
+            f"{problem}\nCI runs every database test on PostgreSQL too: this run FAILS.", returncode=3
+        )
+    config.stash[_postgres_problem] = problem
+
+
+def _deselect_postgres_only(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need PostgreSQL itself run in the PostgreSQL pass only (deselected, not skipped)."""
+    if os.environ.get("OPENCSMS_TEST_DB") == "postgres":
+        return
+    kept = [item for item in items if not item.get_closest_marker("postgres_only")]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(
+            items=[item for item in items if item.get_closest_marker("postgres_only")]
+        )
+        items[:] = kept
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _deselect_postgres_only(config, items)
+    problem = config.stash.get(_postgres_problem, None)
+    if problem is None:
+        return
+    skip = pytest.mark.skip(reason=problem)
+    for item in items:
+        if item.get_closest_marker("django_db"):
+            item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,10 +1,14 @@
-"""`opencsms`: the command-line root. Sub-apps are registered here and nowhere else."""
+"""`opencsms`: the command-line root. Sub-apps are registered here and nowhere else.
+
+No module imported here imports Django at import time: `server` and `audit` start it inside their commands,
+so `opencsms tara ...` stays as fast and as Django-free as the engine.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from opencsms.cli import catalogue, tara
+from opencsms.cli import audit, catalogue, server, tara
 
 app = typer.Typer(
     name="opencsms",
@@ -14,6 +18,8 @@ app = typer.Typer(
 )
 app.add_typer(tara.app, name="tara")
 app.add_typer(catalogue.app, name="catalogue")
+app.add_typer(server.app, name="server")
+app.add_typer(audit.app, name="audit")
 
 
 if __name__ == "__main__":  # pragma: no cover

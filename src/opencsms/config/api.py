@@ -1,0 +1,59 @@
+"""The one API, at /api/v1/: a router per app, authentication required, errors mapped once to JSON.
+
+Every error answers `{"code": ..., "detail": ...}` (validation errors add `errors`, the field problems).
+Authentication: a hashed API token (`Authorization: Bearer ...`) or the session (CSRF enforced).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+
+from opencsms.core import api as core_api
+from opencsms.core.errors import DomainError
+
+api = NinjaAPI(
+    title="OpenCSMS API",
+    version="1",
+    urls_namespace="api",
+    auth=[core_api.ApiTokenAuth(), django_auth],
+)
+api.add_router("/", core_api.router)
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.detail)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "permission_denied", str(exc) or "permission denied")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "not found")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "authentication required")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = "csrf_failed" if "CSRF" in exc.message else "http_error"
+    return _error(request, exc.status_code, code, exc.message)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "invalid", "the request is not valid", errors=exc.errors)

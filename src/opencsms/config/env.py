@@ -1,0 +1,105 @@
+"""The environment, validated once at start-up: every setting comes from an `OPENCSMS_*` variable.
+
+`settings.py` is built from `Settings()`; nothing else reads `os.environ` for configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-insecure-opencsms-secret-key-change-me-in-production"  # noqa: S105 - refused in production
+DEFAULT_DATABASE_URL = "sqlite:///var/opencsms.sqlite3"
+MIN_SECRET_LENGTH = 32
+
+# SQLite is shared by the web process and the task worker: WAL lets readers run beside the one writer,
+# BEGIN IMMEDIATE takes the write lock when a transaction starts (no lock upgrade deadlock), and the busy
+# timeout makes a second writer wait instead of failing with "database is locked".
+SQLITE_OPTIONS: dict[str, Any] = {
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000",
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+class Settings(BaseSettings):
+    """What an operator may set. `OPENCSMS_ENV=production` turns on the checks that protect a real site."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENCSMS_", case_sensitive=False, extra="ignore")
+
+    env: Literal["dev", "test", "production"] = "dev"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    database_url: str = DEFAULT_DATABASE_URL
+    allowed_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1"]
+    debug: bool | None = None
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in {"sqlite", "postgres", "postgresql"}:
+            raise ValueError(
+                f"OPENCSMS_DATABASE_URL must start with sqlite:// or postgresql://, not {scheme!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.debug is None:
+            self.debug = self.env == "dev"
+        if self.debug and self.env != "dev":
+            raise ValueError("OPENCSMS_DEBUG is allowed only with OPENCSMS_ENV=dev")
+        if self.env == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == DEV_SECRET_KEY:
+                raise ValueError(
+                    "OPENCSMS_SECRET_KEY is the development default: set a secret for production"
+                )
+            if len(secret) < MIN_SECRET_LENGTH:
+                raise ValueError(f"OPENCSMS_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def database_settings(url: str, *, workdir: Path) -> dict[str, Any]:
+    """Django's `DATABASES["default"]` for a `sqlite:///relative/or//absolute/path` or `postgresql://` URL.
+
+    A relative SQLite path is taken from `workdir`, and its folder is created if missing.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return _sqlite(unquote(parts.path), workdir)
+    options = dict(parse_qsl(parts.query))
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": options,
+    }
+
+
+def _sqlite(path: str, workdir: Path) -> dict[str, Any]:
+    # the URL path of sqlite:///var/x.sqlite3 is "/var/x.sqlite3" (relative to workdir);
+    # the one of sqlite:////abs/x.sqlite3 is "//abs/x.sqlite3" (absolute)
+    name = path[1:] if path.startswith("/") else path
+    if name != ":memory:":
+        file = Path(name) if name.startswith("/") else workdir / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        name = str(file)
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": dict(SQLITE_OPTIONS)}

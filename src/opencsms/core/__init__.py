@@ -1,0 +1,1 @@
+"""The infrastructure app (no domain): users, API tokens and the hash-chained audit trail."""

@@ -1,0 +1,12 @@
+"""Django app configuration of `opencsms.core`."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "opencsms.core"
+    label = "core"
+    verbose_name = "OpenCSMS core"
+    default_auto_field = "django.db.models.BigAutoField"

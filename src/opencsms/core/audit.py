@@ -1,0 +1,199 @@
+"""The audit trail: `record()` appends a hash-chained `ChangeRecord`; `verify_chain()` finds tampering.
+
+Every mutating service calls `record()` inside its transaction, with the acting user (required) and an
+`AuditAction`. The correlation id of the request, CLI command or task is taken from a context variable that
+the middleware, the CLI and the task wrapper set with `correlation()`.
+
+Each record's `hash` is the SHA-256 of a canonical JSON of all its other fields, `prev_hash` included, so
+editing a record breaks its own hash, and deleting, inserting or reordering records breaks the links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC
+from enum import StrEnum
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from opencsms.core.models import GENESIS_HASH, AuditChainHead, ChangeRecord, User
+
+
+class AuditAction(StrEnum):
+    """Every audited action, named by what happened. Domain apps add theirs here (one vocabulary)."""
+
+    USER_CREATED = "user.created"
+    TOKEN_CREATED = "api_token.created"  # noqa: S105 - an action name, not a secret
+    TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+
+
+_correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")
+_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def current_correlation_id() -> str:
+    return _correlation_id.get()
+
+
+def clean_correlation_id(value: str | None) -> str | None:
+    """The given id if it is a safe token of at most 64 characters, else None."""
+    return value if value and _CORRELATION_ID.match(value) else None
+
+
+@contextmanager
+def correlation(correlation_id: str | None = None) -> Iterator[str]:
+    """Bind a correlation id (a new one if none is given or it is unsafe) for the records written inside."""
+    value = clean_correlation_id(correlation_id) or uuid.uuid4().hex
+    token = _correlation_id.set(value)
+    try:
+        yield value
+    finally:
+        _correlation_id.reset(token)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The values of the model's declared `audit_fields` (a foreign key as its id), JSON-safe."""
+    names: tuple[str, ...] = getattr(type(obj), "audit_fields", ())
+    fields = [obj._meta.get_field(name) for name in names]
+    values = {field.name: field.value_from_object(obj) for field in fields if isinstance(field, models.Field)}
+    safe: dict[str, Any] = _json_safe(values)
+    return safe
+
+
+def record(
+    *,
+    actor: User,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    scope: str = "",
+) -> ChangeRecord:
+    """Append one record to the chain. Must run inside the caller's transaction (services are atomic)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside a transaction (call it from an atomic service)")
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"unknown audit action {action!r}: add it to core.audit.AuditAction")
+    if actor is None or actor.pk is None:
+        raise ValueError("audit.record() needs a saved actor (use a system user for automated changes)")
+    if obj is not None:
+        object_type, object_id, object_repr = obj._meta.label_lower, str(obj.pk), str(obj)
+    head = _locked_head()
+    entry = ChangeRecord(
+        seq=head.seq + 1,
+        time=timezone.now(),
+        actor=actor,
+        actor_name=actor.get_username(),
+        action=action.value,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        scope=scope,
+        before=None if before is None else _json_safe(before),
+        after=None if after is None else _json_safe(after),
+        reason=reason,
+        correlation_id=current_correlation_id(),
+        prev_hash=head.hash,
+    )
+    entry.hash = record_hash(entry)
+    entry.save(force_insert=True)
+    head.seq, head.hash = entry.seq, entry.hash
+    head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def _locked_head() -> AuditChainHead:
+    """Lock the chain head row; concurrent writers wait here and then see the head the winner left."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    try:  # the first record ever; a racing first writer waits on the primary key, then locks the winner's row
+        with transaction.atomic():
+            return AuditChainHead.objects.create(pk=1)
+    except IntegrityError:
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def record_hash(entry: ChangeRecord) -> str:
+    """SHA-256 hex of the canonical JSON of every field but `hash` (and the database id)."""
+    payload = {
+        "seq": entry.seq,
+        "time": entry.time.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "scope": entry.scope,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+        "correlation_id": entry.correlation_id,
+        "prev_hash": entry.prev_hash,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verify_chain() -> list[str]:
+    """Human-readable problems of the audit chain: edited, deleted, inserted or reordered records."""
+    problems: list[str] = []
+    expected_seq, prev_hash = 1, GENESIS_HASH
+    for entry in ChangeRecord.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            problems.append(_gap(expected_seq, entry.seq))
+        elif entry.prev_hash != prev_hash:
+            problems.append(
+                f"record #{entry.seq}: its link (prev_hash) does not match record #{entry.seq - 1}"
+                " (records replaced, reordered or their hashes changed)"
+            )
+        if record_hash(entry) != entry.hash:
+            problems.append(f"record #{entry.seq}: its content does not match its hash (edited)")
+        expected_seq, prev_hash = entry.seq + 1, entry.hash
+    problems.extend(_head_problems(expected_seq - 1, prev_hash))
+    return problems
+
+
+def _gap(expected: int, found: int) -> str:
+    missing = f"#{expected}" if found == expected + 1 else f"#{expected} to #{found - 1}"
+    return f"records {missing} are missing (deleted)"
+
+
+def _head_problems(last_seq: int, last_hash: str) -> list[str]:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        return [] if last_seq == 0 else ["the chain head is missing (deleted)"]
+    if head.seq != last_seq or head.hash != last_hash:
+        return [
+            f"the chain ends at record #{last_seq} but its head says #{head.seq} (records deleted at the end)"
+        ]
+    return []
+
+
+def _json_safe(value: Any) -> Any:
+    """JSON values only; floats become strings, so the hash survives PostgreSQL's jsonb number format."""
+    return _floats_as_text(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+
+
+def _floats_as_text(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return [_floats_as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _floats_as_text(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,34 @@
+"""The one error vocabulary of services: `config/api.py` maps it to JSON `{"code", "detail"}` once.
+
+A service raises `NotFound` for an object outside the actor's scope (it is not revealed), Django's
+`PermissionDenied` for a visible object the actor may not change, `Conflict` when the state forbids the change
+and `Invalid` when the input is well-formed but not acceptable.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refusal a person can act on; `detail` is shown to them as it is."""
+
+    status = 400
+    code = "domain_error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    status = 422
+    code = "invalid"

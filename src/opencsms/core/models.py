@@ -1,0 +1,99 @@
+"""Users, API tokens and the append-only, hash-chained audit trail. No workflows here: see services.py."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+GENESIS_HASH = "0" * 64
+
+
+class User(AbstractUser):
+    """The project's user model from the first migration (a custom user cannot be added later)."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    )
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for automation. Only its SHA-256 is stored; the token is shown once, when created."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("name", "user")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_sha256 = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token_sha256"], name="core_apitoken_sha256_unique"),
+            models.UniqueConstraint(fields=["user", "name"], name="core_apitoken_user_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+
+class ChangeRecord(models.Model):
+    """One audited change, append-only: `hash` is the SHA-256 of all other fields, `prev_hash` the link.
+
+    Written only by `core.audit.record()`; checked by `core.audit.verify_chain()` (`opencsms audit verify`).
+    """
+
+    seq = models.PositiveBigIntegerField()
+    time = models.DateTimeField()
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    scope = models.CharField(max_length=100, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    correlation_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["seq"], name="core_changerecord_seq_unique")]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_changerecord_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_name}"
+
+
+class AuditChainHead(models.Model):
+    """The one row that every audit writer locks: the last sequence number and hash of the chain.
+
+    Locking it (SELECT ... FOR UPDATE) serialises concurrent writers on PostgreSQL; on SQLite the
+    BEGIN IMMEDIATE transaction already does. It also lets `verify_chain` notice records cut off the end.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="core_auditchainhead_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.seq}"

@@ -1,0 +1,57 @@
+"""Small typed builders of core rows for tests (users directly; audited rows through the real services)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.db import connection, transaction
+
+from opencsms.core import audit, services
+from opencsms.core.audit import AuditAction
+from opencsms.core.models import ApiToken, ChangeRecord, User
+
+_numbers = itertools.count(1)
+
+
+def make_user(username: str | None = None, *, admin: bool = False, **fields: Any) -> User:
+    """A user without a password (tests log in with `force_login` or a token)."""
+    name = username or f"user{next(_numbers)}"
+    user = User(username=name, is_staff=admin, is_superuser=admin, **fields)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def make_admin(username: str | None = None) -> User:
+    return make_user(username or f"admin{next(_numbers)}", admin=True)
+
+
+def make_token(user: User, name: str | None = None) -> tuple[ApiToken, str]:
+    """A token of `user`, made by the service: (the row, the plain token)."""
+    return services.create_api_token(actor=user, name=name or f"token{next(_numbers)}")
+
+
+def make_records(actor: User, count: int, *, scope: str = "") -> list[ChangeRecord]:
+    """`count` audit records of made-up objects, each in its own transaction."""
+    records = []
+    for index in range(count):
+        with transaction.atomic():
+            records.append(
+                audit.record(
+                    actor=actor,
+                    action=AuditAction.USER_CREATED,
+                    object_type="test.thing",
+                    object_id=str(index),
+                    object_repr=f"thing {index}",
+                    after={"index": index, "ratio": index / 3, "tags": ["a", "b"]},
+                    scope=scope,
+                )
+            )
+    return records
+
+
+def raw_sql(sql: str, params: list[Any] | None = None) -> None:
+    """Run SQL behind the ORM's back, as someone tampering with the database would."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])

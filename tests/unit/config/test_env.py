@@ -1,0 +1,119 @@
+"""The environment settings: production refuses unsafe values; database URLs become Django settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from opencsms.config.env import DEV_SECRET_KEY, SQLITE_OPTIONS, Settings, database_settings
+
+GOOD_SECRET = "a-long-random-production-secret-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("OPENCSMS_"):
+            monkeypatch.delenv(name)
+
+
+def test_development_defaults() -> None:
+    settings = Settings()
+    assert (settings.env, settings.debug, settings.secret_key.get_secret_value()) == (
+        "dev",
+        True,
+        DEV_SECRET_KEY,
+    )
+    assert settings.database_url == "sqlite:///var/opencsms.sqlite3"
+
+
+def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENCSMS_ENV", "production")
+    with pytest.raises(ValidationError, match="development default"):
+        Settings()
+
+
+def test_production_refuses_a_short_secret() -> None:
+    with pytest.raises(ValidationError, match="at least 32"):
+        Settings(env="production", secret_key="short")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("env", ["test", "production"])
+def test_debug_is_for_development_only(env: str) -> None:
+    with pytest.raises(ValidationError, match="only with OPENCSMS_ENV=dev"):
+        Settings(env=env, secret_key=GOOD_SECRET, debug=True)  # type: ignore[arg-type]
+
+
+def test_production_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENCSMS_ENV", "production")
+    monkeypatch.setenv("OPENCSMS_SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("OPENCSMS_ALLOWED_HOSTS", "csms.example.com, api.example.com")
+    settings = Settings()
+    assert (settings.is_production, settings.debug) == (True, False)
+    assert settings.allowed_hosts == ["csms.example.com", "api.example.com"]
+
+
+def test_an_unknown_database_scheme_is_refused() -> None:
+    with pytest.raises(ValidationError, match="sqlite:// or postgresql://"):
+        Settings(database_url="mysql://root@localhost/x")
+
+
+def test_the_default_sqlite_file_lives_in_var_of_the_working_directory(tmp_path: Path) -> None:
+    config = database_settings("sqlite:///var/opencsms.sqlite3", workdir=tmp_path)
+    assert config == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "var" / "opencsms.sqlite3"),
+        "OPTIONS": SQLITE_OPTIONS,
+    }
+    assert (tmp_path / "var").is_dir()
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout() -> None:
+    assert "journal_mode=WAL" in SQLITE_OPTIONS["init_command"]
+    assert "busy_timeout=" in SQLITE_OPTIONS["init_command"]
+    assert SQLITE_OPTIONS["transaction_mode"] == "IMMEDIATE"
+
+
+def test_absolute_and_in_memory_sqlite(tmp_path: Path) -> None:
+    absolute = database_settings(f"sqlite:///{tmp_path}/db/x.sqlite3", workdir=Path("/nowhere"))
+    assert absolute["NAME"] == f"{tmp_path}/db/x.sqlite3"
+    assert database_settings("sqlite:///:memory:", workdir=tmp_path)["NAME"] == ":memory:"
+
+
+def test_postgresql_url() -> None:
+    config = database_settings("postgresql://app:p%40ss@db.local:5433/csms?sslmode=require", workdir=Path())
+    assert config == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "csms",
+        "USER": "app",
+        "PASSWORD": "p@ss",
+        "HOST": "db.local",
+        "PORT": "5433",
+        "OPTIONS": {"sslmode": "require"},
+    }
+
+
+def _manage(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCSMS_", "DJANGO_"))}
+    command = [sys.executable, "-m", "opencsms.cli.main", "server", "manage", *args]
+    return subprocess.run(
+        command, cwd=tmp_path, env={**clean, **env}, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
+    env = {"OPENCSMS_ENV": "production", "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50)}
+    result = _manage(tmp_path, env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_with_the_development_secret(tmp_path: Path) -> None:
+    result = _manage(tmp_path, {"OPENCSMS_ENV": "production"}, "check")
+    assert result.returncode != 0
+    assert "OPENCSMS_SECRET_KEY is the development default" in result.stderr
