@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from opencsms.core import api as core_api
 from opencsms.core.errors import DomainError
+from opencsms.products import api as products_api
 
 api = NinjaAPI(
     title="OpenCSMS API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
     auth=[core_api.ApiTokenAuth(), django_auth],
 )
 api.add_router("/", core_api.router)
+api.add_router("/", products_api.router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: object) -> HttpResponse:

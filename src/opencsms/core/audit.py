@@ -34,6 +34,12 @@ class AuditAction(StrEnum):
     USER_CREATED = "user.created"
     TOKEN_CREATED = "api_token.created"  # noqa: S105 - an action name, not a secret
     TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    ORGANISATION_CREATED = "organisation.created"
+    BUSINESS_UNIT_CREATED = "business_unit.created"
+    PROJECT_CREATED = "project.created"
+    MEMBER_ADDED = "membership.added"
+    MEMBER_ROLE_CHANGED = "membership.role_changed"
+    MEMBER_REMOVED = "membership.removed"
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")
