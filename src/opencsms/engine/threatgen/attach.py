@@ -18,7 +18,7 @@ from opencsms.engine.errors import ParseError, Problem, RuleViolation
 from opencsms.engine.tara.model import AttackPath
 from opencsms.engine.tara_as_code.dump import path_document
 from opencsms.engine.tara_as_code.io import parse
-from opencsms.engine.threatgen.write import _block_end, _yaml
+from opencsms.engine.threatgen.yamltext import before_comments, block_end, file_yaml
 
 _FLOW_KEYS = frozenset({"attack_potential", "controls"})
 
@@ -47,14 +47,12 @@ def _entry_end(lines: list[str], data: CommentedMap, threats: Any, index: int, k
     elif index + 1 < len(threats):
         end = int(threats[index + 1].lc.line)
     else:
-        end = _block_end(lines, data, "threat_scenarios")
-    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
-        end -= 1
-    return int(end)
+        end = block_end(lines, data, "threat_scenarios")
+    return before_comments(lines, int(end))
 
 
 def insert_paths(text: str, threat_id: str, paths: list[AttackPath]) -> str:
-    yaml = _yaml(text)
+    yaml = file_yaml(text)
     data = yaml.load(text)
     threats = data.get("threat_scenarios") or []
     index = next(i for i, t in enumerate(threats) if t["id"] == threat_id)

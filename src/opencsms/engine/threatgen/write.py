@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from itertools import pairwise
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -21,28 +20,7 @@ from opencsms.engine.tara_as_code.io import parse
 from opencsms.engine.threatgen.match import Proposal, propose
 from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation
 from opencsms.engine.threatgen.rules import load_rules
-
-_BLOCK_KEY = re.compile(r"^( *)[^\s#-][^:#]*:\s*(#.*)?$")
-
-
-def _indents(text: str) -> tuple[int, int]:
-    """The file's mapping indent and sequence dash offset, measured from a key to its first child."""
-    mapping = offset = None
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for line, child in pairwise(lines):
-        key = _BLOCK_KEY.match(line)
-        if key is None:
-            continue
-        depth = len(child) - len(child.lstrip(" ")) - len(key.group(1))
-        if depth <= 0:
-            continue
-        if child.lstrip().startswith("- "):
-            offset = depth if offset is None else offset
-        else:
-            mapping = depth if mapping is None else mapping
-        if mapping is not None and offset is not None:
-            break
-    return mapping or 2, offset if offset is not None else 2
+from opencsms.engine.threatgen.yamltext import block_end, file_yaml
 
 
 def _flow(items: list[str], quoted: bool = False) -> CommentedSeq:
@@ -68,25 +46,6 @@ def _entry(p: Proposal) -> CommentedMap:
     return entry
 
 
-def _yaml(text: str) -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    mapping, offset = _indents(text)
-    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
-    return yaml
-
-
-def _block_end(lines: list[str], data: CommentedMap, key: str) -> int:
-    """The line before which a top-level block ends: the next top-level key, less its leading comments."""
-    keys = list(data)
-    after = keys[keys.index(key) + 1 :] if key in data else []
-    end = data.lc.key(after[0])[0] if after else len(lines)
-    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
-        end -= 1
-    return end
-
-
 def _new_entries(yaml: YAML, proposals: tuple[Proposal, ...]) -> list[str]:
     out = io.StringIO()
     yaml.dump({"threat_scenarios": CommentedSeq(_entry(p) for p in proposals)}, out)
@@ -109,7 +68,7 @@ def _set_obsolete(lines: list[str], entry: CommentedMap, obsolete: bool) -> None
 
 def apply_plan(text: str, plan: GenerationPlan) -> str:
     """The file's text with the plan applied; every other line is left exactly as it was."""
-    yaml = _yaml(text)
+    yaml = file_yaml(text)
     data = yaml.load(text)
     lines = text.splitlines()
     threats = data.get("threat_scenarios") or []
@@ -118,11 +77,11 @@ def apply_plan(text: str, plan: GenerationPlan) -> str:
     if plan.add:
         entries = _new_entries(yaml, plan.add)
         if "threat_scenarios" in data:
-            at = _block_end(lines, data, "threat_scenarios")
+            at = block_end(lines, data, "threat_scenarios")
             key_line = data.lc.key("threat_scenarios")[0]
             lines[key_line] = re.sub(r":\s*\[\s*\]", ":", lines[key_line])
         else:
-            at = _block_end(lines, data, "damage_scenarios") if "damage_scenarios" in data else len(lines)
+            at = block_end(lines, data, "damage_scenarios") if "damage_scenarios" in data else len(lines)
             entries = ["", "threat_scenarios:", *entries]
         lines[at:at] = entries
     for entry, obsolete in sorted(changes, key=lambda c: -c[0].lc.line):  # bottom up: line numbers stay valid
