@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from opencsms.core import api as core_api
 from opencsms.core.errors import DomainError
 from opencsms.products import api as products_api
+from opencsms.tara import api as tara_api
 
 api = NinjaAPI(
     title="OpenCSMS API",
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_api.router)
 api.add_router("/", products_api.router)
+api.add_router("/", tara_api.router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: object) -> HttpResponse:

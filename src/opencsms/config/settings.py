@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "opencsms.core",
     "opencsms.products",
+    "opencsms.tara",
 ]
 
 MIDDLEWARE = [

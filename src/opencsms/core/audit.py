@@ -40,6 +40,19 @@ class AuditAction(StrEnum):
     MEMBER_ADDED = "membership.added"
     MEMBER_ROLE_CHANGED = "membership.role_changed"
     MEMBER_REMOVED = "membership.removed"
+    TARA_IMPORTED = "tara.imported"
+    TARA_REPLACED = "tara.replaced"
+    TARA_REVISION_STARTED = "tara.revision_started"
+    TARA_SUBMITTED = "tara.submitted_for_review"
+    TARA_WITHDRAWN = "tara.withdrawn_from_review"
+    TARA_RETURNED = "tara.returned_to_draft"
+    TARA_APPROVED = "tara.approved"
+    TARA_HEADER_CHANGED = "tara.header_changed"
+    ELEMENT_CREATED = "tara_element.created"
+    ELEMENT_CHANGED = "tara_element.changed"
+    ELEMENT_DELETED = "tara_element.deleted"
+    ATTACK_TREE_EDITED = "tara_element.attack_tree_edited"
+    BASELINE_CREATED = "tara_baseline.created"
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")

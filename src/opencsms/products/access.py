@@ -27,7 +27,7 @@ class Perm(StrEnum):
     VIEW = "view"  # see the level, its contents and its members
     EDIT = "edit"  # change the work (TARA) at the level
     REVIEW = "review"  # comment on and review work sent for review
-    APPROVE = "approve"  # approve reviewed work
+    APPROVE = "approve"  # approve reviewed work (never one's own submission: see tara.services.review)
     MANAGE_MEMBERS = "manage_members"  # add, change and remove members (except administrators)
     ADMINISTER = "administer"  # create the levels below; grant and revoke the administrator role
 
@@ -46,7 +46,7 @@ GRANTS: dict[Role, dict[Level, frozenset[Perm]]] = {
         Level.PROJECT: _MANAGER | {Perm.MANAGE_MEMBERS},
     },
     Role.ENGINEER: dict.fromkeys(_EVERY_LEVEL, _WORKER),
-    Role.REVIEWER: dict.fromkeys(_EVERY_LEVEL, frozenset({Perm.VIEW, Perm.REVIEW})),
+    Role.REVIEWER: dict.fromkeys(_EVERY_LEVEL, frozenset({Perm.VIEW, Perm.REVIEW, Perm.APPROVE})),
     Role.AUDITOR: dict.fromkeys(_EVERY_LEVEL, frozenset({Perm.VIEW})),
     Role.SUPPLIER_GUEST: {
         Level.ORGANISATION: _NOTHING,

@@ -67,7 +67,7 @@ def test_an_auditor_sees_but_cannot_edit() -> None:
         (Role.ADMINISTRATOR, set(Perm)),
         (Role.CYBERSECURITY_MANAGER, set(Perm) - {Perm.ADMINISTER}),
         (Role.ENGINEER, {Perm.VIEW, Perm.EDIT}),
-        (Role.REVIEWER, {Perm.VIEW, Perm.REVIEW}),
+        (Role.REVIEWER, {Perm.VIEW, Perm.REVIEW, Perm.APPROVE}),
         (Role.AUDITOR, {Perm.VIEW}),
     ],
 )

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from opencsms.engine import yamlsafe
 from opencsms.engine.errors import CatalogueError, ParseError, Problem
 from opencsms.engine.method import MethodProfile, load_profile
+from opencsms.engine.method.load import SHIPPED_PROFILES
 from opencsms.engine.tara.model import TaraModel
 from opencsms.engine.tara_as_code.build import Builder
 from opencsms.engine.tara_as_code.dump import to_document
@@ -50,11 +51,48 @@ def parse(
     generation is about to mark them obsolete); such a model is for generation, not for evaluation.
     """
     light = yamlsafe.load(raw, file, every_value=False)  # syntax and hostile input fail here, precisely
+    return _parse_located(raw, light, base, generating)
+
+
+def _parse_located(
+    raw: bytes, light: yamlsafe.Document, base: FsPath | None, generating: bool
+) -> tuple[TaraModel, MethodProfile]:
     try:
         return _parse(light, base, generating)
     except ParseError:
         pass
-    return _parse(yamlsafe.load(raw, file), base, generating)
+    return _parse(yamlsafe.load(raw, light.file), base, generating)
+
+
+def _shipped_profile_only(data: Any, file: str) -> None:
+    method = data.get("method") if isinstance(data, dict) else None
+    profile = method.get("profile", "iso21434") if isinstance(method, dict) else "iso21434"
+    if profile not in SHIPPED_PROFILES:
+        known = ", ".join(SHIPPED_PROFILES)
+        message = f"method.profile {profile!r}: only the shipped profiles are accepted here ({known})"
+        raise ParseError([Problem("bad-profile", message, file)])
+
+
+def parse_data(data: Any, file: str = "<database>") -> tuple[TaraModel, MethodProfile]:
+    """Plain data in the TARA-as-code shape (e.g. assembled from database rows) -> model and profile.
+
+    The data has no positions, so problems name their place by path and id instead of line and column.
+    Only the shipped method profiles are accepted (a profile file path would be read from disk).
+    """
+    _shipped_profile_only(data, file)
+    return _parse(yamlsafe.Document(data, file), None, False)
+
+
+def read_document(raw: bytes, file: str = "<input>") -> tuple[dict[str, Any], TaraModel, MethodProfile]:
+    """Bytes of a TARA file -> its plain data, model and profile (shipped profiles only, as `parse_data`).
+
+    For storing a document elsewhere: the data is what the file says, in its order.
+    """
+    light = yamlsafe.load(raw, file, every_value=False)
+    _shipped_profile_only(light.data, file)
+    model, profile = _parse_located(raw, light, None, False)
+    data: dict[str, Any] = light.data
+    return data, model, profile
 
 
 def _parse(
@@ -89,6 +127,13 @@ def load_file(path: FsPath, max_bytes: int = yamlsafe.MAX_BYTES) -> tuple[TaraMo
     except OSError as exc:
         raise ParseError([Problem("unreadable", exc.strerror or str(exc), str(path))]) from None
     return parse(raw, str(path), path.parent)
+
+
+def dump_data(data: dict[str, Any]) -> str:
+    """Plain data in the TARA-as-code shape as YAML, in its own key order (the inverse of `read_document`)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=110)
+    return text
 
 
 def dumps(model: TaraModel) -> str:

@@ -1,0 +1,160 @@
+"""The TARA API: import and export, elements with filters and pages, the attack tree editor, review and
+approval, baselines and their diff. Every endpoint is one selector or service call."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from opencsms.core.http import actor
+from opencsms.engine.reports import MEDIA_TYPES
+from opencsms.tara import selectors, services
+from opencsms.tara.models import Baseline, Element, Kind, Tara
+from opencsms.tara.schemas import (
+    ApproveIn,
+    BaselineIn,
+    BaselineOut,
+    ElementChangesIn,
+    ElementIn,
+    ElementOut,
+    ElementQuery,
+    HeaderIn,
+    NoteIn,
+    ReasonIn,
+    TaraDetailOut,
+    TaraOut,
+    TreeEditIn,
+)
+
+router = Router(tags=["tara"])
+YAML = "application/yaml; charset=utf-8"
+
+
+@router.get("/projects/{project_id}/taras", response=list[TaraOut])
+def list_taras(request: HttpRequest, project_id: int) -> QuerySet[Tara]:
+    return selectors.taras(actor(request), project_id=project_id)
+
+
+@router.post("/projects/{project_id}/taras", response={201: TaraDetailOut})
+def import_tara(
+    request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
+) -> Status[Tara]:
+    raw = file.read(file.size + 1 if file.size else None)
+    tara = services.import_tara(
+        actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
+    )
+    return Status(201, tara)
+
+
+@router.get("/taras/{tara_id}", response=TaraDetailOut)
+def get_tara(request: HttpRequest, tara_id: int) -> Tara:
+    return selectors.tara(actor(request), tara_id)
+
+
+@router.patch("/taras/{tara_id}", response=TaraDetailOut)
+def update_header(request: HttpRequest, tara_id: int, payload: HeaderIn) -> Tara:
+    return services.update_header(actor=actor(request), tara_id=tara_id, changes=payload.changes)
+
+
+@router.get("/taras/{tara_id}/export", response={200: str})
+def export_tara(request: HttpRequest, tara_id: int) -> HttpResponse:
+    tara = selectors.tara(actor(request), tara_id)
+    response = HttpResponse(selectors.export_yaml(tara), content_type=YAML)
+    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.tara.yaml"'
+    return response
+
+
+@router.get("/taras/{tara_id}/report", response={200: str})
+def report(request: HttpRequest, tara_id: int, format: str = "html") -> HttpResponse:  # noqa: A002
+    tara = selectors.tara(actor(request), tara_id)
+    response = HttpResponse(selectors.report(tara, format), content_type=MEDIA_TYPES.get(format, ""))
+    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.{format}"'
+    return response
+
+
+@router.get("/taras/{tara_id}/elements/{kind}", response=list[ElementOut])
+@paginate(LimitOffsetPagination)
+def list_elements(
+    request: HttpRequest, tara_id: int, kind: Kind, filters: Query[ElementQuery]
+) -> QuerySet[Element]:
+    tara = selectors.tara(actor(request), tara_id)
+    return selectors.elements(tara, kind, filters.to_filter())
+
+
+@router.post("/taras/{tara_id}/elements/{kind}", response={201: ElementOut})
+def create_element(request: HttpRequest, tara_id: int, kind: Kind, payload: ElementIn) -> Status[Element]:
+    element = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=payload.data)
+    return Status(201, element)
+
+
+@router.get("/taras/{tara_id}/elements/{kind}/{ref}", response=ElementOut)
+def get_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Element:
+    return selectors.element(selectors.tara(actor(request), tara_id), kind, ref)
+
+
+@router.patch("/taras/{tara_id}/elements/{kind}/{ref}", response=ElementOut)
+def update_element(
+    request: HttpRequest, tara_id: int, kind: Kind, ref: str, payload: ElementChangesIn
+) -> Element:
+    return services.update_element(
+        actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=payload.changes
+    )
+
+
+@router.delete("/taras/{tara_id}/elements/{kind}/{ref}", response={204: None})
+def delete_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Status[None]:
+    services.delete_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
+    return Status(204, None)
+
+
+@router.post("/taras/{tara_id}/threat_scenarios/{ref}/tree", response=ElementOut)
+def edit_attack_tree(request: HttpRequest, tara_id: int, ref: str, payload: TreeEditIn) -> Element:
+    edit: dict[str, Any] = payload.dict(exclude={"path", "op", "at"}, exclude_none=True)
+    return services.edit_attack_tree(
+        actor=actor(request),
+        tara_id=tara_id,
+        threat=ref,
+        path=payload.path,
+        op=payload.op,
+        at=payload.at,
+        **edit,
+    )
+
+
+@router.post("/taras/{tara_id}/submit", response=TaraDetailOut)
+def submit(request: HttpRequest, tara_id: int, payload: NoteIn) -> Tara:
+    return services.submit_for_review(actor=actor(request), tara_id=tara_id, note=payload.note)
+
+
+@router.post("/taras/{tara_id}/withdraw", response=TaraDetailOut)
+def withdraw(request: HttpRequest, tara_id: int) -> Tara:
+    return services.withdraw_from_review(actor=actor(request), tara_id=tara_id)
+
+
+@router.post("/taras/{tara_id}/return", response=TaraDetailOut)
+def return_to_draft(request: HttpRequest, tara_id: int, payload: ReasonIn) -> Tara:
+    return services.return_to_draft(actor=actor(request), tara_id=tara_id, reason=payload.reason)
+
+
+@router.post("/taras/{tara_id}/approve", response={201: BaselineOut})
+def approve(request: HttpRequest, tara_id: int, payload: ApproveIn) -> Status[Baseline]:
+    baseline = services.approve(actor=actor(request), tara_id=tara_id, **payload.dict())
+    return Status(201, baseline)
+
+
+@router.get("/taras/{tara_id}/baselines", response=list[BaselineOut])
+def list_baselines(request: HttpRequest, tara_id: int) -> QuerySet[Baseline]:
+    return selectors.baselines(selectors.tara(actor(request), tara_id))
+
+
+@router.post("/taras/{tara_id}/baselines", response={201: BaselineOut})
+def create_baseline(request: HttpRequest, tara_id: int, payload: BaselineIn) -> Status[Baseline]:
+    return Status(201, services.create_baseline(actor=actor(request), tara_id=tara_id, name=payload.name))
+
+
+@router.get("/taras/{tara_id}/diff", response=dict[str, Any])
+def diff(request: HttpRequest, tara_id: int, old: str, new: str = "working") -> dict[str, Any]:
+    return selectors.diff_data(selectors.tara(actor(request), tara_id), old, new)

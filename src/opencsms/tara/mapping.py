@@ -1,0 +1,153 @@
+"""Database rows <-> the engine: a TARA document split into rows and back, and what evaluation derives.
+
+- `split(data)`: a TARA-as-code document -> its header and one `Row` per list entry.
+- `assemble(header, rows)`: the inverse, in the document's order (the header's keys first).
+- `content_sha256(document)`: the hash an approval and a baseline record (canonical JSON).
+- `derived(result)`: per element, the values lists filter and sort on (risk, feasibility, impact, CAL).
+- `summary(result)` and `findings(result)`: what a TARA page and the dashboard show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from opencsms.engine import TaraResult
+from opencsms.engine.tara.coverage import annex5_coverage
+from opencsms.tara.models import Kind
+
+KINDS: tuple[Kind, ...] = tuple(Kind)
+HIGH_RISK = 4  # risk values 4 and 5 count as high on the dashboard (ISO/SAE 21434 Annex H risk matrix)
+
+
+class Row(NamedTuple):
+    kind: Kind
+    position: int
+    ref: str
+    data: dict[str, Any]
+    label: str
+
+
+def label_of(data: Mapping[str, Any], ref: str) -> str:
+    text = data.get("name") or data.get("text") or data.get("rationale") or ref
+    return str(text)[:300]
+
+
+def split(document: Mapping[str, Any]) -> tuple[dict[str, Any], list[Row]]:
+    header = {key: value for key, value in document.items() if key not in Kind.values}
+    rows = [
+        Row(kind, position, str(entry.get("id", "")), entry, label_of(entry, str(entry.get("id", ""))))
+        for kind in KINDS
+        for position, entry in enumerate(document.get(kind.value) or [])
+    ]
+    return header, rows
+
+
+def assemble(header: Mapping[str, Any], rows: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    """`rows` are (kind, data) in position order within each kind; empty lists are left out."""
+    lists: dict[str, list[Any]] = {kind.value: [] for kind in KINDS}
+    for kind, data in rows:
+        lists[kind].append(data)
+    return {**header, **{kind: entries for kind, entries in lists.items() if entries}}
+
+
+def content_sha256(document: Mapping[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Derived(NamedTuple):
+    risk: int | None = None
+    residual_risk: int | None = None
+    feasibility: str = ""
+    impact: str = ""
+    cal: int | None = None
+    status: str = ""
+
+
+def _threat_status(data: Mapping[str, Any]) -> str:
+    status = str(data.get("status") or "accepted")
+    if status != "accepted":
+        return status
+    treatment = data.get("treatment") or {}
+    decision = treatment.get("decision") if isinstance(treatment, dict) else None
+    if isinstance(decision, list):
+        return "+".join(str(d) for d in decision)
+    return str(decision or "untreated")
+
+
+def derived(
+    result: TaraResult, rows: Iterable[tuple[str, str, Mapping[str, Any]]]
+) -> dict[tuple[str, str], Derived]:
+    """(kind, ref) -> derived values, for `rows` of (kind, ref, data)."""
+    out: dict[tuple[str, str], Derived] = {}
+    impact_scale = result.profile.impact
+    for kind, ref, data in rows:
+        if kind == Kind.THREAT_SCENARIO:
+            t = result.threats.get(ref)
+            status = _threat_status(data)
+            if t is None:
+                out[(kind, ref)] = Derived(status=status)
+                continue
+            out[(kind, ref)] = Derived(
+                t.risk, t.residual_risk, t.feasibility or "", t.impact or "", t.cal, status
+            )
+        elif kind == Kind.DAMAGE_SCENARIO and result.impacts.get(ref):
+            out[(kind, ref)] = Derived(impact=impact_scale.highest(list(result.impacts[ref].values())))
+        elif kind == Kind.GOAL and ref in result.goals:
+            out[(kind, ref)] = Derived(cal=result.goals[ref].cal)
+        else:
+            out[(kind, ref)] = Derived()
+    return out
+
+
+def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:
+    model = result.model
+    coverage = annex5_coverage(model)
+    untreated = [
+        t.id
+        for t in model.threat_scenarios
+        if t.in_analysis and t.treatment is None and (result.threats[t.id].risk or 0) > acceptance
+    ]
+    high = [tid for tid, t in result.threats.items() if (t.risk or 0) >= HIGH_RISK]
+    return {
+        "counts": {
+            "assets": len(model.assets),
+            "damage_scenarios": len(model.damage_scenarios),
+            "threat_scenarios": len(model.threat_scenarios),
+            "attack_paths": sum(len(t.attack_paths) for t in model.threat_scenarios),
+            "goals": len(model.goals),
+            "controls": len(model.controls),
+            "requirements": len(model.requirements),
+        },
+        "risk": {str(k): v for k, v in result.risk_counts().items()},
+        "residual_risk": {str(k): v for k, v in result.risk_counts(residual=True).items()},
+        "high_risks": len(high),
+        "untreated_above_acceptance": untreated[:50],
+        "untreated_count": len(untreated),
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "annex5": {
+            "required": coverage.required,
+            "covered": coverage.count("covered"),
+            "not_applicable": coverage.count("not_applicable"),
+            "pending": coverage.count("pending"),
+            "uncovered": coverage.count("uncovered"),
+        },
+        "heat_map": [[i, f, n] for (i, f), n in sorted(result.heat_map().items())],
+    }
+
+
+def findings(result: TaraResult) -> list[dict[str, str]]:
+    return [
+        {
+            "rule": f.rule,
+            "severity": str(f.severity),
+            "element": f.element,
+            "message": f.message,
+            "cites": f.cites,
+        }
+        for f in result.findings
+    ]

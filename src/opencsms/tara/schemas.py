@@ -1,0 +1,115 @@
+"""API schemas of the TARA app: separate In and Out shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from opencsms.tara.models import Kind, State
+from opencsms.tara.selectors import SORTS, ElementFilter
+
+
+class TaraOut(Schema):
+    id: int
+    project_id: int
+    ref: str
+    name: str
+    state: State
+    revision: int
+    content_sha256: str
+    summary: dict[str, Any]
+    updated_at: datetime
+
+
+class FindingOut(Schema):
+    rule: str
+    severity: str
+    element: str
+    message: str
+    cites: str
+
+
+class TaraDetailOut(TaraOut):
+    header: dict[str, Any]
+    findings: list[FindingOut]
+    submitted_by_id: int | None
+    submitted_at: datetime | None
+
+
+class HeaderIn(Schema):
+    changes: dict[str, Any] = Field(description="name, version, method or item -> new value (null removes)")
+
+
+class ElementOut(Schema):
+    kind: Kind
+    ref: str
+    position: int
+    label: str
+    data: dict[str, Any]
+    risk: int | None
+    residual_risk: int | None
+    feasibility: str
+    impact: str
+    cal: int | None
+    status: str
+
+
+class ElementQuery(Schema):
+    q: str = Field("", description="Text in the id or name")
+    status: str = Field("", description="Threat status or treatment, e.g. reduce, untreated, proposed")
+    risk_min: int | None = Field(None, ge=1, le=5)
+    asset: str = Field("", description="Threat scenarios of this asset")
+    sort: str = Field("position", description=f"One of {', '.join(SORTS)}")
+
+    def to_filter(self) -> ElementFilter:
+        return ElementFilter(self.q, self.status, self.risk_min, self.asset, self.sort)
+
+
+class ElementIn(Schema):
+    data: dict[str, Any] = Field(description="The entry in the TARA-as-code shape, with its id")
+
+
+class ElementChangesIn(Schema):
+    changes: dict[str, Any] = Field(description="field -> new value; null removes the field")
+
+
+class TreeEditIn(Schema):
+    path: str = Field(description="The attack path's id")
+    op: Literal["add", "remove", "move", "set_gate", "update"]
+    at: str = Field("", description="The node's address: '' the root, '0.2' the first child's third child")
+    node: dict[str, Any] | None = Field(None, description="add: the new node")
+    to: str | None = Field(None, description="move: the address of the new parent gate")
+    index: int | None = Field(None, ge=0, description="add, move: the place among the children")
+    gate: Literal["and", "or"] | None = Field(None, description="set_gate: the gate kind")
+    changes: dict[str, Any] | None = Field(None, description="update: field -> value, null removes")
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ApproveIn(Schema):
+    content_sha256: str = Field(description="The hash of the content you reviewed (from the TARA)")
+    note: str = ""
+
+
+class BaselineIn(Schema):
+    name: str
+
+
+class BaselineOut(Schema):
+    id: int
+    name: str
+    revision: int
+    content_sha256: str
+    created_by_id: int
+    created_at: datetime
+    approved_by_id: int | None
+    approved_at: datetime | None

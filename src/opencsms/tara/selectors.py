@@ -1,0 +1,147 @@
+"""Reads of the TARA app: TARAs and their elements scoped to what the user may see, the document, its
+evaluation, baselines and diffs. A TARA outside the user's scope is `NotFound` (404), never revealed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.models import User
+from opencsms.engine import ParseError, TaraResult, evaluate
+from opencsms.engine.reports import FORMATS, render
+from opencsms.engine.tara.diff import TaraDiff, diff
+from opencsms.engine.tara.diff_render import render_diff
+from opencsms.engine.tara_as_code import dump_data, parse, parse_data
+from opencsms.products import selectors as products
+from opencsms.tara import mapping
+from opencsms.tara.models import Baseline, Element, Kind, Tara
+
+SORTS = {
+    "position": ("position",),
+    "ref": ("ref",),
+    "label": ("label", "position"),
+    "risk": ("risk", "position"),
+    "-risk": ("-risk", "position"),
+    "residual_risk": ("residual_risk", "position"),
+    "-residual_risk": ("-residual_risk", "position"),
+    "feasibility": ("feasibility", "position"),
+    "impact": ("impact", "position"),
+    "status": ("status", "position"),
+}
+
+
+def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
+    found = Tara.objects.filter(project__in=products.projects(user).values("pk"))
+    if project_id is not None:
+        found = found.filter(project_id=project_id)
+    return found.select_related("project", "project__business_unit", "submitted_by").order_by("name", "id")
+
+
+def tara(user: User, tara_id: int) -> Tara:
+    found = taras(user).filter(pk=tara_id).first()
+    if found is None:
+        raise NotFound(f"no TARA {tara_id}")
+    return found
+
+
+@dataclass(frozen=True)
+class ElementFilter:
+    """What a list of elements is narrowed to; every field is optional."""
+
+    q: str = ""  # in id or label
+    status: str = ""
+    risk_min: int | None = None
+    asset: str = ""
+    sort: str = "position"
+
+
+def elements(tara_obj: Tara, kind: Kind, filters: ElementFilter | None = None) -> QuerySet[Element]:
+    """The elements of one list of a TARA the caller has already read with `tara()` (so it is in scope)."""
+    f = filters or ElementFilter()
+    if f.sort not in SORTS:
+        raise Invalid(f"sort {f.sort!r}: use one of {', '.join(SORTS)}")
+    found = Element.objects.filter(tara=tara_obj, kind=kind)
+    if f.q:
+        found = found.filter(Q(ref__icontains=f.q) | Q(label__icontains=f.q))
+    if f.status:
+        found = found.filter(status=f.status)
+    if f.risk_min is not None:
+        found = found.filter(risk__gte=f.risk_min)
+    if f.asset:
+        found = found.filter(data__asset=f.asset)
+    return found.order_by(*SORTS[f.sort])
+
+
+def element(tara_obj: Tara, kind: Kind, ref: str) -> Element:
+    found = Element.objects.filter(tara=tara_obj, kind=kind, ref=ref).first()
+    if found is None:
+        raise NotFound(f"no {Kind(kind).label.lower()} {ref!r} in this TARA")
+    return found
+
+
+def document(tara_obj: Tara) -> dict[str, Any]:
+    """The TARA-as-code document of the working state, assembled from its rows in the file's order."""
+    rows = Element.objects.filter(tara=tara_obj).values_list("kind", "position", "data")
+    order = {kind.value: index for index, kind in enumerate(mapping.KINDS)}
+    ordered = sorted(rows, key=lambda row: (order[row[0]], row[1]))
+    return mapping.assemble(tara_obj.header, ((kind, data) for kind, _, data in ordered))
+
+
+def export_yaml(tara_obj: Tara) -> str:
+    """The working state as a TARA-as-code file (the document as stored; comments are not kept)."""
+    return dump_data(document(tara_obj))
+
+
+def evaluated(tara_obj: Tara) -> TaraResult:
+    """The engine's evaluation of the working state (stored TARAs are always valid: services check)."""
+    model, profile = parse_data(document(tara_obj), f"tara {tara_obj.pk}")
+    return evaluate(model, profile)
+
+
+def baselines(tara_obj: Tara) -> QuerySet[Baseline]:
+    return Baseline.objects.filter(tara=tara_obj).select_related("created_by", "approved_by")
+
+
+def baseline(tara_obj: Tara, baseline_id: int) -> Baseline:
+    found = baselines(tara_obj).filter(pk=baseline_id).first()
+    if found is None:
+        raise NotFound(f"no baseline {baseline_id} of this TARA")
+    return found
+
+
+def _evaluated_version(tara_obj: Tara, version: str) -> TaraResult:
+    """`working` or `baseline:<id>`."""
+    if version == "working":
+        return evaluated(tara_obj)
+    prefix, _, number = version.partition(":")
+    if prefix != "baseline" or not number.isdigit():
+        raise Invalid(f"version {version!r}: use `working` or `baseline:<id>`")
+    frozen = baseline(tara_obj, int(number))
+    try:
+        model, profile = parse(frozen.content.encode(), f"baseline {frozen.name}")
+    except ParseError as exc:  # a baseline of an older format version
+        raise Invalid(f"baseline {frozen.name} cannot be read: {exc}") from None
+    return evaluate(model, profile)
+
+
+def diff_data(tara_obj: Tara, old: str, new: str) -> dict[str, Any]:
+    """`compare` as plain data (the engine's `opencsms-tara-diff/1` JSON)."""
+    data: dict[str, Any] = json.loads(render_diff(compare(tara_obj, old, new), "json", old, new))
+    return data
+
+
+def compare(tara_obj: Tara, old: str, new: str) -> TaraDiff:
+    """What changed from version `old` to `new` (each `working` or `baseline:<id>`)."""
+    return diff(_evaluated_version(tara_obj, old), _evaluated_version(tara_obj, new))
+
+
+def report(tara_obj: Tara, fmt: str) -> bytes:
+    """The TARA report of the working state in `fmt` (html, xlsx, json or md)."""
+    if fmt not in FORMATS:
+        raise Invalid(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return render(evaluated(tara_obj), fmt)

@@ -1,0 +1,26 @@
+"""Writes of the TARA app, one module per noun; import them from here."""
+
+from opencsms.tara.services.documents import import_tara
+from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
+from opencsms.tara.services.review import (
+    approve,
+    create_baseline,
+    return_to_draft,
+    submit_for_review,
+    withdraw_from_review,
+)
+from opencsms.tara.services.trees import edit_attack_tree
+
+__all__ = [
+    "approve",
+    "create_baseline",
+    "create_element",
+    "delete_element",
+    "edit_attack_tree",
+    "import_tara",
+    "return_to_draft",
+    "submit_for_review",
+    "update_element",
+    "update_header",
+    "withdraw_from_review",
+]

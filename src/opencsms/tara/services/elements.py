@@ -1,0 +1,143 @@
+"""Changes to single elements of a TARA (a component, an asset, a threat scenario, ...) and its header.
+
+Each change is checked by the engine on the whole document before it is kept (a dangling reference is
+refused, naming it), then the TARA is evaluated again so that every derived risk is current (ISO/SAE
+21434 15.8), and the change is audited with the element's data before and after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from opencsms.core import audit
+from opencsms.core.audit import AuditAction
+from opencsms.core.errors import Conflict, Invalid, NotFound
+from opencsms.core.models import User
+from opencsms.tara import mapping, selectors
+from opencsms.tara.models import Element, Kind, Tara
+from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
+
+HEADER_FIELDS = ("name", "version", "method", "item")
+
+
+def _record(actor: User, action: AuditAction, element: Element, before: Any, after: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type="tara.element",
+        object_id=str(element.pk),
+        object_repr=f"{element.tara.ref}/{element.ref} {element.label}",
+        before=before,
+        after=after,
+        scope=element.tara.scope,
+    )
+
+
+def _merged(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each key of `changes` set to its value, or removed where the value is None."""
+    removed = {key for key, value in changes.items() if value is None}
+    return {key: value for key, value in {**data, **changes}.items() if key not in removed}
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in Kind.values:
+        raise Invalid(f"kind {kind!r}: use one of {', '.join(Kind.values)}")
+    return Kind(kind)
+
+
+def locked_element(tara: Tara, kind: Kind, ref: str) -> Element:
+    element = Element.objects.select_for_update().filter(tara=tara, kind=kind, ref=ref).first()
+    if element is None:
+        raise NotFound(f"no {kind.label.lower()} {ref!r} in this TARA")
+    element.tara = tara
+    return element
+
+
+@transaction.atomic
+def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]) -> Element:
+    """Append a new entry to one list of the TARA (its `id` must be new in the document)."""
+    list_kind = _kind(kind)
+    tara = take_for_edit(actor, tara_id)
+    ref = str(data.get("id", "")).strip()
+    if not ref:
+        raise Invalid("a new element needs an id")
+    if Element.objects.filter(tara=tara, kind=list_kind, ref=ref).exists():
+        raise Conflict(f"the TARA has a {list_kind.label.lower()} {ref!r}")
+    last = Element.objects.filter(tara=tara, kind=list_kind).aggregate(last=Max("position"))["last"]
+    element = Element.objects.create(
+        tara=tara,
+        kind=list_kind,
+        ref=ref,
+        position=0 if last is None else last + 1,
+        data=data,
+        label=mapping.label_of(data, ref),
+    )
+    store_evaluation(tara, selectors.document(tara))
+    element.refresh_from_db()
+    _record(actor, AuditAction.ELEMENT_CREATED, element, None, data)
+    return element
+
+
+def save_element_data(actor: User, element: Element, data: dict[str, Any], action: AuditAction) -> Element:
+    before = element.data
+    if data == before:
+        return element
+    element.data, element.label = data, mapping.label_of(data, element.ref)
+    element.save(update_fields=["data", "label"])
+    store_evaluation(element.tara, selectors.document(element.tara))
+    element.refresh_from_db()
+    _record(actor, action, element, before, data)
+    return element
+
+
+@transaction.atomic
+def update_element(*, actor: User, tara_id: int, kind: str, ref: str, changes: dict[str, Any]) -> Element:
+    """Change fields of an element: each key of `changes` replaces that field; None removes it.
+    The id cannot change (references would break): create a new element instead."""
+    list_kind = _kind(kind)
+    tara = take_for_edit(actor, tara_id)
+    element = locked_element(tara, list_kind, ref)
+    if "id" in changes and changes["id"] != ref:
+        raise Invalid("an element's id cannot change: create a new element and move the references")
+    return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
+
+
+@transaction.atomic
+def delete_element(*, actor: User, tara_id: int, kind: str, ref: str) -> None:
+    """Remove an element; refused (naming them) while other elements refer to it."""
+    list_kind = _kind(kind)
+    tara = take_for_edit(actor, tara_id)
+    element = locked_element(tara, list_kind, ref)
+    before = element.data
+    _record(actor, AuditAction.ELEMENT_DELETED, element, before, None)
+    position = element.position
+    element.delete()
+    Element.objects.filter(tara=tara, kind=list_kind, position__gt=position).update(
+        position=F("position") - 1
+    )
+    store_evaluation(tara, selectors.document(tara))
+
+
+@transaction.atomic
+def update_header(*, actor: User, tara_id: int, changes: dict[str, Any]) -> Tara:
+    """Change the TARA's name, version, method settings or item definition (clause 9.3)."""
+    unknown = sorted(set(changes) - set(HEADER_FIELDS))
+    if unknown:
+        raise Invalid(f"{', '.join(unknown)}: only {', '.join(HEADER_FIELDS)} can change here")
+    tara = take_for_edit(actor, tara_id)
+    before = {key: tara.header.get(key) for key in changes}
+    header = tara.header = _merged(tara.header, changes)
+    tara.save(update_fields=["header", "updated_at"])
+    store_evaluation(tara, selectors.document(tara))
+    audit.record(
+        actor=actor,
+        action=AuditAction.TARA_HEADER_CHANGED,
+        obj=tara,
+        before=before,
+        after={key: header.get(key) for key in changes},
+        scope=tara.scope,
+    )
+    return tara

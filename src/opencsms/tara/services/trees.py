@@ -1,0 +1,52 @@
+"""The attack tree editor's one service: add, move, remove, re-gate or change a node of an attack path.
+
+The tree arithmetic is the engine's (`engine.tara_as_code.trees`); here the edit is applied to the threat
+scenario's data, checked and evaluated with the whole TARA, and audited (ISO/SAE 21434 15.7).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.db import transaction
+
+from opencsms.core.audit import AuditAction
+from opencsms.core.errors import Invalid
+from opencsms.core.models import User
+from opencsms.engine.tara_as_code import trees
+from opencsms.tara.models import Element, Kind
+from opencsms.tara.services.elements import locked_element, save_element_data
+from opencsms.tara.services.evaluation import take_for_edit
+
+TreeOp = Literal["add", "remove", "move", "set_gate", "update"]
+
+
+def _apply(data: dict[str, Any], op: TreeOp, path: str, at: str, edit: dict[str, Any]) -> dict[str, Any]:
+    if op == "add":
+        return trees.add_node(data, path, at, edit.get("node") or {}, edit.get("index"))
+    if op == "remove":
+        return trees.remove_node(data, path, at)
+    if op == "move":
+        return trees.move_node(data, path, at, str(edit.get("to", "")), edit.get("index"))
+    if op == "set_gate":
+        return trees.set_gate(data, path, at, str(edit.get("gate", "")))
+    if op == "update":
+        return trees.update_node(data, path, at, edit.get("changes") or {})
+    raise Invalid(f"tree operation {op!r}: use add, remove, move, set_gate or update")
+
+
+@transaction.atomic
+def edit_attack_tree(
+    *, actor: User, tara_id: int, threat: str, path: str, op: TreeOp, at: str = "", **edit: Any
+) -> Element:
+    """One edit of the attack tree of `path` in threat scenario `threat`; `at` addresses the node
+    ("" the root, "0.2" the root's first child's third child). Extra arguments by operation:
+    add: `node` (the new node's data) and `index`; move: `to` and `index`; set_gate: `gate` (and|or);
+    update: `changes` (field -> value, None removes)."""
+    tara = take_for_edit(actor, tara_id)
+    element = locked_element(tara, Kind.THREAT_SCENARIO, threat)
+    try:
+        data = _apply(element.data, op, path, at, edit)
+    except trees.TreeEditError as exc:
+        raise Invalid(str(exc)) from None
+    return save_element_data(actor, element, data, AuditAction.ATTACK_TREE_EDITED)
