@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     MEMBER_ADDED = "membership.added"
     MEMBER_ROLE_CHANGED = "membership.role_changed"
     MEMBER_REMOVED = "membership.removed"
+    LOGIN_LOCKED_OUT = "auth.login_locked_out"
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")
