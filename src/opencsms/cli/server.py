@@ -89,12 +89,14 @@ def load_demo_data() -> Demo:
     (examples/connected-ev.tara.yaml) into `loaded.project` here, after `load_demo`, as the same actor.
     """
     setup_django()
+    from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
     from opencsms.products.demo import load_demo
 
-    loaded = load_demo(actor=system_user())
-    # TARA hook: e.g. tara.services.import_tara(actor=system_user(), project_id=loaded.project.pk, path=...)
-    return loaded  # noqa: RET504 - the TARA import goes between the two lines
+    with correlation():
+        loaded = load_demo(actor=system_user())
+        # TARA hook: e.g. tara.services.import_tara(actor=system_user(), project_id=loaded.project.pk, ...)
+        return loaded  # noqa: RET504 - the TARA import goes between these two lines
 
 
 @app.command("createsuperuser")
@@ -105,11 +107,13 @@ def create_superuser(
 ) -> None:
     """Create a superuser through the audited service (Django's `createsuperuser` writes no audit record)."""
     setup_django()
+    from opencsms.core.audit import correlation
     from opencsms.core.errors import DomainError
     from opencsms.core.services import create_superuser as create
 
     try:
-        user = create(username=username, password=password, email=email)
+        with correlation():
+            user = create(username=username, password=password, email=email)
     except DomainError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(1) from None

@@ -15,3 +15,10 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class LevelForm(forms.Form):
+    """A new business unit or project: a name, and a slug made from it when left empty."""
+
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, required=False)

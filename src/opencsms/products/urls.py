@@ -35,6 +35,18 @@ urlpatterns = [
         name="business_unit",
     ),
     path("projects/<int:level_id>/", views.level_detail, {"kind": Level.PROJECT}, name="project"),
+    path(
+        "organisations/<int:level_id>/business-units/",
+        views.child_create,
+        {"kind": Level.ORGANISATION},
+        name="business_unit_create",
+    ),
+    path(
+        "business-units/<int:level_id>/projects/",
+        views.child_create,
+        {"kind": Level.BUSINESS_UNIT},
+        name="project_create",
+    ),
     path("members/<level:kind>/<int:level_id>/add/", views.member_add, name="member_add"),
     path("members/<level:kind>/<int:level_id>/<int:user_id>/role/", views.member_role, name="member_role"),
     path(

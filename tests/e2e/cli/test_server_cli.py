@@ -61,6 +61,9 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     ):
         assert line in result.output
     assert User.objects.get(username="auditor").check_password("auditor-demo-2026")
+    correlation_ids = set(ChangeRecord.objects.values_list("correlation_id", flat=True))
+    assert len(correlation_ids) == 1  # one command, one correlation id
+    assert correlation_ids != {""}
 
 
 @pytest.mark.django_db

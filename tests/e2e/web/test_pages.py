@@ -220,3 +220,22 @@ def test_the_audit_page_pages_back_with_htmx() -> None:
     older = client.get(f"/audit/?before={last_seq}", HTTP_HX_REQUEST="true").content.decode()
     assert older.count("membership.added") == 5
     assert "<html" not in older
+
+
+def test_administrators_create_business_units_and_projects_from_the_pages() -> None:
+    tree = make_tree()
+    admin = member(tree, Role.ADMINISTRATOR, "organisation")
+    organisation_page = admin.get(f"/organisations/{tree.organisation.pk}/").content.decode()
+    assert 'data-testid="create-child"' in organisation_page
+    created = admin.post(f"/organisations/{tree.organisation.pk}/business-units/", {"name": "Chassis"})
+    unit = tree.organisation.business_units.get(name="Chassis")
+    assert created["Location"] == f"/business-units/{unit.pk}/"
+    project = admin.post(f"/business-units/{unit.pk}/projects/", {"name": "Brake ECU", "slug": "brake"})
+    assert project["Location"] == f"/projects/{unit.projects.get(slug='brake').pk}/"
+    assert ChangeRecord.objects.filter(action=AuditAction.PROJECT_CREATED).count() == 1
+    manager = member(tree, Role.CYBERSECURITY_MANAGER)
+    unit_page = manager.get(f"/business-units/{tree.business_unit.pk}/").content.decode()
+    assert 'data-testid="create-child"' not in unit_page
+    assert (
+        manager.post(f"/business-units/{tree.business_unit.pk}/projects/", {"name": "X"}).status_code == 403
+    )
