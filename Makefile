@@ -11,7 +11,7 @@ PORT   ?= 8000
 MODEL  := examples/connected-ev.tara.yaml
 OUT    := out
 
-.PHONY: setup chromium demo serve test lint typecheck unit size bench bless clean
+.PHONY: setup chromium demo worker test lint typecheck unit size bench bless clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpenCSMS needs Python 3.11 or newer"'
@@ -46,6 +46,9 @@ demo: setup
 	OPENCSMS_DEBUG=false $(BIN)/opencsms server manage migrate --noinput
 	OPENCSMS_DEBUG=false $(BIN)/opencsms server demo
 	OPENCSMS_DEBUG=false $(BIN)/opencsms server serve --host $(HOST) --port $(PORT)
+
+worker: setup  ## the background task worker (run it beside `make demo` or `opencsms server serve`)
+	$(BIN)/opencsms worker
 
 test: lint size unit  ## everything CI checks
 

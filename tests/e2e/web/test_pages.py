@@ -239,3 +239,10 @@ def test_administrators_create_business_units_and_projects_from_the_pages() -> N
     assert (
         manager.post(f"/business-units/{tree.business_unit.pk}/projects/", {"name": "X"}).status_code == 403
     )
+
+
+def test_a_stale_form_gets_a_clear_page() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()

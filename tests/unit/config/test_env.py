@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -143,3 +144,15 @@ def test_the_forwarded_protocol_is_trusted_only_when_the_operator_says_so(tmp_pa
 def test_trusted_origins_need_a_scheme() -> None:
     with pytest.raises(ValidationError, match="needs a scheme"):
         Settings(csrf_trusted_origins="csms.example.com")  # type: ignore[arg-type]
+
+
+def test_production_collects_hashed_compressed_static_files_with_htmx_from_npm(tmp_path: Path) -> None:
+    env = {"OPENCSMS_ENV": "production", "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50)}
+    result = _manage(tmp_path, env, "collectstatic", "--noinput", "--verbosity", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    static = tmp_path / "var" / "static"
+    manifest = json.loads((static / "staticfiles.json").read_text())["paths"]
+    for name in ("vendor/htmx/htmx.min.js", "core/opencsms.css", "core/opencsms.js", "core/favicon.svg"):
+        assert (static / manifest[name]).is_file(), name
+        assert (static / f"{manifest[name]}.gz").is_file(), name
+    assert not (static / "vendor" / "htmx" / "package.json").exists()  # only the dist files
