@@ -88,7 +88,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = WORKDIR / "var" / "static"
+STATIC_ROOT = WORKDIR / "var" / "static"  # `collectstatic` (run by `opencsms server serve`) fills it
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up about a missing one
 # Vendor files come from npm (package-lock.json), never from git: only each package's dist/ is collected.
 STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
 # WhiteNoise serves the collected files; production adds compressed, content-hashed names (cache forever).
