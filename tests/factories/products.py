@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from opencsms.core.models import User
 from opencsms.products.models import BusinessUnit, LevelObject, Membership, Organisation, Project, Role
+from tests.factories.core import make_admin, make_user
 
 _numbers = itertools.count(1)
 
@@ -54,3 +55,15 @@ def make_tree() -> Tree:
     other = make_organisation("Globex")
     other_project = make_project(make_business_unit(other))
     return Tree(organisation, unit, project, other, other_project)
+
+
+def make_matrix_user(tree: Tree, who: str) -> User:
+    """The user of a permission matrix row: `superuser`, `no membership`, or a role held at the business
+    unit (a supplier guest's on the project, the only level a guest is invited to).
+    """
+    user = make_admin() if who == "superuser" else make_user()
+    if who == "supplier_guest":
+        make_membership(user, tree.project, Role.SUPPLIER_GUEST)
+    elif who in Role.values:
+        make_membership(user, tree.business_unit, Role(who))
+    return user

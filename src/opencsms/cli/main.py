@@ -22,5 +22,11 @@ app.add_typer(server.app, name="server")
 app.add_typer(audit.app, name="audit")
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def worker(ctx: typer.Context) -> None:
+    """Run the background task worker (django-tasks' `db_worker`; `--batch` runs the queue once and exits)."""
+    server.run_worker(list(ctx.args))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -6,12 +6,19 @@ Nothing here imports Django at import time, so `opencsms tara ...` never loads i
 from __future__ import annotations
 
 import os
+import sys
+from typing import TYPE_CHECKING
 
 import typer
 
+if TYPE_CHECKING:  # only for annotations: importing it would start Django
+    from opencsms.products.demo import Demo
+
 SETTINGS_MODULE = "opencsms.config.settings"
 
-app = typer.Typer(help="The web application: database, management commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="The web application: serve it, demo data, superusers, management commands.", no_args_is_help=True
+)
 
 
 def setup_django() -> None:
@@ -39,3 +46,75 @@ def run_management_command(args: list[str]) -> None:
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command, e.g. `opencsms server manage migrate` (`manage help` lists all)."""
     run_management_command(list(ctx.args))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(2, min=1, help="gunicorn worker processes."),
+) -> None:
+    """Migrate the database, collect static files, then serve the web application with gunicorn."""
+    run_management_command(["migrate", "--noinput"])
+    run_management_command(["collectstatic", "--noinput", "--verbosity", "0"])
+    os.execv(sys.executable, gunicorn_command(host=host, port=port, workers=workers))  # noqa: S606
+
+
+def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
+    """The gunicorn command line of `serve` (WhiteNoise serves the static files inside the WSGI app)."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [sys.executable, "-m", "gunicorn", "opencsms.config.wsgi:application",
+            "--bind", bind, "--workers", str(workers), "--access-logfile", "-"]  # fmt: skip
+
+
+def run_worker(args: list[str]) -> None:
+    """The django-tasks database worker (`db_worker`); `--batch` runs what is queued, then exits."""
+    run_management_command(["db_worker", *args])
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo organisation and users (idempotent; refused in production) and print the credentials."""
+    loaded = load_demo_data()
+    typer.echo(f"Demo data: {loaded.organisation} > {loaded.business_unit} > {loaded.project}")
+    typer.echo(f"{'user name':<10}  {'password':<20}  role at level")
+    for user in loaded.users:
+        typer.echo(
+            f"{user.username:<10}  {user.password:<20}  {user.role.label} at {user.level.label.lower()}"
+        )
+
+
+def load_demo_data() -> Demo:
+    """The demo data, made by the system user. THE HOOK for the TARA app: import the reference model
+    (examples/connected-ev.tara.yaml) into `loaded.project` here, after `load_demo`, as the same actor.
+    """
+    setup_django()
+    from opencsms.core.audit import correlation
+    from opencsms.core.services import system_user
+    from opencsms.products.demo import load_demo
+
+    with correlation():
+        loaded = load_demo(actor=system_user())
+        # TARA hook: e.g. tara.services.import_tara(actor=system_user(), project_id=loaded.project.pk, ...)
+        return loaded  # noqa: RET504 - the TARA import goes between these two lines
+
+
+@app.command("createsuperuser")
+def create_superuser(
+    username: str = typer.Option(..., prompt=True),
+    email: str = typer.Option("", prompt=False),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Create a superuser through the audited service (Django's `createsuperuser` writes no audit record)."""
+    setup_django()
+    from opencsms.core.audit import correlation
+    from opencsms.core.errors import DomainError
+    from opencsms.core.services import create_superuser as create
+
+    try:
+        with correlation():
+            user = create(username=username, password=password, email=email)
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Superuser {user} created (audited as created by the system user).")

@@ -34,13 +34,23 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     database_url: str = DEFAULT_DATABASE_URL
     allowed_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1"]
+    csrf_trusted_origins: Annotated[list[str], NoDecode] = []
+    behind_tls_proxy: bool = False
     debug: bool | None = None
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "csrf_trusted_origins", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("csrf_trusted_origins")
+    @classmethod
+    def _origins_have_a_scheme(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if urlsplit(origin).scheme not in {"http", "https"}:
+                raise ValueError(f"OPENCSMS_CSRF_TRUSTED_ORIGINS: {origin!r} needs a scheme (https://...)")
         return value
 
     @field_validator("database_url")

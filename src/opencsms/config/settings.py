@@ -12,6 +12,8 @@ from opencsms.config.env import Settings, database_settings
 
 ENV = Settings()
 WORKDIR = Path.cwd()
+REPOSITORY = Path(__file__).resolve().parents[3]  # src/opencsms/config/settings.py -> the checkout
+NODE_MODULES = REPOSITORY / "node_modules"  # `npm ci` (make setup) installs the front-end files here
 
 SECRET_KEY = ENV.secret_key.get_secret_value()
 DEBUG = bool(ENV.debug)
@@ -35,13 +37,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "opencsms.core.middleware.CorrelationIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "opencsms.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsms.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "opencsms.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "opencsms.config.urls"
@@ -83,11 +89,57 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = WORKDIR / "var" / "static"
+STATIC_ROOT = WORKDIR / "var" / "static"  # `collectstatic` (run by `opencsms server serve`) fills it
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up about a missing one
+# Vendor files come from npm (package-lock.json), never from git: only each package's dist/ is collected.
+STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+# WhiteNoise serves the collected files; production adds compressed, content-hashed names (cache forever).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if ENV.is_production
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "products:dashboard"
+LOGOUT_REDIRECT_URL = "core:login"
+# Password sign-in throttling (core.services.log_in): failures per user name / per address within the window.
+LOGIN_THROTTLE = {"per_username": 5, "per_ip": 20, "window_seconds": 15 * 60}
+# Paths that authenticate themselves (the API answers 401 as JSON) and so skip the login redirect.
+LOGIN_NOT_REQUIRED_PREFIXES = ("/api/",)
+
+# Content-Security-Policy (core.middleware): no inline script or style anywhere, so htmx is configured by its
+# <meta name="htmx-config"> tag and every style lives in core/static/core/opencsms.css.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ]
+)
+CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+# Behind a TLS-terminating reverse proxy, Django sees plain HTTP; the proxy's X-Forwarded-Proto says whether
+# the client used HTTPS. Trust that header ONLY when the operator says a proxy sets it (and strips the
+# client's own): otherwise any client could claim HTTPS. The same switch trusts X-Forwarded-For for the
+# client address that sign-in throttling counts (the last address, the one the proxy added).
+BEHIND_TLS_PROXY = ENV.behind_tls_proxy
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 if ENV.is_production:
     SESSION_COOKIE_SECURE = True

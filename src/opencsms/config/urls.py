@@ -1,13 +1,26 @@
-"""URLs: the admin (superusers and support only) and the API under /api/v1/."""
+"""URLs: the web pages, the admin (superusers and support only) and the API under /api/v1/.
+
+Every page needs a signed-in user (LoginRequiredMiddleware) except the sign-in page; the API authenticates
+each request itself. The admin signs in through our sign-in page (throttled), never its own.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 from opencsms.config.api import api
+from opencsms.core import urls as core_urls
+from opencsms.products import selectors as products_selectors
+
+admin_login = login_not_required(RedirectView.as_view(pattern_name="core:login", query_string=True))
 
 urlpatterns = [
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include((core_urls.patterns(audit_visibility=products_selectors.audit_visibility), "core"))),
+    path("", include("opencsms.products.urls")),
 ]

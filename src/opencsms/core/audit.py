@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     ELEMENT_DELETED = "tara_element.deleted"
     ATTACK_TREE_EDITED = "tara_element.attack_tree_edited"
     BASELINE_CREATED = "tara_baseline.created"
+    LOGIN_LOCKED_OUT = "auth.login_locked_out"
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")

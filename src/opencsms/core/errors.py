@@ -32,3 +32,10 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     status = 422
     code = "invalid"
+
+
+class Throttled(DomainError):
+    """Refused for now (too many attempts); try again later."""
+
+    status = 429
+    code = "throttled"

@@ -1,7 +1,10 @@
-"""Helpers for entry points (API endpoints, views): the typed acting user of a request."""
+"""Helpers for entry points (API endpoints, views): the typed acting user and the address of a request."""
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -16,3 +19,17 @@ def actor(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_active:
         raise PermissionDenied("authentication required")
     return user
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: the connection's, or behind a trusted proxy (`OPENCSMS_BEHIND_TLS_PROXY`) the
+    last address of `X-Forwarded-For`, the one the proxy added (earlier ones are the client's own claims).
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

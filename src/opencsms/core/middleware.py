@@ -1,20 +1,31 @@
-"""Request middleware: every request gets a correlation id, used by the audit records it writes."""
+"""Request middleware: correlation ids, the Content-Security-Policy, the login requirement and the mapping of
+domain errors raised in views to the answers a browser understands.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit
+from opencsms.core.errors import DomainError, NotFound
 
 HEADER = "X-Request-ID"
+GetResponse = Callable[[HttpRequest], HttpResponse]
 
 
 class CorrelationIdMiddleware:
     """Take a safe `X-Request-ID` from the client (or make one), bind it for the request, echo it back."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -22,3 +33,64 @@ class CorrelationIdMiddleware:
             response = self.get_response(request)
         response[HEADER] = correlation_id
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send `settings.CONTENT_SECURITY_POLICY` on every response that does not set its own."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.policy: str = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's: every view needs a signed-in user unless marked `login_not_required`, except the paths in
+    `LOGIN_NOT_REQUIRED_PREFIXES` (the API authenticates each request itself and answers 401 in JSON).
+    """
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponseBase | None:
+        if request.path_info.startswith(settings.LOGIN_NOT_REQUIRED_PREFIXES):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class DomainErrorMiddleware:
+    """Map the services' errors raised in views, once for every page (the API maps them to JSON itself).
+
+    `NotFound` becomes the 404 page (out of scope objects are not revealed); Django's `PermissionDenied` is
+    already the 403 page. Another `DomainError` (conflict, invalid input, throttled) after a form post becomes
+    an error message and a redirect back to the page the form was on; on a GET it is an error page.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.detail) from exception
+        if not isinstance(exception, DomainError):
+            return None
+        if request.method == "POST":
+            messages.error(request, exception.detail)
+            return HttpResponseRedirect(_back(request))
+        context = {"status": exception.status, "detail": exception.detail}
+        return render(request, "core/error.html", context, status=exception.status)
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the request came from when it is on this site, else the home page."""
+    referer = request.headers.get("Referer", "")
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referer if allowed else "/"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -79,6 +79,17 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_name}"
 
+    @property
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for every field that differs between `before` and `after`, sorted."""
+        before, after = self.before or {}, self.after or {}
+        fields = sorted(set(before) | set(after))
+        return [
+            (name, before.get(name), after.get(name))
+            for name in fields
+            if before.get(name) != after.get(name)
+        ]
+
 
 class AuditChainHead(models.Model):
     """The one row that every audit writer locks: the last sequence number and hash of the chain.
@@ -97,3 +108,26 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.seq}"
+
+
+class LoginFailure(models.Model):
+    """One failed password sign-in: the security log of attempts without an actor, and the throttle's memory.
+
+    Not part of the hash-chained audit trail: an anonymous client could otherwise flood the chain and make
+    every audited write wait on its lock. A lockout is audited (`core.services.log_in`).
+    """
+
+    time = models.DateTimeField(default=timezone.now)
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    correlation_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [
+            models.Index(fields=["username", "time"], name="core_loginfailure_user_idx"),
+            models.Index(fields=["ip", "time"], name="core_loginfailure_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} from {self.ip or '?'}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from opencsms.core.models import ApiToken, ChangeRecord, User
+
+AUDIT_PAGE_SIZE = 50
 
 
 def api_tokens(user: User) -> QuerySet[ApiToken]:
@@ -21,3 +23,32 @@ def api_token_by_sha256(token_sha256: str) -> ApiToken | None:
 def change_records() -> QuerySet[ChangeRecord]:
     """The whole audit trail in chain order."""
     return ChangeRecord.objects.order_by("seq")
+
+
+def recent_changes(
+    visible: Q, *, before_seq: int | None = None, limit: int = AUDIT_PAGE_SIZE
+) -> list[ChangeRecord]:
+    """The latest records (newest first) that `visible` lets the reader see, older than `before_seq`.
+
+    `visible` is a filter on `ChangeRecord.scope` made by the app that knows the reader's permissions
+    (`products.selectors.audit_visibility`); core knows no domain app.
+    """
+    records = ChangeRecord.objects.filter(visible)
+    if before_seq is not None:
+        records = records.filter(seq__lt=before_seq)
+    return list(records.order_by("-seq")[:limit])
+
+
+def object_history(visible: Q, *, object_type: str, object_id: str, scope: str = "") -> list[ChangeRecord]:
+    """The records of one object (and, with `scope`, everything recorded at that level), newest first,
+    restricted to what `visible` lets the reader see.
+    """
+    about = Q(object_type=object_type, object_id=object_id)
+    if scope:
+        about |= Q(scope=scope)
+    return list(ChangeRecord.objects.filter(about).filter(visible).order_by("-seq")[:200])
+
+
+def active_users() -> QuerySet[User]:
+    """The users who can be given a role (active ones; the system user is inactive)."""
+    return User.objects.filter(is_active=True).order_by("username")

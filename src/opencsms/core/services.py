@@ -6,17 +6,58 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from opencsms.core import audit, selectors
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Conflict, Invalid, NotFound
-from opencsms.core.models import ApiToken, User
+from opencsms.core.errors import Conflict, Invalid, NotFound, Throttled
+from opencsms.core.models import ApiToken, LoginFailure, User
 
 TOKEN_PREFIX = "ocs_"  # noqa: S105 - marks a string as an OpenCSMS token (for secret scanners)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+SYSTEM_USERNAME = "opencsms-system"
+WRONG_CREDENTIALS = "Please enter a correct user name and password. Both are case-sensitive."
+
+
+@transaction.atomic
+def system_user() -> User:
+    """The actor of changes no person makes (bootstrap, demo data, lockouts), created on first use.
+
+    It is a superuser that can never sign in (inactive, no usable password). Its creation is the first record
+    it writes: the actor of that record is itself, so even the bootstrap is in the audit trail.
+    """
+    found = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if found is not None:
+        return found
+    user = User(username=SYSTEM_USERNAME, is_active=False, is_superuser=True)
+    user.set_unusable_password()
+    user.save()
+    audit.record(
+        actor=user, action=AuditAction.USER_CREATED, obj=user, after=audit.snapshot(user), reason="bootstrap"
+    )
+    return user
+
+
+@transaction.atomic
+def create_superuser(*, username: str, password: str, email: str = "") -> User:
+    """The audited replacement of `createsuperuser`: the system user creates the first administrators."""
+    try:
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from None
+    return create_user(
+        actor=system_user(),
+        username=username,
+        email=email,
+        password=password,
+        is_staff=True,
+        is_superuser=True,
+    )
 
 
 @transaction.atomic
@@ -95,3 +136,78 @@ def use_api_token(*, token: str) -> User | None:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def log_in(*, username: str, password: str, ip: str | None) -> User:
+    """The user with these credentials, unless the user name or the address is locked out.
+
+    After `LOGIN_THROTTLE["per_username"]` failures for a user name (since its last sign-in) or
+    `["per_ip"]` from one address within `["window_seconds"]`, attempts are refused without checking the
+    password until the oldest failures leave the window. Failures are kept in `LoginFailure` (the security
+    log); the failure that starts a lockout is also audited, with the system user as actor. Not atomic as a
+    whole: the failure must be kept although the sign-in is refused.
+    """
+    key = username.casefold()[:150]
+    _refuse_while_locked(key, ip)
+    user = authenticate(None, username=username, password=password)
+    if isinstance(user, User):
+        return user
+    with transaction.atomic():
+        LoginFailure.objects.create(username=key, ip=ip, correlation_id=audit.current_correlation_id())
+        _audit_lockout_start(key, ip)
+    _refuse_while_locked(key, ip)
+    raise Invalid(WRONG_CREDENTIALS)
+
+
+def _throttle() -> tuple[int, int, timedelta]:
+    limits = settings.LOGIN_THROTTLE
+    return limits["per_username"], limits["per_ip"], timedelta(seconds=limits["window_seconds"])
+
+
+def _recent_failures(key: str, ip: str | None) -> tuple[list[LoginFailure], list[LoginFailure]]:
+    """The failures within the window: for the user name (since its last sign-in), and from the address."""
+    _, _, window = _throttle()
+    since = timezone.now() - window
+    last_login = User.objects.filter(username__iexact=key).values_list("last_login", flat=True).first()
+    user_since = max(since, last_login) if last_login else since
+    by_user = list(LoginFailure.objects.filter(username=key, time__gt=user_since).order_by("time"))
+    by_ip = list(LoginFailure.objects.filter(ip=ip, time__gt=since).order_by("time")) if ip else []
+    return by_user, by_ip
+
+
+def _refuse_while_locked(key: str, ip: str | None) -> None:
+    per_user, per_ip, window = _throttle()
+    by_user, by_ip = _recent_failures(key, ip)
+    ends = [
+        found[-limit].time + window
+        for found, limit in ((by_user, per_user), (by_ip, per_ip))
+        if len(found) >= limit
+    ]
+    if ends:
+        minutes = max(1, round((max(ends) - timezone.now()).total_seconds() / 60))
+        raise Throttled(
+            f"Too many failed sign-in attempts for this account or from your address. "
+            f"Sign-in is blocked: try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        )
+
+
+def _audit_lockout_start(key: str, ip: str | None) -> None:
+    """Audit the failure that reaches a limit (once per lockout), with the system user as actor."""
+    per_user, per_ip, window = _throttle()
+    by_user, by_ip = _recent_failures(key, ip)
+    user = User.objects.filter(username__iexact=key).first()
+    for count, limit, kind, value in (
+        (len(by_user), per_user, "username", key),
+        (len(by_ip), per_ip, "ip", ip),
+    ):
+        if count != limit:
+            continue
+        audit.record(
+            actor=system_user(),
+            action=AuditAction.LOGIN_LOCKED_OUT,
+            obj=user if kind == "username" else None,
+            object_type="" if kind == "username" and user else f"auth.{kind}",
+            object_repr=str(value),
+            after={"locked": kind, "username": key, "ip": ip, "failures": count},
+            reason=f"{count} failed sign-ins within {window.total_seconds() / 60:.0f} minutes",
+        )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
 from opencsms.core.errors import NotFound
 from opencsms.core.models import User
-from opencsms.products.access import Perm, scope
+from opencsms.products.access import Perm, permissions, scope
 from opencsms.products.models import BusinessUnit, Level, LevelObject, Membership, Organisation, Project
 
 
@@ -66,3 +68,67 @@ def _visible_ids(user: User, kind: Level) -> QuerySet[Any]:
     if kind == Level.BUSINESS_UNIT:
         return business_units(user).values("pk")
     return projects(user).values("pk")
+
+
+def audit_visibility(user: User) -> Q:
+    """The filter on `ChangeRecord.scope` of the records the user may read: those recorded at a level they
+    may view (auditors included). Superusers read everything, records without a scope too. One subquery per
+    kind of level, so the audit pages stay one query whatever the number of levels.
+    """
+    if user.is_superuser:
+        return Q()
+    visible = Q(pk__in=[])
+    for kind, levels in (
+        (Level.ORGANISATION, organisations(user)),
+        (Level.BUSINESS_UNIT, business_units(user)),
+        (Level.PROJECT, projects(user)),
+    ):
+        scopes = levels.annotate(
+            audit_scope=Concat(Value(f"{kind}:"), Cast("pk", CharField()), output_field=CharField())
+        ).values("audit_scope")
+        visible |= Q(scope__in=scopes)
+    return visible
+
+
+@dataclass(frozen=True)
+class LevelPage:
+    """Everything a level's page shows: the level, what the user may do there, its visible parents
+    (breadcrumbs), its visible children and its members.
+    """
+
+    obj: LevelObject
+    perms: frozenset[Perm]
+    parents: list[LevelObject]
+    children: QuerySet[Any] | None
+    members: QuerySet[Membership]
+
+    @property
+    def can_manage_members(self) -> bool:
+        return Perm.MANAGE_MEMBERS in self.perms
+
+    @property
+    def can_administer(self) -> bool:
+        return Perm.ADMINISTER in self.perms
+
+    @property
+    def audit_type(self) -> str:
+        """The `object_type` of the level's audit records (`products.project`)."""
+        return self.obj._meta.label_lower
+
+
+def level_page(user: User, kind: Level, level_id: int) -> LevelPage:
+    """The page of a level the user may see, else `NotFound` (404)."""
+    obj = level(user, kind, level_id)
+    parents: list[LevelObject] = []
+    children: QuerySet[Any] | None = None
+    if isinstance(obj, Organisation):
+        children = business_units(user, organisation_id=obj.pk)
+    elif isinstance(obj, BusinessUnit):
+        parents = list(organisations(user).filter(pk=obj.organisation_id))
+        children = projects(user, business_unit_id=obj.pk)
+    else:
+        unit = business_units(user).filter(pk=obj.business_unit_id).select_related("organisation").first()
+        if unit is not None:
+            organisation = organisations(user).filter(pk=unit.organisation_id).first()
+            parents = [found for found in (organisation, unit) if found is not None]
+    return LevelPage(obj, permissions(user, obj), parents, children, memberships(user, obj))

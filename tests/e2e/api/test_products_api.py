@@ -11,7 +11,7 @@ from django.test import Client
 from opencsms.core.models import User
 from opencsms.products.models import Membership, Role
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import Tree, make_membership, make_project, make_tree
+from tests.factories.products import Tree, make_matrix_user, make_membership, make_project, make_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +74,7 @@ MATRIX = [
 def test_permission_matrix(who: str, endpoint: str, expected: int) -> None:
     assert len(EXPECTED[who]) == len(ENDPOINTS)
     tree = make_tree()
-    user = make_admin() if who == "superuser" else make_user()
-    if who == "supplier_guest":
-        make_membership(user, tree.project, Role.SUPPLIER_GUEST)
-    elif who in Role.values:
-        make_membership(user, tree.business_unit, Role(who))
+    user = make_matrix_user(tree, who)
     target = make_user()
     if endpoint in {"change project member", "remove project member"}:
         make_membership(target, tree.project, Role.ENGINEER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -117,3 +118,41 @@ def test_production_refuses_to_start_with_the_development_secret(tmp_path: Path)
     result = _manage(tmp_path, {"OPENCSMS_ENV": "production"}, "check")
     assert result.returncode != 0
     assert "OPENCSMS_SECRET_KEY is the development default" in result.stderr
+
+
+def test_production_behind_a_tls_proxy_passes_the_deployment_checks(tmp_path: Path) -> None:
+    env = {
+        "OPENCSMS_ENV": "production",
+        "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50),
+        "OPENCSMS_BEHIND_TLS_PROXY": "true",
+        "OPENCSMS_ALLOWED_HOSTS": "csms.example.com",
+        "OPENCSMS_CSRF_TRUSTED_ORIGINS": "https://csms.example.com",
+    }
+    result = _manage(tmp_path, env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = _manage(tmp_path, env, "diffsettings", "--all")
+    assert "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')" in shown.stdout
+    assert "CSRF_TRUSTED_ORIGINS = ['https://csms.example.com']" in shown.stdout
+
+
+def test_the_forwarded_protocol_is_trusted_only_when_the_operator_says_so(tmp_path: Path) -> None:
+    env = {"OPENCSMS_ENV": "production", "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50)}
+    shown = _manage(tmp_path, env, "diffsettings", "--all")
+    assert "SECURE_PROXY_SSL_HEADER = None" in shown.stdout
+
+
+def test_trusted_origins_need_a_scheme() -> None:
+    with pytest.raises(ValidationError, match="needs a scheme"):
+        Settings(csrf_trusted_origins="csms.example.com")  # type: ignore[arg-type]
+
+
+def test_production_collects_hashed_compressed_static_files_with_htmx_from_npm(tmp_path: Path) -> None:
+    env = {"OPENCSMS_ENV": "production", "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50)}
+    result = _manage(tmp_path, env, "collectstatic", "--noinput", "--verbosity", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    static = tmp_path / "var" / "static"
+    manifest = json.loads((static / "staticfiles.json").read_text())["paths"]
+    for name in ("vendor/htmx/htmx.min.js", "core/opencsms.css", "core/opencsms.js", "core/favicon.svg"):
+        assert (static / manifest[name]).is_file(), name
+        assert (static / f"{manifest[name]}.gz").is_file(), name
+    assert not (static / "vendor" / "htmx" / "package.json").exists()  # only the dist files

@@ -1,0 +1,78 @@
+"""`opencsms server serve | demo | createsuperuser` and `opencsms worker`."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from django_tasks import TaskResultStatus
+from typer.testing import CliRunner
+
+from opencsms.cli import server
+from opencsms.cli.main import app
+from opencsms.core.models import ChangeRecord, User
+from tests.e2e.cli.worker_tasks import add
+
+runner = CliRunner()
+
+
+def test_serve_migrates_collects_static_files_then_becomes_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    commands: list[list[str]] = []
+    executed: list[list[str]] = []
+    monkeypatch.setattr(server, "run_management_command", commands.append)
+    monkeypatch.setattr(server.os, "execv", lambda path, argv: executed.append([path, *argv]))
+    result = runner.invoke(
+        app,
+        ["server", "serve", "--host", "192.0.2.10", "--port", "8123", "--workers", "3"],
+    )
+    assert result.exit_code == 0, result.output
+    assert [command[0] for command in commands] == ["migrate", "collectstatic"]
+    path, *argv = executed[0]
+    assert path == sys.executable
+    assert argv[1:4] == ["-m", "gunicorn", "opencsms.config.wsgi:application"]
+    assert argv[argv.index("--bind") + 1] == "192.0.2.10:8123"
+    assert argv[argv.index("--workers") + 1] == "3"
+
+
+def test_an_ipv6_address_is_bracketed_for_gunicorn() -> None:
+    command = server.gunicorn_command(host="::1", port=8000, workers=1)
+    assert command[command.index("--bind") + 1] == "[::1]:8000"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_an_enqueued_task() -> None:
+    result = add.enqueue(2, 3)
+    assert result.status == TaskResultStatus.READY
+    outcome = runner.invoke(app, ["worker", "--batch", "--no-startup-delay"])
+    assert outcome.exit_code == 0, outcome.output
+    result.refresh()
+    assert (result.status, result.return_value) == (TaskResultStatus.SUCCESSFUL, 5)
+
+
+@pytest.mark.django_db
+def test_demo_prints_the_credentials_of_every_role() -> None:
+    result = runner.invoke(app, ["server", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo Motors > E/E Platform > Connected EV" in result.output
+    for line in (
+        "engineer    engineer-demo-2026",
+        "Supplier guest at project",
+        "Administrator at organisation",
+    ):
+        assert line in result.output
+    assert User.objects.get(username="auditor").check_password("auditor-demo-2026")
+    correlation_ids = set(ChangeRecord.objects.values_list("correlation_id", flat=True))
+    assert len(correlation_ids) == 1  # one command, one correlation id
+    assert correlation_ids != {""}
+
+
+@pytest.mark.django_db
+def test_createsuperuser_is_audited() -> None:
+    password = "a-long-enough-password-1"
+    result = runner.invoke(app, ["server", "createsuperuser", "--username", "root", "--password", password])
+    assert result.exit_code == 0, result.output
+    assert User.objects.get(username="root").is_superuser
+    assert ChangeRecord.objects.filter(object_repr="root", actor__username="opencsms-system").exists()
+    refused = runner.invoke(app, ["server", "createsuperuser", "--username", "weak", "--password", "abc"])
+    assert refused.exit_code == 1
+    assert "too short" in refused.output

@@ -1,0 +1,248 @@
+"""The web pages through the Django test client: sign-in required, scoping (404 / 403), members managed
+through the services, the history and audit pages limited to what the reader may see, and the CSP header.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.template.loader import render_to_string
+from django.test import Client
+
+import opencsms
+from opencsms.core.audit import AuditAction
+from opencsms.core.models import ChangeRecord, User
+from opencsms.products import services
+from opencsms.products.models import Level, Membership, Role
+from tests.factories.core import make_admin, make_user
+from tests.factories.products import Tree, make_membership, make_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def member(tree: Tree, role: Role, level: str = "business_unit") -> Client:
+    user = make_user()
+    make_membership(user, getattr(tree, level), role)
+    return logged_in(user)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/organisations/", "/audit/", "/projects/1/", "/members/project/1/add/"]
+)
+def test_every_page_needs_a_signed_in_user(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_the_api_answers_401_itself_instead_of_redirecting(client: Client) -> None:
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_sign_in_and_out(client: Client) -> None:
+    User.objects.create(username="erin", password=make_password("pw-erin-123456"))
+    page = client.get("/login/")
+    assert page.status_code == 200
+    assert "Content-Security-Policy" in page.headers
+    response = client.post("/login/", {"username": "erin", "password": "pw-erin-123456"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.get("/").status_code == 200
+    assert client.get("/logout/").status_code == 405  # sign-out is a POST form
+    assert client.post("/logout/")["Location"] == "/login/"
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_and_then_the_lockout_are_told_clearly(client: Client) -> None:
+    User.objects.create(username="erin", password=make_password("pw-erin-123456"))
+    wrong = client.post("/login/", {"username": "erin", "password": "nope"})
+    assert wrong.status_code == 200
+    assert "correct user name and password" in wrong.content.decode()
+    for _ in range(4):
+        locked = client.post("/login/", {"username": "erin", "password": "nope"})
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+
+
+def test_the_admin_signs_in_through_our_throttled_page(client: Client) -> None:
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/login/?next=/admin/"
+
+
+def test_the_server_error_page_renders_without_a_request() -> None:
+    page = render_to_string("500.html")
+    assert "Something went wrong on the server" in page
+
+
+def test_no_template_has_inline_script_or_style() -> None:
+    """The CSP forbids inline script and style: every template must do without them."""
+    templates = [*Path(opencsms.__file__).parent.glob("*/templates/**/*.html")]
+    assert len(templates) > 10
+    for template in templates:
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert not re.search(r"\sstyle=|<style|\son[a-z]+=", text), template
+
+
+def test_the_dashboard_and_organisation_list_show_only_what_the_user_may_see() -> None:
+    tree = make_tree()
+    page = member(tree, Role.ENGINEER).get("/organisations/").content.decode()
+    assert "Acme" not in page  # a business unit membership does not show its organisation
+    page = member(tree, Role.AUDITOR, "organisation").get("/organisations/").content.decode()
+    assert "Acme" in page
+    assert "Globex" not in page
+    dashboard = member(tree, Role.SUPPLIER_GUEST, "project").get("/").content.decode()
+    assert "Inverter" in dashboard
+    assert logged_in(make_admin()).get("/organisations/").content.decode().count("/organisations/") >= 2
+
+
+def test_level_pages_answer_404_outside_the_scope() -> None:
+    tree = make_tree()
+    client = member(tree, Role.ENGINEER)
+    assert client.get(f"/business-units/{tree.business_unit.pk}/").status_code == 200
+    assert client.get(f"/projects/{tree.project.pk}/").status_code == 200
+    assert client.get(f"/organisations/{tree.organisation.pk}/").status_code == 404
+    response = client.get(f"/projects/{tree.other_project.pk}/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_member_buttons_show_only_to_those_who_may_manage_members() -> None:
+    tree = make_tree()
+    project = f"/projects/{tree.project.pk}/"
+    assert 'data-testid="add-member"' not in member(tree, Role.ENGINEER).get(project).content.decode()
+    manager_page = member(tree, Role.CYBERSECURITY_MANAGER).get(project).content.decode()
+    assert 'data-testid="add-member"' in manager_page
+
+
+def test_members_are_added_changed_and_removed_through_the_services() -> None:
+    tree = make_tree()
+    manager, newcomer = member(tree, Role.CYBERSECURITY_MANAGER), make_user("newcomer")
+    base = f"/members/project/{tree.project.pk}"
+    page = f"/projects/{tree.project.pk}/"
+    added = manager.post(f"{base}/add/", {"user": "newcomer", "role": "engineer"})
+    assert (added.status_code, added["Location"]) == (302, page)
+    assert Membership.objects.get(user=newcomer, project=tree.project).role == Role.ENGINEER
+    manager.post(f"{base}/{newcomer.pk}/role/", {"role": "reviewer"})
+    assert Membership.objects.get(user=newcomer, project=tree.project).role == Role.REVIEWER
+    manager.post(f"{base}/{newcomer.pk}/remove/")
+    assert not Membership.objects.filter(user=newcomer).exists()
+    actions = list(ChangeRecord.objects.order_by("seq").values_list("action", flat=True))
+    assert actions == [AuditAction.MEMBER_ADDED, AuditAction.MEMBER_ROLE_CHANGED, AuditAction.MEMBER_REMOVED]
+
+
+def test_refusals_of_member_changes_map_to_403_404_and_a_message() -> None:
+    tree = make_tree()
+    target = make_user("target")
+    engineer = member(tree, Role.ENGINEER)
+    forbidden = engineer.post(
+        f"/members/project/{tree.project.pk}/add/", {"user": "target", "role": "engineer"}
+    )
+    assert forbidden.status_code == 403
+    assert "You may not do this" in forbidden.content.decode()
+    hidden = engineer.post(
+        f"/members/project/{tree.other_project.pk}/add/", {"user": "target", "role": "engineer"}
+    )
+    assert hidden.status_code == 404
+    manager = member(tree, Role.CYBERSECURITY_MANAGER)
+    make_membership(target, tree.project, Role.ENGINEER)
+    page = f"http://testserver/projects/{tree.project.pk}/"
+    conflict = manager.post(
+        f"/members/project/{tree.project.pk}/add/", {"user": "target", "role": "engineer"}, HTTP_REFERER=page
+    )
+    assert (conflict.status_code, conflict["Location"]) == (302, page)
+    assert "already a member" in manager.get(page).content.decode()
+
+
+def test_history_shows_the_records_of_a_level_to_anyone_who_may_see_it() -> None:
+    tree = make_tree()
+    admin = make_admin()
+    services.add_member(
+        actor=admin,
+        level=Level.PROJECT,
+        level_id=tree.project.pk,
+        user_id=make_user("dora").pk,
+        role=Role.ENGINEER,
+    )
+    history = f"/audit/objects/products.project/{tree.project.pk}/?scope=project:{tree.project.pk}"
+    auditor = member(tree, Role.AUDITOR, "organisation")
+    page = auditor.get(history, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    assert "membership.added" in page.content.decode()
+    assert "<html" not in page.content.decode()  # the partial for htmx
+    outsider = logged_in(make_user())
+    assert "membership.added" not in outsider.get(history).content.decode()
+
+
+def test_the_audit_page_lists_only_records_in_the_readers_scope() -> None:
+    tree = make_tree()
+    admin = make_admin()
+    services.add_member(
+        actor=admin,
+        level=Level.PROJECT,
+        level_id=tree.project.pk,
+        user_id=make_user("dora").pk,
+        role=Role.ENGINEER,
+    )
+    services.add_member(
+        actor=admin,
+        level=Level.PROJECT,
+        level_id=tree.other_project.pk,
+        user_id=make_user("olga").pk,
+        role=Role.ENGINEER,
+    )
+    auditor_page = member(tree, Role.AUDITOR, "organisation").get("/audit/").content.decode()
+    assert auditor_page.count("membership.added") == 1
+    assert logged_in(admin).get("/audit/").content.decode().count("membership.added") == 2
+
+
+def test_the_audit_page_pages_back_with_htmx() -> None:
+    admin = make_admin()
+    tree = make_tree()
+    users = [make_user() for _ in range(55)]
+    for user in users:
+        services.add_member(
+            actor=admin, level=Level.PROJECT, level_id=tree.project.pk, user_id=user.pk, role=Role.ENGINEER
+        )
+    client = logged_in(admin)
+    first = client.get("/audit/").content.decode()
+    assert first.count("membership.added") == 50
+    assert "Older records" in first
+    last_seq = ChangeRecord.objects.order_by("seq")[5].seq
+    older = client.get(f"/audit/?before={last_seq}", HTTP_HX_REQUEST="true").content.decode()
+    assert older.count("membership.added") == 5
+    assert "<html" not in older
+
+
+def test_administrators_create_business_units_and_projects_from_the_pages() -> None:
+    tree = make_tree()
+    admin = member(tree, Role.ADMINISTRATOR, "organisation")
+    organisation_page = admin.get(f"/organisations/{tree.organisation.pk}/").content.decode()
+    assert 'data-testid="create-child"' in organisation_page
+    created = admin.post(f"/organisations/{tree.organisation.pk}/business-units/", {"name": "Chassis"})
+    unit = tree.organisation.business_units.get(name="Chassis")
+    assert created["Location"] == f"/business-units/{unit.pk}/"
+    project = admin.post(f"/business-units/{unit.pk}/projects/", {"name": "Brake ECU", "slug": "brake"})
+    assert project["Location"] == f"/projects/{unit.projects.get(slug='brake').pk}/"
+    assert ChangeRecord.objects.filter(action=AuditAction.PROJECT_CREATED).count() == 1
+    manager = member(tree, Role.CYBERSECURITY_MANAGER)
+    unit_page = manager.get(f"/business-units/{tree.business_unit.pk}/").content.decode()
+    assert 'data-testid="create-child"' not in unit_page
+    assert (
+        manager.post(f"/business-units/{tree.business_unit.pk}/projects/", {"name": "X"}).status_code == 403
+    )
+
+
+def test_a_stale_form_gets_a_clear_page() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
