@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.products.demo import Demo
+    from opencsms.tara.models import Tara
 
 SETTINGS_MODULE = "opencsms.config.settings"
 
@@ -72,11 +74,19 @@ def run_worker(args: list[str]) -> None:
     run_management_command(["db_worker", *args])
 
 
+DEMO_TARA = Path("examples/connected-ev.tara.yaml")
+
+
 @app.command()
-def demo() -> None:
-    """Load the demo organisation and users (idempotent; refused in production) and print the credentials."""
-    loaded = load_demo_data()
+def demo(
+    tara: Path = typer.Option(DEMO_TARA, help="The TARA-as-code file imported into the demo project"),
+) -> None:
+    """Load the demo organisation, users and TARA (idempotent; refused in production); print the credentials."""
+    if not tara.is_file():
+        raise typer.BadParameter(f"{tara} is not a file (run from the repository root, or give --tara)")
+    loaded, imported = load_demo_data(tara)
     typer.echo(f"Demo data: {loaded.organisation} > {loaded.business_unit} > {loaded.project}")
+    typer.echo(f"TARA {imported.name!r}: {imported.summary['counts']['threat_scenarios']} threat scenarios")
     typer.echo(f"{'user name':<10}  {'password':<20}  role at level")
     for user in loaded.users:
         typer.echo(
@@ -84,19 +94,21 @@ def demo() -> None:
         )
 
 
-def load_demo_data() -> Demo:
-    """The demo data, made by the system user. THE HOOK for the TARA app: import the reference model
-    (examples/connected-ev.tara.yaml) into `loaded.project` here, after `load_demo`, as the same actor.
-    """
+def load_demo_data(tara_file: Path) -> tuple[Demo, Tara]:
+    """The demo data and the reference TARA in its project, made by the system user (audited)."""
     setup_django()
     from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
     from opencsms.products.demo import load_demo
+    from opencsms.tara.services import import_if_missing
 
     with correlation():
-        loaded = load_demo(actor=system_user())
-        # TARA hook: e.g. tara.services.import_tara(actor=system_user(), project_id=loaded.project.pk, ...)
-        return loaded  # noqa: RET504 - the TARA import goes between these two lines
+        actor = system_user()
+        loaded = load_demo(actor=actor)
+        tara, _ = import_if_missing(
+            actor=actor, project_id=loaded.project.pk, raw=tara_file.read_bytes(), filename=tara_file.name
+        )
+    return loaded, tara
 
 
 @app.command("createsuperuser")

@@ -68,7 +68,15 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_settings(ENV.database_url, workdir=WORKDIR)}
+# Connections are kept for a minute and checked before reuse: opening one per request (and, on SQLite,
+# reading the schema again each time) cost more than the query of a list page (bench/web_load.py).
+DATABASES = {
+    "default": {
+        **database_settings(ENV.database_url, workdir=WORKDIR),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

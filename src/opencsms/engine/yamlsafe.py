@@ -42,7 +42,9 @@ class Document:
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: Path) -> tuple[int, int]:
-        """The position of `path`, or of its nearest ancestor that has one."""
+        """The position of `path`, or of its nearest ancestor that has one ((0, 0) for data without any)."""
+        if not self.positions:
+            return (0, 0)
         while path not in self.positions and path:
             path = path[:-1]
         return self.positions.get(path, (0, 0))

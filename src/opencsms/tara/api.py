@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from opencsms.core.http import actor
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.tara import selectors, services
+from opencsms.tara.selectors import MAX_UPLOAD_BYTES
 from opencsms.tara.models import Baseline, Element, Kind, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
@@ -21,6 +22,7 @@ from opencsms.tara.schemas import (
     ElementIn,
     ElementOut,
     ElementQuery,
+    FindingOut,
     HeaderIn,
     NoteIn,
     ReasonIn,
@@ -42,7 +44,7 @@ def list_taras(request: HttpRequest, project_id: int) -> QuerySet[Tara]:
 def import_tara(
     request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
 ) -> Status[Tara]:
-    raw = file.read(file.size + 1 if file.size else None)
+    raw = file.read(MAX_UPLOAD_BYTES + 1)  # the engine refuses anything longer, naming the limit
     tara = services.import_tara(
         actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
     )
@@ -52,6 +54,12 @@ def import_tara(
 @router.get("/taras/{tara_id}", response=TaraDetailOut)
 def get_tara(request: HttpRequest, tara_id: int) -> Tara:
     return selectors.tara(actor(request), tara_id)
+
+
+@router.get("/taras/{tara_id}/findings", response=list[FindingOut])
+@paginate(LimitOffsetPagination)
+def list_findings(request: HttpRequest, tara_id: int) -> list[dict[str, str]]:
+    return selectors.findings(selectors.tara(actor(request), tara_id))
 
 
 @router.patch("/taras/{tara_id}", response=TaraDetailOut)

@@ -34,7 +34,6 @@ class FindingOut(Schema):
 
 class TaraDetailOut(TaraOut):
     header: dict[str, Any]
-    findings: list[FindingOut]
     submitted_by_id: int | None
     submitted_at: datetime | None
 

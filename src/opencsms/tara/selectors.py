@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
-from opencsms.engine import ParseError, TaraResult, evaluate
+from opencsms.engine import ParseError, TaraResult, evaluate, yamlsafe
 from opencsms.engine.reports import FORMATS, render
 from opencsms.engine.tara.diff import TaraDiff, diff
 from opencsms.engine.tara.diff_render import render_diff
@@ -20,6 +20,8 @@ from opencsms.engine.tara_as_code import dump_data, parse, parse_data
 from opencsms.products import selectors as products
 from opencsms.tara import mapping
 from opencsms.tara.models import Baseline, Element, Kind, Tara
+
+MAX_UPLOAD_BYTES = yamlsafe.MAX_BYTES  # the largest TARA file read (the engine refuses longer ones)
 
 SORTS = {
     "position": ("position",),
@@ -39,13 +41,20 @@ def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
     found = Tara.objects.filter(project__in=products.projects(user).values("pk"))
     if project_id is not None:
         found = found.filter(project_id=project_id)
-    return found.select_related("project", "project__business_unit", "submitted_by").order_by("name", "id")
+    found = found.select_related("project", "project__business_unit", "submitted_by").defer("findings")
+    return found.order_by("name", "id")
 
 
 def tara(user: User, tara_id: int) -> Tara:
     found = taras(user).filter(pk=tara_id).first()
     if found is None:
         raise NotFound(f"no TARA {tara_id}")
+    return found
+
+
+def findings(tara_obj: Tara) -> list[dict[str, str]]:
+    """The method rules' findings of the last evaluation (one per rule and element; can be many)."""
+    found: list[dict[str, str]] = Tara.objects.filter(pk=tara_obj.pk).values_list("findings", flat=True)[0]
     return found
 
 

@@ -1,6 +1,6 @@
 """Writes of the TARA app, one module per noun; import them from here."""
 
-from opencsms.tara.services.documents import import_tara
+from opencsms.tara.services.documents import import_if_missing, import_tara
 from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
 from opencsms.tara.services.review import (
     approve,
@@ -17,6 +17,7 @@ __all__ = [
     "create_element",
     "delete_element",
     "edit_attack_tree",
+    "import_if_missing",
     "import_tara",
     "return_to_draft",
     "submit_for_review",

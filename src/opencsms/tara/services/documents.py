@@ -80,3 +80,14 @@ def import_tara(
         scope=tara.scope,
     )
     return tara
+
+
+@transaction.atomic
+def import_if_missing(*, actor: User, project_id: int, raw: bytes, filename: str = "") -> tuple[Tara, bool]:
+    """`import_tara` unless the project has a TARA with the file's id: (the TARA, whether it was imported).
+    For loaders that run again and again (the demo data)."""
+    header, _rows = _read(raw, filename)
+    existing = Tara.objects.filter(project_id=project_id, ref=str(header["id"])).first()
+    if existing is not None:
+        return existing, False
+    return import_tara(actor=actor, project_id=project_id, raw=raw, filename=filename), True
