@@ -1,0 +1,133 @@
+"""A compact local advisory index: one SQLite file of normalised advisories keyed by package.
+
+`write_index(advisories, path)` stores each advisory once as JSON and files it under every (type, namespace,
+name) it names; `AdvisoryStore(path).advisories_for(keys)` reads only the advisories a scan's components can
+match, so a scan of one SBOM reads a few rows instead of the whole feed. Loading executes nothing from the
+file (no pickle): rows are JSON, rebuilt into frozen dataclasses field by field.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from opencsms.engine.advisories.model import Advisory, Affected, Event, Range, RangeKind, Severity
+from opencsms.engine.safeinput import refuse
+
+FORMAT = "opencsms-advisory-index/1"
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE advisory (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE package (type TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                      advisory TEXT NOT NULL);
+CREATE INDEX package_key ON package (type, namespace, name);
+"""
+
+
+def advisory_from_dict(data: dict[str, Any]) -> Advisory:
+    """Rebuild an `Advisory` from the dictionary `dataclasses.asdict` made of it."""
+    affected = tuple(
+        Affected(
+            a["purl_type"],
+            a["namespace"],
+            a["name"],
+            tuple(
+                Range(
+                    RangeKind(r["kind"]),
+                    tuple(Event(e["kind"], e["version"]) for e in r["events"]),
+                    r["repo"],
+                )
+                for r in a["ranges"]
+            ),
+            tuple(a["versions"]),
+            a["cpe"],
+            a["ecosystem"],
+            a["condition"],
+        )
+        for a in data["affected"]
+    )
+    return Advisory(
+        data["id"],
+        data["source"],
+        tuple(data["aliases"]),
+        data["summary"],
+        data["published"],
+        data["modified"],
+        data["withdrawn"],
+        tuple(Severity(s["kind"], s["vector"], s["score"]) for s in data["severities"]),
+        affected,
+        tuple(data["remediations"]),
+    )
+
+
+def write_index(advisories: Iterable[Advisory], path: Path) -> int:
+    """Write the index file (replacing `path`); returns how many advisories it stored (not withdrawn ones)."""
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    count = 0
+    try:
+        with connection:
+            connection.executescript(_SCHEMA)
+            connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+            for advisory in advisories:
+                if advisory.withdrawn:
+                    continue
+                inserted = connection.execute(
+                    "INSERT OR IGNORE INTO advisory VALUES (?, ?)",
+                    (f"{advisory.source}:{advisory.id}", json.dumps(asdict(advisory), separators=(",", ":"))),
+                )
+                count += inserted.rowcount
+                keys = {a.key for a in advisory.affected if a.name}
+                connection.executemany(
+                    "INSERT INTO package VALUES (?, ?, ?, ?)",
+                    [(*k, f"{advisory.source}:{advisory.id}") for k in keys],
+                )
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+    return count
+
+
+class AdvisoryStore:
+    """A read-only view of an index file."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise refuse(str(path), "unreadable", "no such index file")
+        self.path = path
+        self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = self.connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        if row is None or row[0] != FORMAT:
+            self.connection.close()
+            raise refuse(
+                str(path), "not-an-index", f"not an {FORMAT} file; build one with `vulns index build`"
+            )
+
+    def advisories_for(self, keys: Iterable[tuple[str, str, str]]) -> list[Advisory]:
+        """The advisories filed under any of `keys` (each advisory once)."""
+        ids: set[str] = set()
+        for key in set(keys):
+            ids.update(
+                r[0]
+                for r in self.connection.execute(
+                    "SELECT advisory FROM package WHERE type = ? AND namespace = ? AND name = ?", key
+                )
+            )
+        advisories = []
+        for identifier in sorted(ids):
+            (body,) = self.connection.execute(
+                "SELECT body FROM advisory WHERE id = ?", (identifier,)
+            ).fetchone()
+            advisories.append(advisory_from_dict(json.loads(body)))
+        return advisories
+
+    def close(self) -> None:
+        """Release the file."""
+        self.connection.close()

@@ -1,0 +1,97 @@
+"""One component against one advisory's `Affected` entry: evidence, or nothing (ISO/SAE 21434 clause 8.5).
+
+Components are keyed like advisories: by purl as (type, namespace, name), by CPE as ("cpe", vendor, product).
+A purl is compared in its ecosystem's order; a CPE compares part, update, edition, language, software
+edition, target software, target hardware and other when both sides name them, and versions generically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opencsms.engine.advisories.model import Advisory, Affected, RangeKind
+from opencsms.engine.advisories.nvd import ANY
+from opencsms.engine.matching.model import Evidence, MatchKind
+from opencsms.engine.matching.ranges import describe, in_range, ordering_for
+from opencsms.engine.sbom.identifiers import purl_parts, split_cpe
+from opencsms.engine.sbom.model import Component
+from opencsms.engine.versions import version_key
+
+Key = tuple[str, str, str]
+_CPE_QUALIFIERS = (2, 6, 7, 8, 9, 10, 11, 12)
+
+
+def component_keys(component: Component) -> Iterator[tuple[Key, str]]:
+    """(index key, version) under which a component is matched: its purl and its CPE."""
+    if component.purl:
+        kind, namespace, name, version = purl_parts(component.purl)
+        if kind:
+            yield (kind, namespace, name), version or component.version
+    if component.cpe:
+        fields = split_cpe(component.cpe)
+        version = fields[5] if fields[5] not in ANY else component.version
+        yield ("cpe", fields[3], fields[4]), version
+
+
+def _cpe_compatible(pattern: str, cpe: str) -> bool:
+    if not pattern or not cpe:
+        return True
+    ours, theirs = split_cpe(cpe), split_cpe(pattern)
+    return all(theirs[i] in ANY or ours[i] in ANY or theirs[i] == ours[i] for i in _CPE_QUALIFIERS)
+
+
+def _listed(affected: Affected, order: str, version: str) -> bool:
+    if version in affected.versions:
+        return True
+    key = version_key(order, version)
+    try:
+        return any(key == version_key(order, v) for v in affected.versions)
+    except TypeError:
+        return False
+
+
+def compare(component: Component, version: str, advisory: Advisory, affected: Affected) -> Evidence | None:
+    """Evidence that `component` at `version` is inside `affected`, or None."""
+    if affected.purl_type == "cpe" and not _cpe_compatible(affected.cpe, component.cpe):
+        return None
+    identifier = component.purl if affected.purl_type != "cpe" else (component.cpe or component.name)
+    kind = MatchKind.CPE if affected.purl_type == "cpe" else MatchKind.RANGE
+    if affected.condition == "matched by name":
+        kind = MatchKind.NAME
+    if not version:
+        return None
+    order = ordering_for(affected, RangeKind.ECOSYSTEM)
+    if affected.versions and _listed(affected, order, version):
+        detail = f"version {version} is listed as affected"
+        return Evidence(
+            advisory.id,
+            advisory.source,
+            MatchKind.VERSION_LIST if kind is MatchKind.RANGE else kind,
+            identifier,
+            detail,
+            affected.condition,
+        )
+    git = None
+    for rng in affected.ranges:
+        inside = in_range(rng, ordering_for(affected, rng.kind), version)
+        if inside:
+            return Evidence(
+                advisory.id,
+                advisory.source,
+                kind,
+                identifier,
+                f"{version} in {describe(rng)}",
+                affected.condition,
+            )
+        if inside is None and rng.kind is RangeKind.GIT and not affected.versions:
+            git = rng
+    if git is not None:
+        return Evidence(
+            advisory.id,
+            advisory.source,
+            MatchKind.GIT_UNVERIFIED,
+            identifier,
+            f"{describe(git)}: commits cannot be compared with version {version}",
+            affected.condition,
+        )
+    return None
