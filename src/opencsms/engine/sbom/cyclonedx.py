@@ -98,6 +98,12 @@ def parse_json(data: dict[str, Any], file: str) -> Sbom:
     )
 
 
+_OTHER_XML = {
+    "Document": "SPDX XML is not read; convert it to SPDX JSON",
+    "SoftwareIdentity": "a SWID tag identifies one product; it lists no components to match",
+}
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -157,6 +163,8 @@ def _xml_vex(root: Element, file: str) -> tuple[VexStatement, ...]:
 
 def parse_xml(root: Element, file: str) -> Sbom:
     """A CycloneDX XML document (parsed through defusedxml) to `Sbom`."""
+    if _local(root.tag) in _OTHER_XML:
+        raise refuse(file, "unsupported-format", _OTHER_XML[_local(root.tag)])
     if _local(root.tag) != "bom":
         raise refuse(file, "not-an-sbom", f"the XML root is <{_local(root.tag)}>, not a CycloneDX <bom>")
     spec = root.tag.split("/bom/", 1)[-1].split("}", 1)[0] if "/bom/" in root.tag else "?"

@@ -70,7 +70,9 @@ def parse_json2(data: dict[str, Any], file: str) -> Sbom:
         hashes = pairs(package.get("checksums"), "algorithm", "checksumValue")
         components.append(
             Component(
-                str(package.get("SPDXID", "")),
+                str(
+                    package.get("SPDXID", "") or f"{package.get('name', '')}@{package.get('versionInfo', '')}"
+                ),
                 str(package.get("name", "")),
                 str(package.get("versionInfo", "") or ""),
                 purl,
@@ -108,7 +110,7 @@ class _TagValuePackage:
         purl, cpe = _identifiers(self.refs)
         f = self.fields
         return Component(
-            f.get("SPDXID", ""),
+            f.get("SPDXID", "") or f"{f['PackageName']}@{f.get('PackageVersion', '')}",
             f["PackageName"],
             f.get("PackageVersion", ""),
             purl,
@@ -132,7 +134,7 @@ def parse_tag_value(text: str, file: str) -> Sbom:
     current: _TagValuePackage | None = None
     header: dict[str, str] = {}
     triples = []
-    for tag, value in _tag_values(text):
+    for tag, value in _tag_values(text.replace("\r\n", "\n").replace("\r", "\n")):
         if tag == "PackageName":
             current = _TagValuePackage(value)
             packages.append(current)
