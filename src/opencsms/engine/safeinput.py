@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -50,9 +51,9 @@ def json_depth(raw: bytes) -> int:
     return depth
 
 
-def load_json(raw: bytes, file: str, max_bytes: int = MAX_BYTES) -> Any:
+def load_json(raw: bytes, file: str, max_bytes: int | None = None) -> Any:
     """UTF-8 JSON to plain data, refusing oversized input, other encodings and deep nesting."""
-    text = decode(raw, file, max_bytes)
+    text = decode(raw, file, max_bytes or MAX_BYTES)
     if json_depth(raw) > MAX_DEPTH:
         raise refuse(file, "too-deep", f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
@@ -63,8 +64,9 @@ def load_json(raw: bytes, file: str, max_bytes: int = MAX_BYTES) -> Any:
         raise refuse(file, "too-deep", "JSON nested too deeply") from None
 
 
-def load_xml(raw: bytes, file: str, max_bytes: int = MAX_BYTES) -> Element:
+def load_xml(raw: bytes, file: str, max_bytes: int | None = None) -> Element:
     """XML to an element tree through defusedxml: no DTD, entities or external references; bounded depth."""
+    max_bytes = max_bytes or MAX_BYTES
     if len(raw) > max_bytes:
         raise refuse(file, "file-too-large", f"{len(raw):,} bytes; the limit is {max_bytes:,}")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -99,20 +101,27 @@ def zip_members(raw: bytes, file: str) -> Iterator[tuple[str, bytes]]:
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > MAX_ZIP_MEMBERS:
         raise refuse(file, "zip-bomb", f"{len(members):,} members; the limit is {MAX_ZIP_MEMBERS:,}")
+    _check_sizes(members, file)
+    for member in members:
+        try:
+            with archive.open(member) as stream:
+                data = stream.read(member.file_size + 1)  # a lying header cannot expand further than declared
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
+            raise refuse(file, "zip", f"{member.filename} cannot be read ({exc})") from None
+        if len(data) > member.file_size:
+            raise refuse(file, "zip-bomb", f"{member.filename} is larger than its header says")
+        yield f"{file}!{member.filename}", data
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
+    """Refuse the archive before reading anything when a member or the total would expand too far."""
     total = 0
     for member in members:
-        if member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1) and member.file_size > 1 << 20:
+        ratio = member.file_size // max(member.compress_size, 1)
+        if ratio > MAX_ZIP_RATIO and member.file_size > 1 << 20:
             raise refuse(
-                file,
-                "zip-bomb",
-                f"{member.filename} expands {member.file_size // max(member.compress_size, 1)}"
-                f"-fold; the limit is {MAX_ZIP_RATIO}",
+                file, "zip-bomb", f"{member.filename} expands {ratio}-fold; the limit is {MAX_ZIP_RATIO}"
             )
         total += member.file_size
         if total > MAX_ZIP_TOTAL:
             raise refuse(file, "zip-bomb", f"more than {MAX_ZIP_TOTAL:,} bytes uncompressed")
-        with archive.open(member) as stream:
-            data = stream.read(member.file_size + 1)  # a lying header cannot expand further than declared
-        if len(data) > member.file_size:
-            raise refuse(file, "zip-bomb", f"{member.filename} is larger than its header says")
-        yield f"{file}!{member.filename}", data

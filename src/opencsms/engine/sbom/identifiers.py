@@ -51,7 +51,7 @@ def _cpe22_to_23(text: str) -> str:
     if not match:
         return ""
     part = match.group(1).lower() or "*"
-    values = [v or "*" for v in match.group(2).lstrip("/").split(":")]
+    values = [v or "*" for v in match.group(2).lstrip(":").split(":")]
     values = (values + ["*"] * 10)[:10]
     return ":".join(["cpe", "2.3", part, *values])
 

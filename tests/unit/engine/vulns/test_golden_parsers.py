@@ -41,4 +41,5 @@ def test_advisory_parser_golden(name: str, update_golden: bool) -> None:
 
 
 def test_golden_inputs_are_all_covered() -> None:
-    assert len(SBOMS) == 5 and len(ADVISORIES) == 6
+    assert len(SBOMS) == 5
+    assert len(ADVISORIES) == 6

@@ -39,7 +39,8 @@ def test_last_affected_is_inclusive_and_introduced_zero_is_open_below() -> None:
     advisory = osv("GO-2", GO, ranges=[semver(("introduced", "0"), ("last_affected", "1.4.0"))])
     hit = match(sbom("pkg:golang/github.com/acme/lib@v1.4.0"), [advisory])
     miss = match(sbom("pkg:golang/github.com/acme/lib@v1.4.1"), [advisory])
-    assert [f.id for f in hit] == ["GO-2"] and miss == []
+    assert [f.id for f in hit] == ["GO-2"]
+    assert miss == []
 
 
 def test_open_ended_range_affects_every_later_version() -> None:
@@ -62,7 +63,8 @@ def test_unsorted_events_are_sorted_before_evaluation() -> None:
 def test_versions_list_matches_in_the_ecosystem_order() -> None:
     advisory = osv("PYSEC-1", {"ecosystem": "PyPI", "name": "Django_Thing"}, versions=["1.0", "1.1"])
     findings = match(sbom("pkg:pypi/django-thing@1.0.0"), [advisory])  # 1.0 == 1.0.0 in PEP 440
-    assert findings and findings[0].evidence[0].kind is MatchKind.VERSION_LIST
+    assert findings
+    assert findings[0].evidence[0].kind is MatchKind.VERSION_LIST
 
 
 def test_ecosystem_ranges_use_the_ecosystem_order() -> None:
@@ -90,7 +92,8 @@ def test_aliases_merge_into_one_finding_with_both_evidences() -> None:
         severity=[{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
     )
     (finding,) = match(sbom("pkg:golang/github.com/acme/lib@v1.5.0"), [go, ghsa])
-    assert finding.id == "CVE-2024-1" and finding.aliases == ("GHSA-aaaa", "GO-7")
+    assert finding.id == "CVE-2024-1"
+    assert finding.aliases == ("GHSA-aaaa", "GO-7")
     assert {e.advisory for e in finding.evidence} == {"GO-7", "GHSA-aaaa"}
     assert (finding.score, finding.severity) == (9.8, "CRITICAL")
 
@@ -108,7 +111,8 @@ def test_git_ranges_are_recorded_as_needing_evidence() -> None:
         ],
     )
     (finding,) = match(sbom("pkg:generic/libfoo@1.2.3"), [advisory])
-    assert finding.needs_evidence and finding.status is VexStatus.UNDER_INVESTIGATION
+    assert finding.needs_evidence
+    assert finding.status is VexStatus.UNDER_INVESTIGATION
     assert finding.evidence[0].kind is MatchKind.GIT_UNVERIFIED
     assert "commits cannot be compared" in finding.evidence[0].detail
 
