@@ -1,4 +1,4 @@
-"""`opencsms vulns scan` and `opencsms vulns index build` through Typer's CliRunner, plus a real subprocess."""
+"""`opencsms vulns scan` and `opencsms vulns index build` with CliRunner, and a real subprocess."""
 
 from __future__ import annotations
 

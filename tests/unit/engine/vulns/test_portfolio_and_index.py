@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from opencsms.engine.advisories import read_advisories
 from opencsms.engine.advisories.store import AdvisoryStore, write_index
 from opencsms.engine.errors import ParseError
@@ -70,12 +72,9 @@ def test_index_file_round_trip(tmp_path: Path) -> None:
 def test_a_file_that_is_not_an_index_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bogus.idx"
     path.write_bytes(b"SQLite format 3\x00 but not really")
-    try:
+    with pytest.raises(ParseError) as refused:
         AdvisoryStore(path)
-    except ParseError as exc:
-        assert exc.problems[0].rule == "not-an-index"
-    else:
-        raise AssertionError("a bogus index was accepted")
+    assert refused.value.problems[0].rule == "not-an-index"
 
 
 def test_go_sbom_against_go_advisories() -> None:

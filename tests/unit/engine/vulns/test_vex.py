@@ -1,4 +1,4 @@
-"""VEX in (CycloneDX, CSAF, OpenVEX, SPDX 3) and out (CycloneDX, CSAF, OpenVEX), joined on the SBOM's purls."""
+"""VEX in (CycloneDX, CSAF, OpenVEX, SPDX 3) and out (CycloneDX, CSAF, OpenVEX), joined on purls."""
 
 from __future__ import annotations
 
