@@ -7,6 +7,7 @@ edition, target software, target hardware and other when both sides name them, a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from opencsms.engine.advisories.model import Advisory, Affected, RangeKind
@@ -40,6 +41,23 @@ def _cpe_compatible(pattern: str, cpe: str) -> bool:
     return all(theirs[i] in ANY or ours[i] in ANY or theirs[i] == ours[i] for i in _CPE_QUALIFIERS)
 
 
+def same_distribution_release(ecosystem: str, purl: str) -> bool:
+    """False only when both name a distribution release and they differ ('Debian:11' vs distro=debian-12).
+
+    OSV names the release in the ecosystem ('Debian:11', 'Alpine:v3.17', 'Ubuntu:22.04:LTS'); SBOM
+    generators put it in the purl's `distro` qualifier ('debian-11', 'alpine-3.17.1', 'ubuntu-22.04').
+    """
+    parts = ecosystem.split(":")
+    if len(parts) < 2 or "distro=" not in purl:
+        return True
+    release = parts[1].strip().lower().removeprefix("v")
+    distro = purl.split("distro=", 1)[1].split("&", 1)[0].lower()
+    numbers = re.findall(r"\d+(?:\.\d+)*", distro)
+    if not release or not numbers:
+        return True
+    return numbers[0] == release or numbers[0].startswith(f"{release}.") or release in distro.split("-")
+
+
 def _listed(affected: Affected, order: str, version: str) -> bool:
     if version in affected.versions:
         return True
@@ -53,6 +71,8 @@ def _listed(affected: Affected, order: str, version: str) -> bool:
 def compare(component: Component, version: str, advisory: Advisory, affected: Affected) -> Evidence | None:
     """Evidence that `component` at `version` is inside `affected`, or None."""
     if affected.purl_type == "cpe" and not _cpe_compatible(affected.cpe, component.cpe):
+        return None
+    if affected.ecosystem and not same_distribution_release(affected.ecosystem, component.purl):
         return None
     identifier = component.purl if affected.purl_type != "cpe" else (component.cpe or component.name)
     kind = MatchKind.CPE if affected.purl_type == "cpe" else MatchKind.RANGE

@@ -62,6 +62,11 @@ ECOSYSTEMS = {
     "uvi": "generic",
     "bioconductor": "bioconductor",
     "haskell": "hackage",
+    "ghc": "generic",
+    "kubernetes": "generic",
+    "vscode": "vscode",
+    "echo": "generic",
+    "debian lts": "deb",
 }
 
 

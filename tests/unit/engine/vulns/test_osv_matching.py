@@ -129,3 +129,31 @@ def test_maven_and_npm_names() -> None:
         [maven, npm],
     )
     assert sorted(f.id for f in found) == ["GHSA-m", "GHSA-n"]
+
+
+@pytest.mark.parametrize(
+    ("purl", "hit"),
+    [
+        ("pkg:deb/debian/openssl@3.0.11-1?distro=debian-12", True),
+        ("pkg:deb/debian/openssl@3.0.11-1?distro=debian-11", False),
+        ("pkg:deb/debian/openssl@3.0.11-1?arch=amd64&distro=bookworm", True),
+        ("pkg:deb/debian/openssl@3.0.11-1", True),
+    ],
+)
+def test_distribution_release_must_agree_when_both_name_it(purl: str, hit: bool) -> None:
+    advisory = osv(
+        "DSA-2",
+        {"ecosystem": "Debian:12", "name": "openssl"},
+        ranges=[semver(("introduced", "0"), ("fixed", "3.0.13-1"), kind="ECOSYSTEM")],
+    )
+    assert bool(match(sbom(purl), [advisory])) is hit
+
+
+def test_alpine_release_prefix() -> None:
+    advisory = osv(
+        "ALPINE-1",
+        {"ecosystem": "Alpine:v3.17", "name": "zlib"},
+        ranges=[semver(("introduced", "0"), ("fixed", "1.2.12-r2"), kind="ECOSYSTEM")],
+    )
+    assert match(sbom("pkg:apk/alpine/zlib@1.2.10-r0?distro=alpine-3.17.1"), [advisory])
+    assert not match(sbom("pkg:apk/alpine/zlib@1.2.10-r0?distro=alpine-3.18.0"), [advisory])
