@@ -68,50 +68,39 @@ def _listed(affected: Affected, order: str, version: str) -> bool:
         return False
 
 
+def applicable(component: Component, version: str, affected: Affected) -> bool:
+    """Can `affected` concern this component at all: a version to compare, CPE qualifiers and distribution
+    release compatible?"""
+    if not version:
+        return False
+    if affected.purl_type == "cpe" and not _cpe_compatible(affected.cpe, component.cpe):
+        return False
+    return not affected.ecosystem or same_distribution_release(affected.ecosystem, component.purl)
+
+
 def compare(component: Component, version: str, advisory: Advisory, affected: Affected) -> Evidence | None:
     """Evidence that `component` at `version` is inside `affected`, or None."""
-    if affected.purl_type == "cpe" and not _cpe_compatible(affected.cpe, component.cpe):
-        return None
-    if affected.ecosystem and not same_distribution_release(affected.ecosystem, component.purl):
+    if not applicable(component, version, affected):
         return None
     identifier = component.purl if affected.purl_type != "cpe" else (component.cpe or component.name)
     kind = MatchKind.CPE if affected.purl_type == "cpe" else MatchKind.RANGE
     if affected.condition == "matched by name":
         kind = MatchKind.NAME
-    if not version:
-        return None
-    order = ordering_for(affected, RangeKind.ECOSYSTEM)
-    if affected.versions and _listed(affected, order, version):
-        detail = f"version {version} is listed as affected"
-        return Evidence(
-            advisory.id,
-            advisory.source,
-            MatchKind.VERSION_LIST if kind is MatchKind.RANGE else kind,
-            identifier,
-            detail,
-            affected.condition,
-        )
+
+    def evidence(found: MatchKind, detail: str) -> Evidence:
+        return Evidence(advisory.id, advisory.source, found, identifier, detail, affected.condition)
+
+    if affected.versions and _listed(affected, ordering_for(affected, RangeKind.ECOSYSTEM), version):
+        listed = MatchKind.VERSION_LIST if kind is MatchKind.RANGE else kind
+        return evidence(listed, f"version {version} is listed as affected")
     git = None
     for rng in affected.ranges:
         inside = in_range(rng, ordering_for(affected, rng.kind), version)
         if inside:
-            return Evidence(
-                advisory.id,
-                advisory.source,
-                kind,
-                identifier,
-                f"{version} in {describe(rng)}",
-                affected.condition,
-            )
+            return evidence(kind, f"{version} in {describe(rng)}")
         if inside is None and rng.kind is RangeKind.GIT and not affected.versions:
             git = rng
     if git is not None:
-        return Evidence(
-            advisory.id,
-            advisory.source,
-            MatchKind.GIT_UNVERIFIED,
-            identifier,
-            f"{describe(git)}: commits cannot be compared with version {version}",
-            affected.condition,
-        )
+        detail = f"{describe(git)}: commits cannot be compared with version {version}"
+        return evidence(MatchKind.GIT_UNVERIFIED, detail)
     return None
