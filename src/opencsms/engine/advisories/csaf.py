@@ -153,7 +153,8 @@ def parse_csaf(data: Any, file: str) -> list[Advisory]:
             if isinstance(r, dict)
         )
         identifier = str(vuln.get("cve") or (ids[0] if ids else f"{doc_id}#{index + 1}"))
-        aliases = tuple(dict.fromkeys(a for a in (doc_id, *ids) if a and a != identifier))
+        # the document id is not an alias: two CVEs of one CSAF document are two vulnerabilities
+        aliases = tuple(dict.fromkeys(a for a in ids if a and a != identifier))
         advisories.append(
             Advisory(
                 identifier,
@@ -166,6 +167,7 @@ def parse_csaf(data: Any, file: str) -> list[Advisory]:
                 _severities(vuln),
                 tuple(a for a in affected if a is not None),
                 remediations,
+                doc_id,
             )
         )
     return advisories

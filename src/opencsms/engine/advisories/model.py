@@ -81,6 +81,12 @@ class Advisory:
     severities: tuple[Severity, ...] = ()
     affected: tuple[Affected, ...] = ()
     remediations: tuple[str, ...] = ()
+    document: str = ""
+
+    @property
+    def origin(self) -> str:
+        """Where the record came from: its source, and the document holding it (a CSAF tracking id)."""
+        return f"{self.source} {self.document}" if self.document else self.source
 
     @property
     def ids(self) -> frozenset[str]:

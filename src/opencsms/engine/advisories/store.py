@@ -61,7 +61,13 @@ def advisory_from_dict(data: dict[str, Any]) -> Advisory:
         tuple(Severity(s["kind"], s["vector"], s["score"]) for s in data["severities"]),
         affected,
         tuple(data["remediations"]),
+        data.get("document", ""),
     )
+
+
+def _row_id(advisory: Advisory) -> str:
+    """One row per record: the same CVE from NVD and from two CSAF documents is three rows."""
+    return f"{advisory.origin}:{advisory.id}"
 
 
 def write_index(advisories: Iterable[Advisory], path: Path) -> int:
@@ -78,13 +84,13 @@ def write_index(advisories: Iterable[Advisory], path: Path) -> int:
                     continue
                 inserted = connection.execute(
                     "INSERT OR IGNORE INTO advisory VALUES (?, ?)",
-                    (f"{advisory.source}:{advisory.id}", json.dumps(asdict(advisory), separators=(",", ":"))),
+                    (_row_id(advisory), json.dumps(asdict(advisory), separators=(",", ":"))),
                 )
                 count += inserted.rowcount
                 keys = {a.key for a in advisory.affected if a.name}
                 connection.executemany(
                     "INSERT INTO package VALUES (?, ?, ?, ?)",
-                    [(*k, f"{advisory.source}:{advisory.id}") for k in keys],
+                    [(*k, _row_id(advisory)) for k in keys],
                 )
         connection.execute("VACUUM")
     finally:

@@ -88,7 +88,7 @@ def compare(component: Component, version: str, advisory: Advisory, affected: Af
         kind = MatchKind.NAME
 
     def evidence(found: MatchKind, detail: str) -> Evidence:
-        return Evidence(advisory.id, advisory.source, found, identifier, detail, affected.condition)
+        return Evidence(advisory.id, advisory.origin, found, identifier, detail, affected.condition)
 
     if affected.versions and _listed(affected, ordering_for(affected, RangeKind.ECOSYSTEM), version):
         listed = MatchKind.VERSION_LIST if kind is MatchKind.RANGE else kind

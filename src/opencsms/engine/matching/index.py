@@ -44,14 +44,14 @@ class AdvisoryIndex:
 
 
 def _component_hits(component: Component, index: AdvisoryIndex) -> list[tuple[Advisory, Evidence]]:
-    hits: dict[str, tuple[Advisory, Evidence]] = {}
+    hits: dict[tuple[str, str], tuple[Advisory, Evidence]] = {}
     for key, version in component_keys(component):
         for advisory, affected in index.candidates(key):
-            if advisory.id in hits:
+            if (advisory.origin, advisory.id) in hits:
                 continue
             evidence = compare(component, version, advisory, affected)
             if evidence is not None:
-                hits[advisory.id] = (advisory, evidence)
+                hits[(advisory.origin, advisory.id)] = (advisory, evidence)
     return list(hits.values())
 
 

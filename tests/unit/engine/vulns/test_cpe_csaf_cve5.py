@@ -180,9 +180,20 @@ CSAF = {
 
 def test_csaf_product_tree_to_purls_with_remediations() -> None:
     (advisory,) = parse_advisories(json.dumps(CSAF).encode(), "csaf.json")
-    assert advisory.aliases == ("ACME-2099-1",)
+    assert (advisory.aliases, advisory.document, advisory.origin) == ((), "ACME-2099-1", "CSAF ACME-2099-1")
     releases = sbom("pkg:generic/acme/telematics@4.1.0", "pkg:generic/acme/telematics@4.2.0")
     (finding,) = match(releases, [advisory])
     assert finding.component.version == "4.1.0"
     assert finding.remediations == ("vendor_fix: update to 4.2.0",)
     assert finding.severity == "HIGH"
+
+
+def test_two_cves_of_one_csaf_document_stay_two_findings() -> None:
+    document = json.loads(json.dumps(CSAF))
+    second = json.loads(json.dumps(document["vulnerabilities"][0]))
+    second["cve"] = "CVE-2099-4"
+    document["vulnerabilities"].append(second)
+    advisories = parse_advisories(json.dumps(document).encode(), "csaf.json")
+    findings = match(sbom("pkg:generic/acme/telematics@4.1.0"), advisories)
+    assert [f.id for f in findings] == ["CVE-2099-3", "CVE-2099-4"]
+    assert findings[0].evidence[0].source == "CSAF ACME-2099-1"
