@@ -24,6 +24,7 @@ _EDGES = {
     "dependsOn": False,
     "contains": False,
 }
+_PURL_KINDS = frozenset({"purl", "packageurl"})  # SPDX 2 referenceType, SPDX 3 externalIdentifierType
 SPDX3_VEX = {
     "security_VexNotAffectedVulnAssessmentRelationship": VexStatus.NOT_AFFECTED,
     "security_VexAffectedVulnAssessmentRelationship": VexStatus.AFFECTED,
@@ -39,7 +40,7 @@ def _supplier(text: str) -> str:
 
 def _identifiers(refs: list[tuple[str, str]]) -> tuple[str, str]:
     purl = next(
-        (canonical_purl(loc) for kind, loc in refs if kind.lower() == "purl" and canonical_purl(loc)), ""
+        (canonical_purl(loc) for kind, loc in refs if kind.lower() in _PURL_KINDS and canonical_purl(loc)), ""
     )
     cpe = next(
         (canonical_cpe(loc) for kind, loc in refs if kind.lower().startswith("cpe") and canonical_cpe(loc)),
@@ -190,6 +191,7 @@ def _spdx3_vex(graph: list[dict[str, Any]], file: str) -> tuple[VexStatement, ..
 def parse_spdx3(data: dict[str, Any], file: str) -> Sbom:
     """An SPDX 3.0 JSON-LD document (already loaded) to `Sbom`, with its VEX assessments."""
     graph = [e for e in data.get("@graph") or () if isinstance(e, dict)]
+    names = {str(e.get("spdxId", "")): str(e.get("name", "")) for e in graph if e.get("name")}
     components = []
     for element in graph:
         if not str(element.get("type", "")).endswith("Package"):
@@ -210,7 +212,7 @@ def parse_spdx3(data: dict[str, Any], file: str) -> Sbom:
                 str(element.get("software_packageVersion", "")),
                 purl,
                 cpe,
-                str(supplier or ""),
+                names.get(str(supplier), str(supplier or "")),
                 hashes,
             )
         )
