@@ -15,6 +15,7 @@ from typing import Any
 from cvss import CVSS2, CVSS3
 from cvss.exceptions import CVSSError
 
+from opencsms.engine.advisories import csaf_checks_more as more
 from opencsms.engine.sbom.identifiers import canonical_purl
 
 Problems = Iterator[tuple[str, str]]
@@ -245,6 +246,9 @@ CHECKS: tuple[Callable[[dict[str, Any]], Problems], ...] = (
     scores,
     references,
     profiles,
+    more.cvss_consistency,
+    more.involvements_and_hashes,
+    more.versions,
 )
 IMPLEMENTED = frozenset(
     {
@@ -254,10 +258,17 @@ IMPLEMENTED = frozenset(
         "6.1.4",
         "6.1.5",
         "6.1.6",
+        "6.1.7",
         "6.1.8",
+        "6.1.9",
+        "6.1.10",
         "6.1.13",
         "6.1.23",
+        "6.1.24",
+        "6.1.25",
         "6.1.29",
+        "6.1.30",
+        "6.1.31",
         "6.1.32",
         "6.1.33",
         *(f"6.1.27.{n}" for n in range(1, 12)),
