@@ -48,7 +48,7 @@ def _scores(vuln: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[st
 
 
 def cvss_consistency(document: dict[str, Any]) -> Problems:
-    """6.1.7 one score per CVSS version and product; 6.1.9 scores as computed; 6.1.10 properties as the vector."""
+    """6.1.7 one score per CVSS version and product; 6.1.9 scores as computed; 6.1.10 properties match."""
     for index, vuln in enumerate(document.get("vulnerabilities") or ()):
         seen = Counter((str(data.get("version")), p) for _, data, products in _scores(vuln) for p in products)
         for (version, product), count in sorted(seen.items()):
