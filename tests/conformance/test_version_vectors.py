@@ -34,7 +34,7 @@ _LINE = re.compile(r"^(\S+)\s+([<>=])\s+(\S+)$")
 # Alpine: apk's handling of versions it itself calls invalid (letters after digits without '_', '-r' forms,
 # leading zeros); RPM: a trailing '-'; Maven: a leading 'v' and an empty 'ga' segment; Packagist: '#'.
 KNOWN_DEVIATIONS = {
-    "apk": 29,
+    "apk": 8,
     "maven": 3,
     "composer": 3,
     "rpm": 2,

@@ -16,6 +16,7 @@ from typing import Any
 from univers import versions as uv
 
 from opencsms.engine.versions import corrections as fix
+from opencsms.engine.versions.apk import apk_key
 
 __all__ = ["ECOSYSTEMS", "ORDERINGS", "generic_key", "purl_type", "version_key"]
 
@@ -110,7 +111,7 @@ ORDERINGS: dict[str, Callable[[str], Any]] = {
     "gem": _univers(uv.RubygemsVersion, fix.rubygems_normalised),
     "composer": fix.packagist_key,
     "deb": fix.debian_key,
-    "apk": _univers(uv.AlpineLinuxVersion),
+    "apk": apk_key,
     "rpm": _univers(uv.RpmVersion),
     "conan": _univers(uv.ConanVersion),
     "cran": fix.numeric_key,

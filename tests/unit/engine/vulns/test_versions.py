@@ -23,6 +23,12 @@ def _lt(kind: str, a: str, b: str) -> bool:
         ("pypi", "0.1-bulbasaur", "0.1-charmander", None),  # legacy (non-PEP 440) versions
         ("pypi", "0.9-legacy", "0.1", None),  # legacy sorts before every valid version
         ("deb", "1.0~rc1", "1.0", None),  # tilde before the end
+        ("apk", "1.8.1-r1", "1.8.1p1-r1", uv.AlpineLinuxVersion),  # a letter after the digits is later
+        ("apk", "1.2", "1.2_cvs1", uv.AlpineLinuxVersion),  # post-release suffix
+        ("apk", "1.2_svn2", "1.2_git1", uv.AlpineLinuxVersion),  # cvs < svn < git < hg < p
+        ("apk", "1.0_rc1", "1.0", None),  # pre-release suffix
+        ("apk", "1.001", "1.01", None),  # a leading zero after a dot makes a fraction
+        ("apk", "1.0_rc1", "1.0", None),  # pre-release suffix after a zero component
     ],
 )
 def test_corrected_orders(kind: str, smaller: str, larger: str, univers_class: type | None) -> None:
