@@ -12,7 +12,7 @@ from opencsms.engine.errors import ParseError
 from opencsms.engine.sbom import parse_sbom
 from tests.conformance.shared import files_under, shared
 
-SUFFIXES = (".json", ".xml", ".spdx", ".rdf", ".cdx")
+SUFFIXES = (".json", ".xml", ".spdx", ".rdf", ".cdx", ".sbom", ".yaml", ".yml")
 EXPECTED = Path(__file__).with_name("sbom_expectations.tsv")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from opencsms.engine.safeinput import load_json, load_xml, refuse
 from opencsms.engine.sbom import cyclonedx, spdx
 from opencsms.engine.sbom.model import Component, Sbom, VexStatement, VexStatus
+from opencsms.engine import yamlsafe
 from opencsms.engine.yamlsafe import decode
 
 __all__ = [
@@ -43,6 +44,13 @@ def _spdx_tag_value(raw: bytes, file: str) -> Sbom:
     return spdx.parse_tag_value(decode(raw, file), file)
 
 
+def _spdx_yaml(raw: bytes, file: str) -> Sbom:
+    data = yamlsafe.load(raw, file, every_value=False).data  # no aliases, no tags, bounded depth
+    if not isinstance(data, dict):
+        raise refuse(file, "not-an-sbom", "the YAML document is not a mapping")
+    return spdx.parse_json2(data, file, "YAML")
+
+
 def _spdx3(raw: bytes, file: str) -> Sbom:
     return spdx.parse_spdx3(load_json(raw, file), file)
 
@@ -52,6 +60,7 @@ SBOM_PARSERS: dict[str, Callable[[bytes, str], Sbom]] = {
     "cyclonedx-xml": _cyclonedx_xml,
     "spdx-json": _spdx_json,
     "spdx-tag-value": _spdx_tag_value,
+    "spdx-yaml": _spdx_yaml,
     "spdx3-jsonld": _spdx3,
 }
 
@@ -83,12 +92,14 @@ def detect_format(raw: bytes, file: str) -> str:
         return _json_kind(load_json(raw, file), file)
     if b"SPDXVersion:" in raw[:65536]:
         return "spdx-tag-value"
+    if b"spdxVersion:" in raw[:65536]:
+        return "spdx-yaml"
     decode(raw, file)  # names an encoding problem before the generic refusal
     raise refuse(file, "not-an-sbom", "neither JSON, XML nor SPDX tag-value")
 
 
 def parse_sbom(raw: bytes, file: str = "<input>") -> Sbom:
-    """A CycloneDX 1.2-1.6 (JSON/XML), SPDX 2.2/2.3 (JSON/tag-value) or SPDX 3.0 document to `Sbom`."""
+    """A CycloneDX 1.2-1.6 (JSON/XML), SPDX 2.2/2.3 (JSON/YAML/tag-value) or SPDX 3.0 document to `Sbom`."""
     return SBOM_PARSERS[detect_format(raw, file)](raw, file)
 
 

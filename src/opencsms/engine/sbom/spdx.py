@@ -58,8 +58,8 @@ def _edges(triples: list[tuple[str, str, str]]) -> tuple[tuple[str, tuple[str, .
     return tuple((ref, tuple(targets)) for ref, targets in depends.items())
 
 
-def parse_json2(data: dict[str, Any], file: str) -> Sbom:
-    """An SPDX 2.x JSON document (already loaded) to `Sbom`."""
+def parse_json2(data: dict[str, Any], file: str, serialisation: str = "JSON") -> Sbom:
+    """An SPDX 2.x JSON (or YAML: the same structure) document, already loaded, to `Sbom`."""
     components = []
     for package in data.get("packages") or ():
         refs = [
@@ -91,7 +91,7 @@ def parse_json2(data: dict[str, Any], file: str) -> Sbom:
         for r in data.get("relationships") or ()
     ]
     return Sbom(
-        f"SPDX {str(data.get('spdxVersion', '')).removeprefix('SPDX-')} JSON",
+        f"SPDX {str(data.get('spdxVersion', '')).removeprefix('SPDX-')} {serialisation}",
         str(data.get("name", "")),
         "",
         tuple(components),
