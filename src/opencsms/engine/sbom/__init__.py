@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from opencsms.engine import yamlsafe
 from opencsms.engine.safeinput import load_json, load_xml, refuse
 from opencsms.engine.sbom import cyclonedx, spdx
 from opencsms.engine.sbom.model import Component, Sbom, VexStatement, VexStatus
-from opencsms.engine import yamlsafe
 from opencsms.engine.yamlsafe import decode
 
 __all__ = [
