@@ -19,7 +19,8 @@ from typing import Annotated
 
 import typer
 
-from opencsms.engine.advisories import parse_epss, parse_kev, read_advisories
+from opencsms.engine.advisories import AdvisoryRead, parse_epss, parse_kev, read_advisories
+from opencsms.engine.advisories.feeds import sync_nvd, sync_osv_archive, sync_rolie
 from opencsms.engine.advisories.store import AdvisoryStore, write_index
 from opencsms.engine.errors import EngineError, ParseError
 from opencsms.engine.sbom import load_sbom
@@ -136,29 +137,51 @@ def scan_command(
         raise typer.Exit(1)
 
 
+def _from_network(rolie: list[str], osv_archives: list[str], nvd: str | None, since: str) -> AdvisoryRead:
+    """Advisories from the network sources named on the command line (engine.advisories.feeds)."""
+    reads = [sync_rolie(url, since) for url in rolie] + [sync_osv_archive(url) for url in osv_archives]
+    if nvd:
+        reads.append(sync_nvd(nvd, since))
+    return AdvisoryRead(
+        tuple(a for r in reads for a in r.advisories), tuple(p for r in reads for p in r.skipped)
+    )
+
+
 @index_app.command(name="build")
 def index_build(
-    paths: Paths,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files, folders or zip archives")] = None,
+    *,
     output: Annotated[Path, typer.Option("--output", "-o", help="The index file to write")],
+    rolie: Annotated[
+        list[str] | None, typer.Option("--rolie", help="A CSAF ROLIE feed URL; repeatable")
+    ] = None,
+    osv_archive: Annotated[
+        list[str] | None, typer.Option("--osv-archive", help="An OSV ecosystem all.zip URL; repeatable")
+    ] = None,
+    nvd: Annotated[str | None, typer.Option("--nvd", help="The NVD CVE API 2.0 URL")] = None,
+    since: Annotated[str, typer.Option("--since", help="Only feed entries changed after (ISO 8601)")] = "",
 ) -> None:
-    """Read advisories from files, folders and zips into one compact index file (SQLite, no pickle)."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn  # noqa: PLC0415 - only for long work
+    """Read advisories from files, folders, zips and feeds into one compact index file (SQLite, no pickle)."""
+    from rich.console import Console  # noqa: PLC0415 - only for long work
+    from rich.progress import Progress, SpinnerColumn, TextColumn  # noqa: PLC0415
 
+    console = Console(stderr=True)
     with (
         _refusals(),
         Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             transient=True,
-            console=None,
-            disable=not sys.stderr.isatty(),
+            console=console,
+            disable=not console.is_terminal,
         ) as progress,
     ):
         task = progress.add_task("reading advisories", total=None)
-        read = read_advisories(
-            paths, progress=lambda name: progress.update(task, description=f"reading {name}")
-        )
+        files = read_advisories(paths or [], progress=lambda name: progress.update(task, description=name))
+        progress.update(task, description="fetching feeds")
+        feeds = _from_network(rolie or [], osv_archive or [], nvd, since)
         progress.update(task, description=f"writing {output}")
         output.parent.mkdir(parents=True, exist_ok=True)
-        stored = write_index(read.advisories, output)
-    typer.echo(f"wrote {output}: {stored} advisories ({len(read.skipped)} file(s) skipped as not advisories)")
+        stored = write_index(files.advisories + feeds.advisories, output)
+    skipped = len(files.skipped) + len(feeds.skipped)
+    typer.echo(f"wrote {output}: {stored} advisories ({skipped} document(s) skipped as not advisories)")

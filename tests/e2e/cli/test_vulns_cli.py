@@ -161,3 +161,32 @@ def test_the_root_lists_every_sub_app() -> None:
     assert result.exit_code == 0
     for name in ("tara", "catalogue", "vulns", "server", "audit"):
         assert name in result.output
+
+
+def test_index_build_from_a_rolie_feed_on_a_local_server(tmp_path: Path, firmware: Path) -> None:
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "nio.json").write_bytes((INPUTS / "csaf-icsa-20-098-05.json").read_bytes())
+    (site / "feed.json").write_text(
+        json.dumps({"feed": {"entry": [{"id": "x", "content": {"src": "nio.json"}}]}})
+    )
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+            return
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        index = tmp_path / "feeds.idx"
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/feed.json"
+        result = runner.invoke(app, ["vulns", "index", "build", "--rolie", url, "--output", str(index)])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.exit_code == 0, result.output
+    assert "1 advisories" in result.output
