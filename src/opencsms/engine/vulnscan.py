@@ -41,7 +41,8 @@ def scan(request: ScanInput) -> list[Finding]:
     advisories = list(request.advisories)
     if request.store is not None:
         keys = [key for sbom in request.sboms for c in sbom.components for key, _ in component_keys(c)]
-        advisories.extend(request.store.advisories_for(keys))
+        candidates = request.store.advisories_for(keys)
+        advisories.extend(candidates + request.store.advisories_sharing_ids(candidates))
     index = AdvisoryIndex(advisories)
     findings: list[Finding] = []
     for sbom in request.sboms:

@@ -18,13 +18,15 @@ from typing import Any
 from opencsms.engine.advisories.model import Advisory, Affected, Event, Range, RangeKind, Severity
 from opencsms.engine.safeinput import refuse
 
-FORMAT = "opencsms-advisory-index/1"
+FORMAT = "opencsms-advisory-index/2"
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE advisory (id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE package (type TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
                       advisory TEXT NOT NULL);
 CREATE INDEX package_key ON package (type, namespace, name);
+CREATE TABLE alias (name TEXT NOT NULL, advisory TEXT NOT NULL);
+CREATE INDEX alias_name ON alias (name);
 """
 
 
@@ -92,6 +94,9 @@ def write_index(advisories: Iterable[Advisory], path: Path) -> int:
                     "INSERT INTO package VALUES (?, ?, ?, ?)",
                     [(*k, _row_id(advisory)) for k in keys],
                 )
+                connection.executemany(
+                    "INSERT INTO alias VALUES (?, ?)", [(i, _row_id(advisory)) for i in advisory.ids]
+                )
         connection.execute("VACUUM")
     finally:
         connection.close()
@@ -118,19 +123,32 @@ class AdvisoryStore:
 
     def advisories_for(self, keys: Iterable[tuple[str, str, str]]) -> list[Advisory]:
         """The advisories filed under any of `keys` (each advisory once)."""
-        ids: set[str] = set()
+        rows: set[str] = set()
         for key in set(keys):
-            ids.update(
+            rows.update(
                 r[0]
                 for r in self.connection.execute(
                     "SELECT advisory FROM package WHERE type = ? AND namespace = ? AND name = ?", key
                 )
             )
+        return self._load(rows)
+
+    def advisories_sharing_ids(self, advisories: Iterable[Advisory]) -> list[Advisory]:
+        """Other advisories with an id or alias in common (the NVD record of a Go advisory's CVE)."""
+        have = {_row_id(a) for a in advisories}
+        ids = {i for a in advisories for i in a.ids}
+        rows: set[str] = set()
+        for identifier in ids:
+            rows.update(
+                r[0]
+                for r in self.connection.execute("SELECT advisory FROM alias WHERE name = ?", (identifier,))
+            )
+        return self._load(rows - have)
+
+    def _load(self, rows: set[str]) -> list[Advisory]:
         advisories = []
-        for identifier in sorted(ids):
-            (body,) = self.connection.execute(
-                "SELECT body FROM advisory WHERE id = ?", (identifier,)
-            ).fetchone()
+        for row in sorted(rows):
+            (body,) = self.connection.execute("SELECT body FROM advisory WHERE id = ?", (row,)).fetchone()
             advisories.append(advisory_from_dict(json.loads(body)))
         return advisories
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from opencsms.engine.advisories.model import Advisory, Affected
+from opencsms.engine.advisories.model import Advisory, Affected, Severity
 from opencsms.engine.matching.compare import Key, compare, component_keys
 from opencsms.engine.matching.merge import findings_for
 from opencsms.engine.matching.model import Evidence, Finding
@@ -25,6 +25,7 @@ class AdvisoryIndex:
 
     def __init__(self, advisories: Iterable[Advisory] = ()) -> None:
         self.entries: dict[Key, list[tuple[Advisory, Affected]]] = defaultdict(list)
+        self.by_id: dict[str, list[Advisory]] = defaultdict(list)
         self.count = 0
         for advisory in advisories:
             self.add(advisory)
@@ -34,6 +35,8 @@ class AdvisoryIndex:
         if advisory.withdrawn:
             return
         self.count += 1
+        for identifier in advisory.ids:
+            self.by_id[identifier].append(advisory)
         for affected in advisory.affected:
             if affected.name:
                 self.entries[affected.key].append((advisory, affected))
@@ -41,6 +44,11 @@ class AdvisoryIndex:
     def candidates(self, key: Key) -> list[tuple[Advisory, Affected]]:
         """The (advisory, affected entry) pairs filed under `key`."""
         return self.entries.get(key, [])
+
+    def severities(self, ids: frozenset[str]) -> tuple[Severity, ...]:
+        """The CVSS vectors of every indexed advisory that has one of `ids` as id or alias."""
+        found = {id(a): a for i in ids for a in self.by_id.get(i, ())}
+        return tuple(s for a in found.values() for s in a.severities)
 
 
 def _component_hits(component: Component, index: AdvisoryIndex) -> list[tuple[Advisory, Evidence]]:
@@ -67,7 +75,7 @@ def match(sbom: Sbom, advisories: AdvisoryIndex | Iterable[Advisory], release: s
         seen.add(identity)
         hits = _component_hits(component, index)
         if hits:
-            findings.extend(findings_for(component, hits, release))
+            findings.extend(findings_for(component, hits, release, index.severities))
     return findings
 
 
@@ -96,8 +104,9 @@ class PortfolioIndex:
             for key, _ in component_keys(component):
                 self.by_key[key] = [entry for entry in self.by_key[key] if entry[0] != release]
 
-    def match_advisory(self, advisory: Advisory) -> list[Finding]:
-        """The findings one advisory causes across the portfolio (one per release and component)."""
+    def match_advisory(self, advisory: Advisory, known: AdvisoryIndex | None = None) -> list[Finding]:
+        """The findings one advisory causes across the portfolio (one per release and component); `known`
+        advisories lend their CVSS vectors when this one has none and shares an id with them."""
         if advisory.withdrawn:
             return []
         hits: dict[tuple[str, str], tuple[Component, Evidence]] = {}
@@ -111,7 +120,9 @@ class PortfolioIndex:
         return [
             finding
             for (release, _), (component, evidence) in sorted(hits.items())
-            for finding in findings_for(component, [(advisory, evidence)], release)
+            for finding in findings_for(
+                component, [(advisory, evidence)], release, known.severities if known else None
+            )
         ]
 
     def match_all(self, index: AdvisoryIndex) -> dict[str, list[Finding]]:

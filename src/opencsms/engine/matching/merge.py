@@ -7,10 +7,10 @@ the worst of their CVSS scores.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from opencsms.engine.advisories.model import Advisory, EpssScore, KevEntry
+from opencsms.engine.advisories.model import Advisory, EpssScore, KevEntry, Severity
 from opencsms.engine.matching.model import Evidence, Finding
 from opencsms.engine.matching.scoring import worst
 from opencsms.engine.sbom.model import Component
@@ -46,9 +46,16 @@ def primary_id(ids: Iterable[str]) -> str:
 
 
 def findings_for(
-    component: Component, hits: list[tuple[Advisory, Evidence]], release: str = ""
+    component: Component,
+    hits: list[tuple[Advisory, Evidence]],
+    release: str = "",
+    related: Callable[[frozenset[str]], tuple[Severity, ...]] | None = None,
 ) -> list[Finding]:
-    """The findings of one component from its (advisory, evidence) hits, merged over aliases."""
+    """The findings of one component from its (advisory, evidence) hits, merged over aliases.
+
+    When none of the matching advisories is scored (Go's vulndb publishes no CVSS), the severities of
+    other advisories that share an id (the NVD or CVE 5 record of the same CVE) are used: `related`.
+    """
     advisories = [a for a, _ in hits]
     findings = []
     for group in _groups(advisories):
@@ -56,6 +63,8 @@ def findings_for(
         ids = frozenset().union(*(a.ids for a, _ in members))
         identifier = primary_id(ids)
         severities = tuple(s for a, _ in members for s in a.severities)
+        if not severities and related is not None:
+            severities = related(ids)
         score, label = worst(severities)
         findings.append(
             Finding(

@@ -157,3 +157,18 @@ def test_alpine_release_prefix() -> None:
     )
     assert match(sbom("pkg:apk/alpine/zlib@1.2.10-r0?distro=alpine-3.17.1"), [advisory])
     assert not match(sbom("pkg:apk/alpine/zlib@1.2.10-r0?distro=alpine-3.18.0"), [advisory])
+
+
+def test_an_unscored_advisory_borrows_the_cvss_of_its_cve() -> None:
+    go = osv("GO-20", GO, ranges=[semver(("introduced", "0"))], aliases=["CVE-2099-20"])
+    nvd_like = osv(
+        "CVE-2099-20",
+        {"ecosystem": "Other", "name": "unrelated"},
+        versions=["1"],
+        severity=[{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+    )
+    (finding,) = match(sbom("pkg:golang/github.com/acme/lib@v1.0.0"), [go, nvd_like])
+    assert [e.advisory for e in finding.evidence] == [
+        "GO-20"
+    ]  # the CVE record did not match; it lends its score
+    assert (finding.id, finding.score, finding.severity) == ("CVE-2099-20", 7.5, "HIGH")

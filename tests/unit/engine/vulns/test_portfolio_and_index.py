@@ -11,6 +11,7 @@ from opencsms.engine.advisories.store import AdvisoryStore, write_index
 from opencsms.engine.errors import ParseError
 from opencsms.engine.matching import AdvisoryIndex, PortfolioIndex, match, merge_findings
 from opencsms.engine.sbom import parse_sbom
+from opencsms.engine.vulnscan import ScanInput, scan
 from tests.golden_files import GOLDEN
 from tests.unit.engine.vulns.builders import osv, sbom, semver
 
@@ -83,3 +84,24 @@ def test_go_sbom_against_go_advisories() -> None:
     assert (
         match(release, read_advisories([INPUTS]).advisories) == []
     )  # nothing in it is in the two GO records
+
+
+def test_the_index_file_lends_scores_through_aliases(tmp_path: Path) -> None:
+    go = osv("GO-30", LIB, ranges=[semver(("introduced", "0"))], aliases=["CVE-2099-30"])
+    cve = osv(
+        "CVE-2099-30",
+        {"ecosystem": "Other", "name": "elsewhere"},
+        versions=["9"],
+        severity=[{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+    )
+    path = tmp_path / "a.idx"
+    write_index([go, cve], path)
+    store = AdvisoryStore(path)
+    release = sbom("pkg:golang/github.com/acme/lib@v1.0.0")
+    (finding,) = scan(ScanInput(sboms=[release], store=store))
+    assert (finding.id, finding.severity) == ("CVE-2099-30", "CRITICAL")
+    portfolio = _portfolio()
+    scored = portfolio.match_advisory(go, known=AdvisoryIndex([cve]))
+    assert {f.severity for f in scored} == {"CRITICAL"}
+    assert {f.severity for f in portfolio.match_advisory(go)} == {"UNKNOWN"}
+    store.close()
