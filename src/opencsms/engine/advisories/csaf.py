@@ -17,7 +17,7 @@ from opencsms.engine.advisories.cve5 import constraint_events
 from opencsms.engine.advisories.model import Advisory, Affected, Event, Range, RangeKind, Severity
 from opencsms.engine.advisories.nvd import cpe_affected
 from opencsms.engine.safeinput import MAX_DEPTH, refuse
-from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, purl_parts
+from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, cpe_word, purl_parts
 from opencsms.engine.sbom.model import VexStatement, VexStatus
 
 AFFECTED_STATUSES = ("known_affected", "first_affected", "last_affected")
@@ -111,7 +111,7 @@ def _affected(product: CsafProduct) -> Affected | None:
         )
     if not product.name:
         return None
-    vendor, name = product.vendor.lower().replace(" ", "_"), product.name.lower().replace(" ", "_")
+    vendor, name = cpe_word(product.vendor), cpe_word(product.name)
     if not ranges and not version:
         ranges = (Range(RangeKind.ECOSYSTEM, (Event("introduced", "0"),)),)
     return Affected("cpe", vendor, name, ranges, (version,) if version else (), condition="matched by name")

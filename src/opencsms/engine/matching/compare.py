@@ -14,7 +14,7 @@ from opencsms.engine.advisories.model import Advisory, Affected, RangeKind
 from opencsms.engine.advisories.nvd import ANY
 from opencsms.engine.matching.model import Evidence, MatchKind
 from opencsms.engine.matching.ranges import describe, in_range, ordering_for
-from opencsms.engine.sbom.identifiers import purl_parts, split_cpe
+from opencsms.engine.sbom.identifiers import cpe_word, purl_parts, split_cpe
 from opencsms.engine.sbom.model import Component
 from opencsms.engine.versions import version_key
 
@@ -23,7 +23,9 @@ _CPE_QUALIFIERS = (2, 6, 7, 8, 9, 10, 11, 12)
 
 
 def component_keys(component: Component) -> Iterator[tuple[Key, str]]:
-    """(index key, version) under which a component is matched: its purl and its CPE."""
+    """(index key, version) under which a component is matched: its purl and its CPE, or, with neither,
+    its supplier and name spelled as a CPE vendor and product (met only by advisories that name products
+    the same way, i.e. CSAF product trees without identifiers: evidence kind 'name')."""
     if component.purl:
         kind, namespace, name, version = purl_parts(component.purl)
         if kind:
@@ -32,6 +34,8 @@ def component_keys(component: Component) -> Iterator[tuple[Key, str]]:
         fields = split_cpe(component.cpe)
         version = fields[5] if fields[5] not in ANY else component.version
         yield ("cpe", fields[3], fields[4]), version
+    if not component.purl and not component.cpe and component.supplier and component.name:
+        yield ("cpe", cpe_word(component.supplier), cpe_word(component.name)), component.version
 
 
 def _cpe_compatible(pattern: str, cpe: str) -> bool:

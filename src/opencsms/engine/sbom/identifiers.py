@@ -75,6 +75,11 @@ def pairs(items: Any, first: str, second: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(i.get(first, "")), str(i.get(second, ""))) for i in items or () if isinstance(i, dict))
 
 
+def cpe_word(text: str) -> str:
+    """A vendor or product name as CPE spells it: lower case, spaces as underscores."""
+    return re.sub(r"\s+", "_", text.strip().lower())
+
+
 def split_cpe(text: str) -> list[str]:
     """The fields of a CPE 2.3 string, honouring backslash-escaped colons."""
     return re.split(r"(?<!\\):", text)

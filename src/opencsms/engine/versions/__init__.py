@@ -78,7 +78,9 @@ def purl_type(ecosystem: str) -> str:
 
 def generic_key(version: str) -> Any:
     """Numbers numerically, words alphabetically and below numbers: for CPE and unknown ecosystems."""
-    return tuple((1, int(t), "") if t.isdigit() else (0, 0, t.lower()) for t in _TOKENS.findall(version))
+    text = version.strip()
+    text = text[1:] if text[:1] in "vV" and text[1:2].isdigit() else text  # V2.9 == 2.9
+    return tuple((1, int(t), "") if t.isdigit() else (0, 0, t.lower()) for t in _TOKENS.findall(text))
 
 
 def _univers(cls: type[uv.Version], normalise: Callable[[str], str] = str.strip) -> Callable[[str], Any]:

@@ -197,3 +197,16 @@ def test_two_cves_of_one_csaf_document_stay_two_findings() -> None:
     findings = match(sbom("pkg:generic/acme/telematics@4.1.0"), advisories)
     assert [f.id for f in findings] == ["CVE-2099-3", "CVE-2099-4"]
     assert findings[0].evidence[0].source == "CSAF ACME-2099-1"
+
+
+def test_csaf_products_known_only_by_name_meet_components_known_only_by_name() -> None:
+    document = json.loads(json.dumps(CSAF))
+    branch = document["product_tree"]["branches"][0]["branches"][0]["branches"][0]
+    branch["name"] = "V4.1.0"
+    del branch["product"]["product_identification_helper"]
+    (advisory,) = parse_advisories(json.dumps(document).encode(), "csaf.json")
+    ecu = Component("tcu", "Telematics", "4.1.0", supplier="ACME")
+    other = Component("tcu2", "Telematics", "4.1.0", supplier="Someone Else")
+    (finding,) = match(Sbom("t", "r", "1", (ecu, other)), [advisory])
+    assert finding.component.ref == "tcu"
+    assert finding.evidence[0].kind is MatchKind.NAME
