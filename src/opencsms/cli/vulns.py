@@ -9,9 +9,8 @@ Exit codes: 0 no open finding at or above --fail-on (or no --fail-on); 1 open fi
 
 from __future__ import annotations
 
-import hashlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from opencsms.engine.advisories.store import AdvisoryStore, write_index
 from opencsms.engine.errors import EngineError, ParseError
 from opencsms.engine.sbom import load_sbom
 from opencsms.engine.vex import parse_vex
-from opencsms.engine.vulnscan import FORMATS, ScanInput, failing, parse_threshold, render, scan
+from opencsms.engine.vulnscan import FORMATS, ScanInput, document_id, failing, parse_threshold, render, scan
 
 app = typer.Typer(
     help="Vulnerability monitoring: scan SBOMs against advisories, apply VEX.", no_args_is_help=True
@@ -112,29 +111,25 @@ def scan_command(
     """Match SBOMs against advisories; apply VEX; attach KEV/EPSS; exit 1 on --fail-on (for CI)."""
     with _refusals():
         threshold = parse_threshold(fail_on) if fail_on else None
-        findings = scan(
-            _request(sboms=sboms, advisories=advisories or [], index=index, vex=vex or [], kev=kev, epss=epss)
+        request = _request(
+            sboms=sboms, advisories=advisories or [], index=index, vex=vex or [], kev=kev, epss=epss
         )
+        findings = scan(request)
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        digest = hashlib.sha256(
-            "".join(sorted(f"{f.id}{f.component.ref}" for f in findings)).encode()
-        ).hexdigest()
-        data = render(
-            findings,
-            fmt,
-            timestamp=stamp,
-            doc_id=f"urn:uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}",
-            author=author,
-        )
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(data)
-        typer.echo(f"wrote {output} ({len(findings)} finding(s))", err=True)
+        data = render(findings, fmt, timestamp=stamp, doc_id=document_id(findings), author=author)
+    _write(data, output, f"{len(findings)} finding(s)")
     if threshold is not None and (hits := failing(findings, threshold)):
         typer.echo(f"{len(hits)} open finding(s) at or above {threshold}", err=True)
         raise typer.Exit(1)
+
+
+def _write(data: bytes, output: Path | None, note: str) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    typer.echo(f"wrote {output} ({note})", err=True)
 
 
 def _from_network(rolie: list[str], osv_archives: list[str], nvd: str | None, since: str) -> AdvisoryRead:
@@ -162,26 +157,25 @@ def index_build(
     since: Annotated[str, typer.Option("--since", help="Only feed entries changed after (ISO 8601)")] = "",
 ) -> None:
     """Read advisories from files, folders, zips and feeds into one compact index file (SQLite, no pickle)."""
-    from rich.console import Console  # noqa: PLC0415 - only for long work
-    from rich.progress import Progress, SpinnerColumn, TextColumn  # noqa: PLC0415
-
-    console = Console(stderr=True)
-    with (
-        _refusals(),
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            transient=True,
-            console=console,
-            disable=not console.is_terminal,
-        ) as progress,
-    ):
-        task = progress.add_task("reading advisories", total=None)
-        files = read_advisories(paths or [], progress=lambda name: progress.update(task, description=name))
-        progress.update(task, description="fetching feeds")
+    with _refusals(), _spinner() as note:
+        files = read_advisories(paths or [], progress=note)
+        note("fetching feeds")
         feeds = _from_network(rolie or [], osv_archive or [], nvd, since)
-        progress.update(task, description=f"writing {output}")
+        note(f"writing {output}")
         output.parent.mkdir(parents=True, exist_ok=True)
         stored = write_index(files.advisories + feeds.advisories, output)
     skipped = len(files.skipped) + len(feeds.skipped)
     typer.echo(f"wrote {output}: {stored} advisories ({skipped} document(s) skipped as not advisories)")
+
+
+@contextmanager
+def _spinner() -> Iterator[Callable[[str], None]]:
+    """A Rich spinner on stderr (when it is a terminal) showing what long work is doing."""
+    from rich.console import Console  # noqa: PLC0415 - only for long work
+    from rich.progress import Progress, SpinnerColumn, TextColumn  # noqa: PLC0415
+
+    console = Console(stderr=True)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, transient=True, console=console, disable=not console.is_terminal) as progress:
+        task = progress.add_task("reading", total=None)
+        yield lambda text: progress.update(task, description=text)

@@ -7,6 +7,7 @@ lower layers directly (`matching.PortfolioIndex`, `vex.apply_vex`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,15 @@ def scan(request: ScanInput) -> list[Finding]:
         findings.extend(match(sbom, index, sbom.file))
     statements = [s for sbom in request.sboms for s in sbom.vex] + list(request.vex)
     return apply_vex(enrich(findings, request.kev, request.epss), statements)
+
+
+def document_id(findings: Iterable[Finding]) -> str:
+    """A stable urn:uuid for a VEX document: the same findings give the same id."""
+    digest = hashlib.sha256(
+        "\n".join(sorted(f"{f.release} {f.component.ref} {f.id}" for f in findings)).encode()
+    )
+    text = digest.hexdigest()
+    return f"urn:uuid:{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
 
 
 def parse_threshold(text: str) -> str:
