@@ -9,7 +9,6 @@ Exit codes: 0 no open finding at or above --fail-on (or no --fail-on); 1 open fi
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from opencsms.cli.output import write_output
 from opencsms.engine.advisories import AdvisoryRead, parse_epss, parse_kev, read_advisories
 from opencsms.engine.advisories.feeds import sync_nvd, sync_osv_archive, sync_rolie
 from opencsms.engine.advisories.store import AdvisoryStore, write_index
@@ -117,19 +117,10 @@ def scan_command(
         findings = scan(request)
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         data = render(findings, fmt, timestamp=stamp, doc_id=document_id(findings), author=author)
-    _write(data, output, f"{len(findings)} finding(s)")
+    write_output(data, output, f"{len(findings)} finding(s)")
     if threshold is not None and (hits := failing(findings, threshold)):
         typer.echo(f"{len(hits)} open finding(s) at or above {threshold}", err=True)
         raise typer.Exit(1)
-
-
-def _write(data: bytes, output: Path | None, note: str) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
-    typer.echo(f"wrote {output} ({note})", err=True)
 
 
 def _from_network(rolie: list[str], osv_archives: list[str], nvd: str | None, since: str) -> AdvisoryRead:
