@@ -91,11 +91,21 @@ def parse_json(data: dict[str, Any], file: str) -> Sbom:
         f"CycloneDX {spec} JSON",
         str(subject.get("name", "")),
         str(subject.get("version", "")),
-        tuple(_json_components(data.get("components"))),
+        _with_subject(
+            _json_components([subject] if subject else []), _json_components(data.get("components"))
+        ),
         dependencies,
         json_vex(data.get("vulnerabilities"), file),
         file,
     )
+
+
+def _with_subject(subject: Iterator[Component], components: Iterator[Component]) -> tuple[Component, ...]:
+    """The components, preceded by the SBOM's own subject (metadata.component) unless it is listed too: the
+    product itself can be vulnerable, and product-level VEX statements name it."""
+    listed = tuple(components)
+    refs = {c.ref for c in listed}
+    return tuple(c for c in subject if c.ref not in refs) + listed
 
 
 _OTHER_XML = {
@@ -177,7 +187,7 @@ def parse_xml(root: Element, file: str) -> Sbom:
         f"CycloneDX {spec} XML",
         _text(subject, "name") if subject is not None else "",
         _text(subject, "version") if subject is not None else "",
-        tuple(_xml_components(_child(root, "components"))),
+        _with_subject(_xml_components(metadata), _xml_components(_child(root, "components"))),
         dependencies,
         _xml_vex(root, file),
         file,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from opencsms.engine.advisories import parse_advisories
 from opencsms.engine.errors import ParseError
 from opencsms.engine.matching import Finding, match
 from opencsms.engine.sbom import VexStatus, parse_sbom
@@ -176,3 +177,29 @@ def test_unknown_documents_are_refused() -> None:
     with pytest.raises(ParseError) as refused:
         parse_vex(b'{"hello": 1}', "x.json")
     assert (refused.value.problems[0].rule, refused.value.problems[0].file) == ("not-vex", "x.json")
+
+
+def test_the_sboms_own_subject_is_matched_and_can_carry_vex() -> None:
+    firmware = "cpe:2.3:o:nio:aspen:3.2.0:*:*:*:*:*:*:*"
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "component": {"bom-ref": "head-unit", "name": "aspen", "version": "3.2.0", "cpe": firmware}
+        },
+        "components": [{"bom-ref": "lib", "name": "lib", "version": "v1.1.0", "purl": PURL}],
+        "vulnerabilities": [
+            {
+                "id": "CVE-2023-24256",
+                "analysis": {"state": "not_affected", "justification": "requires_environment"},
+                "affects": [{"ref": "head-unit"}],
+            }
+        ],
+    }
+    release = parse_sbom(json.dumps(bom).encode(), "head-unit.cdx.json")
+    assert [c.ref for c in release.components] == ["head-unit", "lib"]
+    nio = (GOLDEN / "vulns" / "inputs" / "nvd-2.0-CVE-2023-24256-nio.json").read_bytes()
+    findings = apply_vex(match(release, parse_advisories(nio, "nio.json")), release.vex)
+    assert [(f.id, f.component.ref, f.status) for f in findings] == [
+        ("CVE-2023-24256", "head-unit", VexStatus.NOT_AFFECTED)
+    ]
