@@ -190,3 +190,11 @@ def test_index_build_from_a_rolie_feed_on_a_local_server(tmp_path: Path, firmwar
         httpd.server_close()
     assert result.exit_code == 0, result.output
     assert "1 advisories" in result.output
+
+
+def test_scan_table_golden(firmware: Path, update_golden: bool) -> None:
+    from tests.golden_files import compare_golden
+
+    code, output = _scan(str(firmware), "-a", str(INPUTS))
+    assert code == 0
+    compare_golden(GOLDEN / "vulns" / "scan-table.txt", output.encode(), update_golden)
