@@ -72,6 +72,7 @@ size:  ## no module over 400 lines
 
 bench: setup
 	$(BIN)/python bench/tara_scale.py --yaml
+	$(BIN)/python bench/vulns_scan.py
 
 bless: setup  ## rewrite golden files from the current output (review the diff!)
 	$(BIN)/pytest --update-golden

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from opencsms.cli.output import write_output
 from opencsms.engine import EngineError, ParseError, TaraResult, evaluate
 from opencsms.engine.analysis.attack_paths import paths_report
 from opencsms.engine.reports import FORMATS, render
@@ -97,12 +98,7 @@ def report(
     if out is None and fmt == "xlsx" and sys.stdout.isatty():
         raise _fail("an xlsx workbook is binary: give --output FILE.xlsx")
     data = render(_evaluate(file), fmt)
-    if out is None:
-        sys.stdout.buffer.write(data)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    typer.echo(f"wrote {out} ({len(data):,} bytes)", err=True)
+    write_output(data, out, f"{len(data):,} bytes")
 
 
 @app.command(name="diff")

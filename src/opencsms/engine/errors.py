@@ -33,6 +33,11 @@ class ParseError(EngineError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @classmethod
+    def single(cls, file: str, rule: str, message: str) -> ParseError:
+        """An error with one problem, at file level."""
+        return cls([Problem(rule, message, file)])
+
 
 class CatalogueError(EngineError):
     """A method profile or catalogue file is invalid."""

@@ -1,0 +1,207 @@
+"""CSAF 2.0 advisories to `Advisory` and CSAF VEX statements (ISO/SAE 21434 clause 8.4, R155 7.2.2.2(g)).
+
+The product tree (branches, full product names, relationships) gives each product id a purl or CPE from its
+`product_identification_helper`, else the vendor / product name / version of its branch path (matched as
+("cpe", vendor, product): name evidence, weaker than an identifier). `known_affected`, `first_affected` and
+`last_affected` become `Affected` entries; `fixed`, `known_not_affected` and `under_investigation` become VEX
+statements (the VEX profile), with the flag label as justification; remediations are kept as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from opencsms.engine.advisories.cve5 import constraint_events
+from opencsms.engine.advisories.model import Advisory, Affected, Event, Range, RangeKind, Severity
+from opencsms.engine.advisories.nvd import cpe_affected
+from opencsms.engine.safeinput import MAX_DEPTH, refuse
+from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, cpe_word, purl_parts
+from opencsms.engine.sbom.model import VexStatement, VexStatus
+
+AFFECTED_STATUSES = ("known_affected", "first_affected", "last_affected")
+VEX_STATUSES = {
+    "known_not_affected": VexStatus.NOT_AFFECTED,
+    "fixed": VexStatus.FIXED,
+    "first_fixed": VexStatus.FIXED,
+    "under_investigation": VexStatus.UNDER_INVESTIGATION,
+    "known_affected": VexStatus.AFFECTED,
+}
+_SCORES = (("cvss_v3", "CVSS_V3"), ("cvss_v2", "CVSS_V2"))
+
+
+@dataclass(frozen=True, slots=True)
+class CsafProduct:
+    """What the product tree says about one product id."""
+
+    product_id: str
+    purl: str = ""
+    cpe: str = ""
+    vendor: str = ""
+    name: str = ""
+    version: str = ""
+    version_range: str = ""
+
+
+def _helper(product: dict[str, Any], path: dict[str, str]) -> CsafProduct:
+    helper = product.get("product_identification_helper") or {}
+    return CsafProduct(
+        str(product.get("product_id", "")),
+        canonical_purl(str(helper.get("purl", ""))),
+        canonical_cpe(str(helper.get("cpe", ""))),
+        path.get("vendor", ""),
+        path.get("product_name", "") or str(product.get("name", "")),
+        path.get("product_version", ""),
+        path.get("product_version_range", ""),
+    )
+
+
+def _walk(branches: Any, path: dict[str, str], depth: int = 0) -> Iterator[CsafProduct]:
+    if depth > MAX_DEPTH:
+        return
+    for branch in branches or ():
+        if not isinstance(branch, dict):
+            continue
+        here = {**path, str(branch.get("category", "")): str(branch.get("name", ""))}
+        if isinstance(branch.get("product"), dict):
+            yield _helper(branch["product"], here)
+        yield from _walk(branch.get("branches"), here, depth + 1)
+
+
+def product_tree(tree: Any) -> dict[str, CsafProduct]:
+    """Product id -> what identifies it, through branches, full product names and relationships."""
+    tree = tree if isinstance(tree, dict) else {}
+    products = {p.product_id: p for p in _walk(tree.get("branches"), {})}
+    for product in tree.get("full_product_names") or ():
+        if isinstance(product, dict):
+            products[str(product.get("product_id", ""))] = _helper(product, {})
+    for relation in tree.get("relationships") or ():
+        full = relation.get("full_product_name") or {} if isinstance(relation, dict) else {}
+        component = products.get(str(relation.get("product_reference", ""))) if full else None
+        if component is not None:
+            products[str(full.get("product_id", ""))] = CsafProduct(
+                str(full.get("product_id", "")),
+                component.purl,
+                component.cpe,
+                component.vendor,
+                component.name,
+                component.version,
+                component.version_range,
+            )
+    return products
+
+
+def _affected(product: CsafProduct) -> Affected | None:
+    events, exact = constraint_events(product.version_range)
+    ranges = (Range(RangeKind.ECOSYSTEM, tuple(events)),) if events else ()
+    version = exact or product.version
+    if product.purl:
+        kind, namespace, name, purl_version = purl_parts(product.purl)
+        version = purl_version or version
+        if not version and not ranges:
+            ranges = (Range(RangeKind.ECOSYSTEM, (Event("introduced", "0"),)),)
+        return Affected(kind, namespace, name, ranges, (version,) if version else ())
+    if product.cpe:
+        found = cpe_affected(product.cpe, {})
+        if found is None or not (ranges or version):
+            return found
+        return Affected(
+            "cpe", found.namespace, found.name, ranges, (version,) if version else (), cpe=found.cpe
+        )
+    if not product.name:
+        return None
+    vendor, name = cpe_word(product.vendor), cpe_word(product.name)
+    if not ranges and not version:
+        ranges = (Range(RangeKind.ECOSYSTEM, (Event("introduced", "0"),)),)
+    return Affected("cpe", vendor, name, ranges, (version,) if version else (), condition="matched by name")
+
+
+def _severities(vulnerability: dict[str, Any]) -> tuple[Severity, ...]:
+    return tuple(
+        Severity(kind, str(score[field]["vectorString"]), score[field].get("baseScore"))
+        for score in vulnerability.get("scores") or ()
+        for field, kind in _SCORES
+        if isinstance(score.get(field), dict) and score[field].get("vectorString")
+    )
+
+
+def _document(data: Any, file: str) -> tuple[dict[str, Any], str]:
+    if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
+        raise refuse(file, "not-csaf", "a CSAF document is an object with a 'document' object")
+    tracking = data["document"].get("tracking") or {}
+    return tracking, str(tracking.get("id", "")) or file
+
+
+def parse_csaf(data: Any, file: str) -> list[Advisory]:
+    """A CSAF 2.0 document (already loaded) to one advisory per vulnerability."""
+    tracking, doc_id = _document(data, file)
+    products = product_tree(data.get("product_tree"))
+    advisories = []
+    for index, vuln in enumerate(v for v in data.get("vulnerabilities") or () if isinstance(v, dict)):
+        status = vuln.get("product_status") or {}
+        ids = [str(i.get("text", "")) for i in vuln.get("ids") or () if isinstance(i, dict)]
+        affected = [
+            _affected(products[pid])
+            for key in AFFECTED_STATUSES
+            for pid in status.get(key) or ()
+            if pid in products
+        ]
+        remediations = tuple(
+            f"{r.get('category', '')}: {r.get('details', '')}"
+            for r in vuln.get("remediations") or ()
+            if isinstance(r, dict)
+        )
+        identifier = str(vuln.get("cve") or (ids[0] if ids else f"{doc_id}#{index + 1}"))
+        # the document id is not an alias: two CVEs of one CSAF document are two vulnerabilities
+        aliases = tuple(dict.fromkeys(a for a in ids if a and a != identifier))
+        advisories.append(
+            Advisory(
+                identifier,
+                "CSAF",
+                aliases,
+                str(vuln.get("title", "") or data["document"].get("title", "")),
+                str(tracking.get("initial_release_date", "")),
+                str(tracking.get("current_release_date", "")),
+                "",
+                _severities(vuln),
+                tuple(a for a in affected if a is not None),
+                remediations,
+                doc_id,
+            )
+        )
+    return advisories
+
+
+def csaf_vex(data: Any, file: str) -> tuple[VexStatement, ...]:
+    """The VEX statements of a CSAF document: product status with flags (justification) and impact threats."""
+    _, doc_id = _document(data, file)
+    products = product_tree(data.get("product_tree"))
+    statements = []
+    for vuln in (v for v in data.get("vulnerabilities") or () if isinstance(v, dict)):
+        flags = {
+            pid: str(f.get("label", ""))
+            for f in vuln.get("flags") or ()
+            for pid in f.get("product_ids") or ()
+        }
+        impacts = {
+            pid: str(t.get("details", ""))
+            for t in vuln.get("threats") or ()
+            if t.get("category") == "impact"
+            for pid in t.get("product_ids") or ()
+        }
+        for key, status in VEX_STATUSES.items():
+            for pid in (vuln.get("product_status") or {}).get(key) or ():
+                product = products.get(pid, CsafProduct(pid))
+                statements.append(
+                    VexStatement(
+                        str(vuln.get("cve", "")),
+                        status,
+                        (product.purl or product.cpe or pid,),
+                        flags.get(pid, ""),
+                        impacts.get(pid, ""),
+                        "",
+                        doc_id,
+                    )
+                )
+    return tuple(statements)

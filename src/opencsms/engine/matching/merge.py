@@ -1,0 +1,125 @@
+"""Merge the advisories that matched one component into findings, one per vulnerability (21434 8.5).
+
+Advisories whose ids or aliases overlap (GO-2022-0001, GHSA-xxxx and CVE-2022-1234) are one vulnerability:
+their evidence is kept side by side, the finding's id is the CVE id when there is one, and its severity is
+the worst of their CVSS scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from opencsms.engine.advisories.model import Advisory, EpssScore, KevEntry, Severity
+from opencsms.engine.matching.model import Evidence, Finding
+from opencsms.engine.matching.scoring import worst
+from opencsms.engine.sbom.model import Component
+
+
+def _groups(advisories: list[Advisory]) -> list[list[int]]:
+    """Indices of advisories grouped by shared ids (union-find)."""
+    parent = list(range(len(advisories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, advisory in enumerate(advisories):
+        for identifier in advisory.ids:
+            if identifier in owner:
+                parent[root(index)] = root(owner[identifier])
+            else:
+                owner[identifier] = index
+    groups: dict[int, list[int]] = {}
+    for index in range(len(advisories)):
+        groups.setdefault(root(index), []).append(index)
+    return list(groups.values())
+
+
+def primary_id(ids: Iterable[str]) -> str:
+    """The id a merged finding is known by: the first CVE id, else the smallest id."""
+    ordered = sorted(ids)
+    return next((i for i in ordered if i.startswith("CVE-")), ordered[0])
+
+
+def findings_for(
+    component: Component,
+    hits: list[tuple[Advisory, Evidence]],
+    release: str = "",
+    related: Callable[[frozenset[str]], tuple[Severity, ...]] | None = None,
+) -> list[Finding]:
+    """The findings of one component from its (advisory, evidence) hits, merged over aliases.
+
+    When none of the matching advisories is scored (Go's vulndb publishes no CVSS), the severities of
+    other advisories that share an id (the NVD or CVE 5 record of the same CVE) are used: `related`.
+    """
+    advisories = [a for a, _ in hits]
+    findings = []
+    for group in _groups(advisories):
+        members = [hits[i] for i in group]
+        ids = frozenset().union(*(a.ids for a, _ in members))
+        identifier = primary_id(ids)
+        severities = tuple(s for a, _ in members for s in a.severities)
+        if not severities and related is not None:
+            severities = related(ids)
+        score, label = worst(severities)
+        findings.append(
+            Finding(
+                identifier,
+                tuple(sorted(ids - {identifier})),
+                component,
+                tuple(e for _, e in members),
+                label,
+                score,
+                tuple(dict.fromkeys(s.vector for s in severities)),
+                tuple(dict.fromkeys(r for a, _ in members for r in a.remediations)),
+                next((a.summary for a, _ in members if a.summary), ""),
+                release,
+            )
+        )
+    return sorted(findings, key=lambda f: f.id)
+
+
+def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings of the same release and component that share an id become one (after incremental runs)."""
+    by_component: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_component.setdefault((finding.release, finding.component.ref), []).append(finding)
+    merged = []
+    for group in by_component.values():
+        pending = list(group)
+        while pending:
+            current = pending.pop()
+            for other in [f for f in pending if f.ids & current.ids]:
+                pending.remove(other)
+                ids = current.ids | other.ids
+                identifier = primary_id(ids)
+                better = current if (current.score or 0) >= (other.score or 0) else other
+                current = replace(
+                    better,
+                    id=identifier,
+                    aliases=tuple(sorted(ids - {identifier})),
+                    evidence=current.evidence + other.evidence,
+                    vectors=tuple(dict.fromkeys(current.vectors + other.vectors)),
+                    remediations=tuple(dict.fromkeys(current.remediations + other.remediations)),
+                )
+            merged.append(current)
+    return sorted(merged, key=lambda f: (f.release, f.component.ref, f.id))
+
+
+def enrich(
+    findings: Iterable[Finding],
+    kev: dict[str, KevEntry] | None = None,
+    epss: dict[str, EpssScore] | None = None,
+) -> list[Finding]:
+    """Attach the KEV entry and EPSS score of any of a finding's ids."""
+    kev, epss = kev or {}, epss or {}
+    result = []
+    for finding in findings:
+        known = next((kev[i] for i in sorted(finding.ids) if i in kev), None)
+        scored = max((epss[i] for i in finding.ids if i in epss), key=lambda s: s.epss, default=None)
+        result.append(replace(finding, kev=known, epss=scored) if known or scored else finding)
+    return result

@@ -1,0 +1,234 @@
+"""SPDX 2.2/2.3 (JSON and tag-value) and SPDX 3.0 (JSON-LD) to `Sbom` (ISO/SAE 21434 clause 8.3).
+
+Packages become components; purls and CPEs come from external references (SPDX 2) or
+`software_packageUrl` / external identifiers (SPDX 3). Relationships DEPENDS_ON / CONTAINS become dependency
+edges. SPDX 3 VEX assessment relationships are kept as VEX statements. Plain parsing (not spdx-tools): the
+tools' validating parser refuses whole documents for problems irrelevant to matching and is several times
+slower on the 3-4 MB SBOMs of real containers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, pairs
+from opencsms.engine.sbom.model import Component, Sbom, VexStatement, VexStatus
+
+_EDGES = {
+    "DEPENDS_ON": False,
+    "CONTAINS": False,
+    "DEPENDENCY_OF": True,
+    "CONTAINED_BY": True,
+    "dependsOn": False,
+    "contains": False,
+}
+_PURL_KINDS = frozenset({"purl", "packageurl"})  # SPDX 2 referenceType, SPDX 3 externalIdentifierType
+SPDX3_VEX = {
+    "security_VexNotAffectedVulnAssessmentRelationship": VexStatus.NOT_AFFECTED,
+    "security_VexAffectedVulnAssessmentRelationship": VexStatus.AFFECTED,
+    "security_VexFixedVulnAssessmentRelationship": VexStatus.FIXED,
+    "security_VexUnderInvestigationVulnAssessmentRelationship": VexStatus.UNDER_INVESTIGATION,
+}
+
+
+def _supplier(text: str) -> str:
+    text = text.strip()
+    return "" if text.upper() == "NOASSERTION" else re.sub(r"^(Organization|Person|Tool):\s*", "", text)
+
+
+def _identifiers(refs: list[tuple[str, str]]) -> tuple[str, str]:
+    purl = next(
+        (canonical_purl(loc) for kind, loc in refs if kind.lower() in _PURL_KINDS and canonical_purl(loc)), ""
+    )
+    cpe = next(
+        (canonical_cpe(loc) for kind, loc in refs if kind.lower().startswith("cpe") and canonical_cpe(loc)),
+        "",
+    )
+    return purl, cpe
+
+
+def _edges(triples: list[tuple[str, str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    depends: dict[str, list[str]] = defaultdict(list)
+    for source, kind, target in triples:
+        if kind in _EDGES:
+            a, b = (target, source) if _EDGES[kind] else (source, target)
+            depends[a].append(b)
+    return tuple((ref, tuple(targets)) for ref, targets in depends.items())
+
+
+def parse_json2(data: dict[str, Any], file: str, serialisation: str = "JSON") -> Sbom:
+    """An SPDX 2.x JSON (or YAML: the same structure) document, already loaded, to `Sbom`."""
+    components = []
+    for package in data.get("packages") or ():
+        refs = [
+            (str(r.get("referenceType", "")), str(r.get("referenceLocator", "")))
+            for r in package.get("externalRefs") or ()
+            if isinstance(r, dict)
+        ]
+        purl, cpe = _identifiers(refs)
+        hashes = pairs(package.get("checksums"), "algorithm", "checksumValue")
+        components.append(
+            Component(
+                str(
+                    package.get("SPDXID", "") or f"{package.get('name', '')}@{package.get('versionInfo', '')}"
+                ),
+                str(package.get("name", "")),
+                str(package.get("versionInfo", "") or ""),
+                purl,
+                cpe,
+                _supplier(str(package.get("supplier", ""))),
+                hashes,
+            )
+        )
+    triples = [
+        (
+            str(r.get("spdxElementId", "")),
+            str(r.get("relationshipType", "")),
+            str(r.get("relatedSpdxElement", "")),
+        )
+        for r in data.get("relationships") or ()
+    ]
+    return Sbom(
+        f"SPDX {str(data.get('spdxVersion', '')).removeprefix('SPDX-')} {serialisation}",
+        str(data.get("name", "")),
+        "",
+        tuple(components),
+        _edges(triples),
+        (),
+        file,
+    )
+
+
+class _TagValuePackage:
+    def __init__(self, name: str) -> None:
+        self.fields: dict[str, str] = {"PackageName": name}
+        self.refs: list[tuple[str, str]] = []
+        self.hashes: list[tuple[str, str]] = []
+
+    def component(self) -> Component:
+        purl, cpe = _identifiers(self.refs)
+        f = self.fields
+        return Component(
+            f.get("SPDXID", "") or f"{f['PackageName']}@{f.get('PackageVersion', '')}",
+            f["PackageName"],
+            f.get("PackageVersion", ""),
+            purl,
+            cpe,
+            _supplier(f.get("PackageSupplier", "")),
+            tuple(self.hashes),
+        )
+
+
+def _tag_values(text: str) -> list[tuple[str, str]]:
+    """(tag, value) pairs; multi-line <text>...</text> values are joined."""
+    pairs = []
+    for match in re.finditer(r"^([A-Za-z][A-Za-z0-9]*):[ \t]*(<text>.*?</text>|[^\n]*)", text, re.M | re.S):
+        pairs.append((match.group(1), match.group(2).strip()))
+    return pairs
+
+
+def parse_tag_value(text: str, file: str) -> Sbom:
+    """An SPDX 2.x tag-value document to `Sbom`."""
+    packages: list[_TagValuePackage] = []
+    current: _TagValuePackage | None = None
+    header: dict[str, str] = {}
+    triples = []
+    for tag, value in _tag_values(text.replace("\r\n", "\n").replace("\r", "\n")):
+        if tag == "PackageName":
+            current = _TagValuePackage(value)
+            packages.append(current)
+        elif tag == "FileName":
+            current = None
+        elif tag == "Relationship" and len(parts := value.split()) == 3:
+            triples.append((parts[0], parts[1], parts[2]))
+        elif current is None:
+            header.setdefault(tag, value)
+        elif tag == "ExternalRef" and len(parts := value.split()) >= 3:
+            current.refs.append((parts[1], parts[2]))
+        elif tag == "PackageChecksum" and ":" in value:
+            alg, digest = value.split(":", 1)
+            current.hashes.append((alg.strip(), digest.strip()))
+        else:
+            current.fields.setdefault(tag, value)
+    return Sbom(
+        f"SPDX {header.get('SPDXVersion', '').removeprefix('SPDX-')} tag-value",
+        header.get("DocumentName", ""),
+        "",
+        tuple(p.component() for p in packages),
+        _edges(triples),
+        (),
+        file,
+    )
+
+
+def _spdx3_vex(graph: list[dict[str, Any]], file: str) -> tuple[VexStatement, ...]:
+    names: dict[str, str] = {}
+    for element in graph:
+        if element.get("type") == "security_Vulnerability":
+            ids = [
+                str(x.get("identifier", ""))
+                for x in element.get("externalIdentifier") or ()
+                if isinstance(x, dict)
+            ]
+            names[str(element.get("spdxId", ""))] = next(iter(ids), str(element.get("name", "")))
+    return tuple(
+        VexStatement(
+            names.get(str(e.get("from", "")), str(e.get("from", ""))),
+            SPDX3_VEX[str(e["type"])],
+            tuple(str(t) for t in e.get("to") or ()),
+            str(e.get("security_justificationType", "")),
+            str(e.get("security_impactStatement", "")),
+            str(e.get("security_actionStatement", "")),
+            file,
+        )
+        for e in graph
+        if e.get("type") in SPDX3_VEX
+    )
+
+
+def parse_spdx3(data: dict[str, Any], file: str) -> Sbom:
+    """An SPDX 3.0 JSON-LD document (already loaded) to `Sbom`, with its VEX assessments."""
+    graph = [e for e in data.get("@graph") or () if isinstance(e, dict)]
+    names = {str(e.get("spdxId", "")): str(e.get("name", "")) for e in graph if e.get("name")}
+    components = []
+    for element in graph:
+        if not str(element.get("type", "")).endswith("Package"):
+            continue
+        refs = [("purl", str(element.get("software_packageUrl", "")))]
+        refs += [
+            (str(x.get("externalIdentifierType", "")), str(x.get("identifier", "")))
+            for x in element.get("externalIdentifier") or ()
+            if isinstance(x, dict)
+        ]
+        purl, cpe = _identifiers(refs)
+        supplier = element.get("suppliedBy")
+        hashes = pairs(element.get("verifiedUsing"), "algorithm", "hashValue")
+        components.append(
+            Component(
+                str(element.get("spdxId", "")),
+                str(element.get("name", "")),
+                str(element.get("software_packageVersion", "")),
+                purl,
+                cpe,
+                names.get(str(supplier), str(supplier or "")),
+                hashes,
+            )
+        )
+    triples = [
+        (str(r.get("from", "")), str(r.get("relationshipType", "")), str(t))
+        for r in graph
+        if str(r.get("type", "")).endswith("Relationship")
+        for t in r.get("to") or ()
+    ]
+    document = next((e for e in graph if e.get("type") == "SpdxDocument"), {})
+    return Sbom(
+        "SPDX 3.0 JSON-LD",
+        str(document.get("name", "")),
+        "",
+        tuple(components),
+        _edges(triples),
+        _spdx3_vex(graph, file),
+        file,
+    )
