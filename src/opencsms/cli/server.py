@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -79,9 +79,11 @@ DEMO_TARA = Path("examples/connected-ev.tara.yaml")
 
 @app.command()
 def demo(
-    tara: Path = typer.Option(DEMO_TARA, help="The TARA-as-code file imported into the demo project"),
+    tara: Annotated[
+        Path, typer.Option(help="The TARA-as-code file imported into the demo project")
+    ] = DEMO_TARA,
 ) -> None:
-    """Load the demo organisation, users and TARA (idempotent; refused in production); print the credentials."""
+    """Load the demo organisation, users and TARA (idempotent; not in production); print the credentials."""
     if not tara.is_file():
         raise typer.BadParameter(f"{tara} is not a file (run from the repository root, or give --tara)")
     loaded, imported = load_demo_data(tara)

@@ -12,7 +12,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from opencsms.core.http import actor
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.tara import selectors, services
-from opencsms.tara.selectors import MAX_UPLOAD_BYTES
 from opencsms.tara.models import Baseline, Element, Kind, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
@@ -30,6 +29,7 @@ from opencsms.tara.schemas import (
     TaraOut,
     TreeEditIn,
 )
+from opencsms.tara.selectors import MAX_UPLOAD_BYTES
 
 router = Router(tags=["tara"])
 YAML = "application/yaml; charset=utf-8"

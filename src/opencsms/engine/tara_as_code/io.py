@@ -16,6 +16,7 @@ from opencsms.engine.method.load import SHIPPED_PROFILES
 from opencsms.engine.tara.model import TaraModel
 from opencsms.engine.tara_as_code.build import Builder
 from opencsms.engine.tara_as_code.dump import to_document
+from opencsms.engine.tara_as_code.order import canonical_order
 from opencsms.engine.tara_as_code.schema import FORMAT, TaraDoc
 
 MAX_PROBLEMS = 50
@@ -130,9 +131,11 @@ def load_file(path: FsPath, max_bytes: int = yamlsafe.MAX_BYTES) -> tuple[TaraMo
 
 
 def dump_data(data: dict[str, Any]) -> str:
-    """Plain data in the TARA-as-code shape as YAML, in its own key order (the inverse of `read_document`)."""
+    """Plain data in the TARA-as-code shape as YAML, keys in the schema's order (`order.py`)."""
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text: str = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=110)
+    text: str = yaml.dump(
+        canonical_order(data), Dumper=dumper, sort_keys=False, allow_unicode=True, width=110
+    )
     return text
 
 
