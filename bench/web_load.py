@@ -76,6 +76,15 @@ def _prepare(threats: int) -> dict[str, str]:
             username="bench", password=secrets.token_urlsafe(24)
         )
         _, token = create_api_token(actor=user, name=f"bench-{time.time_ns()}")
+        started = time.perf_counter()
+        tara_services.update_element(
+            actor=user,
+            tara_id=tara.pk,
+            kind="damage_scenarios",
+            ref="DS-1",
+            changes={"description": str(started)},
+        )
+        print(f"one edit (the whole TARA checked and re-evaluated): {time.perf_counter() - started:.1f} s")
     session = SessionStore()
     session[SESSION_KEY], session[BACKEND_SESSION_KEY] = (
         str(user.pk),

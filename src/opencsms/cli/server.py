@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from opencsms.cli import server_tara
+
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.products.demo import Demo
     from opencsms.tara.models import Tara
@@ -19,8 +21,10 @@ if TYPE_CHECKING:  # only for annotations: importing it would start Django
 SETTINGS_MODULE = "opencsms.config.settings"
 
 app = typer.Typer(
-    help="The web application: serve it, demo data, superusers, management commands.", no_args_is_help=True
+    help="The web application: serve it, demo data, superusers, TARAs, management commands.",
+    no_args_is_help=True,
 )
+app.add_typer(server_tara.app, name="tara")
 
 
 def setup_django() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from django_tasks import TaskResultStatus
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 from opencsms.cli import server
 from opencsms.cli.main import app
 from opencsms.core.models import ChangeRecord, User
+from opencsms.tara.models import Tara
 from tests.e2e.cli.worker_tasks import add
 
 runner = CliRunner()
@@ -60,6 +62,7 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
         "Administrator at organisation",
     ):
         assert line in result.output
+    assert "TARA 'Connected EV reference vehicle - TARA': 60 threat scenarios" in result.output
     assert User.objects.get(username="auditor").check_password("auditor-demo-2026")
     correlation_ids = set(ChangeRecord.objects.values_list("correlation_id", flat=True))
     assert len(correlation_ids) == 1  # one command, one correlation id
@@ -76,3 +79,39 @@ def test_createsuperuser_is_audited() -> None:
     refused = runner.invoke(app, ["server", "createsuperuser", "--username", "weak", "--password", "abc"])
     assert refused.exit_code == 1
     assert "too short" in refused.output
+
+
+@pytest.mark.django_db
+def test_demo_runs_again_without_duplicating_anything() -> None:
+    assert runner.invoke(app, ["server", "demo"]).exit_code == 0
+    records = ChangeRecord.objects.count()
+    again = runner.invoke(app, ["server", "demo"])
+    assert again.exit_code == 0, again.output
+    assert Tara.objects.count() == 1
+    assert ChangeRecord.objects.count() == records
+
+
+@pytest.mark.django_db
+def test_tara_import_and_export_act_as_the_named_user(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["server", "demo"]).exit_code == 0
+    project = Tara.objects.get().project_id
+    source = tmp_path / "mine.tara.yaml"
+    source.write_bytes(Path("examples/keyless-heavens.tara.yaml").read_bytes())
+    refused = runner.invoke(
+        app, ["server", "tara", "import", str(source), "--project", str(project), "-u", "auditor"]
+    )
+    assert refused.exit_code == 1
+    assert "may not edit" in refused.output
+    done = runner.invoke(
+        app, ["server", "tara", "import", str(source), "--project", str(project), "-u", "engineer"]
+    )
+    assert done.exit_code == 0, done.output
+    tara = Tara.objects.get(ref="keyless-heavens")
+    record = ChangeRecord.objects.get(object_type="tara.tara", object_id=str(tara.pk))
+    assert record.actor.username == "engineer"
+    out = tmp_path / "out.yaml"
+    exported = runner.invoke(app, ["server", "tara", "export", str(tara.pk), "-u", "auditor", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert out.read_text().startswith("opencsms: tara/1\nid: keyless-heavens\n")
+    hidden = runner.invoke(app, ["server", "tara", "export", str(tara.pk), "-u", "nobody"])
+    assert hidden.exit_code == 1
