@@ -42,6 +42,7 @@ class AuditAction(StrEnum):
     MEMBER_REMOVED = "membership.removed"
     TARA_IMPORTED = "tara.imported"
     TARA_REPLACED = "tara.replaced"
+    TARA_IMPORT_REQUESTED = "tara.import_requested"
     TARA_REVISION_STARTED = "tara.revision_started"
     TARA_SUBMITTED = "tara.submitted_for_review"
     TARA_WITHDRAWN = "tara.withdrawn_from_review"

@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from opencsms.core.http import actor
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.tara import selectors, services
-from opencsms.tara.models import Baseline, Element, Kind, Tara
+from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
     BaselineIn,
@@ -23,6 +23,7 @@ from opencsms.tara.schemas import (
     ElementQuery,
     FindingOut,
     HeaderIn,
+    ImportJobOut,
     NoteIn,
     ReasonIn,
     TaraDetailOut,
@@ -49,6 +50,22 @@ def import_tara(
         actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
     )
     return Status(201, tara)
+
+
+@router.post("/projects/{project_id}/tara-imports", response={202: ImportJobOut})
+def request_import(
+    request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
+) -> Status[ImportJob]:
+    raw = file.read(MAX_UPLOAD_BYTES + 1)
+    job = services.request_import(
+        actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
+    )
+    return Status(202, job)
+
+
+@router.get("/tara-imports/{job_id}", response=ImportJobOut)
+def get_import(request: HttpRequest, job_id: int) -> ImportJob:
+    return selectors.import_job(actor(request), job_id)
 
 
 @router.get("/taras/{tara_id}", response=TaraDetailOut)

@@ -155,3 +155,39 @@ class Baseline(models.Model):
     @property
     def scope(self) -> str:
         return f"project:{self.tara.project_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """A TARA file imported in the background (large files take longer than a web request may)."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("project", "filename", "replace", "status", "tara")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tara_imports")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    raw = models.BinaryField(help_text="The file until it is imported (emptied afterwards)")
+    size = models.PositiveBigIntegerField()
+    replace = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    error = models.TextField(blank=True)
+    tara = models.ForeignKey(Tara, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import of {self.filename or 'a file'} ({self.status})"
+
+    @property
+    def scope(self) -> str:
+        return f"project:{self.project_id}"

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from opencsms.tara.models import Kind, State
+from opencsms.tara.models import ImportStatus, Kind, State
 from opencsms.tara.selectors import SORTS, ElementFilter
 
 
@@ -112,3 +112,16 @@ class BaselineOut(Schema):
     created_at: datetime
     approved_by_id: int | None
     approved_at: datetime | None
+
+
+class ImportJobOut(Schema):
+    id: int
+    project_id: int
+    filename: str
+    size: int
+    replace: bool
+    status: ImportStatus
+    error: str
+    tara_id: int | None
+    created_at: datetime
+    finished_at: datetime | None

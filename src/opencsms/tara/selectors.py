@@ -19,7 +19,7 @@ from opencsms.engine.tara.diff_render import render_diff
 from opencsms.engine.tara_as_code import dump_data, parse, parse_data
 from opencsms.products import selectors as products
 from opencsms.tara import mapping
-from opencsms.tara.models import Baseline, Element, Kind, Tara
+from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
 
 MAX_UPLOAD_BYTES = yamlsafe.MAX_BYTES  # the largest TARA file read (the engine refuses longer ones)
 
@@ -43,6 +43,13 @@ def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
         found = found.filter(project_id=project_id)
     found = found.select_related("project", "project__business_unit", "submitted_by").defer("findings")
     return found.order_by("name", "id")
+
+
+def import_job(user: User, job_id: int) -> ImportJob:
+    found = ImportJob.objects.filter(pk=job_id, project__in=products.projects(user).values("pk")).first()
+    if found is None:
+        raise NotFound(f"no TARA import {job_id}")
+    return found
 
 
 def tara(user: User, tara_id: int) -> Tara:
