@@ -48,7 +48,11 @@ def document(threats: int, ref: str = "t") -> bytes:
                 "property": "integrity",
                 "damage_scenarios": ["DS-1"],
                 "attack_paths": [
-                    {"id": f"AP-{n}", "name": "path", "tree": {"name": "step", "attack_potential": dict(EASY)}}
+                    {
+                        "id": f"AP-{n}",
+                        "name": "path",
+                        "tree": {"name": "step", "attack_potential": dict(EASY)},
+                    }
                 ],
             }
             for n in range(threats)
