@@ -16,7 +16,7 @@ from opencsms.products.access import Perm, permissions
 from opencsms.products.models import Level, Project
 from opencsms.tara.models import Baseline, Kind, State, Tara
 from opencsms.tara.selectors.documents import baselines, diff_data, tara, taras
-from opencsms.tara.selectors.workspace import Access, access, profile_of
+from opencsms.tara.selectors.workspace import Access, access, profile_of, words
 
 RISK_VALUES = (1, 2, 3, 4, 5)
 
@@ -101,6 +101,14 @@ class TaraPage:
     item: dict[str, Any]
     method: dict[str, Any]
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return [(words(k), int(n)) for k, n in (self.tara.summary.get("counts") or {}).items()]
+
+    @property
+    def annex5(self) -> list[tuple[str, int]]:
+        return [(words(k), int(n)) for k, n in (self.tara.summary.get("annex5") or {}).items()]
 
 
 def tara_page(user: User, tara_id: int) -> TaraPage:

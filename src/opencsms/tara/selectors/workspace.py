@@ -81,6 +81,11 @@ def access(user: User, tara_obj: Tara) -> Access:
     return Access(tara_obj.state, permissions(user, tara_obj.project))
 
 
+def words(name: str) -> str:
+    """A field or factor name for people: `elapsed_time` -> "Elapsed time"."""
+    return name.replace("_", " ").capitalize()
+
+
 @dataclass(frozen=True)
 class Levels:
     """The method profile's levels as (id, label) choices for the forms' selects."""
@@ -88,7 +93,7 @@ class Levels:
     impact: list[tuple[str, str]]
     categories: tuple[str, ...]
     feasibility: list[tuple[str, str]]
-    factors: list[tuple[str, list[tuple[str, str]]]]
+    factors: list[tuple[str, str, list[tuple[str, str]]]]  # name, label, (id, label) choices
     vectors: tuple[str, ...] = VECTORS
     stride: tuple[str, ...] = STRIDE
     statuses: tuple[str, ...] = THREAT_STATUSES
@@ -109,7 +114,8 @@ def levels(tara_obj: Tara) -> Levels:
         categories=profile.categories,
         feasibility=[(level, profile.feasibility.labels[level]) for level in profile.feasibility.ids],
         factors=[
-            (name, [(lv.id, lv.label) for lv in factors.get(name, [])]) for name in profile.factor_order
+            (name, words(name), [(lv.id, lv.label) for lv in factors.get(name, [])])
+            for name in profile.factor_order
         ],
     )
 
@@ -162,7 +168,7 @@ class Node:
     index: int = 0
     last: bool = True
     children: list[Node] = field(default_factory=list)
-    factors: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    factors: list[tuple[str, str, str, list[tuple[str, str]]]] = field(default_factory=list)  # +current
 
     @property
     def parent(self) -> str:
@@ -190,7 +196,7 @@ def _node(data: dict[str, Any], address: str, gates: list[tuple[str, str]], lv: 
     gate = gate_of(data)
     node = Node(address, str(data.get("name", "")), gate, data)
     if gate is None:
-        node.factors = [(name, node.potential.get(name, ""), options) for name, options in lv.factors]
+        node.factors = [(n, label, node.potential.get(n, ""), options) for n, label, options in lv.factors]
         return node
     gates.append((address, node.name))
     children = data.get(gate) or []
@@ -236,10 +242,11 @@ class ElementDetail:
     paths: list[PathView]
     yaml: str
     columns: tuple[str, ...]
-    fields: list[tuple[str, str]]  # the kind's common fields with their current text
-    impact: list[tuple[str, str, list[tuple[str, str]]]]  # damage scenarios: category, level, choices
+    fields: list[tuple[str, str, str]]  # the kind's common fields: name, label, current text
+    impact: list[tuple[str, str, str, list[tuple[str, str]]]]  # category, label, level, choices
     treatment: dict[str, str]
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
+    list_fields: tuple[str, ...] = LIST_FIELDS
 
 
 def _text(value: Any) -> str:
@@ -273,8 +280,8 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str, *, trees: boo
         _paths(tara_obj, found, lv) if trees else [],
         yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
         COLUMNS.get(kind, ()),
-        [(name, _text(data.get(name))) for name in FIELDS[kind]],
-        [(c, str(impact.get(c, "")), lv.impact) for c in lv.categories]
+        [(name, words(name), _text(data.get(name))) for name in FIELDS[kind]],
+        [(c, words(c), str(impact.get(c, "")), lv.impact) for c in lv.categories]
         if kind == Kind.DAMAGE_SCENARIO
         else [],
         _treatment(data),
