@@ -288,3 +288,22 @@ def test_the_dashboard_shows_taras_and_approvals_waiting(workspace: Workspace) -
     other = workspace.tree.other_organisation.pk
     narrowed = workspace.client("superuser").get("/", {"scope": f"organisation:{other}"}).content.decode()
     assert "Inverter" not in narrowed
+
+
+def test_the_tree_partial_and_page(workspace: Workspace) -> None:
+    client = workspace.client("engineer")
+    path = f"/taras/{workspace.tara.pk}/threat_scenarios/TS-01/tree/"
+    partial = client.get(path, **HX).content.decode()
+    assert partial.count('id="yaml-editor"') == 1
+    assert 'hx-swap-oob="true"' in partial
+    page = client.get(path).content.decode()
+    assert page.count('id="yaml-editor"') == 1
+    assert 'hx-swap-oob="true"' not in page
+
+
+def test_an_htmx_error_without_a_target_is_an_error_toast(workspace: Workspace) -> None:
+    response = workspace.client("engineer").post(f"/taras/{workspace.tara.pk}/claims/CL-01/delete/", **HX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#toasts"
+    assert response["HX-Reswap"] == "beforeend"
+    assert "toast-error" in response.content.decode()

@@ -265,8 +265,9 @@ def _treatment(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def element_detail(user: User, tara_id: int, kind: Kind, ref: str, *, trees: bool = True) -> ElementDetail:
-    """One element with what the editor needs; `trees` adds the attack paths with their feasibility."""
+def element_detail(user: User, tara_id: int, kind: Kind, ref: str) -> ElementDetail:
+    """One element with what its editor needs (a threat scenario: its attack paths, each with the
+    feasibility the engine gives it, which costs one evaluation of the TARA)."""
     tara_obj = tara(user, tara_id)
     found, lv = element(tara_obj, kind, ref), levels(tara_obj)
     data = found.data
@@ -277,7 +278,7 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str, *, trees: boo
         found,
         access(user, tara_obj),
         lv,
-        _paths(tara_obj, found, lv) if trees else [],
+        _paths(tara_obj, found, lv),
         yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
         COLUMNS.get(kind, ()),
         [(name, words(name), _text(data.get(name))) for name in FIELDS[kind]],

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from opencsms.core.http import actor
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import TreeEditForm, checked
 from opencsms.tara.models import Kind
+from opencsms.tara.views import page_or_partial
 
 
 def tree(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:
     detail = selectors.element_detail(actor(request), tara_id, Kind.THREAT_SCENARIO, ref)
-    return render(request, "tara/_tree.html", {"d": detail, "oob": True})
+    context = {"d": detail, "oob": True}  # the partial brings the element's YAML up to date too
+    return page_or_partial(request, "tara/element_detail.html", "tara/_tree.html", context)
 
 
 @require_POST
