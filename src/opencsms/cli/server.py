@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -15,6 +16,7 @@ if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.products.demo import Demo
 
 SETTINGS_MODULE = "opencsms.config.settings"
+REFERENCE_TARA = Path(__file__).resolve().parents[3] / "examples" / "connected-ev.tara.yaml"
 
 app = typer.Typer(
     help="The web application: serve it, demo data, superusers, management commands.", no_args_is_help=True
@@ -85,18 +87,26 @@ def demo() -> None:
 
 
 def load_demo_data() -> Demo:
-    """The demo data, made by the system user. THE HOOK for the TARA app: import the reference model
-    (examples/connected-ev.tara.yaml) into `loaded.project` here, after `load_demo`, as the same actor.
-    """
+    """The demo data, made by the system user, and the reference TARA (examples/connected-ev.tara.yaml,
+    when the source tree is at hand) imported into the demo project once, as the same actor."""
     setup_django()
     from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
     from opencsms.products.demo import load_demo
+    from opencsms.tara import services as tara_services
+    from opencsms.tara.models import Tara
 
     with correlation():
-        loaded = load_demo(actor=system_user())
-        # TARA hook: e.g. tara.services.import_tara(actor=system_user(), project_id=loaded.project.pk, ...)
-        return loaded  # noqa: RET504 - the TARA import goes between these two lines
+        actor = system_user()
+        loaded = load_demo(actor=actor)
+        if REFERENCE_TARA.exists() and not Tara.objects.filter(project=loaded.project).exists():
+            tara_services.import_tara(
+                actor=actor,
+                project_id=loaded.project.pk,
+                raw=REFERENCE_TARA.read_bytes(),
+                filename=REFERENCE_TARA.name,
+            )
+        return loaded
 
 
 @app.command("createsuperuser")
