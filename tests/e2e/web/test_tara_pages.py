@@ -307,3 +307,19 @@ def test_an_htmx_error_without_a_target_is_an_error_toast(workspace: Workspace) 
     assert response["HX-Retarget"] == "#toasts"
     assert response["HX-Reswap"] == "beforeend"
     assert "toast-error" in response.content.decode()
+
+
+def test_the_diff_shows_item_and_risk_changes_between_a_baseline_and_working(workspace: Workspace) -> None:
+    client = workspace.client("engineer")
+    tara = workspace.tara
+    client.post(f"/taras/{tara.pk}/baselines/", {"name": "before"})
+    impact = {"f_name": "Unintended hard braking at speed", "impact_safety": "negligible"}
+    client.post(f"/taras/{tara.pk}/damage_scenarios/DS-01/edit/", impact)
+    functions = yaml.safe_dump(tara.header["item"]["functions"])
+    client.post(f"/taras/{tara.pk}/item/", {"name": "Renamed item", "functions": functions})
+    baseline = tara.baselines.get()
+    diff = client.get(f"/taras/{tara.pk}/diff/", {"old": f"baseline:{baseline.pk}"}, **HX).content.decode()
+    assert "From <strong>before (r1)</strong> to <strong>Working state</strong>" in diff
+    assert 'data-testid="risk-changes"' in diff
+    assert "Renamed item" in diff
+    assert f'href="/taras/{tara.pk}/damage_scenarios/DS-01/"' in diff

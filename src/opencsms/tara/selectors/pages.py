@@ -133,6 +133,14 @@ class DiffPage:
     diff: dict[str, Any] | None
     risk_threats: set[str] = field(default_factory=set)
 
+    @property
+    def old_label(self) -> str:
+        return dict(self.versions).get(self.old, self.old)
+
+    @property
+    def new_label(self) -> str:
+        return dict(self.versions).get(self.new, self.new)
+
 
 def diff_page(user: User, tara_id: int, old: str, new: str) -> DiffPage:
     """The diff between two versions (`working` or `baseline:<id>`) with the choices of versions."""
