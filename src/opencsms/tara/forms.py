@@ -10,6 +10,7 @@ import yaml
 from django import forms
 
 from opencsms.core.errors import Invalid
+from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
 from opencsms.tara.selectors import SORTS, ElementFilter
 from opencsms.tara.selectors.workspace import FIELDS, LIST_FIELDS
@@ -45,6 +46,12 @@ def checked(form: forms.Form) -> dict[str, Any]:
 class ImportForm(forms.Form):
     file = forms.FileField()
     replace = forms.BooleanField(required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(f"the file has {upload.size} bytes; at most {MAX_BYTES} are read")
+        return upload
 
 
 class NoteForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opencsms.tara.models import Element, Kind, State, Tara
 from tests.e2e.web.conftest import REFERENCE, Workspace
@@ -35,8 +36,6 @@ def test_an_import_that_the_engine_refuses_names_line_and_column(workspace: Work
     bad = REFERENCE.read_bytes().replace(
         b"property: integrity\n    stride: T", b"property: integrity\n  stride: [", 1
     )
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("bad.tara.yaml", bad)
     project = workspace.tree.project.pk
     response = client.post(
@@ -51,8 +50,6 @@ def test_an_import_that_the_engine_refuses_names_line_and_column(workspace: Work
 
 
 def test_import_with_replace_makes_a_new_working_state(workspace: Workspace) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = workspace.client("engineer")
     upload = SimpleUploadedFile("ev.tara.yaml", REFERENCE.read_bytes())
     response = client.post(
@@ -323,3 +320,16 @@ def test_the_diff_shows_item_and_risk_changes_between_a_baseline_and_working(wor
     assert 'data-testid="risk-changes"' in diff
     assert "Renamed item" in diff
     assert f'href="/taras/{tara.pk}/damage_scenarios/DS-01/"' in diff
+
+
+def test_an_import_without_a_file_or_too_big_is_refused(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = workspace.client("engineer")
+    path = f"/projects/{workspace.tree.project.pk}/taras/import/"
+    refused = client.post(path, {}, **HX)
+    assert "file: This field is required." in refused.content.decode()
+    monkeypatch.setattr("opencsms.tara.forms.MAX_BYTES", 10)
+    upload = SimpleUploadedFile("ev.tara.yaml", REFERENCE.read_bytes())
+    too_big = client.post(path, {"file": upload}, **HX)
+    assert "at most 10 are read" in too_big.content.decode()
