@@ -14,7 +14,11 @@ from typing import Any
 
 import pytest
 
+from opencsms.core.services import system_user
+from opencsms.products.demo import DEMO_USERS, Demo, load_demo
+
 CHROMIUM = Path("/usr/bin/chromium")
+PASSWORDS = {user.username: user.password for user in DEMO_USERS}
 MISSING = f"Chromium is missing at {CHROMIUM}: `make setup` installs it (apt-get install -y chromium)"
 
 # Playwright's synchronous API runs an asyncio loop in this thread, and Django refuses database calls from a
@@ -86,3 +90,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def demo() -> Demo:
+    """The demo organisation, project and one user per role (their passwords in `PASSWORDS`)."""
+    return load_demo(actor=system_user())
+
+
+def sign_in(page: Any, username: str, password: str | None = None) -> None:
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORDS[username])
+    page.click("button[type=submit]")

@@ -7,24 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
-from opencsms.core.services import system_user
-from opencsms.products.demo import DEMO_USERS, Demo, load_demo
-
-PASSWORDS = {user.username: user.password for user in DEMO_USERS}
-
-
-@pytest.fixture
-def demo() -> Demo:
-    return load_demo(actor=system_user())
-
-
-def sign_in(page: Any, username: str, password: str | None = None) -> None:
-    page.fill("#id_username", username)
-    page.fill("#id_password", password or PASSWORDS[username])
-    page.click("button[type=submit]")
+from opencsms.products.demo import Demo
+from tests.browser.conftest import sign_in
 
 
 def test_the_engineer_signs_in_opens_the_project_and_signs_out(page: Any, demo: Demo) -> None:

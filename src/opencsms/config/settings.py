@@ -112,7 +112,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "products:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
 # Password sign-in throttling (core.services.log_in): failures per user name / per address within the window.
 LOGIN_THROTTLE = {"per_username": 5, "per_ip": 20, "window_seconds": 15 * 60}

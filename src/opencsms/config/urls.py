@@ -14,6 +14,7 @@ from django.views.generic import RedirectView
 from opencsms.config.api import api
 from opencsms.core import urls as core_urls
 from opencsms.products import selectors as products_selectors
+from opencsms.tara.views import pages as tara_pages
 
 admin_login = login_not_required(RedirectView.as_view(pattern_name="core:login", query_string=True))
 
@@ -22,5 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include((core_urls.patterns(audit_visibility=products_selectors.audit_visibility), "core"))),
+    path("", tara_pages.dashboard, name="dashboard"),  # the one dashboard: projects with their TARAs
     path("", include("opencsms.products.urls")),
+    path("", include("opencsms.tara.urls")),
 ]

@@ -66,7 +66,10 @@ class DomainErrorMiddleware:
 
     `NotFound` becomes the 404 page (out of scope objects are not revealed); Django's `PermissionDenied` is
     already the 403 page. Another `DomainError` (conflict, invalid input, throttled) after a form post becomes
-    an error message and a redirect back to the page the form was on; on a GET it is an error page.
+    an error message and a redirect back to the page the form was on; on a GET it is an error page. In an
+    htmx request (not boosted) it is the message itself, HTTP 200 so that htmx swaps it: at the top of the
+    element the request targeted (shown inline, where the user acted), or as an error toast when the
+    target has no id.
     """
 
     def __init__(self, get_response: GetResponse) -> None:
@@ -80,11 +83,22 @@ class DomainErrorMiddleware:
             raise Http404(exception.detail) from exception
         if not isinstance(exception, DomainError):
             return None
+        htmx = getattr(request, "htmx", None)
+        if htmx and not htmx.boosted:
+            return _inline_error(request, exception.detail)
         if request.method == "POST":
             messages.error(request, exception.detail)
             return HttpResponseRedirect(_back(request))
         context = {"status": exception.status, "detail": exception.detail}
         return render(request, "core/error.html", context, status=exception.status)
+
+
+def _inline_error(request: HttpRequest, detail: str) -> HttpResponse:
+    target = request.headers.get("HX-Target", "")
+    response = render(request, "core/_error.html", {"detail": detail, "toast": not target})
+    response["HX-Retarget"] = f"#{target}" if target else "#toasts"
+    response["HX-Reswap"] = "afterbegin" if target else "beforeend"
+    return response
 
 
 def _back(request: HttpRequest) -> str:

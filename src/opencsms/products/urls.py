@@ -23,7 +23,6 @@ class LevelConverter:
 register_converter(LevelConverter, "level")
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path(
         "organisations/<int:level_id>/", views.level_detail, {"kind": Level.ORGANISATION}, name="organisation"

@@ -40,11 +40,6 @@ CHILDREN: dict[Level, tuple[Callable[..., LevelObject], Level]] = {
 }
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    projects = selectors.projects(actor(request)).select_related("business_unit__organisation")
-    return render(request, "products/dashboard.html", {"projects": projects})
-
-
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations(actor(request))
     return render(request, "products/organisation_list.html", {"organisations": organisations})

@@ -67,6 +67,9 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     correlation_ids = set(ChangeRecord.objects.values_list("correlation_id", flat=True))
     assert len(correlation_ids) == 1  # one command, one correlation id
     assert correlation_ids != {""}
+    assert Tara.objects.get().ref == "connected-ev"  # the reference TARA, imported once
+    assert runner.invoke(app, ["server", "demo"]).exit_code == 0
+    assert Tara.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -1,0 +1,271 @@
+"""HTML forms of the TARA workspace: shape only. Each produces the keyword arguments of one service; the
+services and the engine decide what is allowed and name the problem (a dangling reference, a bad level).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from django import forms
+
+from opencsms.core.errors import Invalid
+from opencsms.engine.yamlsafe import MAX_BYTES
+from opencsms.tara.models import Kind
+from opencsms.tara.selectors import SORTS, ElementFilter
+from opencsms.tara.selectors.workspace import FIELDS, LIST_FIELDS
+
+MAX_YAML = 200_000  # characters of an element edited as YAML
+SKELETONS: dict[str, str] = {
+    Kind.COMPONENT: "id: \nname: \nkind: ecu\n",
+    Kind.INTERFACE: "id: \nname: \nkind: can\ncomponents: []\n",
+    Kind.DATA_FLOW: "id: \nsource: \ntarget: \ninterface: \ndata: \n",
+    Kind.ASSET: "id: \nname: \nproperties: [integrity]\n",
+    Kind.DAMAGE_SCENARIO: "id: \nname: \nimpact: {safety: moderate}\n",
+    Kind.THREAT_SCENARIO: "id: \nname: \nasset: \nproperty: integrity\ndamage_scenarios: []\n",
+    Kind.GOAL: "id: \nname: \n",
+    Kind.CLAIM: "id: \ntext: \n",
+    Kind.CONTROL: "id: \nname: \n",
+    Kind.REQUIREMENT: "id: \ntext: \n",
+    Kind.NOT_APPLICABLE: 'id: ""\nrationale: \n',
+}
+
+
+def _refs(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+def checked(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or `Invalid` naming every problem (shown like the services' errors)."""
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()]
+        raise Invalid("; ".join(problems).replace("__all__: ", ""))
+    return form.cleaned_data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField()
+    replace = forms.BooleanField(required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(f"the file has {upload.size} bytes; at most {MAX_BYTES} are read")
+        return upload
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=2000)
+
+
+class ApproveForm(forms.Form):
+    content_sha256 = forms.CharField(max_length=64)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class BaselineForm(forms.Form):
+    name = forms.CharField(max_length=100)
+
+
+class YamlForm(forms.Form):
+    """An element's data as YAML: parsed safely and size-limited; the services check its content."""
+
+    yaml = forms.CharField(widget=forms.Textarea, max_length=MAX_YAML)
+    previous_keys = forms.CharField(required=False, max_length=2000)
+
+    def clean_yaml(self) -> dict[str, Any]:
+        try:
+            data = yaml.safe_load(self.cleaned_data["yaml"])
+        except yaml.YAMLError as exc:
+            raise forms.ValidationError(f"not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise forms.ValidationError("the element must be a mapping of fields (key: value)")
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """`update_element` changes that make the element exactly the YAML (fields left out: removed)."""
+        data: dict[str, Any] = self.cleaned_data["yaml"]
+        gone = {key: None for key in _refs(self.cleaned_data.get("previous_keys") or "") if key not in data}
+        return gone | data
+
+
+ITEM_LISTS = ("functions", "assumptions", "out_of_scope", "operational_environment")
+
+
+class ItemForm(forms.Form):
+    """The whole item definition (clause 9.3): its texts, and its lists as YAML."""
+
+    name = forms.CharField(max_length=300)
+    description = forms.CharField(widget=forms.Textarea, required=False)
+    boundary = forms.CharField(widget=forms.Textarea, required=False)
+    functions = forms.CharField(widget=forms.Textarea, required=False, max_length=MAX_YAML)
+    assumptions = forms.CharField(widget=forms.Textarea, required=False, max_length=MAX_YAML)
+    out_of_scope = forms.CharField(widget=forms.Textarea, required=False, max_length=MAX_YAML)
+    operational_environment = forms.CharField(widget=forms.Textarea, required=False, max_length=MAX_YAML)
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> ItemForm:
+        initial = {key: value for key, value in item.items() if key not in ITEM_LISTS}
+        for key in ITEM_LISTS:
+            value = item.get(key)
+            initial[key] = (
+                yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100) if value else ""
+            )
+        return cls(initial=initial)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for key in ITEM_LISTS:
+            try:
+                found = yaml.safe_load(cleaned.get(key) or "") or None
+            except yaml.YAMLError as exc:
+                self.add_error(key, f"not valid YAML: {exc}")
+                continue
+            if found is not None and not isinstance(found, list):
+                self.add_error(key, "a YAML list (lines starting with '- ')")
+            cleaned[key] = found
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        """`update_header` changes: the new item (empty fields left out)."""
+        item = {key: self.cleaned_data.get(key) for key in self.fields}
+        return {"item": {key: value for key, value in item.items() if value not in (None, "", [])}}
+
+
+class ElementForm(forms.Form):
+    """The common fields of one kind (`FIELDS`); a field left empty is removed from the element.
+
+    Damage scenarios add `impact_<category>` selects, threat scenarios `treatment_*` fields; both are read
+    from the POST data by prefix, so the profile's categories need no form class of their own.
+    """
+
+    treatment_decision = forms.CharField(required=False, max_length=20)
+    treatment_rationale = forms.CharField(required=False, max_length=5000)
+    treatment_goals = forms.CharField(required=False, max_length=2000)
+    treatment_claims = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        for name in FIELDS[kind]:  # the inputs are named f_<field> (a field `data` would shadow Form.data)
+            self.fields[f"f_{name}"] = forms.CharField(required=False, max_length=5000)
+
+    def _value(self, name: str) -> Any:
+        value = self.cleaned_data.get(name) or ""
+        if name.removeprefix("f_") in LIST_FIELDS:
+            return _refs(value) or None
+        return value.strip() or None
+
+    def _treatment(self) -> dict[str, Any] | None:
+        decision = self._value("treatment_decision")
+        if decision is None:
+            return None
+        found = {"decision": decision, "rationale": self._value("treatment_rationale")}
+        found |= {"goals": self._value("treatment_goals"), "claims": self._value("treatment_claims")}
+        return {key: value for key, value in found.items() if value is not None}
+
+    def changes(self) -> dict[str, Any]:
+        """`update_element` changes: each common field of the kind (None removes it)."""
+        changes = {name: self._value(f"f_{name}") for name in FIELDS[self.kind]}
+        if self.kind == Kind.DAMAGE_SCENARIO:
+            impact = {
+                key.removeprefix("impact_"): value
+                for key, value in self.data.items()
+                if key.startswith("impact_") and value
+            }
+            changes["impact"] = impact or None
+        if self.kind == Kind.THREAT_SCENARIO:
+            changes["treatment"] = self._treatment()
+        return changes
+
+
+TREE_OPS = ("add_step", "add_gate", "remove", "up", "down", "move", "set_gate", "rate")
+RATING = ("cvss", "vector", "interface")
+
+
+class TreeEditForm(forms.Form):
+    """One edit of an attack tree; `edit()` gives `edit_attack_tree`'s arguments. Attack potential
+    factors come as `ap_<factor>` fields (the profile's factors), like the selects on the page."""
+
+    op = forms.ChoiceField(choices=[(op, op) for op in TREE_OPS])
+    path = forms.CharField(max_length=100)
+    at = forms.RegexField(regex=r"^[0-9.]*$", required=False, max_length=200)
+    index = forms.IntegerField(required=False, min_value=0)
+    name = forms.CharField(required=False, max_length=300)
+    step = forms.CharField(required=False, max_length=300)  # the first step of a new gate
+    gate = forms.ChoiceField(required=False, choices=[("", ""), ("and", "AND"), ("or", "OR")])
+    to = forms.RegexField(regex=r"^[0-9.]*$", required=False, max_length=200)
+    cvss = forms.CharField(required=False, max_length=100)
+    vector = forms.CharField(required=False, max_length=20)
+    interface = forms.CharField(required=False, max_length=100)
+
+    def _rating(self) -> dict[str, Any]:
+        potential = {
+            key.removeprefix("ap_"): value
+            for key, value in self.data.items()
+            if key.startswith("ap_") and value
+        }
+        rating: dict[str, Any] = {"attack_potential": potential or None}
+        rating |= {name: (self.cleaned_data.get(name) or "").strip() or None for name in RATING}
+        return rating
+
+    def edit(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        at = d.get("at") or ""
+        specific: dict[str, Any] = getattr(self, f"_{d['op']}")(d, at)
+        return {"path": d["path"], "at": at} | specific
+
+    def _add_step(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        node = {"name": d.get("name") or ""} | {k: v for k, v in self._rating().items() if v}
+        return {"op": "add", "node": node}
+
+    def _add_gate(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        step = {"name": d.get("step") or "First step"} | {k: v for k, v in self._rating().items() if v}
+        return {"op": "add", "node": {"name": d.get("name") or "", d.get("gate") or "or": [step]}}
+
+    def _shift(self, at: str, by: int) -> dict[str, Any]:
+        parent, _, index = at.rpartition(".")
+        return {"op": "move", "to": parent, "index": max(int(index or 0) + by, 0)}
+
+    def _up(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        return self._shift(at, -1)
+
+    def _down(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        return self._shift(at, 1)
+
+    def _move(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        return {"op": "move", "to": d.get("to") or "", "index": d.get("index")}
+
+    def _set_gate(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        return {"op": "set_gate", "gate": d.get("gate") or ""}
+
+    def _rate(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        return {"op": "update", "changes": self._rating()}
+
+    def _remove(self, d: dict[str, Any], at: str) -> dict[str, Any]:
+        return {"op": "remove"}
+
+
+class FilterForm(forms.Form):
+    """The filters, sort and page of an element list (all optional; bad values are ignored)."""
+
+    q = forms.CharField(required=False, max_length=200)
+    status = forms.CharField(required=False, max_length=32)
+    risk_min = forms.IntegerField(required=False, min_value=1, max_value=5)
+    asset = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def to_filter(self) -> ElementFilter:
+        d = self.cleaned_data if self.is_valid() else {}
+        return ElementFilter(
+            q=d.get("q") or "",
+            status=d.get("status") or "",
+            risk_min=d.get("risk_min"),
+            asset=d.get("asset") or "",
+            sort=d.get("sort") or "position",
+        )

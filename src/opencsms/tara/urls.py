@@ -1,0 +1,47 @@
+"""URLs of the TARA workspace (namespace `tara`). `<kind:kind>` is a document list key, e.g.
+threat_scenarios; the dashboard is wired at "/" by config/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from opencsms.tara.models import Kind
+from opencsms.tara.views import elements, pages, review, trees
+
+app_name = "tara"
+
+
+class KindConverter:
+    regex = "|".join(Kind.values)
+
+    def to_python(self, value: str) -> Kind:
+        return Kind(value)
+
+    def to_url(self, value: str) -> str:
+        return str(value)
+
+
+register_converter(KindConverter, "kind")
+
+urlpatterns = [
+    path("projects/<int:project_id>/taras/", pages.project_taras, name="project_taras"),
+    path("projects/<int:project_id>/taras/import/", pages.import_tara, name="import"),
+    path("taras/<int:tara_id>/", pages.overview, name="overview"),
+    path("taras/<int:tara_id>/item/", pages.item_edit, name="item_edit"),
+    path("taras/<int:tara_id>/export.yaml", pages.export_yaml, name="export"),
+    path("taras/<int:tara_id>/report.<str:fmt>", pages.report, name="report"),
+    path("taras/<int:tara_id>/diff/", pages.diff, name="diff"),
+    path("taras/<int:tara_id>/submit/", review.submit, name="submit"),
+    path("taras/<int:tara_id>/withdraw/", review.withdraw, name="withdraw"),
+    path("taras/<int:tara_id>/return/", review.return_to_draft, name="return"),
+    path("taras/<int:tara_id>/approve/", review.approve, name="approve"),
+    path("taras/<int:tara_id>/baselines/", review.baseline_create, name="baseline_create"),
+    path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/", trees.tree, name="tree"),
+    path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/edit/", trees.tree_edit, name="tree_edit"),
+    path("taras/<int:tara_id>/<kind:kind>/", elements.element_list, name="elements"),
+    path("taras/<int:tara_id>/<kind:kind>/new/", elements.element_create, name="element_create"),
+    path("taras/<int:tara_id>/<kind:kind>/<str:ref>/", elements.element_detail, name="element"),
+    path("taras/<int:tara_id>/<kind:kind>/<str:ref>/edit/", elements.element_edit, name="element_edit"),
+    path("taras/<int:tara_id>/<kind:kind>/<str:ref>/yaml/", elements.element_yaml, name="element_yaml"),
+    path("taras/<int:tara_id>/<kind:kind>/<str:ref>/delete/", elements.element_delete, name="element_delete"),
+]

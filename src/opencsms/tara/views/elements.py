@@ -1,0 +1,59 @@
+"""Element lists (filters, sorting and pages through htmx, bookmarkable) and one element's panel with
+its inline edits: the common fields of its kind, the whole element as YAML, create and delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from opencsms.core.http import actor
+from opencsms.tara import selectors, services
+from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm, checked
+from opencsms.tara.models import Kind
+from opencsms.tara.views import page_or_partial
+
+
+def element_list(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
+    form = FilterForm(request.GET)
+    listing = selectors.element_list(actor(request), tara_id, kind, form.to_filter(), request.GET.get("page"))
+    context = {"listing": listing, "form": form, "skeleton": SKELETONS[kind]}
+    return page_or_partial(request, "tara/element_list.html", "tara/_element_table.html", context)
+
+
+def element_detail(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
+    detail = selectors.element_detail(actor(request), tara_id, kind, ref)
+    return page_or_partial(request, "tara/element_detail.html", "tara/_element_panel.html", {"d": detail})
+
+
+@require_POST
+def element_edit(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
+    form = ElementForm(kind, request.POST)
+    checked(form)
+    services.update_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes())
+    return redirect("tara:element", tara_id, kind, ref)
+
+
+@require_POST
+def element_yaml(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
+    """The element made exactly the YAML (fields left out are removed)."""
+    form = YamlForm(request.POST)
+    checked(form)
+    services.update_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes())
+    return redirect("tara:element", tara_id, kind, ref)
+
+
+@require_POST
+def element_create(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
+    data = checked(YamlForm(request.POST))["yaml"]
+    created = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=data)
+    messages.success(request, f"{created.ref} created.")
+    return redirect("tara:element", tara_id, kind, created.ref)
+
+
+@require_POST
+def element_delete(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
+    services.delete_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
+    messages.success(request, f"{ref} deleted.")
+    return redirect("tara:elements", tara_id, kind)

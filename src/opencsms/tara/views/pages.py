@@ -1,0 +1,71 @@
+"""The dashboard, a project's TARA list with the import form, a TARA's overview, its item definition,
+downloads (TARA-as-code YAML, reports) and the diff between two of its versions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from opencsms.core.http import actor
+from opencsms.engine.reports import MEDIA_TYPES
+from opencsms.tara import selectors, services
+from opencsms.tara.forms import ImportForm, ItemForm, checked
+from opencsms.tara.views import page_or_partial
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard(actor(request), request.GET.get("scope", ""))
+    return render(request, "tara/dashboard.html", {"board": board})
+
+
+def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
+    listing = selectors.project_taras(actor(request), project_id)
+    context = {"listing": listing, "form": ImportForm()}
+    return page_or_partial(request, "tara/project_taras.html", "tara/_project_taras.html", context)
+
+
+@require_POST
+def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
+    fields = checked(ImportForm(request.POST, request.FILES))
+    upload, replace = fields["file"], fields["replace"]
+    tara = services.import_tara(
+        actor=actor(request), project_id=project_id, raw=upload.read(), filename=upload.name, replace=replace
+    )
+    messages.success(request, f"Imported {tara.name} (revision {tara.revision}).")
+    return redirect("tara:overview", tara.pk)
+
+
+def overview(request: HttpRequest, tara_id: int) -> HttpResponse:
+    page = selectors.tara_page(actor(request), tara_id)
+    return render(request, "tara/overview.html", {"page": page, "item_form": ItemForm.of(page.item)})
+
+
+@require_POST
+def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
+    form = ItemForm(request.POST)
+    checked(form)
+    services.update_header(actor=actor(request), tara_id=tara_id, changes=form.changes())
+    messages.success(request, "Item definition saved.")
+    return redirect("tara:overview", tara_id)
+
+
+def export_yaml(request: HttpRequest, tara_id: int) -> HttpResponse:
+    tara = selectors.tara(actor(request), tara_id)
+    response = HttpResponse(selectors.export_yaml(tara), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.tara.yaml"'
+    return response
+
+
+def report(request: HttpRequest, tara_id: int, fmt: str) -> HttpResponse:
+    tara = selectors.tara(actor(request), tara_id)
+    response = HttpResponse(selectors.report(tara, fmt), content_type=MEDIA_TYPES.get(fmt, ""))
+    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.{fmt}"'
+    return response
+
+
+def diff(request: HttpRequest, tara_id: int) -> HttpResponse:
+    old, new = request.GET.get("old", ""), request.GET.get("new", "working")
+    page = selectors.diff_page(actor(request), tara_id, old, new)
+    return page_or_partial(request, "tara/diff.html", "tara/_diff.html", {"page": page})

@@ -1,0 +1,27 @@
+"""The attack tree editor of a threat scenario: the trees with each path's feasibility, and one edit."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from opencsms.core.http import actor
+from opencsms.tara import selectors, services
+from opencsms.tara.forms import TreeEditForm, checked
+from opencsms.tara.models import Kind
+from opencsms.tara.views import page_or_partial
+
+
+def tree(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:
+    detail = selectors.element_detail(actor(request), tara_id, Kind.THREAT_SCENARIO, ref)
+    context = {"d": detail, "oob": True}  # the partial brings the element's YAML up to date too
+    return page_or_partial(request, "tara/element_detail.html", "tara/_tree.html", context)
+
+
+@require_POST
+def tree_edit(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:
+    form = TreeEditForm(request.POST)
+    checked(form)
+    services.edit_attack_tree(actor=actor(request), tara_id=tara_id, threat=ref, **form.edit())
+    return redirect("tara:tree", tara_id, ref)
