@@ -30,7 +30,6 @@ from opencsms.tara.schemas import (
     TaraOut,
     TreeEditIn,
 )
-from opencsms.tara.selectors import MAX_UPLOAD_BYTES
 
 router = Router(tags=["tara"])
 YAML = "application/yaml; charset=utf-8"
@@ -45,7 +44,7 @@ def list_taras(request: HttpRequest, project_id: int) -> QuerySet[Tara]:
 def import_tara(
     request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
 ) -> Status[Tara]:
-    raw = file.read(MAX_UPLOAD_BYTES + 1)  # the engine refuses anything longer, naming the limit
+    raw = file.read(selectors.MAX_UPLOAD_BYTES + 1)  # the engine refuses anything longer, naming the limit
     tara = services.import_tara(
         actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
     )
@@ -56,7 +55,7 @@ def import_tara(
 def request_import(
     request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
 ) -> Status[ImportJob]:
-    raw = file.read(MAX_UPLOAD_BYTES + 1)
+    raw = file.read(selectors.MAX_UPLOAD_BYTES + 1)
     job = services.request_import(
         actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
     )

@@ -7,6 +7,7 @@
 """
 
 from opencsms.tara.selectors.documents import (
+    MAX_UPLOAD_BYTES,
     SORTS,
     ElementFilter,
     baseline,
@@ -18,6 +19,8 @@ from opencsms.tara.selectors.documents import (
     elements,
     evaluated,
     export_yaml,
+    findings,
+    import_job,
     report,
     tara,
     taras,
@@ -26,6 +29,7 @@ from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, t
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels
 
 __all__ = [
+    "MAX_UPLOAD_BYTES",
     "SORTS",
     "ElementFilter",
     "baseline",
@@ -41,6 +45,8 @@ __all__ = [
     "elements",
     "evaluated",
     "export_yaml",
+    "findings",
+    "import_job",
     "levels",
     "project_taras",
     "report",
