@@ -59,6 +59,21 @@ def test_import_with_replace_makes_a_new_working_state(workspace: Workspace) -> 
     assert response.url == f"/taras/{workspace.tara.pk}/"
 
 
+def test_a_large_file_is_queued_for_the_worker(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opencsms.tara.models import ImportJob
+    from opencsms.tara.services import imports
+
+    monkeypatch.setattr(imports, "BACKGROUND_FROM_BYTES", 1000)
+    client = workspace.client("engineer")
+    upload = SimpleUploadedFile("ev.tara.yaml", REFERENCE.read_bytes())
+    project = workspace.tree.project.pk
+    response = client.post(f"/projects/{project}/taras/import/", {"file": upload, "replace": "on"})
+    assert (response.status_code, response.url) == (302, f"/projects/{project}/")
+    job = ImportJob.objects.get()
+    assert (job.status, job.replace, job.requested_by) == ("queued", True, workspace.users["engineer"])
+    assert "the worker imports it" in client.get(response.url).content.decode()
+
+
 def test_the_overview_shows_header_summary_heat_map_findings_and_review(workspace: Workspace) -> None:
     tara = workspace.tara
     page = workspace.client("engineer").get(f"/taras/{tara.pk}/").content.decode()

@@ -17,8 +17,19 @@ from opencsms.core.tasks import task
 from opencsms.products import selectors as products
 from opencsms.products.access import Perm, require
 from opencsms.products.models import Level
-from opencsms.tara.models import ImportJob, ImportStatus
+from opencsms.tara.models import ImportJob, ImportStatus, Tara
 from opencsms.tara.services.documents import import_tara
+
+BACKGROUND_FROM_BYTES = 2 * 1024 * 1024  # larger files are imported by the worker (about 2 s per MB)
+
+
+def import_or_queue(
+    *, actor: User, project_id: int, raw: bytes, filename: str = "", replace: bool = False
+) -> Tara | ImportJob:
+    """Import a small file at once; queue a large one for the worker (the web pages use this)."""
+    if len(raw) >= BACKGROUND_FROM_BYTES:
+        return request_import(actor=actor, project_id=project_id, raw=raw, filename=filename, replace=replace)
+    return import_tara(actor=actor, project_id=project_id, raw=raw, filename=filename, replace=replace)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from opencsms.core.http import actor
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm, checked
+from opencsms.tara.models import ImportJob
 from opencsms.tara.views import page_or_partial
 
 
@@ -30,11 +31,14 @@ def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
 def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
     fields = checked(ImportForm(request.POST, request.FILES))
     upload, replace = fields["file"], fields["replace"]
-    tara = services.import_tara(
+    done = services.import_or_queue(
         actor=actor(request), project_id=project_id, raw=upload.read(), filename=upload.name, replace=replace
     )
-    messages.success(request, f"Imported {tara.name} (revision {tara.revision}).")
-    return redirect("tara:overview", tara.pk)
+    if isinstance(done, ImportJob):
+        messages.info(request, f"{done.filename} is large: the worker imports it; it appears here when done.")
+        return redirect("products:project", project_id)
+    messages.success(request, f"Imported {done.name} (revision {done.revision}).")
+    return redirect("tara:overview", done.pk)
 
 
 def overview(request: HttpRequest, tara_id: int) -> HttpResponse:
