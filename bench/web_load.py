@@ -115,7 +115,14 @@ def _endpoints(ids: dict[str, str]) -> dict[str, tuple[str, str]]:
     }
 
 
-PAGES: dict[str, str] = {}  # web pages, filled in by the UI: name -> path with {tara} / {project}
+PAGES: dict[str, str] = {  # web pages (the session cookie): name -> path with {tara} / {project}
+    "page dashboard": "/",
+    "page project TARAs (htmx)": "/projects/{project}/taras/",
+    "page TARA overview": "/taras/{tara}/",
+    "page threat list": "/taras/{tara}/threat_scenarios/",
+    "page threat list, by risk": "/taras/{tara}/threat_scenarios/?sort=-risk&page=3",
+    "page threat list, filtered": "/taras/{tara}/threat_scenarios/?q=TS-19&risk_min=3",
+}
 
 
 async def _get(host: str, port: int, path: str, headers: dict[str, str]) -> int:

@@ -19,6 +19,7 @@ from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.tara.models import Kind
 
 KINDS: tuple[Kind, ...] = tuple(Kind)
+FINDINGS_HEAD = 100  # findings kept apart for pages (all of them: the API, the reports)
 HIGH_RISK = 4  # risk values 4 and 5 count as high on the dashboard (ISO/SAE 21434 Annex H risk matrix)
 
 
@@ -141,6 +142,8 @@ def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:
 
 
 def findings(result: TaraResult) -> list[dict[str, str]]:
+    """Every finding, errors first (the order of the rules within a severity)."""
+    ordered = sorted(result.findings, key=lambda f: str(f.severity) != "error")
     return [
         {
             "rule": f.rule,
@@ -149,5 +152,5 @@ def findings(result: TaraResult) -> list[dict[str, str]]:
             "message": f.message,
             "cites": f.cites,
         }
-        for f in result.findings
+        for f in ordered
     ]

@@ -71,6 +71,7 @@ class Tara(models.Model):
     findings = models.JSONField(
         default=list, help_text="The method rules' findings, from the last evaluation"
     )
+    findings_head = models.JSONField(default=list, help_text="The first findings (errors first), for pages")
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

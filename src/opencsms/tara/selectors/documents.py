@@ -120,7 +120,8 @@ def evaluated(tara_obj: Tara) -> TaraResult:
 
 
 def baselines(tara_obj: Tara) -> QuerySet[Baseline]:
-    return Baseline.objects.filter(tara=tara_obj).select_related("created_by", "approved_by")
+    found = Baseline.objects.filter(tara=tara_obj).select_related("created_by", "approved_by")
+    return found.defer("content")  # the document itself is read only to diff or download it
 
 
 def baseline(tara_obj: Tara, baseline_id: int) -> Baseline:

@@ -100,6 +100,8 @@ class TaraPage:
     heat_map: HeatMap
     item: dict[str, Any]
     method: dict[str, Any]
+    findings: list[dict[str, str]] = field(default_factory=list)  # the first ones (mapping.FINDINGS_HEAD)
+    findings_total: int = 0
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
 
     @property
@@ -121,6 +123,8 @@ def tara_page(user: User, tara_id: int) -> TaraPage:
         heat_map(found),
         dict(header.get("item") or {}),
         dict(header.get("method") or {}),
+        list(found.findings_head),
+        int(found.summary.get("errors", 0)) + int(found.summary.get("warnings", 0)),
     )
 
 
@@ -173,7 +177,9 @@ def dashboard(user: User, scope: str = "") -> Dashboard:
     TARAs in review they may approve, narrowed to one organisation or business unit (`kind:id`)."""
     narrow = _narrowing(scope)
     found = products.projects(user).filter(**narrow).select_related("business_unit__organisation")
-    found = found.prefetch_related(Prefetch("taras", queryset=Tara.objects.order_by("name", "id")))
+    found = found.prefetch_related(
+        Prefetch("taras", queryset=Tara.objects.defer("findings").order_by("name", "id"))
+    )
     projects = list(found)
     for project in projects:
         for t in project.taras.all():
@@ -182,6 +188,7 @@ def dashboard(user: User, scope: str = "") -> Dashboard:
     approvals = (
         Tara.objects.filter(state=State.IN_REVIEW, project__in=approvable)
         .exclude(submitted_by=user)
+        .defer("findings")
         .select_related("project", "submitted_by")
     )
     return Dashboard(projects, list(approvals), _scopes(user), scope if narrow else "")

@@ -129,8 +129,12 @@ class ElementList:
     access: Access
     columns: tuple[str, ...]
     statuses: list[str]
-    assets: list[tuple[str, str]]
+    assets: list[tuple[str, str]]  # the asset filter's choices; empty when typed (many assets)
+    asset_filter: bool = False
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
+
+
+MAX_ASSET_CHOICES = 200  # more assets than this: the filter is a text field (a page stays small)
 
 
 def element_rows(tara_obj: Tara, kind: Kind, filters: ElementFilter) -> QuerySet[Element]:
@@ -144,16 +148,22 @@ def element_list(
     tara_obj = tara(user, tara_id)
     page = Paginator(element_rows(tara_obj, kind, filters), PAGE_SIZE).get_page(page_number)
     same_kind = Element.objects.filter(tara=tara_obj, kind=kind).exclude(status="")
-    statuses = sorted(set(same_kind.values_list("status", flat=True).distinct()))
+    statuses = sorted(set(same_kind.order_by().values_list("status", flat=True).distinct()))
     assets: list[tuple[str, str]] = []
-    if kind == Kind.THREAT_SCENARIO:
-        assets = list(
-            Element.objects.filter(tara=tara_obj, kind=Kind.ASSET)
-            .order_by("position")
-            .values_list("ref", "label")
-        )
+    if kind == Kind.THREAT_SCENARIO:  # a list of choices up to MAX_ASSET_CHOICES, else a typed asset id
+        choices = Element.objects.filter(tara=tara_obj, kind=Kind.ASSET).order_by("position")
+        assets = list(choices.values_list("ref", "label")[: MAX_ASSET_CHOICES + 1])
+        assets = assets if len(assets) <= MAX_ASSET_CHOICES else []
     return ElementList(
-        tara_obj, kind, page, filters, access(user, tara_obj), COLUMNS.get(kind, ()), statuses, assets
+        tara_obj,
+        kind,
+        page,
+        filters,
+        access(user, tara_obj),
+        COLUMNS.get(kind, ()),
+        statuses,
+        assets,
+        asset_filter=kind == Kind.THREAT_SCENARIO,
     )
 
 

@@ -80,7 +80,8 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
     tara.summary = mapping.summary(result, acceptance)
     tara.findings = mapping.findings(result)
+    tara.findings_head = tara.findings[: mapping.FINDINGS_HEAD]
     tara.content_sha256 = mapping.content_sha256(document)
     tara.name = str(tara.header.get("name", tara.name))[:200]
-    tara.save(update_fields=["summary", "findings", "content_sha256", "name", "updated_at"])
+    tara.save(update_fields=["summary", "findings", "findings_head", "content_sha256", "name", "updated_at"])
     return result
