@@ -70,9 +70,7 @@ def osv_bytes(*records: dict[str, Any]) -> bytes:
     return json.dumps(records[0] if len(records) == 1 else list(records)).encode()
 
 
-def make_release(
-    actor: User, project: Project, *purls: str, version: str = "1.0", **kwargs: Any
-) -> Release:
+def make_release(actor: User, project: Project, *purls: str, version: str = "1.0", **kwargs: Any) -> Release:
     return services.upload_sbom(
         actor=actor,
         project_id=project.pk,

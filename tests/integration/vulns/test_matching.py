@@ -36,7 +36,11 @@ def test_upload_matches_stored_advisories_and_is_audited(team: Team) -> None:
     assert release.sbom_format.startswith("CycloneDX")
     assert ReleaseComponent.objects.filter(release=release).count() == 3  # the SBOM's subject too
     (finding,) = Finding.objects.filter(release=release)
-    assert (finding.vulnerability_id, finding.aliases, finding.severity) == ("CVE-2024-1", ["GHSA-1"], "CRITICAL")
+    assert (finding.vulnerability_id, finding.aliases, finding.severity) == (
+        "CVE-2024-1",
+        ["GHSA-1"],
+        "CRITICAL",
+    )
     assert finding.evidence[0]["kind"] == "range"
     assert (finding.due_date - finding.created_at.date()).days == 7
     record = ChangeRecord.objects.filter(action="vulns_release.created").get()
@@ -54,7 +58,12 @@ def test_refused_sbom_changes_nothing(team: Team) -> None:
         )  # fmt: skip
     with pytest.raises(Invalid):
         services.upload_sbom(
-            actor=team.engineer, project_id=team.project.pk, name="ecu", version="1", raw=b"\xff\xfe<", filename="x"
+            actor=team.engineer,
+            project_id=team.project.pk,
+            name="ecu",
+            version="1",
+            raw=b"\xff\xfe<",
+            filename="x",
         )
     assert (Release.objects.count(), ReleaseComponent.objects.count(), ChangeRecord.objects.count()) == before
 
@@ -65,7 +74,9 @@ def test_permissions(team: Team) -> None:
     with pytest.raises(Exception, match="may not edit"):
         make_release(team.reviewer, team.project, "pkg:npm/a@1.0.0")
     with pytest.raises(Exception, match="may not edit"):
-        services.import_advisories(actor=team.auditor, project_id=team.project.pk, raw=osv_bytes(osv("X", "a")))
+        services.import_advisories(
+            actor=team.auditor, project_id=team.project.pk, raw=osv_bytes(osv("X", "a"))
+        )
     with pytest.raises(NotFound):  # a project-level member does not see the organisation
         services.import_advisories(
             actor=team.engineer, organisation_id=team.tree.organisation.pk, raw=osv_bytes(osv("X-1", "a"))
