@@ -1,4 +1,4 @@
-"""The vulnerability API: a role x endpoint permission matrix, upload over HTTP, filters, pages, query counts."""
+"""The vulnerability API: a role x endpoint matrix, upload over HTTP, filters, pages and query counts."""
 
 from __future__ import annotations
 

@@ -11,13 +11,13 @@ import pytest
 from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.matching import PortfolioIndex
+from opencsms.products.models import Role
 from opencsms.vulns import services
 from opencsms.vulns.models import Advisory, Finding, Release, ReleaseComponent
 from opencsms.vulns.services import matching
-from opencsms.products.models import Role
 from tests.factories.core import make_user
 from tests.factories.products import make_membership
-from tests.factories.vulns import CRITICAL, MEDIUM, cyclonedx, make_release, osv, osv_bytes
+from tests.factories.vulns import CRITICAL, MEDIUM, make_release, osv, osv_bytes
 from tests.integration.vulns.conftest import Team
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "vulns" / "inputs"
@@ -51,7 +51,7 @@ def test_upload_matches_stored_advisories_and_is_audited(team: Team) -> None:
 
 def test_refused_sbom_changes_nothing(team: Team) -> None:
     before = (Release.objects.count(), ReleaseComponent.objects.count(), ChangeRecord.objects.count())
-    with pytest.raises(Invalid, match="not a readable SBOM.*not-an-sbom"):
+    with pytest.raises(Invalid, match=r"not a readable SBOM.*not-an-sbom"):
         services.upload_sbom(
             actor=team.engineer, project_id=team.project.pk, name="ecu", version="1",
             raw=b'{"lockfileVersion": 3}', filename="package-lock.json",

@@ -61,7 +61,8 @@ def test_triage_flow_is_audited_with_before_and_after(team: Team) -> None:
     records = ChangeRecord.objects.filter(action="vulns_finding.triaged").order_by("seq")
     assert [r.after["stage"] for r in records] == ["weakness", "analysed", "decided"]
     assert records[0].before["stage"] == "event"
-    assert records[2].before["decision"] == "" and records[2].after["rationale"] == "Update to 2.0.0 in 1.1"
+    assert records[2].before["decision"] == ""
+    assert records[2].after["rationale"] == "Update to 2.0.0 in 1.1"
     unchanged = services.triage_finding(actor=team.engineer, finding_id=finding.pk, stage="decided")
     assert unchanged.pk == finding.pk
     assert records.count() == 3  # no change, no record
