@@ -16,6 +16,7 @@ from opencsms.core import api as core_api
 from opencsms.core.errors import DomainError
 from opencsms.products import api as products_api
 from opencsms.tara import api as tara_api
+from opencsms.vulns import api as vulns_api
 
 api = NinjaAPI(
     title="OpenCSMS API",
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/", core_api.router)
 api.add_router("/", products_api.router)
 api.add_router("/", tara_api.router)
+api.add_router("/", vulns_api.router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: object) -> HttpResponse:

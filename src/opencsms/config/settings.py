@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "opencsms.core",
     "opencsms.products",
     "opencsms.tara",
+    "opencsms.vulns",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Days to triage a new finding, by severity (ISO/SAE 21434 8.7; the organisation's policy: change here).
+VULNS_DUE_DAYS = {"CRITICAL": 7, "HIGH": 30, "MEDIUM": 90, "LOW": 180, "NONE": 180, "UNKNOWN": 90}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

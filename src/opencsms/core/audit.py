@@ -55,6 +55,11 @@ class AuditAction(StrEnum):
     ATTACK_TREE_EDITED = "tara_element.attack_tree_edited"
     BASELINE_CREATED = "tara_baseline.created"
     LOGIN_LOCKED_OUT = "auth.login_locked_out"
+    RELEASE_CREATED = "vulns_release.created"
+    ADVISORIES_IMPORTED = "vulns_advisories.imported"
+    ADVISORY_SOURCE_CREATED = "vulns_advisory_source.created"
+    FINDING_TRIAGED = "vulns_finding.triaged"
+    FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")

@@ -190,12 +190,14 @@ def csaf_vex(data: Any, file: str) -> tuple[VexStatement, ...]:
             if t.get("category") == "impact"
             for pid in t.get("product_ids") or ()
         }
+        ids = [str(i.get("text", "")) for i in vuln.get("ids") or () if isinstance(i, dict)]
+        identifier = str(vuln.get("cve") or next((i for i in ids if i), ""))  # a GHSA or GO id in `ids`
         for key, status in VEX_STATUSES.items():
             for pid in (vuln.get("product_status") or {}).get(key) or ():
                 product = products.get(pid, CsafProduct(pid))
                 statements.append(
                     VexStatement(
-                        str(vuln.get("cve", "")),
+                        identifier,
                         status,
                         (product.purl or product.cpe or pid,),
                         flags.get(pid, ""),

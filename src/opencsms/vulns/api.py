@@ -1,0 +1,135 @@
+"""The vulnerability monitoring API: releases and SBOM upload, findings with filters and pages, triage,
+VEX export, advisory import and sources, the loop into the TARA. Every endpoint is one selector or service
+call."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from opencsms.core.http import actor
+from opencsms.vulns import selectors, services
+from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
+from opencsms.vulns.schemas import (
+    FindingOut,
+    FindingQuery,
+    ImportOut,
+    LinkIn,
+    LinkOut,
+    NotificationOut,
+    ReleaseIn,
+    ReleaseOut,
+    SourceIn,
+    SourceOut,
+    ThreatOut,
+    TriageIn,
+)
+
+router = Router(tags=["vulns"])
+
+
+@router.get("/projects/{project_id}/releases", response=list[ReleaseOut])
+def list_releases(request: HttpRequest, project_id: int) -> QuerySet[Release]:
+    return selectors.releases(actor(request), project_id=project_id)
+
+
+@router.post("/projects/{project_id}/releases", response={201: ReleaseOut})
+def upload_sbom(
+    request: HttpRequest,
+    project_id: int,
+    file: File[UploadedFile],
+    form: Form[ReleaseIn],
+) -> Status[Release]:
+    raw = file.read(selectors.MAX_SBOM_BYTES + 1)
+    release = services.upload_sbom(
+        actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", **form.dict()
+    )
+    return Status(201, release)
+
+
+@router.get("/releases/{release_id}", response=ReleaseOut)
+def get_release(request: HttpRequest, release_id: int) -> Release:
+    return selectors.release(actor(request), release_id)
+
+
+@router.get("/releases/{release_id}/findings", response=list[FindingOut])
+@paginate(LimitOffsetPagination)
+def list_findings(request: HttpRequest, release_id: int, filters: Query[FindingQuery]) -> QuerySet[Finding]:
+    return selectors.findings(actor(request), release_id=release_id, filters=filters.to_filter())
+
+
+@router.get("/releases/{release_id}/vex", response={200: dict[str, Any]})
+def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -> HttpResponse:  # noqa: A002
+    release = selectors.release(actor(request), release_id)
+    response = HttpResponse(selectors.vex_bytes(release, format), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{release.name}-{release.version}.{format}.json"'
+    return response
+
+
+@router.get("/findings/{finding_id}", response=FindingOut)
+def get_finding(request: HttpRequest, finding_id: int) -> Finding:
+    return selectors.finding(actor(request), finding_id)
+
+
+@router.patch("/findings/{finding_id}", response=FindingOut)
+def triage(request: HttpRequest, finding_id: int, payload: TriageIn) -> Finding:
+    changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
+               for k, v in payload.dict(exclude_unset=True).items()}  # fmt: skip
+    return services.triage_finding(actor=actor(request), finding_id=finding_id, **changes)
+
+
+@router.get("/findings/{finding_id}/threats", response=list[ThreatOut])
+def list_threats(request: HttpRequest, finding_id: int) -> list[dict[str, Any]]:
+    return selectors.threats_for_finding(selectors.finding(actor(request), finding_id))
+
+
+@router.post("/findings/{finding_id}/tara-link", response=LinkOut)
+def link_to_step(request: HttpRequest, finding_id: int, payload: LinkIn) -> dict[str, Any]:
+    element = services.link_finding_to_step(
+        actor=actor(request), finding_id=finding_id, threat_ref=payload.threat, path_ref=payload.path,
+        address=payload.address,
+    )  # fmt: skip
+    return {"threat": element.ref, "risk": element.risk, "feasibility": element.feasibility}
+
+
+@router.post("/projects/{project_id}/advisories", response=ImportOut)
+def import_for_project(request: HttpRequest, project_id: int, file: File[UploadedFile]) -> Any:
+    raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
+    return services.import_advisories(
+        actor=actor(request), project_id=project_id, raw=raw, filename=file.name or ""
+    )
+
+
+@router.post("/organisations/{organisation_id}/advisories", response=ImportOut)
+def import_for_organisation(request: HttpRequest, organisation_id: int, file: File[UploadedFile]) -> Any:
+    raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
+    return services.import_advisories(
+        actor=actor(request), organisation_id=organisation_id, raw=raw, filename=file.name or ""
+    )
+
+
+@router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])
+def list_sources(request: HttpRequest, organisation_id: int) -> QuerySet[AdvisorySource]:
+    return selectors.advisory_sources(actor(request), organisation_id=organisation_id)
+
+
+@router.post("/organisations/{organisation_id}/advisory-sources", response={201: SourceOut})
+def create_source(request: HttpRequest, organisation_id: int, payload: SourceIn) -> Status[AdvisorySource]:
+    source = services.create_advisory_source(
+        actor=actor(request), organisation_id=organisation_id, **payload.dict()
+    )
+    return Status(201, source)
+
+
+@router.post("/advisory-sources/{source_id}/sync", response={202: SourceOut})
+def queue_sync(request: HttpRequest, source_id: int) -> Status[AdvisorySource]:
+    return Status(202, services.queue_sync(actor=actor(request), source_id=source_id))
+
+
+@router.get("/notifications", response=list[NotificationOut])
+@paginate(LimitOffsetPagination)
+def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
+    return selectors.notifications(actor(request), unread_only=unread)

@@ -1,0 +1,137 @@
+"""ORM rows <-> engine values of vulnerability monitoring: components, advisories, findings, match keys.
+
+A match key is the engine's index key ((purl type, namespace, name) or ("cpe", vendor, product)) joined
+by a unit separator, so one indexed string column answers "which components (advisories) name this
+package?" on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from opencsms.engine.advisories import Advisory
+from opencsms.engine.advisories.store import advisory_from_dict
+from opencsms.engine.matching import Evidence, Finding, MatchKind
+from opencsms.engine.matching.compare import component_keys
+from opencsms.engine.sbom import Component, VexStatement, VexStatus
+from opencsms.vulns import models
+
+SEPARATOR = "\x1f"
+
+
+def key_text(key: tuple[str, str, str]) -> str:
+    return SEPARATOR.join(key)[: models.KEY_LENGTH]
+
+
+def component_key_texts(component: Component) -> Iterator[tuple[str, str]]:
+    """(match key, version compared under it) of an engine component."""
+    for key, version in component_keys(component):
+        yield key_text(key), version
+
+
+def advisory_key_texts(advisory: Advisory) -> set[str]:
+    return {key_text(affected.key) for affected in advisory.affected if affected.name}
+
+
+def to_component(row: models.ReleaseComponent) -> Component:
+    return Component(
+        ref=row.ref,
+        name=row.name,
+        version=row.version,
+        purl=row.purl,
+        cpe=row.cpe,
+        supplier=row.supplier,
+        hashes=tuple((str(a), str(v)) for a, v in row.hashes),
+    )
+
+
+def component_row(release: models.Release, component: Component, position: int) -> models.ReleaseComponent:
+    return models.ReleaseComponent(
+        release=release,
+        ref=component.ref[:500],
+        name=component.name[:500],
+        version=component.version[:200],
+        purl=component.purl[:1000],
+        cpe=component.cpe[:500],
+        supplier=component.supplier[:500],
+        hashes=[list(pair) for pair in component.hashes],
+        position=position,
+    )
+
+
+def advisory_data(advisory: Advisory) -> dict[str, Any]:
+    data: dict[str, Any] = asdict(advisory)
+    return data
+
+
+def data_sha256(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def to_advisory(row: models.Advisory) -> Advisory:
+    return advisory_from_dict(row.data)
+
+
+def evidence_data(evidence: Iterable[Evidence]) -> list[dict[str, str]]:
+    return [{**asdict(e), "kind": e.kind.value} for e in evidence]
+
+
+def finding_fields(finding: Finding) -> dict[str, Any]:
+    """The engine-derived columns of a `Finding` row (triage columns are the service's)."""
+    return {
+        "vulnerability_id": finding.id,
+        "aliases": list(finding.aliases),
+        "summary": finding.summary,
+        "severity": finding.severity,
+        "score": finding.score,
+        "vectors": list(finding.vectors),
+        "evidence": evidence_data(finding.evidence),
+        "remediations": list(finding.remediations),
+        "kev": finding.kev is not None,
+        "epss": finding.epss.epss if finding.epss else None,
+    }
+
+
+def product_id(component: models.ReleaseComponent) -> str:
+    """How VEX documents name the component: the SBOM's purl, else CPE, else its reference."""
+    return component.purl or component.cpe or component.ref
+
+
+def to_finding(row: models.Finding) -> Finding:
+    """The engine finding of a row, with its triage as the VEX statement (for the exporters)."""
+    component = row.component
+    statement = VexStatement(
+        vulnerability=row.vulnerability_id,
+        status=VexStatus(row.vex_status),
+        products=(product_id(component),),
+        justification=row.justification,
+        detail=row.rationale,
+    )
+    return Finding(
+        id=row.vulnerability_id,
+        aliases=tuple(row.aliases),
+        component=to_component(component),
+        evidence=tuple(Evidence(**{**e, "kind": MatchKind(e["kind"])}) for e in row.evidence),
+        severity=row.severity,
+        score=row.score,
+        vectors=tuple(row.vectors),
+        remediations=tuple(row.remediations),
+        summary=row.summary,
+        release=row.release.label,
+        vex=statement,
+    )
+
+
+def cvss3_base(vectors: Iterable[str]) -> str:
+    """The AV/AC/PR/UI part of the first CVSS v3 vector (what a TARA attack step's `cvss` holds)."""
+    for vector in vectors:
+        if vector.startswith("CVSS:3"):
+            parts = dict(p.split(":", 1) for p in vector.split("/")[1:] if ":" in p)
+            if all(k in parts for k in ("AV", "AC", "PR", "UI")):
+                return "/".join(f"{k}:{parts[k]}" for k in ("AV", "AC", "PR", "UI"))
+    return ""

@@ -1,0 +1,295 @@
+"""Vulnerability monitoring in the server (ISO/SAE 21434 clause 8; UNECE R155 7.2.2.2(g)).
+
+- `Release`: one ECU software release of a project, its SBOM stored as uploaded (bytes, SHA-256, format),
+  optionally placed on a component of the project's TARA (`component_ref`), which closes the loop into it.
+- `ReleaseComponent` + `ComponentKey`: the SBOM's components, each filed under the engine's match keys
+  ((purl type, namespace, name) or ("cpe", vendor, product)), so a new advisory finds its candidate
+  components by an indexed lookup, never by rescanning every release.
+- `Advisory` + `AdvisoryKey`: an organisation's mirror of advisories (the normalised engine value as JSON),
+  keyed the same way, so a new SBOM finds its candidate advisories by index too.
+- `Finding`: a component of a release affected by a vulnerability (unique per release, component and
+  vulnerability id), with the engine's evidence and the triage state of clause 8 on the same row.
+- `AdvisorySource`: where an organisation's advisories come from (a folder/zip path or a feed URL).
+- `Notification`: an in-app message to a person (a TARA risk rose above acceptance because of a finding).
+No workflows here: see services/.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from opencsms.core.models import User
+from opencsms.products.models import Organisation, Project
+from opencsms.tara.models import Tara
+
+KEY_LENGTH = 600
+
+
+class Release(models.Model):
+    """An ECU software release of a project and its SBOM (immutable once uploaded: a new SBOM is a new
+    release version)."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "project",
+        "name",
+        "version",
+        "component_ref",
+        "tara",
+        "sbom_sha256",
+        "sbom_format",
+    )
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="releases")
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=100)
+    component_ref = models.CharField(
+        max_length=100, blank=True, help_text="The id of the TARA component this software runs on"
+    )
+    tara = models.ForeignKey(Tara, on_delete=models.SET_NULL, null=True, blank=True, related_name="releases")
+    sbom = models.BinaryField(help_text="The SBOM as uploaded")
+    sbom_filename = models.CharField(max_length=255, blank=True)
+    sbom_sha256 = models.CharField(max_length=64)
+    sbom_format = models.CharField(max_length=64)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "version", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name", "version"], name="vulns_release_name_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+    @property
+    def scope(self) -> str:
+        return f"project:{self.project_id}"
+
+    @property
+    def label(self) -> str:
+        """The release's name in engine findings and VEX documents."""
+        return f"{self.name}@{self.version}"
+
+
+class ReleaseComponent(models.Model):
+    """One component of a release's SBOM, as the engine read it."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="components")
+    ref = models.CharField(max_length=500, help_text="The SBOM's bom-ref or SPDX id")
+    name = models.CharField(max_length=500)
+    version = models.CharField(max_length=200, blank=True)
+    purl = models.CharField(max_length=1000, blank=True)
+    cpe = models.CharField(max_length=500, blank=True)
+    supplier = models.CharField(max_length=500, blank=True)
+    hashes = models.JSONField(default=list)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["release", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+class ComponentKey(models.Model):
+    """A match key of a component (`type\\x1fnamespace\\x1fname`) and the version compared under it."""
+
+    component = models.ForeignKey(ReleaseComponent, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=KEY_LENGTH)
+    version = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="vulns_componentkey_key_idx")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Advisory(models.Model):
+    """One advisory record of an organisation's mirror: the engine's normalised value, as JSON."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="advisories")
+    origin = models.CharField(max_length=300, help_text="Source, and the document holding it (CSAF)")
+    advisory_id = models.CharField(max_length=200)
+    aliases = models.JSONField(default=list)
+    source = models.CharField(max_length=50)
+    modified = models.CharField(max_length=64, blank=True)
+    withdrawn = models.CharField(max_length=64, blank=True)
+    content_sha256 = models.CharField(max_length=64, help_text="SHA-256 of `data`'s canonical JSON")
+    data = models.JSONField(help_text="The engine's Advisory as a dictionary (dataclasses.asdict)")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["advisory_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "origin", "advisory_id"], name="vulns_advisory_origin_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.advisory_id
+
+
+class AdvisoryKey(models.Model):
+    """A package an advisory names, as a match key (the same spelling as `ComponentKey.key`)."""
+
+    advisory = models.ForeignKey(Advisory, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=KEY_LENGTH)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="vulns_advisorykey_key_idx")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Stage(models.TextChoices):
+    """Where a finding stands in ISO/SAE 21434 clause 8: a cybersecurity event (8.3) is evaluated as
+    relevant or not (8.4); a relevant one is a weakness (8.5) that vulnerability analysis (8.6) confirms or
+    not; the decision (8.7) is remediate, mitigate or accept, with a rationale."""
+
+    EVENT = "event", "Cybersecurity event"
+    NOT_RELEVANT = "not_relevant", "Evaluated: not relevant"
+    WEAKNESS = "weakness", "Evaluated: relevant (weakness)"
+    ANALYSED = "analysed", "Vulnerability analysed"
+    DECIDED = "decided", "Decided"
+
+
+class Decision(models.TextChoices):
+    """Vulnerability management (ISO/SAE 21434 8.7 and 15.9): how the vulnerability is treated."""
+
+    NONE = "", "None yet"
+    REMEDIATE = "remediate", "Remediate"
+    MITIGATE = "mitigate", "Mitigate"
+    ACCEPT = "accept", "Accept"
+
+
+class VexStatus(models.TextChoices):
+    NOT_AFFECTED = "not_affected", "Not affected"
+    AFFECTED = "affected", "Affected"
+    FIXED = "fixed", "Fixed"
+    UNDER_INVESTIGATION = "under_investigation", "Under investigation"
+
+
+class Finding(models.Model):
+    """A vulnerability affecting one component of one release, merged over aliases, and its triage."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "stage",
+        "vex_status",
+        "justification",
+        "decision",
+        "rationale",
+        "owner",
+        "due_date",
+    )
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="findings")
+    component = models.ForeignKey(ReleaseComponent, on_delete=models.CASCADE, related_name="findings")
+    vulnerability_id = models.CharField(max_length=200, help_text="The CVE id when there is one")
+    aliases = models.JSONField(default=list)
+    summary = models.TextField(blank=True)
+    severity = models.CharField(max_length=16, default="UNKNOWN")
+    score = models.FloatField(null=True, blank=True)
+    vectors = models.JSONField(default=list)
+    evidence = models.JSONField(default=list, help_text="Why it matched: one entry per advisory")
+    remediations = models.JSONField(default=list)
+    kev = models.BooleanField(default=False, help_text="In CISA's Known Exploited Vulnerabilities")
+    epss = models.FloatField(null=True, blank=True)
+    # Triage (ISO/SAE 21434 clause 8) and its VEX statement.
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.EVENT)
+    vex_status = models.CharField(
+        max_length=24, choices=VexStatus.choices, default=VexStatus.UNDER_INVESTIGATION
+    )
+    justification = models.CharField(max_length=64, blank=True)
+    decision = models.CharField(max_length=16, choices=Decision.choices, blank=True, default="")
+    rationale = models.TextField(blank=True)
+    owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["release", "-score", "vulnerability_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "component", "vulnerability_id"], name="vulns_finding_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="vulns_finding_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vex_status__in=VexStatus.values), name="vulns_finding_vex_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["release", "severity"], name="vulns_finding_severity_idx"),
+            models.Index(fields=["release", "vex_status"], name="vulns_finding_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vulnerability_id} in {self.component_id}"
+
+    @property
+    def scope(self) -> str:
+        return f"project:{self.release.project_id}"
+
+
+class SourceKind(models.TextChoices):
+    OSV_PATH = "osv_path", "Advisory files: a folder or zip path on the server"
+    OSV_URL = "osv_url", "OSV archive URL (all.zip)"
+    CSAF_ROLIE = "csaf_rolie", "CSAF ROLIE feed URL"
+    NVD = "nvd", "NVD CVE API 2.0 base URL"
+
+
+class AdvisorySource(models.Model):
+    """Where an organisation's advisories come from; `sync` reads it and matches what is new."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("organisation", "name", "kind", "location")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="advisory_sources")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=SourceKind.choices)
+    location = models.CharField(max_length=1000, help_text="A path (osv_path) or a URL")
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.JSONField(default=dict)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The last queued sync task")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="vulns_source_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SourceKind.values), name="vulns_source_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope(self) -> str:
+        return f"organisation:{self.organisation_id}"
+
+
+class Notification(models.Model):
+    """An in-app message to one person about one finding (e.g. a TARA risk above acceptance)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="notifications")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.message[:80]

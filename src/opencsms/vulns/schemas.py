@@ -1,0 +1,159 @@
+"""API schemas of vulnerability monitoring: separate In and Out shapes, and the findings filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from opencsms.vulns.models import Decision, SourceKind, Stage, VexStatus
+from opencsms.vulns.selectors import FindingFilter
+
+
+class ReleaseOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    version: str
+    component_ref: str
+    tara_id: int | None
+    sbom_filename: str
+    sbom_sha256: str
+    sbom_format: str
+    created_at: dt.datetime
+    finding_count: int = 0
+    open_count: int = 0
+
+
+class ReleaseIn(Schema):
+    name: str
+    version: str
+    component_ref: str = Field("", description="The id of the TARA component this software runs on")
+    tara_id: int | None = Field(None, description="The project's TARA (default: its first, with a component)")
+
+
+class ComponentOut(Schema):
+    id: int
+    ref: str
+    name: str
+    version: str
+    purl: str
+    cpe: str
+
+
+class FindingOut(Schema):
+    id: int
+    release_id: int
+    component: ComponentOut
+    vulnerability_id: str
+    aliases: list[str]
+    summary: str
+    severity: str
+    score: float | None
+    vectors: list[str]
+    evidence: list[dict[str, Any]]
+    remediations: list[str]
+    kev: bool
+    epss: float | None
+    stage: Stage
+    vex_status: VexStatus
+    justification: str
+    decision: str
+    rationale: str
+    owner_id: int | None
+    due_date: dt.date | None
+    updated_at: dt.datetime
+
+
+class FindingQuery(Schema):
+    severity: str = Field("", description="CRITICAL, HIGH, MEDIUM, LOW, NONE or UNKNOWN")
+    status: Literal["", "not_affected", "affected", "fixed", "under_investigation"] = Field(
+        "", description="The VEX status"
+    )
+    stage: Literal["", "event", "not_relevant", "weakness", "analysed", "decided"] = ""
+    kev: bool | None = Field(None, description="Only findings in (true) or not in (false) CISA KEV")
+    q: str = Field("", description="Text in the vulnerability id or the component name")
+
+    def to_filter(self) -> FindingFilter:
+        return FindingFilter(self.severity, self.status, self.stage, self.kev, self.q)
+
+
+class TriageIn(Schema):
+    """Only the fields sent change (null clears owner, due date, justification, decision)."""
+
+    stage: Stage | None = None
+    vex_status: VexStatus | None = None
+    justification: str | None = None
+    decision: Decision | None = None
+    rationale: str | None = None
+    owner_id: int | None = None
+    due_date: dt.date | None = None
+
+
+class ImportOut(Schema):
+    new: int
+    changed: int
+    unchanged: int
+    skipped: int
+    findings: int
+
+
+class SourceIn(Schema):
+    name: str
+    kind: SourceKind
+    location: str = Field(description="A folder or zip path on the server (osv_path), else an http(s) URL")
+
+
+class SourceOut(Schema):
+    id: int
+    organisation_id: int
+    name: str
+    kind: SourceKind
+    location: str
+    last_synced_at: dt.datetime | None
+    last_result: dict[str, Any]
+    task_id: str
+
+
+class StepOut(Schema):
+    address: str
+    name: str
+    interface: str
+    cvss: str
+
+
+class PathOut(Schema):
+    id: str
+    name: str
+    steps: list[StepOut]
+
+
+class ThreatOut(Schema):
+    ref: str
+    name: str
+    risk: int | None
+    on_asset: bool
+    paths: list[PathOut]
+
+
+class LinkIn(Schema):
+    threat: str = Field(description="The threat scenario's id")
+    path: str = Field(description="The attack path's id")
+    address: str = Field("", description="The step's address in the tree ('' the root, '0.1' ...)")
+
+
+class LinkOut(Schema):
+    threat: str
+    risk: int | None
+    feasibility: str
+
+
+class NotificationOut(Schema):
+    id: int
+    project_id: int
+    finding_id: int | None
+    message: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None

@@ -1,0 +1,240 @@
+"""Advisories of an organisation: import files (JSON or zip), sync a source, match only what is new.
+
+`import_advisories` stores new advisories and updates changed ones (by content hash), then matches only
+those against the components they name (`matching.match_advisories`): an unchanged advisory costs one
+hash comparison, and a new one an indexed lookup of its packages (ISO/SAE 21434 8.4, 8.5).
+`sync_source` reads an `AdvisorySource` with the engine's feed code; `sync_source_task` runs it in the
+worker (`opencsms worker`), queued by `queue_sync`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from opencsms.core import audit
+from opencsms.core.audit import AuditAction
+from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.models import User
+from opencsms.core.tasks import task
+from opencsms.engine import ParseError
+from opencsms.engine.advisories import Advisory, AdvisoryRead, parse_advisories, read_advisories
+from opencsms.engine.advisories.feeds import sync_nvd, sync_osv_archive, sync_rolie
+from opencsms.engine.safeinput import zip_members
+from opencsms.products import selectors as products
+from opencsms.products.access import Perm, require
+from opencsms.products.models import Level, Organisation, Project
+from opencsms.vulns import mapping, selectors
+from opencsms.vulns.models import Advisory as AdvisoryRow
+from opencsms.vulns.models import AdvisoryKey, AdvisorySource, SourceKind
+from opencsms.vulns.services.matching import match_advisories
+
+MAX_SHOWN_PROBLEMS = 10
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: advisories new, changed and unchanged, files skipped, findings created."""
+
+    new: int
+    changed: int
+    unchanged: int
+    skipped: int
+    findings: int
+
+
+def _organisation(actor: User, organisation_id: int | None, project_id: int | None) -> Organisation:
+    """The organisation whose mirror is written: given directly, or the project's (EDIT on either)."""
+    if project_id is not None:
+        project = products.level(actor, Level.PROJECT, project_id)
+        assert isinstance(project, Project)
+        require(actor, Perm.EDIT, project)
+        return project.business_unit.organisation
+    if organisation_id is None:
+        raise Invalid("give an organisation or a project")
+    organisation = products.level(actor, Level.ORGANISATION, organisation_id)
+    require(actor, Perm.EDIT, organisation)
+    assert isinstance(organisation, Organisation)
+    return organisation
+
+
+def read_upload(raw: bytes, filename: str) -> AdvisoryRead:
+    """One uploaded advisory document, or a zip archive of them (non-advisories skipped)."""
+    if len(raw) > selectors.MAX_ADVISORY_BYTES:
+        raise Invalid("the file is too large")
+    try:
+        if raw[:4] == b"PK\x03\x04":
+            found: list[Advisory] = []
+            skipped = []
+            for name, member in zip_members(raw, filename or "<upload>.zip"):
+                if not name.lower().endswith(".json"):
+                    continue
+                try:
+                    found.extend(parse_advisories(member, name))
+                except ParseError as exc:
+                    if exc.problems[0].rule != "not-an-advisory":
+                        raise
+                    skipped.extend(exc.problems)
+            return AdvisoryRead(tuple(found), tuple(skipped))
+        return AdvisoryRead(tuple(parse_advisories(raw, filename or "<upload>")))
+    except ParseError as exc:
+        shown = [str(p) for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
+        raise Invalid("the advisories cannot be read: " + "; ".join(shown)) from None
+
+
+def _store(organisation: Organisation, advisories: tuple[Advisory, ...]) -> tuple[list[Advisory], int, int]:
+    """Store new and changed advisories: (those to match, new count, unchanged count)."""
+    latest = {(a.origin, a.id): a for a in advisories}  # the last of duplicates wins
+    stored = {
+        (row.origin, row.advisory_id): row
+        for row in AdvisoryRow.objects.filter(
+            organisation=organisation, advisory_id__in={i for _, i in latest}
+        )
+    }
+    to_match, new, unchanged = [], 0, 0
+    for (origin, identifier), advisory in latest.items():
+        data = mapping.advisory_data(advisory)
+        digest = mapping.data_sha256(data)
+        row = stored.get((origin, identifier))
+        if row is not None and row.content_sha256 == digest:
+            unchanged += 1
+            continue
+        fields = {
+            "aliases": list(advisory.aliases),
+            "source": advisory.source[:50],
+            "modified": advisory.modified[:64],
+            "withdrawn": advisory.withdrawn[:64],
+            "content_sha256": digest,
+            "data": data,
+        }
+        if row is None:
+            row = AdvisoryRow.objects.create(
+                organisation=organisation, origin=origin[:300], advisory_id=identifier[:200], **fields
+            )
+            new += 1
+        else:
+            AdvisoryRow.objects.filter(pk=row.pk).update(**fields)
+            AdvisoryKey.objects.filter(advisory=row).delete()
+        AdvisoryKey.objects.bulk_create(
+            AdvisoryKey(advisory=row, key=k) for k in mapping.advisory_key_texts(advisory)
+        )
+        to_match.append(advisory)
+    return to_match, new, unchanged
+
+
+def _import(actor: User, organisation: Organisation, read: AdvisoryRead, what: str) -> ImportResult:
+    to_match, new, unchanged = _store(organisation, read.advisories)
+    created = match_advisories(organisation.pk, to_match)
+    result = ImportResult(new, len(to_match) - new, unchanged, len(read.skipped), len(created))
+    audit.record(
+        actor=actor,
+        action=AuditAction.ADVISORIES_IMPORTED,
+        obj=organisation,
+        after={"from": what, **result.__dict__, "finding_ids": [f.pk for f in created][:1000]},
+        scope=organisation.scope,
+    )
+    return result
+
+
+@transaction.atomic
+def import_advisories(
+    *,
+    actor: User,
+    raw: bytes | None = None,
+    filename: str = "",
+    paths: list[Path] | None = None,
+    organisation_id: int | None = None,
+    project_id: int | None = None,
+) -> ImportResult:
+    """Advisories from an upload (`raw`: one document or a zip) or server `paths` (files, folders, zips)
+    into the organisation's mirror (given, or the project's); new and changed ones are matched."""
+    organisation = _organisation(actor, organisation_id, project_id)
+    if raw is not None:
+        read, what = read_upload(raw, filename), filename
+    elif paths:
+        try:
+            read = read_advisories(paths)
+        except ParseError as exc:
+            raise Invalid("the advisories cannot be read: " + str(exc.problems[0])) from None
+        what = ", ".join(str(p) for p in paths)
+    else:
+        raise Invalid("give a file or paths")
+    return _import(actor, organisation, read, what)
+
+
+@transaction.atomic
+def create_advisory_source(
+    *, actor: User, organisation_id: int, name: str, kind: str, location: str
+) -> AdvisorySource:
+    organisation = _organisation(actor, organisation_id, None)
+    if kind not in SourceKind.values:
+        raise Invalid(f"kind {kind!r}: use one of {', '.join(SourceKind.values)}")
+    if kind != SourceKind.OSV_PATH and not location.startswith(("https://", "http://")):
+        raise Invalid("a feed source needs an http(s) URL")
+    source = AdvisorySource.objects.create(organisation=organisation, name=name, kind=kind, location=location)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ADVISORY_SOURCE_CREATED,
+        obj=source,
+        after=audit.snapshot(source),
+        scope=source.scope,
+    )
+    return source
+
+
+def _fetch(source: AdvisorySource) -> AdvisoryRead:
+    since = source.last_result.get("since", "") if source.kind != SourceKind.OSV_URL else ""
+    try:
+        if source.kind == SourceKind.OSV_PATH:
+            return read_advisories([Path(source.location)], explicit_files_must_parse=False)
+        if source.kind == SourceKind.OSV_URL:
+            return sync_osv_archive(source.location)
+        if source.kind == SourceKind.CSAF_ROLIE:
+            return sync_rolie(source.location, since=since)
+        return sync_nvd(source.location, since=since)
+    except ParseError as exc:
+        raise Invalid(f"{source.name}: " + str(exc.problems[0])) from None
+    except OSError as exc:  # network or file system
+        raise Invalid(f"{source.name}: cannot read {source.location}: {exc}") from None
+
+
+@transaction.atomic
+def sync_source(*, actor: User, source_id: int) -> ImportResult:
+    """Read an advisory source and import what is new or changed since the last sync."""
+    found = AdvisorySource.objects.select_related("organisation").filter(pk=source_id).first()
+    if found is None:
+        raise NotFound(f"no advisory source {source_id}")
+    organisation = _organisation(actor, found.organisation_id, None)
+    source = AdvisorySource.objects.select_for_update().get(pk=found.pk)
+    started = timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000")
+    result = _import(actor, organisation, _fetch(source), f"source {source.name}")
+    source.last_synced_at = timezone.now()
+    source.last_result = {"since": started, **result.__dict__}
+    source.save(update_fields=["last_synced_at", "last_result"])
+    return result
+
+
+@task()
+def sync_source_task(source_id: int, actor_id: int) -> dict[str, Any]:
+    """The worker's entry point: sync one source as the user who queued it."""
+    actor = User.objects.get(pk=actor_id)
+    with audit.correlation():
+        return sync_source(actor=actor, source_id=source_id).__dict__
+
+
+@transaction.atomic
+def queue_sync(*, actor: User, source_id: int) -> AdvisorySource:
+    """Queue a sync of the source for the worker (committed with the request, or not at all)."""
+    found = AdvisorySource.objects.filter(pk=source_id).first()
+    if found is None:
+        raise NotFound(f"no advisory source {source_id}")
+    _organisation(actor, found.organisation_id, None)
+    source = AdvisorySource.objects.select_for_update().get(pk=found.pk)
+    result = sync_source_task.enqueue(source_id=source.pk, actor_id=actor.pk)
+    source.task_id = str(result.id)[:64]
+    source.save(update_fields=["task_id"])
+    return source

@@ -1,0 +1,175 @@
+"""Matching inside the database: candidates by match key (an indexed lookup), then the engine's matcher.
+
+- `match_release`: a new release's components against the organisation's stored advisories that name one
+  of its packages (ISO/SAE 21434 8.5, R155 7.2.2.2(g)).
+- `match_advisories`: new or changed advisories against only the components filed under the packages they
+  name (the engine's `PortfolioIndex` over those candidates), never a rescan of every release.
+- `store_findings`: engine findings to rows, merged over aliases with what a component already has (a GO
+  id imported today and its CVE next week stay one finding); new ones get a due date by severity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.utils import timezone
+
+from opencsms.engine.advisories import Advisory
+from opencsms.engine.matching import AdvisoryIndex, Finding, PortfolioIndex, match
+from opencsms.engine.matching.merge import primary_id
+from opencsms.engine.sbom import Sbom
+from opencsms.vulns import mapping
+from opencsms.vulns.models import (
+    Advisory as AdvisoryRow,
+)
+from opencsms.vulns.models import (
+    ComponentKey,
+    Release,
+    ReleaseComponent,
+    Stage,
+    VexStatus,
+)
+from opencsms.vulns.models import (
+    Finding as FindingRow,
+)
+
+BATCH = 500
+Identity = tuple[int, str, str, str]  # release id, component ref, purl, cpe
+
+
+def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def due_date(severity: str, today: dt.date | None = None) -> dt.date:
+    """When triage of a new finding is due: `settings.VULNS_DUE_DAYS` by severity (data, configurable)."""
+    days: dict[str, int] = settings.VULNS_DUE_DAYS
+    return (today or timezone.now().date()) + dt.timedelta(days=days.get(severity, days["UNKNOWN"]))
+
+
+def candidate_components(organisation_id: int, keys: set[str]) -> list[ReleaseComponent]:
+    """The components of the organisation's releases filed under one of `keys` (indexed lookups)."""
+    ids: set[int] = set()
+    for batch in _batches(sorted(keys)):
+        ids.update(
+            ComponentKey.objects.filter(
+                key__in=batch, component__release__project__business_unit__organisation_id=organisation_id
+            ).values_list("component_id", flat=True)
+        )
+    return list(ReleaseComponent.objects.filter(pk__in=ids).select_related("release"))
+
+
+def candidate_advisories(organisation_id: int, keys: set[str]) -> list[Advisory]:
+    """The organisation's stored advisories that name one of `keys` (indexed lookups)."""
+    ids: set[int] = set()
+    for batch in _batches(sorted(keys)):
+        ids.update(
+            AdvisoryRow.objects.filter(organisation_id=organisation_id, keys__key__in=batch).values_list(
+                "pk", flat=True
+            )
+        )
+    return [mapping.to_advisory(row) for row in AdvisoryRow.objects.filter(pk__in=ids).order_by("pk")]
+
+
+def _identity(release_id: int, finding: Finding) -> Identity:
+    c = finding.component
+    return (release_id, c.ref, c.purl, c.cpe)
+
+
+def match_release(release: Release, rows: list[ReleaseComponent], sbom: Sbom) -> list[FindingRow]:
+    """A release's components against the stored advisories naming their packages."""
+    keys = {key for component in sbom.components for key, _ in mapping.component_key_texts(component)}
+    advisories = candidate_advisories(release.project.business_unit.organisation_id, keys)
+    if not advisories:
+        return []
+    found = match(sbom, AdvisoryIndex(advisories), release=str(release.pk))
+    lookup = {(release.pk, r.ref, r.purl, r.cpe): r for r in reversed(rows)}
+    return store_findings(found, lookup)
+
+
+def match_advisories(organisation_id: int, advisories: list[Advisory]) -> list[FindingRow]:
+    """New or changed advisories against the components they can concern, and nothing else."""
+    keys = set().union(*(mapping.advisory_key_texts(a) for a in advisories)) if advisories else set()
+    candidates = candidate_components(organisation_id, keys)
+    if not candidates:
+        return []
+    by_release: dict[int, list[ReleaseComponent]] = defaultdict(list)
+    for row in candidates:
+        by_release[row.release_id].append(row)
+    portfolio = PortfolioIndex()
+    for release_id, rows in by_release.items():
+        release = rows[0].release
+        components = tuple(mapping.to_component(r) for r in rows)
+        portfolio.add_release(str(release_id), Sbom("database", release.name, release.version, components))
+    known = AdvisoryIndex(advisories)
+    found = [finding for advisory in advisories for finding in portfolio.match_advisory(advisory, known)]
+    lookup = {(r.release_id, r.ref, r.purl, r.cpe): r for r in reversed(candidates)}
+    return store_findings(found, lookup)
+
+
+def _merge_into(row: FindingRow, finding: Finding) -> bool:
+    """Fold an engine finding into an existing row (same component, a shared id); True when it changed."""
+    fields = mapping.finding_fields(finding)
+    ids = {row.vulnerability_id, *row.aliases, finding.id, *finding.aliases}
+    evidence = list(row.evidence)
+    for item in fields["evidence"]:
+        if item not in evidence:
+            evidence.append(item)
+    better = (finding.score or 0) > (row.score or 0)
+    before = (row.aliases, row.evidence, row.score)
+    identifier = row.vulnerability_id if row.pk else primary_id(ids)  # a triaged row keeps its name
+    row.vulnerability_id = identifier
+    row.aliases = sorted(ids - {identifier})
+    row.evidence = evidence
+    row.vectors = list(dict.fromkeys([*row.vectors, *fields["vectors"]]))
+    row.remediations = list(dict.fromkeys([*row.remediations, *fields["remediations"]]))
+    if better:
+        row.score, row.severity = finding.score, finding.severity
+    row.summary = row.summary or finding.summary
+    return (row.aliases, row.evidence, row.score) != before
+
+
+def store_findings(found: list[Finding], lookup: dict[Identity, ReleaseComponent]) -> list[FindingRow]:
+    """Create or merge rows for engine findings (whose `release` is the release id); the created rows."""
+    components = {lookup[_identity(int(f.release), f)] for f in found}
+    existing: dict[int, list[FindingRow]] = defaultdict(list)
+    for row in FindingRow.objects.filter(component__in=[c.pk for c in components]):
+        existing[row.component_id].append(row)
+    created: list[FindingRow] = []
+    changed: dict[int, FindingRow] = {}
+    for finding in found:
+        component = lookup[_identity(int(finding.release), finding)]
+        same = next(
+            (r for r in existing[component.pk] if finding.ids & {r.vulnerability_id, *r.aliases}), None
+        )
+        if same is not None:
+            if _merge_into(same, finding) and same.pk:
+                changed[same.pk] = same
+            continue
+        row = FindingRow(
+            release_id=component.release_id,
+            component=component,
+            **mapping.finding_fields(finding),
+            stage=Stage.EVENT,
+            vex_status=VexStatus.UNDER_INVESTIGATION,
+            due_date=due_date(finding.severity),
+        )
+        existing[component.pk].append(row)
+        created.append(row)
+    FindingRow.objects.bulk_create(created, batch_size=BATCH)
+    merged = [
+        "vulnerability_id",
+        "aliases",
+        "evidence",
+        "vectors",
+        "remediations",
+        "score",
+        "severity",
+        "summary",
+    ]
+    FindingRow.objects.bulk_update(list(changed.values()), merged, batch_size=BATCH)
+    return created

@@ -1,0 +1,109 @@
+"""Releases and their SBOMs: upload an SBOM as a new release of a project, placed on a TARA component.
+
+The engine reads the SBOM first (format detection, hostile-input limits), so a refused file changes
+nothing; the components are stored with their match keys and matched against the organisation's stored
+advisories at once (ISO/SAE 21434 8.3, 8.5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+
+from opencsms.core import audit
+from opencsms.core.audit import AuditAction
+from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.models import User
+from opencsms.engine import ParseError
+from opencsms.engine.sbom import Sbom, parse_sbom
+from opencsms.products import selectors as products
+from opencsms.products.access import Perm, require
+from opencsms.products.models import Level, Project
+from opencsms.tara.models import Tara
+from opencsms.vulns import mapping, selectors
+from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent
+from opencsms.vulns.services.matching import match_release
+
+MAX_SHOWN_PROBLEMS = 10
+
+
+def _read(raw: bytes, filename: str) -> Sbom:
+    if len(raw) > selectors.MAX_SBOM_BYTES:
+        raise Invalid(f"the SBOM is larger than {selectors.MAX_SBOM_BYTES // (1024 * 1024)} MB")
+    try:
+        return parse_sbom(raw, filename or "<upload>")
+    except ParseError as exc:
+        shown = [str(p) for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
+        raise Invalid("the file is not a readable SBOM: " + "; ".join(shown)) from None
+
+
+def _tara(project: Project, tara_id: int | None, component_ref: str) -> Tara | None:
+    if tara_id is None:
+        if component_ref:
+            return Tara.objects.filter(project=project).order_by("id").first()
+        return None
+    found = Tara.objects.filter(project=project, pk=tara_id).first()
+    if found is None:
+        raise Invalid(f"the project has no TARA {tara_id}")
+    return found
+
+
+def _store_components(release: Release, sbom: Sbom) -> list[ReleaseComponent]:
+    rows = [mapping.component_row(release, c, position) for position, c in enumerate(sbom.components)]
+    ReleaseComponent.objects.bulk_create(rows, batch_size=1000)
+    keys = [
+        ComponentKey(component=row, key=key, version=version[:200])
+        for row, component in zip(rows, sbom.components, strict=True)
+        for key, version in mapping.component_key_texts(component)
+    ]
+    ComponentKey.objects.bulk_create(keys, batch_size=1000)
+    return rows
+
+
+@transaction.atomic
+def upload_sbom(
+    *,
+    actor: User,
+    project_id: int,
+    name: str,
+    version: str,
+    raw: bytes,
+    filename: str = "",
+    component_ref: str = "",
+    tara_id: int | None = None,
+) -> Release:
+    """A new release of the project from its SBOM; its findings against the stored advisories."""
+    project = products.level(actor, Level.PROJECT, project_id)
+    assert isinstance(project, Project)
+    require(actor, Perm.EDIT, project)
+    name, version = name.strip(), version.strip()
+    if not name or not version:
+        raise Invalid("a release needs a name and a version")
+    sbom = _read(raw, filename)
+    if Release.objects.filter(project_id=project.pk, name=name, version=version).exists():
+        raise Conflict(
+            f"the project has a release {name} {version}: an SBOM of new software is a new version"
+        )
+    release = Release.objects.create(
+        project=project,
+        name=name[:200],
+        version=version[:100],
+        component_ref=component_ref.strip()[:100],
+        tara=_tara(project, tara_id, component_ref.strip()),
+        sbom=raw,
+        sbom_filename=filename[:255],
+        sbom_sha256=hashlib.sha256(raw).hexdigest(),
+        sbom_format=sbom.format[:64],
+        created_by=actor,
+    )
+    rows = _store_components(release, sbom)
+    created = match_release(release, rows, sbom)
+    audit.record(
+        actor=actor,
+        action=AuditAction.RELEASE_CREATED,
+        obj=release,
+        after={**audit.snapshot(release), "components": len(rows), "findings": len(created)},
+        scope=release.scope,
+    )
+    return release

@@ -1,0 +1,127 @@
+"""Triage of a finding along ISO/SAE 21434 clause 8, with its VEX statement, owner and due date.
+
+The stages: a cybersecurity event (8.3) is evaluated as not relevant or relevant, i.e. a weakness (8.4);
+vulnerability analysis (8.5, 8.6) confirms it or not; vulnerability management (8.7) decides to remediate,
+mitigate or accept it, always with a rationale. The rules, each refusal naming itself:
+- `not_affected` needs a justification (the CISA / CycloneDX list) and fits the stages `not_relevant`,
+  `analysed` or `decided`;
+- a decision sets the stage `decided` and needs a rationale; accepting needs the VEX status `affected`;
+- the stage `decided` needs a decision, and `not_relevant` needs a rationale.
+Every change is audited with the triage fields before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from opencsms.core import audit
+from opencsms.core.audit import AuditAction
+from opencsms.core.errors import Invalid
+from opencsms.core.models import User
+from opencsms.products.access import Perm, permissions, require
+from opencsms.vulns import selectors
+from opencsms.vulns.models import Decision, Finding, Stage, VexStatus
+
+JUSTIFICATIONS = (
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+)
+_UNSET: Any = object()
+
+
+def _check_values(finding: Finding) -> None:
+    if finding.stage not in Stage.values:
+        raise Invalid(f"stage {finding.stage!r}: use one of {', '.join(Stage.values)}")
+    if finding.vex_status not in VexStatus.values:
+        raise Invalid(f"VEX status {finding.vex_status!r}: use one of {', '.join(VexStatus.values)}")
+    if finding.decision not in Decision.values:
+        raise Invalid(f"decision {finding.decision!r}: use one of remediate, mitigate, accept")
+
+
+def _check_vex(finding: Finding) -> None:
+    if finding.vex_status == VexStatus.NOT_AFFECTED:
+        if finding.justification not in JUSTIFICATIONS:
+            raise Invalid(f"not_affected needs a justification: one of {', '.join(JUSTIFICATIONS)}")
+        if finding.stage in (Stage.EVENT, Stage.WEAKNESS):
+            raise Invalid(
+                "not_affected is a conclusion: evaluate (not_relevant) or analyse the finding first"
+            )
+    elif finding.justification:
+        raise Invalid("a justification goes with the VEX status not_affected only")
+
+
+def _check(finding: Finding) -> None:
+    _check_values(finding)
+    _check_vex(finding)
+    if finding.decision and not finding.rationale.strip():
+        raise Invalid("a decision needs a rationale (ISO/SAE 21434 8.7)")
+    if finding.decision == Decision.ACCEPT and finding.vex_status != VexStatus.AFFECTED:
+        raise Invalid("accepting a vulnerability means it affects the release: set the VEX status affected")
+    if finding.stage == Stage.DECIDED and not finding.decision:
+        raise Invalid("the stage decided needs a decision: remediate, mitigate or accept")
+    if finding.stage == Stage.NOT_RELEVANT and not finding.rationale.strip():
+        raise Invalid("an event evaluated as not relevant needs a rationale (ISO/SAE 21434 8.4)")
+
+
+def _owner(finding: Finding, owner_id: int | None) -> User | None:
+    if owner_id is None:
+        return None
+    owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None or Perm.EDIT not in permissions(owner, finding.release.project):
+        raise Invalid(f"user {owner_id} cannot own this finding (they need to edit the project)")
+    return owner
+
+
+@transaction.atomic
+def triage_finding(
+    *,
+    actor: User,
+    finding_id: int,
+    stage: str = _UNSET,
+    vex_status: str = _UNSET,
+    justification: str = _UNSET,
+    decision: str = _UNSET,
+    rationale: str = _UNSET,
+    owner_id: int | None = _UNSET,
+    due_date: dt.date | None = _UNSET,
+) -> Finding:
+    """Change a finding's triage; arguments left out keep their value."""
+    visible = selectors.finding(actor, finding_id)
+    require(actor, Perm.EDIT, visible.release.project)
+    finding = Finding.objects.select_for_update().select_related("release__project").get(pk=visible.pk)
+    before = audit.snapshot(finding)
+    given = {
+        "stage": stage,
+        "vex_status": vex_status,
+        "justification": justification,
+        "decision": decision,
+        "rationale": rationale,
+        "due_date": due_date,
+    }
+    for name, value in given.items():
+        if value is not _UNSET:
+            setattr(finding, name, value if value is not None or name == "due_date" else "")
+    if owner_id is not _UNSET:
+        finding.owner = _owner(finding, owner_id)
+    if decision is not _UNSET and finding.decision and stage is _UNSET:
+        finding.stage = Stage.DECIDED
+    _check(finding)
+    after = audit.snapshot(finding)
+    if after == before:
+        return finding
+    finding.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.FINDING_TRIAGED,
+        obj=finding,
+        before=before,
+        after=after,
+        scope=finding.scope,
+    )
+    return finding

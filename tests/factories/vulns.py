@@ -1,0 +1,82 @@
+"""Small typed builders for the vulnerability app: CycloneDX SBOMs and OSV records as bytes (our own)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from opencsms.core.models import User
+from opencsms.products.models import Project
+from opencsms.vulns import services
+from opencsms.vulns.models import Release
+
+CRITICAL = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+MEDIUM = "CVSS:3.1/AV:L/AC:H/PR:L/UI:N/S:U/C:L/I:L/A:L"
+
+
+def cyclonedx(*purls: str, name: str = "ecu-firmware") -> bytes:
+    """A CycloneDX 1.5 JSON SBOM of library components given by purl (`pkg:npm/left-pad@1.0.0`)."""
+    components = [
+        {
+            "type": "library",
+            "bom-ref": purl,
+            "name": purl.split("/")[-1].split("@")[0],
+            "version": purl.rsplit("@", 1)[-1],
+            "purl": purl,
+        }
+        for purl in purls
+    ]
+    document = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "metadata": {"component": {"type": "firmware", "name": name, "version": "1.0"}},
+        "components": components,
+    }
+    return json.dumps(document).encode()
+
+
+def osv(
+    identifier: str,
+    name: str,
+    *,
+    ecosystem: str = "npm",
+    fixed: str = "2.0.0",
+    aliases: tuple[str, ...] = (),
+    vector: str = "",
+    modified: str = "2024-01-01T00:00:00Z",
+    **extra: Any,
+) -> dict[str, Any]:
+    """One OSV record: versions of `name` below `fixed` are affected."""
+    record: dict[str, Any] = {
+        "id": identifier,
+        "modified": modified,
+        "aliases": list(aliases),
+        "summary": f"A flaw in {name}",
+        "affected": [
+            {
+                "package": {"ecosystem": ecosystem, "name": name},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": fixed}]}],
+            }
+        ],
+        **extra,
+    }
+    if vector:
+        record["severity"] = [{"type": "CVSS_V3", "score": vector}]
+    return record
+
+
+def osv_bytes(*records: dict[str, Any]) -> bytes:
+    return json.dumps(records[0] if len(records) == 1 else list(records)).encode()
+
+
+def make_release(actor: User, project: Project, *purls: str, version: str = "1.0", **kwargs: Any) -> Release:
+    return services.upload_sbom(
+        actor=actor,
+        project_id=project.pk,
+        name=kwargs.pop("name", "ecu"),
+        version=version,
+        raw=cyclonedx(*purls),
+        filename="ecu.cdx.json",
+        **kwargs,
+    )
