@@ -141,14 +141,22 @@ def element_rows(tara_obj: Tara, kind: Kind, filters: ElementFilter) -> QuerySet
     return elements(tara_obj, kind, filters).defer("data")
 
 
+def _statuses(tara_obj: Tara, kind: Kind) -> list[str]:
+    """The statuses in a list, for its filter: kept by the last evaluation (a scan of older TARAs)."""
+    kept = tara_obj.summary.get("statuses")
+    if kept is not None:
+        return list(kept.get(kind, []))
+    same_kind = Element.objects.filter(tara=tara_obj, kind=kind).exclude(status="").order_by()
+    return sorted(set(same_kind.values_list("status", flat=True).distinct()))
+
+
 def element_list(
     user: User, tara_id: int, kind: Kind, filters: ElementFilter, page_number: str | int | None
 ) -> ElementList:
     """One page (50 rows) of a list of a TARA, filtered and sorted in the database."""
     tara_obj = tara(user, tara_id)
     page = Paginator(element_rows(tara_obj, kind, filters), PAGE_SIZE).get_page(page_number)
-    same_kind = Element.objects.filter(tara=tara_obj, kind=kind).exclude(status="")
-    statuses = sorted(set(same_kind.order_by().values_list("status", flat=True).distinct()))
+    statuses = _statuses(tara_obj, kind)
     assets: list[tuple[str, str]] = []
     if kind == Kind.THREAT_SCENARIO:  # a list of choices up to MAX_ASSET_CHOICES, else a typed asset id
         choices = Element.objects.filter(tara=tara_obj, kind=Kind.ASSET).order_by("position")

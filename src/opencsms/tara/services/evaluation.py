@@ -78,7 +78,12 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
             stale.append(Element(id=element_id, **new._asdict()))
     Element.objects.bulk_update(stale, _DERIVED_FIELDS, batch_size=500)
     acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
+    statuses: dict[str, set[str]] = {}
+    for (kind, _ref), values in derived.items():
+        if values.status:
+            statuses.setdefault(kind, set()).add(values.status)
     tara.summary = mapping.summary(result, acceptance)
+    tara.summary["statuses"] = {kind: sorted(found) for kind, found in statuses.items()}
     tara.findings = mapping.findings(result)
     tara.findings_head = tara.findings[: mapping.FINDINGS_HEAD]
     tara.content_sha256 = mapping.content_sha256(document)
