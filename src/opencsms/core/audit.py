@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     TARA_RETURNED = "tara.returned_to_draft"
     TARA_APPROVED = "tara.approved"
     TARA_HEADER_CHANGED = "tara.header_changed"
+    THREATS_GENERATED = "tara.threats_generated"
     ELEMENT_CREATED = "tara_element.created"
     ELEMENT_CHANGED = "tara_element.changed"
     ELEMENT_DELETED = "tara_element.deleted"

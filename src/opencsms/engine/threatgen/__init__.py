@@ -1,7 +1,16 @@
 """Threat generation from the architecture: rules as data, matching, and regeneration that keeps decisions."""
 
 from opencsms.engine.threatgen.match import Proposal, propose
-from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation, summary
+from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation, proposal_data, summary
 from opencsms.engine.threatgen.rules import RuleSet, load_rules
 
-__all__ = ["GenerationPlan", "Proposal", "RuleSet", "load_rules", "plan_generation", "propose", "summary"]
+__all__ = [
+    "GenerationPlan",
+    "Proposal",
+    "RuleSet",
+    "load_rules",
+    "plan_generation",
+    "proposal_data",
+    "propose",
+    "summary",
+]

@@ -8,6 +8,7 @@ architecture no longer matches its rule, and cleared when it matches again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from opencsms.engine.tara.model import TaraModel
 from opencsms.engine.threatgen.match import Proposal
@@ -24,6 +25,29 @@ class GenerationPlan:
     @property
     def changes(self) -> int:
         return len(self.add) + len(self.obsolete) + len(self.revive)
+
+
+def proposal_data(p: Proposal) -> dict[str, Any]:
+    """A proposal as a threat scenario in the TARA-as-code shape, status `proposed`, with its provenance."""
+    data: dict[str, Any] = {
+        "id": p.id,
+        "name": p.name,
+        "status": "proposed",
+        "asset": p.asset,
+        "property": p.property,
+        "stride": p.stride,
+    }
+    if p.cause:
+        data["cause"] = p.cause
+    data["damage_scenarios"] = list(p.damage_scenarios)
+    data["annex5"] = list(p.annex5)
+    generated: dict[str, Any] = {"rule": p.rule, "asset": p.asset}
+    if p.interface:
+        generated["interface"] = p.interface
+    if p.mitigations:
+        generated["mitigations"] = list(p.mitigations)
+    data["generated"] = generated
+    return data
 
 
 def plan_generation(

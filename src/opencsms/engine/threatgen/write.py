@@ -18,7 +18,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from opencsms.engine.errors import ParseError, Problem
 from opencsms.engine.tara_as_code.io import parse
 from opencsms.engine.threatgen.match import Proposal, propose
-from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation
+from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation, proposal_data
 from opencsms.engine.threatgen.rules import load_rules
 from opencsms.engine.threatgen.yamltext import block_end, file_yaml
 
@@ -30,17 +30,13 @@ def _flow(items: list[str], quoted: bool = False) -> CommentedSeq:
 
 
 def _entry(p: Proposal) -> CommentedMap:
-    entry = CommentedMap()
-    entry.update(id=p.id, name=p.name, status="proposed", asset=p.asset, property=p.property, stride=p.stride)
-    if p.cause:
-        entry["cause"] = p.cause
-    entry["damage_scenarios"] = _flow(list(p.damage_scenarios))
-    entry["annex5"] = _flow(list(p.annex5), quoted=True)
-    generated = CommentedMap(rule=p.rule, asset=p.asset)
-    if p.interface:
-        generated["interface"] = p.interface
-    if p.mitigations:
-        generated["mitigations"] = _flow(list(p.mitigations))
+    """`proposal_data` laid out as people write it: short lists and the provenance in flow style."""
+    entry = CommentedMap(proposal_data(p))
+    entry["damage_scenarios"] = _flow(entry["damage_scenarios"])
+    entry["annex5"] = _flow(entry["annex5"], quoted=True)
+    generated = CommentedMap(entry["generated"])
+    if "mitigations" in generated:
+        generated["mitigations"] = _flow(generated["mitigations"])
     generated.fa.set_flow_style()
     entry["generated"] = generated
     return entry

@@ -2,6 +2,7 @@
 
 from opencsms.tara.services.documents import import_if_missing, import_tara
 from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
+from opencsms.tara.services.generation import generate_threats
 from opencsms.tara.services.imports import import_or_queue, request_import, run_import
 from opencsms.tara.services.review import (
     approve,
@@ -18,6 +19,7 @@ __all__ = [
     "create_element",
     "delete_element",
     "edit_attack_tree",
+    "generate_threats",
     "import_if_missing",
     "import_or_queue",
     "import_tara",

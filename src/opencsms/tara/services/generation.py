@@ -1,0 +1,76 @@
+"""Threat generation in the workspace: the engine's rules propose threat scenarios from the architecture.
+
+The same regeneration that respects people as `opencsms tara generate`: proposals the TARA lacks are added
+(status `proposed`, with their provenance), generated threat scenarios whose rule no longer matches are
+marked obsolete, obsolete ones that match again are revived, and nothing a person decided is changed.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from opencsms.core import audit
+from opencsms.core.audit import AuditAction
+from opencsms.core.models import User
+from opencsms.engine.threatgen import GenerationPlan, load_rules, plan_generation, proposal_data, propose
+from opencsms.tara import mapping, selectors
+from opencsms.tara.models import Element, Kind
+from opencsms.tara.services.evaluation import checked, store_evaluation, take_for_edit
+
+
+def _mark(element: Element, obsolete: bool) -> Element:
+    generated = {**element.data.get("generated", {})}
+    if obsolete:
+        generated["obsolete"] = True
+    else:
+        generated.pop("obsolete", None)
+    element.data = {**element.data, "generated": generated}
+    return element
+
+
+@transaction.atomic
+def generate_threats(*, actor: User, tara_id: int) -> GenerationPlan:
+    """Apply the shipped threat rules to the TARA's architecture (ISO/SAE 21434 15.6, R155 Annex 5)."""
+    tara = take_for_edit(actor, tara_id)
+    model = checked(selectors.document(tara), tara.name).model
+    rules = load_rules()
+    plan = plan_generation(model, propose(model, rules), rules.ids)
+    if not plan.changes:
+        return plan
+    last = Element.objects.filter(tara=tara, kind=Kind.THREAT_SCENARIO).aggregate(last=Max("position"))[
+        "last"
+    ]
+    start = 0 if last is None else last + 1
+    added = [proposal_data(p) for p in plan.add]
+    Element.objects.bulk_create(
+        Element(
+            tara=tara,
+            kind=Kind.THREAT_SCENARIO,
+            ref=data["id"],
+            position=start + index,
+            data=data,
+            label=mapping.label_of(data, data["id"]),
+        )
+        for index, data in enumerate(added)
+    )
+    flips = {**dict.fromkeys(plan.obsolete, True), **dict.fromkeys(plan.revive, False)}
+    marked = [
+        _mark(element, flips[element.ref])
+        for element in Element.objects.filter(tara=tara, kind=Kind.THREAT_SCENARIO, ref__in=flips)
+    ]
+    Element.objects.bulk_update(marked, ["data"])
+    store_evaluation(tara, selectors.document(tara))
+    audit.record(
+        actor=actor,
+        action=AuditAction.THREATS_GENERATED,
+        obj=tara,
+        after={
+            "added": [p.id for p in plan.add],
+            "obsolete": list(plan.obsolete),
+            "revived": list(plan.revive),
+            "rules": len(rules.rules),
+        },
+        scope=tara.scope,
+    )
+    return plan
