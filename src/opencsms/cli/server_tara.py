@@ -18,7 +18,9 @@ import typer
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.core.models import User
 
-app = typer.Typer(help="TARAs in the management system: import and export.", no_args_is_help=True)
+app = typer.Typer(
+    help="TARAs in the management system: import, export, threat generation.", no_args_is_help=True
+)
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="The acting user's user name")]
 
@@ -84,3 +86,26 @@ def export_command(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@app.command("generate")
+def generate_command(
+    tara: Annotated[int, typer.Argument(help="The TARA's id")],
+    user: UserOption,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would change")] = False,
+) -> None:
+    """Propose threat scenarios from the TARA's architecture with the threat rules (decisions are kept)."""
+    with _acting(user) as actor:
+        from opencsms.tara import selectors, services
+
+        if dry_run:
+            plan = selectors.generation_plan(selectors.tara(actor, tara))
+        else:
+            plan = services.generate_threats(actor=actor, tara_id=tara)
+    verb = "would propose" if dry_run else "proposed"
+    typer.echo(f"TARA {tara}: {verb} {len(plan.add)} threat scenarios, obsolete {len(plan.obsolete)}, "
+               f"revived {len(plan.revive)}")  # fmt: skip
+    for proposal in plan.add:
+        typer.echo(f"  + {proposal.id}  {proposal.name}")
+    for ref in plan.obsolete:
+        typer.echo(f"  - {ref}  (its rule no longer matches)")

@@ -1,5 +1,6 @@
-"""The TARA API: import and export, elements with filters and pages, the attack tree editor, review and
-approval, baselines and their diff. Every endpoint is one selector or service call."""
+"""The TARA API: import and export, elements with filters and pages, the attack tree editor, threat
+generation, attack paths, UN R155 Annex 5 coverage, review and approval, baselines and their diff. Every
+endpoint is one selector or service call."""
 
 from typing import Any
 
@@ -11,20 +12,28 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from opencsms.core.http import actor
 from opencsms.engine.reports import MEDIA_TYPES
+from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
+    AssetPathsOut,
+    AttachPathsIn,
+    AttachPathsOut,
     BaselineIn,
     BaselineOut,
+    CoverageOut,
+    DecisionIn,
     ElementChangesIn,
     ElementIn,
     ElementOut,
     ElementQuery,
     FindingOut,
+    GenerationOut,
     HeaderIn,
     ImportJobOut,
     NoteIn,
+    PathsQuery,
     ReasonIn,
     TaraDetailOut,
     TaraOut,
@@ -146,6 +155,44 @@ def edit_attack_tree(request: HttpRequest, tara_id: int, ref: str, payload: Tree
         at=payload.at,
         **edit,
     )
+
+
+@router.get("/taras/{tara_id}/generation", response=GenerationOut)
+def preview_generation(request: HttpRequest, tara_id: int) -> GenerationOut:
+    """What generating threat scenarios from the architecture would change; nothing is written."""
+    return GenerationOut.of(selectors.generation_plan(selectors.tara(actor(request), tara_id)))
+
+
+@router.post("/taras/{tara_id}/generation", response=GenerationOut)
+def generate_threats(request: HttpRequest, tara_id: int) -> GenerationOut:
+    """Apply the threat rules: add new proposals, mark obsolete ones; decisions are never changed."""
+    return GenerationOut.of(services.generate_threats(actor=actor(request), tara_id=tara_id))
+
+
+@router.post("/taras/{tara_id}/threat-decisions", response=list[ElementOut])
+def decide_threats(request: HttpRequest, tara_id: int, payload: DecisionIn) -> list[Element]:
+    """Accept or reject threat scenarios in one change (a rejection needs its rationale)."""
+    return services.decide_threats(actor=actor(request), tara_id=tara_id, **payload.dict())
+
+
+@router.get("/taras/{tara_id}/attack-paths", response=list[AssetPathsOut])
+def attack_paths(request: HttpRequest, tara_id: int, query: Query[PathsQuery]) -> list[AssetPathPictures]:
+    """The k best attack paths from the architecture's entry points to each asset (ISO/SAE 21434 15.6)."""
+    tara = selectors.tara(actor(request), tara_id)
+    return selectors.asset_paths(tara, query.asset, query.k, residual=query.residual, drawn=False)
+
+
+@router.post("/taras/{tara_id}/threat_scenarios/{ref}/attack-paths", response=AttachPathsOut)
+def attach_paths(request: HttpRequest, tara_id: int, ref: str, payload: AttachPathsIn) -> AttachPathsOut:
+    """Add the k best attack paths to the threat scenario's asset as its attack trees."""
+    threat, added = services.attach_paths(actor=actor(request), tara_id=tara_id, threat_ref=ref, k=payload.k)
+    return AttachPathsOut(added=added, threat=ElementOut.from_orm(threat))
+
+
+@router.get("/taras/{tara_id}/annex5", response=CoverageOut)
+def annex5_coverage(request: HttpRequest, tara_id: int) -> CoverageOut:
+    """UN R155 Annex 5: Part A threats against the threat scenarios, Part B/C mitigations against controls."""
+    return CoverageOut.of(selectors.coverage(selectors.tara(actor(request), tara_id)))
 
 
 @router.post("/taras/{tara_id}/submit", response=TaraDetailOut)

@@ -269,3 +269,42 @@ class FilterForm(forms.Form):
             asset=d.get("asset") or "",
             sort=d.get("sort") or "position",
         )
+
+
+MAX_DECISIONS = 500  # threat scenarios decided in one request (a page shows 50)
+
+
+class DecisionForm(forms.Form):
+    """A decision on threat scenarios (generated ones, typically): the ids ticked, accept or reject."""
+
+    refs = forms.MultipleChoiceField(required=True)
+    status = forms.ChoiceField(choices=[(s, s) for s in ("accepted", "rejected", "proposed")])
+    rationale = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data)
+        refs = data.getlist("refs") if hasattr(data, "getlist") else []
+        field = self.fields["refs"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(ref, ref) for ref in refs[:MAX_DECISIONS]]
+        field.error_messages["required"] = "tick at least one threat scenario"
+
+
+class PathsForm(forms.Form):
+    """Which asset's attack paths to show, how many, and ranked before or after the controls."""
+
+    asset = forms.CharField(required=False, max_length=200)
+    k = forms.IntegerField(required=False, min_value=1, max_value=10)
+    residual = forms.BooleanField(required=False)
+
+
+class AttachPathsForm(forms.Form):
+    threat = forms.CharField(max_length=200)
+    k = forms.IntegerField(min_value=1, max_value=10)
+
+
+class NotApplicableForm(forms.Form):
+    """A UN R155 Annex 5 Part A threat (or Part B/C mitigation) the TARA declares not applicable, and why."""
+
+    annex5 = forms.CharField(max_length=20)
+    rationale = forms.CharField(max_length=2000)

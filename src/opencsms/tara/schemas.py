@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from opencsms.engine.tara.coverage import Annex5Coverage
+from opencsms.engine.threatgen import GenerationPlan
 from opencsms.tara.models import ImportStatus, Kind, State
-from opencsms.tara.selectors import SORTS, ElementFilter
+from opencsms.tara.selectors import ANNEX5_STATES, SORTS, ElementFilter
 
 
 class TaraOut(Schema):
@@ -125,3 +128,94 @@ class ImportJobOut(Schema):
     tara_id: int | None
     created_at: datetime
     finished_at: datetime | None
+
+
+class GenerationOut(Schema):
+    """What generation did (POST) or would do (GET): ids of threat scenarios proposed, marked obsolete
+    (their rule no longer matches the architecture) and revived (matching again)."""
+
+    added: list[str]
+    obsolete: list[str]
+    revived: list[str]
+
+    @staticmethod
+    def of(plan: GenerationPlan) -> GenerationOut:
+        return GenerationOut(
+            added=[p.id for p in plan.add], obsolete=list(plan.obsolete), revived=list(plan.revive)
+        )
+
+
+class DecisionIn(Schema):
+    refs: list[str] = Field(min_length=1, max_length=500, description="threat scenario ids")
+    status: Literal["accepted", "rejected", "proposed"]
+    rationale: str = Field("", max_length=2000, description="required to reject")
+
+
+class PathOut(Schema):
+    rank: int
+    entry: str
+    entry_name: str
+    vector: str
+    route: str
+    steps: list[str]
+    potential: int
+    potential_rating: str
+    feasibility: str
+    residual_potential: int
+    residual_feasibility: str
+
+
+class AssetPathsOut(Schema):
+    asset: str
+    component: str
+    threats: list[str]
+    paths: list[PathOut]
+
+
+class PathsQuery(Schema):
+    asset: str | None = Field(None, description="one asset id; every asset on a component when omitted")
+    k: int = Field(1, ge=1, le=10, description="how many of the best paths per asset")
+    residual: bool = Field(False, description="rank the paths with the controls on the way")
+
+
+class AttachPathsIn(Schema):
+    k: int = Field(1, ge=1, le=10)
+
+
+class AttachPathsOut(Schema):
+    added: list[str]
+    threat: ElementOut
+
+
+class ThreatCoverageOut(Schema):
+    id: str
+    category: str
+    summary: str
+    required: bool
+    status: str
+    threats: list[str]
+    rationale: str
+
+
+class MitigationCoverageOut(Schema):
+    id: str
+    summary: str
+    status: str
+    controls: list[str]
+    rationale: str
+
+
+class CoverageOut(Schema):
+    required: int
+    counts: dict[str, int]
+    threats: list[ThreatCoverageOut]
+    mitigations: list[MitigationCoverageOut]
+
+    @staticmethod
+    def of(coverage: Annex5Coverage) -> CoverageOut:
+        return CoverageOut(
+            required=coverage.required,
+            counts={state: coverage.count(state) for state in ANNEX5_STATES},
+            threats=[ThreatCoverageOut(**asdict(t)) for t in coverage.threats],
+            mitigations=[MitigationCoverageOut(**asdict(m)) for m in coverage.mitigations],
+        )

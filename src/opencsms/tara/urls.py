@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from opencsms.tara.models import Kind
-from opencsms.tara.views import elements, pages, review, trees
+from opencsms.tara.views import analysis, elements, pages, review, trees
 
 app_name = "tara"
 
@@ -36,6 +36,14 @@ urlpatterns = [
     path("taras/<int:tara_id>/return/", review.return_to_draft, name="return"),
     path("taras/<int:tara_id>/approve/", review.approve, name="approve"),
     path("taras/<int:tara_id>/baselines/", review.baseline_create, name="baseline_create"),
+    path("taras/<int:tara_id>/architecture/", analysis.architecture, name="architecture"),
+    path("taras/<int:tara_id>/generation/", analysis.generation, name="generation"),
+    path("taras/<int:tara_id>/generation/run/", analysis.generate, name="generate"),
+    path("taras/<int:tara_id>/generation/decide/", analysis.decide, name="decide"),
+    path("taras/<int:tara_id>/attack-paths/", analysis.paths, name="paths"),
+    path("taras/<int:tara_id>/attack-paths/attach/", analysis.attach_paths, name="attach_paths"),
+    path("taras/<int:tara_id>/annex5/", analysis.annex5, name="annex5"),
+    path("taras/<int:tara_id>/annex5/not-applicable/", analysis.not_applicable, name="not_applicable"),
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/", trees.tree, name="tree"),
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/edit/", trees.tree_edit, name="tree_edit"),
     path("taras/<int:tara_id>/<kind:kind>/", elements.element_list, name="elements"),

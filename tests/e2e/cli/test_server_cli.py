@@ -118,3 +118,24 @@ def test_tara_import_and_export_act_as_the_named_user(tmp_path: Path) -> None:
     assert out.read_text().startswith("opencsms: tara/1\nid: keyless-heavens\n")
     hidden = runner.invoke(app, ["server", "tara", "export", str(tara.pk), "-u", "nobody"])
     assert hidden.exit_code == 1
+
+
+@pytest.mark.django_db
+def test_tara_generate_previews_then_proposes_as_the_named_user() -> None:
+    assert runner.invoke(app, ["server", "demo"]).exit_code == 0
+    tara = Tara.objects.get()
+    preview = runner.invoke(app, ["server", "tara", "generate", str(tara.pk), "-u", "auditor", "--dry-run"])
+    assert preview.exit_code == 0, preview.output
+    would = int(preview.output.split("would propose ")[1].split()[0])
+    assert would > 0
+    assert preview.output.count("\n  + G-") == would
+    assert not tara.elements.filter(ref__startswith="G-").exists()
+    refused = runner.invoke(app, ["server", "tara", "generate", str(tara.pk), "-u", "auditor"])
+    assert (refused.exit_code, "may not edit" in refused.output) == (1, True)
+    done = runner.invoke(app, ["server", "tara", "generate", str(tara.pk), "-u", "engineer"])
+    assert done.exit_code == 0, done.output
+    assert tara.elements.filter(ref__startswith="G-").count() == would
+    record = ChangeRecord.objects.get(action="tara.threats_generated")
+    assert (record.actor.username, len(record.after["added"])) == ("engineer", would)
+    again = runner.invoke(app, ["server", "tara", "generate", str(tara.pk), "-u", "engineer"])
+    assert "proposed 0 threat scenarios, obsolete 0, revived 0" in again.output

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import User
 from opencsms.products.models import Role
-from opencsms.tara import services
+from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, Kind, Tara
 from tests.factories.core import make_user
 from tests.factories.products import make_membership, make_project
@@ -91,6 +91,18 @@ def dashboard(rows: int) -> tuple[User, str]:
     return engineer, "/"
 
 
+def generated_list(rows: int) -> tuple[User, str]:
+    """The generation page listing `rows` generated threat scenarios (provenance written as a file has it)."""
+    engineer, project_id = engineer_with_project()
+    tara = import_doc(engineer, project_id, rows)
+    for element in Element.objects.filter(tara=tara, kind=Kind.THREAT_SCENARIO):
+        element.data = {**element.data, "status": "proposed", "generated": {"rule": "R", "asset": "A-1"}}
+        element.status = "proposed"
+        element.save(update_fields=["data", "status"])
+    assert selectors.generated_threats(tara, "proposed").count() == rows
+    return engineer, f"/taras/{tara.pk}/generation/?state=proposed"
+
+
 def queries(build: Callable[[int], tuple[User, str]], rows: int, **headers: str) -> int:
     user, path = build(rows)
     client = Client()
@@ -100,7 +112,7 @@ def queries(build: Callable[[int], tuple[User, str]], rows: int, **headers: str)
     return len(captured)
 
 
-@pytest.mark.parametrize("build", [threat_list, project_taras, dashboard])
+@pytest.mark.parametrize("build", [threat_list, project_taras, dashboard, generated_list])
 @pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "partial"])
 def test_as_many_queries_for_20_rows_as_for_1(
     build: Callable[[int], tuple[User, str]], headers: dict[str, str]

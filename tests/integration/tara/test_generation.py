@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from opencsms.core.audit import AuditAction
+from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import ChangeRecord
-from opencsms.tara import services
+from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, Kind, Tara
 from tests.integration.tara.conftest import Team
 
@@ -79,3 +81,66 @@ def test_a_new_component_and_asset_bring_new_proposals(team: Team, reference: Ta
     assert plan.add
     assert all("A-DASHCAM-VIDEO" in p.id for p in plan.add)
     assert len(_generated(reference)) == count + len(plan.add)
+
+
+def test_decisions_in_one_change_and_their_refusals(team: Team, reference: Tara) -> None:
+    plan = services.generate_threats(actor=team.engineer, tara_id=reference.pk)
+    refs = [p.id for p in plan.add[:3]]
+    edit = {"actor": team.engineer, "tara_id": reference.pk}
+    with pytest.raises(Invalid, match="a rejection needs a rationale"):
+        services.decide_threats(**edit, refs=refs, status="rejected", rationale="  ")
+    with pytest.raises(NotFound, match="'G-NOPE'"):
+        services.decide_threats(**edit, refs=[*refs, "G-NOPE"], status="accepted")
+    with pytest.raises(Invalid, match="status 'merged'"):
+        services.decide_threats(**edit, refs=refs, status="merged")
+    assert not Element.objects.filter(tara=reference, ref__in=refs).exclude(data__status="proposed").exists()
+    records = ChangeRecord.objects.count()
+    services.decide_threats(**edit, refs=refs, status="accepted")
+    rows = Element.objects.filter(tara=reference, ref__in=refs)
+    assert {(e.data["status"], e.status) for e in rows} == {("accepted", "untreated")}
+    assert ChangeRecord.objects.count() == records + 3
+    with pytest.raises(PermissionDenied):
+        services.decide_threats(actor=team.reviewer, tara_id=reference.pk, refs=refs, status="proposed")
+    with pytest.raises(NotFound):
+        services.decide_threats(actor=team.outsider, tara_id=reference.pk, refs=refs, status="proposed")
+
+
+def test_obsolete_proposals_are_found_by_state_and_revive(team: Team, reference: Tara) -> None:
+    edit = {"actor": team.engineer, "tara_id": reference.pk}
+    services.generate_threats(**edit)
+    proposed = selectors.generated_threats(reference, "proposed").count()
+    assert proposed == selectors.generated_threats(reference).count() > 0
+    via_obd = [
+        e.ref for e in selectors.generated_threats(reference) if e.data["generated"].get("interface") == "OBD"
+    ]
+    assert via_obd
+    obd = Element.objects.get(tara=reference, kind=Kind.INTERFACE, ref="OBD")
+    services.update_element(**edit, kind="interfaces", ref="OBD", changes={"kind": "can"})
+    plan = services.generate_threats(**edit)
+    assert set(via_obd) <= set(plan.obsolete)
+    obsolete = set(selectors.generated_threats(reference, "obsolete").values_list("ref", flat=True))
+    assert obsolete == set(plan.obsolete)
+    assert selectors.generated_threats(reference, "proposed").count() == proposed - len(obsolete) + len(
+        plan.add
+    )
+    services.update_element(**edit, kind="interfaces", ref="OBD", changes={"kind": obd.data["kind"]})
+    revived = services.generate_threats(**edit)
+    assert set(revived.revive) == obsolete
+    assert not selectors.generated_threats(reference, "obsolete").exists()
+    with pytest.raises(Invalid, match="state 'gone'"):
+        selectors.generated_threats(reference, "gone")
+
+
+def test_attaching_paths_to_a_threat_and_its_refusals(team: Team, reference: Tara) -> None:
+    edit = {"actor": team.engineer, "tara_id": reference.pk}
+    threat, added = services.attach_paths(**edit, threat_ref="TS-08", k=3)
+    assert added == ["TS-08.AP1", "TS-08.AP2", "TS-08.AP3"]
+    assert [p["id"] for p in threat.data["attack_paths"]][-3:] == added
+    again = services.attach_paths(**edit, threat_ref="TS-08", k=1)[1]
+    assert again == ["TS-08.AP4"]  # numbered after the paths it has
+    with pytest.raises(Invalid, match="k must be between 1 and 10"):
+        services.attach_paths(**edit, threat_ref="TS-08", k=0)
+    with pytest.raises(NotFound, match="'TS-999'"):
+        services.attach_paths(**edit, threat_ref="TS-999", k=1)
+    with pytest.raises(PermissionDenied):
+        services.attach_paths(actor=team.auditor, tara_id=reference.pk, threat_ref="TS-08", k=1)

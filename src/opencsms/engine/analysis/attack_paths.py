@@ -74,6 +74,21 @@ def to_attack_path(found: FoundPath, graph: AttackGraph, path_id: str) -> Attack
     return AttackPath(path_id, f"Attack path analysis: {names}", tree)
 
 
+def paths_for_threat(
+    model: TaraModel, profile: MethodProfile, threat_id: str, k: int, graph: AttackGraph | None = None
+) -> list[AttackPath]:
+    """The k best paths to a threat scenario's asset as attack paths of the model (ISO/SAE 21434 15.6),
+    numbered after the paths the threat scenario has: `TS-1.AP3`, `TS-1.AP4`, ..."""
+    threat = next((t for t in model.threat_scenarios if t.id == threat_id), None)
+    if threat is None:
+        raise RuleViolation(f"no threat scenario {threat_id!r}")
+    graph = graph or build_graph(model, profile)
+    [found] = asset_paths(model, profile, threat.asset, k, graph)
+    taken = set(model.locations) | {p.id for t in model.threat_scenarios for p in t.attack_paths}
+    numbers = (n for n in range(1, 10_000) if f"{threat_id}.AP{n}" not in taken)
+    return [to_attack_path(p, graph, f"{threat_id}.AP{next(numbers)}") for p in found.paths]
+
+
 def render_paths(results: list[AssetPaths], profile: MethodProfile, graph: AttackGraph) -> str:
     lines = []
     for result in results:

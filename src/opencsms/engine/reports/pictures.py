@@ -153,8 +153,17 @@ def _arrow(box: Box, *, from_left: bool) -> str:
     )
 
 
+def _drawn(lay: Layout, key: str) -> str:
+    """The node that stands for an attack-graph node: an external interface shared by several components
+    is a channel in the graph (`bus:CELL`) and is drawn once, as its entry point (`entry:CELL`)."""
+    if key not in lay.boxes and key.startswith("bus:"):
+        return "entry:" + key.removeprefix("bus:")
+    return key
+
+
 def _hop(lay: Layout, number: int, source: str, target: str) -> tuple[str, str]:
     """The highlighted hop (a thick red arrow) and its numbered badge (empty for the attacker's hop)."""
+    source, target = _drawn(lay, source), _drawn(lay, target)
     b = lay.boxes[target]
     head = f'class="hop" data-hop="{number}" data-source="{_attr(source)}" data-target="{_attr(target)}"'
     style = f'fill="none" stroke="{RED}" stroke-width="3.5" stroke-linecap="round"'
@@ -183,7 +192,7 @@ def _path(figure: Figure, lay: Layout, base: str) -> str:
         line, badge = _hop(lay, number, source, target)
         lines.append(line)
         badges.append(badge)
-    for key in dict.fromkeys(t for _, t in figure.path):
+    for key in dict.fromkeys(_drawn(lay, t) for _, t in figure.path):
         box = lay.boxes[key]
         nodes.append(
             f'<use href="#{base}-n{index[key]}"/><rect x="{_n(box.x - 3.5)}" y="{_n(box.y - 3.5)}" '

@@ -12,8 +12,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from opencsms.engine.analysis.attack_paths import asset_paths, to_attack_path
-from opencsms.engine.analysis.graph import build_graph
+from opencsms.engine.analysis.attack_paths import paths_for_threat
 from opencsms.engine.errors import ParseError, Problem, RuleViolation
 from opencsms.engine.tara.model import AttackPath
 from opencsms.engine.tara_as_code.dump import path_document
@@ -80,14 +79,10 @@ def attach_paths(file: Path, threat_id: str, k: int, write: bool = True) -> list
     except OSError as exc:
         raise ParseError([Problem("unreadable", exc.strerror or str(exc), str(file))]) from None
     model, profile = parse(raw, str(file), file.parent)
-    threat = next((t for t in model.threat_scenarios if t.id == threat_id), None)
-    if threat is None:
-        raise RuleViolation(f"{file}: no threat scenario {threat_id!r}")
-    graph = build_graph(model, profile)
-    [found] = asset_paths(model, profile, threat.asset, k, graph)
-    taken = set(model.locations) | {p.id for t in model.threat_scenarios for p in t.attack_paths}
-    numbers = (n for n in range(1, 10_000) if f"{threat_id}.AP{n}" not in taken)
-    paths = [to_attack_path(p, graph, f"{threat_id}.AP{next(numbers)}") for p in found.paths]
+    try:
+        paths = paths_for_threat(model, profile, threat_id, k)
+    except RuleViolation as error:
+        raise RuleViolation(f"{file}: {error}") from None
     if write and paths:
         file.write_text(insert_paths(raw.decode("utf-8-sig"), threat_id, paths), encoding="utf-8")
     return paths

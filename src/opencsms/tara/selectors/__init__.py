@@ -1,11 +1,25 @@
 """Reads of the TARA app, one module per noun; import them from here.
 
 - `documents`: TARAs and their elements scoped to the user, the document, its evaluation, baselines, diffs.
+- `analysis`: the architecture picture, threat generation, attack paths and UN R155 Annex 5 coverage.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects. Views make one call here and render.
 """
 
+from opencsms.tara.selectors.analysis import (
+    ANNEX5_STATES,
+    GENERATED_STATES,
+    MAX_K,
+    architecture_page,
+    asset_paths,
+    coverage,
+    coverage_page,
+    generated_threats,
+    generation_page,
+    generation_plan,
+    paths_page,
+)
 from opencsms.tara.selectors.documents import (
     MAX_UPLOAD_BYTES,
     SORTS,
@@ -29,12 +43,19 @@ from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, t
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels
 
 __all__ = [
+    "ANNEX5_STATES",
+    "GENERATED_STATES",
+    "MAX_K",
     "MAX_UPLOAD_BYTES",
     "SORTS",
     "ElementFilter",
+    "architecture_page",
+    "asset_paths",
     "baseline",
     "baselines",
     "compare",
+    "coverage",
+    "coverage_page",
     "dashboard",
     "diff_data",
     "diff_page",
@@ -46,8 +67,12 @@ __all__ = [
     "evaluated",
     "export_yaml",
     "findings",
+    "generated_threats",
+    "generation_page",
+    "generation_plan",
     "import_job",
     "levels",
+    "paths_page",
     "project_taras",
     "report",
     "tara",

@@ -2,8 +2,9 @@
 
 from opencsms.tara.services.documents import import_if_missing, import_tara
 from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
-from opencsms.tara.services.generation import generate_threats
+from opencsms.tara.services.generation import decide_threats, generate_threats
 from opencsms.tara.services.imports import import_or_queue, request_import, run_import
+from opencsms.tara.services.paths import attach_paths
 from opencsms.tara.services.review import (
     approve,
     create_baseline,
@@ -15,8 +16,10 @@ from opencsms.tara.services.trees import edit_attack_tree
 
 __all__ = [
     "approve",
+    "attach_paths",
     "create_baseline",
     "create_element",
+    "decide_threats",
     "delete_element",
     "edit_attack_tree",
     "generate_threats",

@@ -23,7 +23,7 @@ from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
 HEADER_FIELDS = ("name", "version", "method", "item")
 
 
-def _record(actor: User, action: AuditAction, element: Element, before: Any, after: Any) -> None:
+def record_element(actor: User, action: AuditAction, element: Element, before: Any, after: Any) -> None:
     audit.record(
         actor=actor,
         action=action,
@@ -77,7 +77,7 @@ def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]
     )
     store_evaluation(tara, selectors.document(tara))
     element.refresh_from_db()
-    _record(actor, AuditAction.ELEMENT_CREATED, element, None, data)
+    record_element(actor, AuditAction.ELEMENT_CREATED, element, None, data)
     return element
 
 
@@ -89,7 +89,7 @@ def save_element_data(actor: User, element: Element, data: dict[str, Any], actio
     element.save(update_fields=["data", "label"])
     store_evaluation(element.tara, selectors.document(element.tara))
     element.refresh_from_db()
-    _record(actor, action, element, before, data)
+    record_element(actor, action, element, before, data)
     return element
 
 
@@ -112,7 +112,7 @@ def delete_element(*, actor: User, tara_id: int, kind: str, ref: str) -> None:
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, list_kind, ref)
     before = element.data
-    _record(actor, AuditAction.ELEMENT_DELETED, element, before, None)
+    record_element(actor, AuditAction.ELEMENT_DELETED, element, before, None)
     position = element.position
     element.delete()
     Element.objects.filter(tara=tara, kind=list_kind, position__gt=position).update(

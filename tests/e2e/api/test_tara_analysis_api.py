@@ -1,0 +1,126 @@
+"""The analysis endpoints of the TARA API: threat generation (preview and apply), decisions, attack paths
+(and turning them into attack trees), UN R155 Annex 5 coverage; each by role, and what they answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from opencsms.tara.models import Element, Tara
+from tests.e2e.api.test_tara_api import _tara, _user
+from tests.factories.core import make_admin
+from tests.factories.products import make_tree
+
+pytestmark = pytest.mark.django_db
+T = "/api/v1/taras/{pk}"
+ENDPOINTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "preview": ("get", T + "/generation", None),
+    "paths": ("get", T + "/attack-paths?asset=A-01&k=2", None),
+    "annex5": ("get", T + "/annex5", None),
+    "generate": ("post", T + "/generation", None),
+    "decide": ("post", T + "/threat-decisions", {"refs": ["TS-01"], "status": "accepted"}),
+    "attach": ("post", T + "/threat_scenarios/TS-08/attack-paths", {"k": 1}),
+}
+READ, WRITE, DENIED = (200, 200, 200), (200, 200, 200), (403, 403, 403)
+EXPECTED = {
+    "engineer": READ + WRITE,
+    "reviewer": READ + DENIED,
+    "auditor": READ + DENIED,
+    "supplier_guest": READ + DENIED,
+    "no membership": (404,) * 6,
+}
+
+
+def _send(client: Client, tara: Tara, endpoint: str) -> Any:
+    method, path, body = ENDPOINTS[endpoint]
+    url = path.format(pk=tara.pk)
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("who", "endpoint", "expected"),
+    [
+        pytest.param(who, endpoint, statuses[i], id=f"{who}-{endpoint}")
+        for who, statuses in EXPECTED.items()
+        for i, endpoint in enumerate(ENDPOINTS)
+    ],
+)
+def test_analysis_endpoints_by_role(who: str, endpoint: str, expected: int) -> None:
+    tree = make_tree()
+    tara = _tara(tree, submitted=False)
+    client = Client()
+    client.force_login(_user(who, tree))
+    response = _send(client, tara, endpoint)
+    assert response.status_code == expected, response.content
+
+
+@pytest.fixture
+def admin_and_tara() -> tuple[Client, Tara]:
+    tara = _tara(make_tree(), submitted=False)
+    client = Client()
+    client.force_login(make_admin())
+    return client, tara
+
+
+def test_preview_writes_nothing_and_generation_applies_it(admin_and_tara: tuple[Client, Tara]) -> None:
+    client, tara = admin_and_tara
+    preview = client.get(f"/api/v1/taras/{tara.pk}/generation").json()
+    assert preview["added"]
+    assert preview["obsolete"] == preview["revived"] == []
+    assert not Element.objects.filter(tara=tara, ref__startswith="G-").exists()
+    applied = client.post(f"/api/v1/taras/{tara.pk}/generation").json()
+    assert applied == preview
+    stored = set(Element.objects.filter(tara=tara, ref__startswith="G-").values_list("ref", flat=True))
+    assert stored == set(preview["added"])
+    two = preview["added"][:2]
+    refused = client.post(
+        f"/api/v1/taras/{tara.pk}/threat-decisions", {"refs": two, "status": "rejected"}, "application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid")
+    decided = client.post(
+        f"/api/v1/taras/{tara.pk}/threat-decisions",
+        {"refs": two, "status": "rejected", "rationale": "out of scope"},
+        "application/json",
+    ).json()
+    assert [(d["ref"], d["data"]["status"], d["data"]["rationale"]) for d in decided] == [
+        (ref, "rejected", "out of scope") for ref in two
+    ]
+    assert client.get(f"/api/v1/taras/{tara.pk}/generation").json()["added"] == []
+
+
+def test_paths_per_asset_and_attached_as_trees(admin_and_tara: tuple[Client, Tara]) -> None:
+    client, tara = admin_and_tara
+    every = client.get(f"/api/v1/taras/{tara.pk}/attack-paths").json()
+    assert len(every) == 46
+    assert all(len(a["paths"]) == 1 for a in every)
+    [one] = client.get(f"/api/v1/taras/{tara.pk}/attack-paths", {"asset": "A-01", "k": 3}).json()
+    assert (one["asset"], one["component"], one["threats"]) == ("A-01", "TCU", ["TS-08"])
+    assert [p["rank"] for p in one["paths"]] == [1, 2, 3]
+    assert one["paths"][0]["route"] == "CELL → TCU"
+    assert one["paths"][0]["vector"] == "network"
+    potentials = [p["potential"] for p in one["paths"]]
+    assert potentials == sorted(potentials)
+    bad = client.get(f"/api/v1/taras/{tara.pk}/attack-paths", {"asset": "A-01", "k": 11})
+    assert bad.status_code == 422
+    added = client.post(
+        f"/api/v1/taras/{tara.pk}/threat_scenarios/TS-08/attack-paths", {"k": 2}, "application/json"
+    ).json()
+    assert added["added"] == ["TS-08.AP1", "TS-08.AP2"]
+    assert [p["id"] for p in added["threat"]["data"]["attack_paths"]][-2:] == added["added"]
+
+
+def test_annex5_coverage_counts_and_rows(admin_and_tara: tuple[Client, Tara]) -> None:
+    client, tara = admin_and_tara
+    body = client.get(f"/api/v1/taras/{tara.pk}/annex5").json()
+    assert body["counts"] == {"uncovered": 0, "pending": 0, "covered": 64, "not_applicable": 6}
+    assert body["required"] == 70
+    by_id = {t["id"]: t for t in body["threats"]}
+    assert by_id["1.1"]["status"] == "covered"
+    assert by_id["1.1"]["threats"] == ["TS-15", "TS-19"]
+    assert by_id["1.3"]["status"] == "not_applicable"
+    assert by_id["1.3"]["rationale"]
+    assert {m["status"] for m in body["mitigations"]} <= {"implemented", "not_applicable", "missing"}
