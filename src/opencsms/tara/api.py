@@ -14,7 +14,7 @@ from opencsms.core.http import actor
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.tara import selectors, services
-from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
+from opencsms.tara.models import Baseline, Element, ImportJob, Kind, RuleFile, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
     AssetPathsOut,
@@ -35,6 +35,8 @@ from opencsms.tara.schemas import (
     NoteIn,
     PathsQuery,
     ReasonIn,
+    RuleFileDetailOut,
+    RuleFileOut,
     TaraDetailOut,
     TaraOut,
     TreeEditIn,
@@ -193,6 +195,35 @@ def attach_paths(request: HttpRequest, tara_id: int, ref: str, payload: AttachPa
 def annex5_coverage(request: HttpRequest, tara_id: int) -> CoverageOut:
     """UN R155 Annex 5: Part A threats against the threat scenarios, Part B/C mitigations against controls."""
     return CoverageOut.of(selectors.coverage(selectors.tara(actor(request), tara_id)))
+
+
+@router.get("/organisations/{organisation_id}/threat-rules", response=list[RuleFileOut])
+def list_rule_files(request: HttpRequest, organisation_id: int) -> QuerySet[RuleFile]:
+    """The organisation's own threat rule files (the shipped ones are not listed)."""
+    return selectors.rule_files(actor(request), organisation_id)
+
+
+@router.post("/organisations/{organisation_id}/threat-rules", response={201: RuleFileDetailOut})
+def upload_rule_file(
+    request: HttpRequest, organisation_id: int, file: File[UploadedFile]
+) -> Status[RuleFile]:
+    """Add a threat rule file, or replace the organisation's file with the same URN."""
+    raw = file.read(services.MAX_RULE_FILE_BYTES + 1)
+    rule_file = services.upload_rule_file(
+        actor=actor(request), organisation_id=organisation_id, raw=raw, filename=file.name or ""
+    )
+    return Status(201, rule_file)
+
+
+@router.get("/threat-rules/{rule_file_id}", response=RuleFileDetailOut)
+def get_rule_file(request: HttpRequest, rule_file_id: int) -> RuleFile:
+    return selectors.rule_file(actor(request), rule_file_id)
+
+
+@router.delete("/threat-rules/{rule_file_id}", response={204: None})
+def delete_rule_file(request: HttpRequest, rule_file_id: int) -> Status[None]:
+    services.delete_rule_file(actor=actor(request), rule_file_id=rule_file_id)
+    return Status(204, None)
 
 
 @router.post("/taras/{tara_id}/submit", response=TaraDetailOut)

@@ -14,6 +14,7 @@ from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
 from opencsms.tara.selectors import SORTS, ElementFilter
 from opencsms.tara.selectors.workspace import FIELDS, LIST_FIELDS
+from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES
 
 MAX_YAML = 200_000  # characters of an element edited as YAML
 SKELETONS: dict[str, str] = {
@@ -308,3 +309,15 @@ class NotApplicableForm(forms.Form):
 
     annex5 = forms.CharField(max_length=20)
     rationale = forms.CharField(max_length=2000)
+
+
+class RuleFileForm(forms.Form):
+    """A threat rule file (YAML in the shape of `data/threat-rules/`), size-limited before it is read."""
+
+    file = forms.FileField()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_RULE_FILE_BYTES:
+            raise forms.ValidationError(f"the file has {upload.size} bytes; at most {MAX_RULE_FILE_BYTES}")
+        return upload

@@ -17,7 +17,7 @@ from typing import ClassVar
 from django.db import models
 
 from opencsms.core.models import User
-from opencsms.products.models import Project
+from opencsms.products.models import Organisation, Project
 
 
 class State(models.TextChoices):
@@ -192,3 +192,34 @@ class ImportJob(models.Model):
     @property
     def scope(self) -> str:
         return f"project:{self.project_id}"
+
+
+class RuleFile(models.Model):
+    """A threat rule file of an organisation's own, used beside the shipped rules when the organisation's
+    TARAs generate threat scenarios (ISO/SAE 21434 15.6; the format of `data/threat-rules/`)."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("organisation", "urn", "name", "version", "sha256", "rules")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="threat_rule_files")
+    urn = models.CharField(max_length=200, help_text="The file's `urn`, unique in the organisation")
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=50)
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.TextField(help_text="The rule file as uploaded (UTF-8 YAML)")
+    sha256 = models.CharField(max_length=64)
+    rules = models.PositiveIntegerField(help_text="How many rules it holds")
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["urn", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "urn"], name="tara_rulefile_urn_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+    @property
+    def scope(self) -> str:
+        return f"organisation:{self.organisation_id}"

@@ -219,3 +219,20 @@ class CoverageOut(Schema):
             threats=[ThreatCoverageOut(**asdict(t)) for t in coverage.threats],
             mitigations=[MitigationCoverageOut(**asdict(m)) for m in coverage.mitigations],
         )
+
+
+class RuleFileOut(Schema):
+    id: int
+    organisation_id: int
+    urn: str
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    rules: int
+    uploaded_by_id: int
+    uploaded_at: datetime
+
+
+class RuleFileDetailOut(RuleFileOut):
+    content: str

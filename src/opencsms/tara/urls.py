@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from opencsms.tara.models import Kind
-from opencsms.tara.views import analysis, elements, pages, review, trees
+from opencsms.tara.views import analysis, elements, pages, review, rules, trees
 
 app_name = "tara"
 
@@ -26,6 +26,10 @@ register_converter(KindConverter, "kind")
 urlpatterns = [
     path("projects/<int:project_id>/taras/", pages.project_taras, name="project_taras"),
     path("projects/<int:project_id>/taras/import/", pages.import_tara, name="import"),
+    path("organisations/<int:organisation_id>/threat-rules/", rules.rule_files, name="rule_files"),
+    path("organisations/<int:organisation_id>/threat-rules/add/", rules.rule_file_upload, name="rule_upload"),
+    path("threat-rules/<int:rule_file_id>.yaml", rules.rule_file_download, name="rule_download"),
+    path("threat-rules/<int:rule_file_id>/delete/", rules.rule_file_delete, name="rule_delete"),
     path("taras/<int:tara_id>/", pages.overview, name="overview"),
     path("taras/<int:tara_id>/item/", pages.item_edit, name="item_edit"),
     path("taras/<int:tara_id>/export.yaml", pages.export_yaml, name="export"),

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from opencsms.products.models import Role
 from opencsms.tara.models import Element, Tara
 from tests.e2e.api.test_tara_api import _tara, _user
-from tests.factories.core import make_admin
-from tests.factories.products import make_tree
+from tests.factories.core import make_admin, make_user
+from tests.factories.products import make_membership, make_tree
+from tests.integration.tara.test_rule_files import FIRMWARE_RULE
 
 pytestmark = pytest.mark.django_db
 T = "/api/v1/taras/{pk}"
@@ -124,3 +127,35 @@ def test_annex5_coverage_counts_and_rows(admin_and_tara: tuple[Client, Tara]) ->
     assert by_id["1.3"]["status"] == "not_applicable"
     assert by_id["1.3"]["rationale"]
     assert {m["status"] for m in body["mitigations"]} <= {"implemented", "not_applicable", "missing"}
+
+
+def test_rule_files_over_the_api() -> None:
+    tree = make_tree()
+    org = tree.organisation.pk
+    admin, auditor = Client(), Client()
+    admin.force_login(make_admin())
+    org_auditor = make_user()
+    make_membership(org_auditor, tree.organisation, Role.AUDITOR)
+    auditor.force_login(org_auditor)
+    raw = FIRMWARE_RULE.format(version="1").encode()
+    refused = auditor.post(
+        f"/api/v1/organisations/{org}/threat-rules", {"file": SimpleUploadedFile("a.yaml", raw)}
+    )
+    assert refused.status_code == 403
+    created = admin.post(
+        f"/api/v1/organisations/{org}/threat-rules", {"file": SimpleUploadedFile("a.yaml", raw)}
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["urn"], body["rules"], body["content"]) == ("urn:opencsms:rules:acme", 1, raw.decode())
+    listed = auditor.get(f"/api/v1/organisations/{org}/threat-rules").json()
+    assert [f["urn"] for f in listed] == ["urn:opencsms:rules:acme"]
+    assert "content" not in listed[0]
+    bad = admin.post(
+        f"/api/v1/organisations/{org}/threat-rules",
+        {"file": SimpleUploadedFile("b.yaml", raw.replace(b"ACME-FW-ROLLBACK", b"STRIDE-T"))},
+    )
+    assert (bad.status_code, "already defined" in bad.json()["detail"]) == (422, True)
+    assert auditor.delete(f"/api/v1/threat-rules/{body['id']}").status_code == 403
+    assert admin.delete(f"/api/v1/threat-rules/{body['id']}").status_code == 204
+    assert admin.get(f"/api/v1/threat-rules/{body['id']}").status_code == 404

@@ -8,11 +8,17 @@ import html
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import ChangeRecord
-from opencsms.tara.models import Element, Kind
+from opencsms.products.models import Role
+from opencsms.tara.models import Element, Kind, RuleFile
 from tests.e2e.web.conftest import Workspace
+from tests.factories.core import make_user
+from tests.factories.products import make_membership
+from tests.integration.tara.test_rule_files import FIRMWARE_RULE
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -141,3 +147,37 @@ def test_annex5_coverage_lists_every_threat_and_records_not_applicable(workspace
     row = client.get(f"/taras/{tara.pk}/annex5/?state=not_applicable", **HX).content.decode()
     assert 'data-id="14.2"' in row
     assert "not in this item" in row
+
+
+def test_an_organisations_rule_files_on_its_page(workspace: Workspace) -> None:
+    org = workspace.tree.organisation.pk
+    admin = workspace.client("superuser")
+    org_auditor = make_user("org-auditor")
+    make_membership(org_auditor, workspace.tree.organisation, Role.AUDITOR)
+    reader = Client()
+    reader.force_login(org_auditor)
+    page = admin.get(f"/organisations/{org}/").content.decode()
+    assert f'hx-get="/organisations/{org}/threat-rules/"' in page
+    section = admin.get(f"/organisations/{org}/threat-rules/", **HX).content.decode()
+    assert "OpenCSMS automotive threat rules" in section
+    assert 'data-testid="rule-upload"' in section
+    raw = FIRMWARE_RULE.format(version="3").encode()
+    done = admin.post(
+        f"/organisations/{org}/threat-rules/add/", {"file": SimpleUploadedFile("acme.yaml", raw)}
+    )
+    assert done.url == f"/organisations/{org}/threat-rules/"
+    listed = admin.get(done.url).content.decode()
+    assert 'data-urn="urn:opencsms:rules:acme"' in listed
+    assert "Threat rules ACME rules 3: 1 rules." in listed
+    rule_file = RuleFile.objects.get()
+    assert admin.get(f"/threat-rules/{rule_file.pk}.yaml").content == raw
+    bad = SimpleUploadedFile("bad.yaml", raw.replace(b"[firmware]", b"[firmwar]"))
+    refused = admin.post(f"/organisations/{org}/threat-rules/add/", {"file": bad}, **HX).content.decode()
+    assert "not declared" in html.unescape(refused)
+    auditor = reader.get(f"/organisations/{org}/threat-rules/", **HX).content.decode()
+    assert 'data-urn="urn:opencsms:rules:acme"' in auditor
+    assert 'data-testid="rule-upload"' not in auditor
+    assert reader.post(f"/threat-rules/{rule_file.pk}/delete/").status_code == 403
+    assert workspace.client("engineer").get(f"/threat-rules/{rule_file.pk}.yaml").status_code == 404
+    assert admin.post(f"/threat-rules/{rule_file.pk}/delete/").status_code == 302
+    assert not RuleFile.objects.exists()

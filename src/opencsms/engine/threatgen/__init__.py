@@ -2,7 +2,7 @@
 
 from opencsms.engine.threatgen.match import Proposal, propose
 from opencsms.engine.threatgen.plan import GenerationPlan, plan_generation, proposal_data, summary
-from opencsms.engine.threatgen.rules import RuleSet, load_rules
+from opencsms.engine.threatgen.rules import RuleSet, load_rules, read_rule_file
 
 __all__ = [
     "GenerationPlan",
@@ -12,5 +12,6 @@ __all__ = [
     "plan_generation",
     "proposal_data",
     "propose",
+    "read_rule_file",
     "summary",
 ]

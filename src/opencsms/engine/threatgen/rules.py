@@ -66,7 +66,8 @@ def _check(rule: RuleDoc, name: str) -> None:
     _check_kinds(rule, where)
 
 
-def _load_file(raw: bytes, name: str) -> RuleFile:
+def read_rule_file(raw: bytes, name: str) -> RuleFile:
+    """One rule file read and each rule checked (clashes with other files are `load_rules`' to find)."""
     try:
         rules = RuleFile.model_validate(yamlsafe.load(raw, name).data)
     except ValidationError as exc:
@@ -82,17 +83,21 @@ def _load_file(raw: bytes, name: str) -> RuleFile:
 @cache
 def _shipped() -> tuple[RuleFile, ...]:
     folder = resources.files("opencsms") / "data" / "threat-rules"
-    return tuple(_load_file((folder / name).read_bytes(), name) for name in SHIPPED_RULES)
+    return tuple(read_rule_file((folder / name).read_bytes(), name) for name in SHIPPED_RULES)
 
 
-def load_rules(extra: tuple[Path, ...] = (), shipped: bool = True) -> RuleSet:
-    """The shipped rules (unless `shipped=False`) and the user's rule files, ids unique across all."""
+def load_rules(
+    extra: tuple[Path, ...] = (), shipped: bool = True, texts: tuple[tuple[str, bytes], ...] = ()
+) -> RuleSet:
+    """The shipped rules (unless `shipped=False`) and the user's rule files, from paths (`extra`) or as
+    (name, content) pairs (`texts`: an organisation's files kept in a database); ids unique across all."""
     named = [(name, f) for name, f in zip(SHIPPED_RULES, _shipped(), strict=True)] if shipped else []
     for path in extra:
         try:
-            named.append((str(path), _load_file(path.read_bytes(), str(path))))
+            named.append((str(path), read_rule_file(path.read_bytes(), str(path))))
         except OSError as exc:
             raise CatalogueError(f"{path}: {exc.strerror}") from None
+    named += [(name, read_rule_file(raw, name)) for name, raw in texts]
     rules: dict[str, RuleDoc] = {}
     where: dict[str, str] = {}
     for name, rule_file in named:

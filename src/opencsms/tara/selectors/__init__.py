@@ -2,6 +2,7 @@
 
 - `documents`: TARAs and their elements scoped to the user, the document, its evaluation, baselines, diffs.
 - `analysis`: the architecture picture, threat generation, attack paths and UN R155 Annex 5 coverage.
+- `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects. Views make one call here and render.
@@ -40,6 +41,15 @@ from opencsms.tara.selectors.documents import (
     taras,
 )
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
+from opencsms.tara.selectors.rules import (
+    RuleFilesPage,
+    organisation_rules,
+    rule_file,
+    rule_files,
+    rule_files_page,
+    rule_set,
+    rule_texts,
+)
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels
 
 __all__ = [
@@ -49,6 +59,7 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "SORTS",
     "ElementFilter",
+    "RuleFilesPage",
     "architecture_page",
     "asset_paths",
     "baseline",
@@ -72,9 +83,15 @@ __all__ = [
     "generation_plan",
     "import_job",
     "levels",
+    "organisation_rules",
     "paths_page",
     "project_taras",
     "report",
+    "rule_file",
+    "rule_files",
+    "rule_files_page",
+    "rule_set",
+    "rule_texts",
     "tara",
     "tara_page",
     "taras",

@@ -17,9 +17,10 @@ from opencsms.engine import RuleViolation, TaraResult
 from opencsms.engine.catalogue import annex5
 from opencsms.engine.reports.path_pictures import AssetPathPictures, architecture_svg, asset_path_pictures
 from opencsms.engine.tara.coverage import Annex5Coverage, ThreatCoverage, annex5_coverage
-from opencsms.engine.threatgen import GenerationPlan, RuleSet, load_rules, plan_generation, propose
+from opencsms.engine.threatgen import GenerationPlan, RuleSet, plan_generation, propose
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.tara.selectors.documents import evaluated, tara
+from opencsms.tara.selectors.rules import rule_set
 from opencsms.tara.selectors.workspace import PAGE_SIZE, Access, access, words
 
 MAX_K = 10
@@ -69,7 +70,7 @@ def architecture_page(user: User, tara_id: int) -> ArchitecturePage:
 def generation_plan(tara_obj: Tara, rules: RuleSet | None = None) -> GenerationPlan:
     """What generating now would change (nothing is written): proposals to add, generated threat
     scenarios whose rule no longer matches, obsolete ones that match again."""
-    rules = rules or load_rules()
+    rules = rules or rule_set(tara_obj)
     model = evaluated(tara_obj).model
     return plan_generation(model, propose(model, rules), rules.ids)
 
@@ -111,7 +112,7 @@ def generation_page(
     user: User, tara_id: int, state: str, q: str, page_number: str | int | None
 ) -> GenerationPage:
     base = _analysis(user, tara_id)
-    rules = load_rules()
+    rules = rule_set(base.tara)
     page = Paginator(generated_threats(base.tara, state, q), PAGE_SIZE).get_page(page_number)
     plan = generation_plan(base.tara, rules)
     return GenerationPage(base, rules, plan, page, state, q, _counts(base.tara))

@@ -12,15 +12,18 @@ from opencsms.tara.services.review import (
     submit_for_review,
     withdraw_from_review,
 )
+from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES, delete_rule_file, upload_rule_file
 from opencsms.tara.services.trees import edit_attack_tree
 
 __all__ = [
+    "MAX_RULE_FILE_BYTES",
     "approve",
     "attach_paths",
     "create_baseline",
     "create_element",
     "decide_threats",
     "delete_element",
+    "delete_rule_file",
     "edit_attack_tree",
     "generate_threats",
     "import_if_missing",
@@ -32,5 +35,6 @@ __all__ = [
     "submit_for_review",
     "update_element",
     "update_header",
+    "upload_rule_file",
     "withdraw_from_review",
 ]

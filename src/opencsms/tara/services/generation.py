@@ -16,7 +16,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
-from opencsms.engine.threatgen import GenerationPlan, load_rules, plan_generation, proposal_data, propose
+from opencsms.engine.threatgen import GenerationPlan, plan_generation, proposal_data, propose
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.tara.services.elements import record_element
@@ -35,10 +35,11 @@ def _mark(element: Element, obsolete: bool) -> Element:
 
 @transaction.atomic
 def generate_threats(*, actor: User, tara_id: int) -> GenerationPlan:
-    """Apply the shipped threat rules to the TARA's architecture (ISO/SAE 21434 15.6, R155 Annex 5)."""
+    """Apply the threat rules (the shipped ones and the organisation's) to the TARA's architecture
+    (ISO/SAE 21434 15.6, R155 Annex 5)."""
     tara = take_for_edit(actor, tara_id)
     model = checked(selectors.document(tara), tara.name).model
-    rules = load_rules()
+    rules = selectors.rule_set(tara)
     plan = plan_generation(model, propose(model, rules), rules.ids)
     if not plan.changes:
         return plan
