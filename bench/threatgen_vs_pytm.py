@@ -6,7 +6,7 @@
 The architecture (N components, 3 data flows each) is built once as plain data and expressed twice:
 as an OpenCSMS TaraModel here, and as a pytm model by bench/pytm_side.py in the benchmark's own venv
 (bench/.venv-pytm, created on first run with `pip install pytm`; pytm is no dependency of OpenCSMS).
-OpenCSMS: build the model, `propose` with the shipped rules, one rated attack path per threat scenario,
+OpenCSMS: build the model, `propose` with the shipped rules, `first_paths` (the best attack path each),
 `evaluate` with the ISO/SAE 21434 profile; findings = threat scenarios. pytm: build, `check`, `resolve`;
 findings = `tm.findings`. Rules, profile and pytm's threat library are loaded outside the timing.
 Targets (issue): >= 10x pytm's findings per second; attack paths for every asset of 150 components <= 1 s.
@@ -28,10 +28,9 @@ from typing import Any
 
 from opencsms.engine import evaluate, load_profile
 from opencsms.engine.analysis.attack_paths import asset_paths
-from opencsms.engine.catalogue import attack_hops
 from opencsms.engine.method import MethodProfile
 from opencsms.engine.tara import model as m
-from opencsms.engine.threatgen import Proposal, RuleSet, load_rules, propose
+from opencsms.engine.threatgen import Proposal, RuleSet, first_paths, load_rules, propose
 
 BENCH = Path(__file__).resolve().parent
 PYTM_VENV = BENCH / ".venv-pytm"
@@ -222,11 +221,9 @@ def to_model(spec: dict[str, Any]) -> m.TaraModel:
     )
 
 
-def _threat(p: Proposal, interface: str, kind: str) -> m.ThreatScenario:
-    """A proposal as a proposed threat scenario with one attack step, rated with the hop catalogue's
-    factors for entering a component over that kind of interface."""
-    rating = m.Rating(attack_potential=dict(attack_hops().entry[kind]))
-    step = m.Step(f"{p.id}.AP1.1", f"Attack over {interface}", rating, interface)
+def _threat(p: Proposal, path: m.AttackPath | None) -> m.ThreatScenario:
+    """A proposal as a proposed threat scenario with its first attack path (as `tara generate
+    --with-paths` writes it): the best path from any entry point to its asset, rated hop by hop."""
     return m.ThreatScenario(
         p.id,
         p.name,
@@ -236,30 +233,23 @@ def _threat(p: Proposal, interface: str, kind: str) -> m.ThreatScenario:
         cause=p.cause,
         stride=p.stride,
         annex5=p.annex5,
-        attack_paths=(m.AttackPath(f"{p.id}.AP1", "Direct", step),),
+        attack_paths=(path,) if path else (),
         status=m.ReviewStatus.PROPOSED,
         generated=m.Provenance(p.rule, p.asset, p.interface, p.mitigations),
     )
 
 
-def to_threats(model: m.TaraModel, proposals: list[Proposal]) -> tuple[m.ThreatScenario, ...]:
-    """Each proposal over its interface, or else over the first interface of the asset's component."""
-    kinds, first = {x.id: x.kind for x in model.interfaces}, {}
-    for x in model.interfaces:
-        for cid in x.components:
-            first.setdefault(cid, x.id)
-    component = {a.id: a.component or "" for a in model.assets}
-    threats = []
-    for p in proposals:
-        interface = p.interface or first[component[p.asset]]
-        threats.append(_threat(p, interface, kinds[interface]))
-    return tuple(threats)
+def to_threats(
+    model: m.TaraModel, profile: MethodProfile, proposals: list[Proposal]
+) -> tuple[m.ThreatScenario, ...]:
+    paths = first_paths(model, profile, proposals)
+    return tuple(_threat(p, paths.get(p.id)) for p in proposals)
 
 
 def run_opencsms(spec: dict[str, Any], rules: RuleSet, profile: MethodProfile) -> dict[str, Any]:
     start = time.perf_counter()
     model = to_model(spec)
-    model = replace(model, threat_scenarios=to_threats(model, propose(model, rules)))
+    model = replace(model, threat_scenarios=to_threats(model, profile, propose(model, rules)))
     result = evaluate(model, profile)
     seconds = time.perf_counter() - start
     start = time.perf_counter()

@@ -66,8 +66,9 @@ def test_generate_reject_regenerate_paths_and_coverage(page: Any, tara: Tara) ->
     assert proposed > 0
     generate(page)
     expect(page.get_by_test_id("generated").get_by_test_id("count")).to_contain_text(f"{proposed} generated")
-    annex5 = page.get_by_test_id("generated").locator("tbody tr").first.locator("td").nth(5)
-    expect(annex5).to_have_text(re.compile(r"\d+\.\d+"))  # the UN R155 Annex 5 threats it covers
+    first = page.get_by_test_id("generated").locator("tbody tr").first.locator("td")
+    expect(first.nth(5)).to_have_text(re.compile(r"\d+\.\d+"))  # the UN R155 Annex 5 threats it covers
+    expect(first.nth(7)).to_have_text(re.compile(r"^[1-5]$"))  # rated at once by its best attack path
     rejected = reject_two(page)
     add_entry_point(page, tara)
     page.get_by_test_id("tabs").get_by_role("link", name="Threat generation").click()

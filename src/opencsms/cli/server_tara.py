@@ -93,6 +93,9 @@ def generate_command(
     tara: Annotated[int, typer.Argument(help="The TARA's id")],
     user: UserOption,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would change")] = False,
+    with_paths: Annotated[
+        bool, typer.Option("--with-paths", help="Give each new threat scenario its best attack path, rated")
+    ] = False,
 ) -> None:
     """Propose threat scenarios from the TARA's architecture with the threat rules (decisions are kept)."""
     with _acting(user) as actor:
@@ -101,7 +104,7 @@ def generate_command(
         if dry_run:
             plan = selectors.generation_plan(selectors.tara(actor, tara))
         else:
-            plan = services.generate_threats(actor=actor, tara_id=tara)
+            plan = services.generate_threats(actor=actor, tara_id=tara, with_paths=with_paths)
     verb = "would propose" if dry_run else "proposed"
     typer.echo(f"TARA {tara}: {verb} {len(plan.add)} threat scenarios, obsolete {len(plan.obsolete)}, "
                f"revived {len(plan.revive)}")  # fmt: skip

@@ -124,10 +124,13 @@ def generate(
         list[Path] | None, typer.Option("--rules", help="A rule file of your own (repeatable)")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing")] = False,
+    with_paths: Annotated[
+        bool, typer.Option("--with-paths", help="Give each new threat scenario its best attack path, rated")
+    ] = False,
 ) -> None:
     """Propose threat scenarios from the architecture; a regeneration keeps every human decision."""
     with _refusals():
-        plan = generate_file(file, tuple(rules or ()), write=not dry_run)
+        plan = generate_file(file, tuple(rules or ()), write=not dry_run, with_paths=with_paths)
     typer.echo(summary(plan, str(file), written=not dry_run), nl=False)
 
 

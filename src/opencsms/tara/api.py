@@ -166,9 +166,11 @@ def preview_generation(request: HttpRequest, tara_id: int) -> GenerationOut:
 
 
 @router.post("/taras/{tara_id}/generation", response=GenerationOut)
-def generate_threats(request: HttpRequest, tara_id: int) -> GenerationOut:
-    """Apply the threat rules: add new proposals, mark obsolete ones; decisions are never changed."""
-    return GenerationOut.of(services.generate_threats(actor=actor(request), tara_id=tara_id))
+def generate_threats(request: HttpRequest, tara_id: int, with_paths: bool = False) -> GenerationOut:
+    """Apply the threat rules: add new proposals (`with_paths`: each with the best attack path to its
+    asset, rated), mark obsolete ones; decisions are never changed."""
+    plan = services.generate_threats(actor=actor(request), tara_id=tara_id, with_paths=with_paths)
+    return GenerationOut.of(plan)
 
 
 @router.post("/taras/{tara_id}/threat-decisions", response=list[ElementOut])

@@ -291,6 +291,10 @@ class DecisionForm(forms.Form):
         field.error_messages["required"] = "tick at least one threat scenario"
 
 
+class GenerateForm(forms.Form):
+    with_paths = forms.BooleanField(required=False)
+
+
 class PathsForm(forms.Form):
     """Which asset's attack paths to show, how many, and ranked before or after the controls."""
 

@@ -144,3 +144,14 @@ def test_attaching_paths_to_a_threat_and_its_refusals(team: Team, reference: Tar
         services.attach_paths(**edit, threat_ref="TS-999", k=1)
     with pytest.raises(PermissionDenied):
         services.attach_paths(actor=team.auditor, tara_id=reference.pk, threat_ref="TS-08", k=1)
+
+
+def test_generation_with_paths_rates_the_proposals_at_once(team: Team, reference: Tara) -> None:
+    plan = services.generate_threats(actor=team.engineer, tara_id=reference.pk, with_paths=True)
+    generated = _generated(reference)
+    rated = [e for e in generated.values() if e.data.get("attack_paths")]
+    assert len(rated) == len(plan.add)  # every asset of the reference model is reachable
+    assert all(e.data["attack_paths"][0]["id"] == f"{e.ref}.AP1" for e in rated)
+    assert all(e.risk is not None and e.feasibility for e in rated)
+    record = ChangeRecord.objects.get(action=AuditAction.THREATS_GENERATED)
+    assert sorted(record.after["with_paths"]) == sorted(generated)

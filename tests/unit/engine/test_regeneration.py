@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from opencsms.engine import evaluate
+from opencsms.engine.analysis.graph import build_graph
+from opencsms.engine.analysis.paths import best_paths
 from opencsms.engine.tara.model import ReviewStatus
 from opencsms.engine.tara_as_code import load_file
+from opencsms.engine.threatgen import first_paths, load_rules, propose
 from opencsms.engine.threatgen.write import generate_file
 from tests.golden_files import GOLDEN, compare_golden
 
@@ -142,3 +146,33 @@ def test_removing_an_asset_marks_its_generated_threats_obsolete_and_the_file_sti
     result = evaluate(model, profile)
     assert "G-DIAG-ACCESS-A-HL-FW-OBD" not in result.threats
     assert "threat/obsolete" in {f.rule for f in result.findings}
+
+
+@pytest.mark.golden
+def test_generation_with_paths_rates_each_proposal_by_its_best_path(work: Path, update_golden: bool) -> None:
+    before = work.read_text(encoding="utf-8")
+    plan = generate_file(work, with_paths=True)
+    after = work.read_text(encoding="utf-8")
+    assert after.split("\ngoals:")[1] == before.split("\ngoals:")[1]  # only the threat block grew
+    compare_golden(FOLDER / "headlamp.generated-with-paths.tara.yaml", after.encode(), update_golden)
+    model, profile = load_file(work)
+    result = evaluate(model, profile)
+    graph = build_graph(model, profile)
+    for proposal in plan.add:
+        threat = next(t for t in model.threat_scenarios if t.id == proposal.id)
+        [path] = threat.attack_paths
+        assert path.id == f"{proposal.id}.AP1"
+        asset = next(a for a in model.assets if a.id == proposal.asset)
+        best = best_paths(graph, [f"component:{asset.component}"])[f"component:{asset.component}"]
+        rated = result.threats[proposal.id]
+        assert rated.feasibility == best.feasibility(profile)  # the tree is rated as the search found it
+        assert rated.risk is not None
+    assert {f.rule for f in result.errors} == set()
+
+
+def test_first_paths_leave_out_an_asset_no_entry_point_reaches() -> None:
+    model, profile = load_file(FOLDER / "headlamp.tara.yaml")
+    proposals = propose(model, load_rules())
+    isolated = replace(model, interfaces=tuple(x for x in model.interfaces if not x.external))
+    assert first_paths(model, profile, proposals)
+    assert first_paths(isolated, profile, proposals) == {}

@@ -10,31 +10,14 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 
 from opencsms.engine.analysis.attack_paths import paths_for_threat
 from opencsms.engine.errors import ParseError, Problem, RuleViolation
 from opencsms.engine.tara.model import AttackPath
 from opencsms.engine.tara_as_code.dump import path_document
 from opencsms.engine.tara_as_code.io import parse
-from opencsms.engine.threatgen.yamltext import before_comments, block_end, file_yaml
-
-_FLOW_KEYS = frozenset({"attack_potential", "controls"})
-
-
-def _ruamel(value: Any, key: str = "") -> Any:
-    """Plain data -> ruamel nodes; small leaf mappings and lists in flow style, like a hand-written file."""
-    if isinstance(value, dict):
-        node = CommentedMap((k, _ruamel(v, k)) for k, v in value.items())
-        if key in _FLOW_KEYS:
-            node.fa.set_flow_style()
-        return node
-    if isinstance(value, list):
-        seq = CommentedSeq(_ruamel(v) for v in value)
-        if all(not isinstance(v, dict | list) for v in value):
-            seq.fa.set_flow_style()
-        return seq
-    return value
+from opencsms.engine.threatgen.yamltext import as_ruamel, before_comments, block_end, file_yaml
 
 
 def _entry_end(lines: list[str], data: CommentedMap, threats: Any, index: int, key: str | None) -> int:
@@ -57,7 +40,7 @@ def insert_paths(text: str, threat_id: str, paths: list[AttackPath]) -> str:
     index = next(i for i, t in enumerate(threats) if t["id"] == threat_id)
     entry, lines = threats[index], text.splitlines()
     out = io.StringIO()
-    yaml.dump({"attack_paths": _ruamel([path_document(p) for p in paths])}, out)
+    yaml.dump({"attack_paths": as_ruamel([path_document(p) for p in paths])}, out)
     rendered = out.getvalue().splitlines()
     indent = " " * entry.lc.key("id")[1]
     if entry.get("attack_paths"):

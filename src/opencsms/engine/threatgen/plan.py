@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from opencsms.engine.tara.model import TaraModel
+from opencsms.engine.tara.model import AttackPath, TaraModel
+from opencsms.engine.tara_as_code.dump import path_document
 from opencsms.engine.threatgen.match import Proposal
 
 
@@ -27,8 +28,9 @@ class GenerationPlan:
         return len(self.add) + len(self.obsolete) + len(self.revive)
 
 
-def proposal_data(p: Proposal) -> dict[str, Any]:
-    """A proposal as a threat scenario in the TARA-as-code shape, status `proposed`, with its provenance."""
+def proposal_data(p: Proposal, path: AttackPath | None = None) -> dict[str, Any]:
+    """A proposal as a threat scenario in the TARA-as-code shape, status `proposed`, with its provenance
+    (and `path`, its first attack path, when given)."""
     data: dict[str, Any] = {
         "id": p.id,
         "name": p.name,
@@ -47,6 +49,8 @@ def proposal_data(p: Proposal) -> dict[str, Any]:
     if p.mitigations:
         generated["mitigations"] = list(p.mitigations)
     data["generated"] = generated
+    if path is not None:
+        data["attack_paths"] = [path_document(path)]
     return data
 
 

@@ -8,9 +8,28 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+_FLOW_KEYS = frozenset({"attack_potential", "controls"})
+
+
+def as_ruamel(value: Any, key: str = "") -> Any:
+    """Plain data -> ruamel nodes; small leaf mappings and lists in flow style, like a hand-written file."""
+    if isinstance(value, dict):
+        node = CommentedMap((k, as_ruamel(v, k)) for k, v in value.items())
+        if key in _FLOW_KEYS:
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq(as_ruamel(v) for v in value)
+        if all(not isinstance(v, dict | list) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
 
 _BLOCK_KEY = re.compile(r"^( *)[^\s#-][^:#]*:\s*(#.*)?$")
 

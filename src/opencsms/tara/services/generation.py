@@ -16,7 +16,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
-from opencsms.engine.threatgen import GenerationPlan, plan_generation, proposal_data, propose
+from opencsms.engine.threatgen import GenerationPlan, first_paths, plan_generation, proposal_data, propose
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.tara.services.elements import record_element
@@ -34,11 +34,13 @@ def _mark(element: Element, obsolete: bool) -> Element:
 
 
 @transaction.atomic
-def generate_threats(*, actor: User, tara_id: int) -> GenerationPlan:
+def generate_threats(*, actor: User, tara_id: int, with_paths: bool = False) -> GenerationPlan:
     """Apply the threat rules (the shipped ones and the organisation's) to the TARA's architecture
-    (ISO/SAE 21434 15.6, R155 Annex 5)."""
+    (ISO/SAE 21434 15.6, R155 Annex 5); `with_paths` gives each new threat scenario the best attack path
+    to its asset as its first attack tree, so it is rated at once (15.7, 15.8)."""
     tara = take_for_edit(actor, tara_id)
-    model = checked(selectors.document(tara), tara.name).model
+    result = checked(selectors.document(tara), tara.name)
+    model = result.model
     rules = selectors.rule_set(tara)
     plan = plan_generation(model, propose(model, rules), rules.ids)
     if not plan.changes:
@@ -47,7 +49,8 @@ def generate_threats(*, actor: User, tara_id: int) -> GenerationPlan:
         "last"
     ]
     start = 0 if last is None else last + 1
-    added = [proposal_data(p) for p in plan.add]
+    paths = first_paths(model, result.profile, plan.add) if with_paths else {}
+    added = [proposal_data(p, paths.get(p.id)) for p in plan.add]
     Element.objects.bulk_create(
         Element(
             tara=tara,
@@ -75,6 +78,7 @@ def generate_threats(*, actor: User, tara_id: int) -> GenerationPlan:
             "obsolete": list(plan.obsolete),
             "revived": list(plan.revive),
             "rules": len(rules.rules),
+            "with_paths": sorted(paths),
         },
         scope=tara.scope,
     )

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.http import actor
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import AttachPathsForm, DecisionForm, NotApplicableForm, PathsForm, checked
+from opencsms.tara.forms import (
+    AttachPathsForm,
+    DecisionForm,
+    GenerateForm,
+    NotApplicableForm,
+    PathsForm,
+    checked,
+)
 from opencsms.tara.models import Kind
 from opencsms.tara.views import page_or_partial
 
@@ -30,7 +37,8 @@ def generation(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 @require_POST
 def generate(request: HttpRequest, tara_id: int) -> HttpResponse:
-    plan = services.generate_threats(actor=actor(request), tara_id=tara_id)
+    with_paths = checked(GenerateForm(request.POST))["with_paths"]
+    plan = services.generate_threats(actor=actor(request), tara_id=tara_id, with_paths=with_paths)
     if plan.changes:
         messages.success(
             request,
