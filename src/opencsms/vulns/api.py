@@ -1,6 +1,6 @@
 """The vulnerability monitoring API: releases and SBOM upload, findings with filters and pages, triage,
-VEX export, advisory import and sources, the loop into the TARA. Every endpoint is one selector or service
-call."""
+VEX export, advisory import and sources, KEV and EPSS, the loop into the TARA, notifications. Every
+endpoint is one selector or service call."""
 
 from typing import Any
 
@@ -14,12 +14,16 @@ from opencsms.core.http import actor
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
+    ExploitationIn,
+    ExploitationOut,
     FindingOut,
     FindingQuery,
     ImportOut,
     LinkIn,
     LinkOut,
     NotificationOut,
+    ReadIn,
+    ReadOut,
     ReleaseIn,
     ReleaseOut,
     SourceIn,
@@ -111,6 +115,30 @@ def import_for_organisation(request: HttpRequest, organisation_id: int, file: Fi
     )
 
 
+@router.post("/projects/{project_id}/exploitation", response=ExploitationOut)
+def exploitation_for_project(
+    request: HttpRequest, project_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
+) -> Any:
+    raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
+    return services.import_exploitation(
+        actor=actor(request), project_id=project_id, kind=form.kind, raw=raw, filename=file.name or ""
+    )
+
+
+@router.post("/organisations/{organisation_id}/exploitation", response=ExploitationOut)
+def exploitation_for_organisation(
+    request: HttpRequest, organisation_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
+) -> Any:
+    raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
+    return services.import_exploitation(
+        actor=actor(request),
+        organisation_id=organisation_id,
+        kind=form.kind,
+        raw=raw,
+        filename=file.name or "",
+    )
+
+
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])
 def list_sources(request: HttpRequest, organisation_id: int) -> QuerySet[AdvisorySource]:
     return selectors.advisory_sources(actor(request), organisation_id=organisation_id)
@@ -133,3 +161,8 @@ def queue_sync(request: HttpRequest, source_id: int) -> Status[AdvisorySource]:
 @paginate(LimitOffsetPagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     return selectors.notifications(actor(request), unread_only=unread)
+
+
+@router.post("/notifications/read", response=ReadOut)
+def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    return {"read": services.mark_notifications_read(actor=actor(request), notification_ids=payload.ids)}

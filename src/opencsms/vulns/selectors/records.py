@@ -1,6 +1,6 @@
-"""Reads of vulnerability monitoring: releases, findings and advisory sources scoped to what the user may
-see (a release outside it is `NotFound`, never revealed), VEX documents of a release, and the TARA threat
-scenarios a finding concerns."""
+"""Reads of vulnerability monitoring: releases, findings, advisories and advisory sources scoped to what the
+user may see (a release outside it is `NotFound`, never revealed), VEX documents of a release, and the
+caller's notifications."""
 
 from __future__ import annotations
 
@@ -9,36 +9,76 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.engine.vex import csaf_vex, cyclonedx_vex, openvex
 from opencsms.products import selectors as products
-from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
-from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
+from opencsms.vulns.models import (
+    Advisory,
+    AdvisorySource,
+    Finding,
+    Notification,
+    Release,
+    ReleaseComponent,
+    VexStatus,
+)
 
 MAX_SBOM_BYTES = 64 * 1024 * 1024
 MAX_ADVISORY_BYTES = 256 * 1024 * 1024
 VEX_FORMATS = ("openvex", "cyclonedx", "csaf")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN")
+OPEN = (VexStatus.AFFECTED, VexStatus.UNDER_INVESTIGATION)
+# The sort keys of a findings list and their ORDER BY (scores and EPSS without a value last either way).
+FINDING_SORTS: dict[str, tuple[Any, ...]] = {
+    "-score": (F("score").desc(nulls_last=True), "vulnerability_id", "id"),
+    "score": (F("score").asc(nulls_last=True), "vulnerability_id", "id"),
+    "vulnerability_id": ("vulnerability_id", "id"),
+    "-vulnerability_id": ("-vulnerability_id", "-id"),
+    "component": ("component__name", "component__version", "vulnerability_id", "id"),
+    "-epss": (F("epss").desc(nulls_last=True), "vulnerability_id", "id"),
+    "due_date": (F("due_date").asc(nulls_last=True), "vulnerability_id", "id"),
+    "stage": ("stage", "vulnerability_id", "id"),
+    "vex_status": ("vex_status", "vulnerability_id", "id"),
+    "release": ("release__name", "release__version", "vulnerability_id", "id"),
+}
+
+
+def _open_count(severity: str | None = None) -> Count:
+    condition = Q(findings__vex_status__in=OPEN)
+    if severity is not None:
+        condition &= Q(findings__severity=severity)
+    return Count("findings", filter=condition, distinct=True)
 
 
 def releases(user: User, *, project_id: int | None = None) -> QuerySet[Release]:
+    """The releases the user may see with their counts: findings, open findings (in total and by
+    severity) and components (a subquery, so the two relations do not multiply each other's rows)."""
     found = Release.objects.filter(project__in=products.projects(user).values("pk"))
     if project_id is not None:
         found = found.filter(project_id=project_id)
+    components = (
+        ReleaseComponent.objects.filter(release=OuterRef("pk"))
+        .order_by()
+        .values("release")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     counted = found.defer("sbom").annotate(
         finding_count=Count("findings", distinct=True),
-        open_count=Count(
-            "findings",
-            filter=Q(findings__vex_status__in=["affected", "under_investigation"]),
-            distinct=True,
-        ),
+        open_count=_open_count(),
+        open_critical=_open_count("CRITICAL"),
+        open_high=_open_count("HIGH"),
+        open_medium=_open_count("MEDIUM"),
+        open_low=_open_count("LOW"),
+        component_count=Coalesce(Subquery(components, output_field=IntegerField()), 0),
     )
-    return counted.order_by("name", "version", "id")
+    return counted.select_related("tara").order_by("name", "version", "id")
 
 
 def release(user: User, release_id: int) -> Release:
@@ -48,21 +88,25 @@ def release(user: User, release_id: int) -> Release:
     return found
 
 
+def components(release_obj: Release) -> QuerySet[ReleaseComponent]:
+    """The components of a release the caller already holds (`release()` checked the scope)."""
+    return ReleaseComponent.objects.filter(release=release_obj).order_by("position")
+
+
 @dataclass(frozen=True)
 class FindingFilter:
-    """What a list of findings is narrowed to; every field is optional."""
+    """What a list of findings is narrowed to and its order; every field is optional."""
 
     severity: str = ""
     status: str = ""  # VEX status
     stage: str = ""
     kev: bool | None = None
-    q: str = ""  # in the vulnerability id or the component name
+    q: str = ""  # in the vulnerability id, its aliases or the component name
+    sort: str = "-score"
 
 
-def findings(user: User, *, release_id: int, filters: FindingFilter | None = None) -> QuerySet[Finding]:
-    """The findings of a release the user may see, worst first."""
-    f = filters or FindingFilter()
-    found = Finding.objects.filter(release=release(user, release_id))
+def filter_findings(found: QuerySet[Finding], f: FindingFilter) -> QuerySet[Finding]:
+    """Narrow and order findings; an unknown severity is refused, an unknown sort is the default."""
     if f.severity:
         if f.severity.upper() not in SEVERITIES:
             raise Invalid(f"severity {f.severity!r}: use one of {', '.join(SEVERITIES)}")
@@ -74,8 +118,30 @@ def findings(user: User, *, release_id: int, filters: FindingFilter | None = Non
     if f.kev is not None:
         found = found.filter(kev=f.kev)
     if f.q:
-        found = found.filter(Q(vulnerability_id__icontains=f.q) | Q(component__name__icontains=f.q))
-    return found.select_related("component", "owner").order_by("-score", "vulnerability_id", "id")
+        found = found.filter(
+            Q(vulnerability_id__icontains=f.q) | Q(aliases__icontains=f.q) | Q(component__name__icontains=f.q)
+        )
+    return found.order_by(*FINDING_SORTS.get(f.sort, FINDING_SORTS["-score"]))
+
+
+def findings(user: User, *, release_id: int, filters: FindingFilter | None = None) -> QuerySet[Finding]:
+    """The findings of a release the user may see, worst first."""
+    found = Finding.objects.filter(release=release(user, release_id))
+    return filter_findings(found, filters or FindingFilter()).select_related("component", "owner")
+
+
+def portfolio_findings(
+    user: User, filters: FindingFilter | None = None, *, organisation_id: int | None = None
+) -> QuerySet[Finding]:
+    """Findings of every release the user may see (of one organisation when given): which releases a
+    vulnerability affects."""
+    projects = products.projects(user)
+    if organisation_id is not None:
+        projects = projects.filter(business_unit__organisation_id=organisation_id)
+    found = Finding.objects.filter(release__project__in=projects.values("pk"))
+    return filter_findings(found, filters or FindingFilter()).select_related(
+        "component", "release__project", "owner"
+    )
 
 
 def finding(user: User, finding_id: int) -> Finding:
@@ -109,6 +175,15 @@ def vex_bytes(release_obj: Release, fmt: str) -> bytes:
     return json.dumps(vex_document(release_obj, fmt), indent=2, ensure_ascii=False).encode()
 
 
+def advisories(organisation_id: int, *, q: str = "") -> QuerySet[Advisory]:
+    """An organisation's mirrored advisories (the caller checked the organisation is visible), without
+    their documents: the summary is read from the JSON in the database."""
+    found = Advisory.objects.filter(organisation_id=organisation_id)
+    if q:
+        found = found.filter(Q(advisory_id__icontains=q) | Q(aliases__icontains=q))
+    return found.defer("data").annotate(summary=KT("data__summary")).order_by("advisory_id", "id")
+
+
 def advisory_sources(user: User, *, organisation_id: int) -> QuerySet[AdvisorySource]:
     visible = products.organisations(user).filter(pk=organisation_id)
     return AdvisorySource.objects.filter(organisation__in=visible.values("pk")).order_by("name", "id")
@@ -121,62 +196,6 @@ def notifications(user: User, *, unread_only: bool = False) -> QuerySet[Notifica
     return found.order_by("-created_at", "-id")
 
 
-# --- The loop into the TARA (ISO/SAE 21434 8.6 -> 15.7: a vulnerability re-rates attack feasibility) -------
-
-
-def _steps(node: dict[str, Any], address: str = "") -> list[tuple[str, dict[str, Any]]]:
-    """Every leaf (attack step) of an attack tree with its address ("" root, "0.2" ...)."""
-    gate = next((g for g in ("and", "or") if g in node), None)
-    if gate is None:
-        return [(address, node)]
-    found: list[tuple[str, dict[str, Any]]] = []
-    for index, child in enumerate(node.get(gate) or []):
-        found.extend(_steps(child, f"{address}.{index}" if address else str(index)))
-    return found
-
-
-def threats_for_finding(finding_obj: Finding) -> list[dict[str, Any]]:
-    """The threat scenarios of the release's TARA that pass through the release's TARA component.
-
-    A threat concerns the component when its asset lies on it (`asset.component`), or when a step of one of
-    its attack paths uses an interface attached to it (`interface.components`). Each threat lists its
-    paths and, per path, the steps on those interfaces (with their address for `link_finding_to_step`);
-    for a threat on the component's asset every step is listed. Empty without a component or a TARA.
-    """
-    release_obj = finding_obj.release
-    ref = release_obj.component_ref
-    if not ref or release_obj.tara_id is None:
-        return []
-    rows = Element.objects.filter(
-        tara_id=release_obj.tara_id, kind__in=[Kind.INTERFACE, Kind.ASSET, Kind.THREAT_SCENARIO]
-    ).order_by("kind", "position")
-    interfaces = {e.ref for e in rows if e.kind == Kind.INTERFACE and ref in (e.data.get("components") or [])}
-    assets = {e.ref for e in rows if e.kind == Kind.ASSET and e.data.get("component") == ref}
-    threats = []
-    for element in (e for e in rows if e.kind == Kind.THREAT_SCENARIO):
-        on_asset = element.data.get("asset") in assets
-        paths = []
-        for path in element.data.get("attack_paths") or []:
-            steps = [
-                {
-                    "address": address,
-                    "name": str(step.get("name", "")),
-                    "interface": step.get("interface", ""),
-                    "cvss": step.get("cvss", ""),
-                }
-                for address, step in _steps(path.get("tree") or {})
-                if on_asset or step.get("interface") in interfaces
-            ]
-            if steps:
-                paths.append({"id": path.get("id", ""), "name": path.get("name", ""), "steps": steps})
-        if paths:
-            threats.append(
-                {
-                    "ref": element.ref,
-                    "name": element.label,
-                    "risk": element.risk,
-                    "on_asset": on_asset,
-                    "paths": paths,
-                }
-            )
-    return threats
+def unread_count(user: User) -> int:
+    """The number of the user's unread notifications (one indexed COUNT: the header shows it)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
