@@ -64,6 +64,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # the findings link and the unread notification count in the header (core knows no app)
+                "opencsms.vulns.context_processors.navigation",
             ],
         },
     },
