@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -69,7 +70,8 @@ def list_findings(request: HttpRequest, release_id: int, filters: Query[FindingQ
 def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -> HttpResponse:  # noqa: A002
     release = selectors.release(actor(request), release_id)
     response = HttpResponse(selectors.vex_bytes(release, format), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{release.name}-{release.version}.{format}.json"'
+    name = f"{release.name}-{release.version}.{format}.json"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from opencsms.core.forms import checked
@@ -44,5 +45,6 @@ def components(request: HttpRequest, release_id: int) -> HttpResponse:
 def vex(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     found = selectors.release(actor(request), release_id)
     response = HttpResponse(selectors.vex_bytes(found, fmt), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{found.name}-{found.version}.{fmt}.json"'
+    name = f"{found.name}-{found.version}.{fmt}.json"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
