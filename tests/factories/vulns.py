@@ -80,3 +80,25 @@ def make_release(actor: User, project: Project, *purls: str, version: str = "1.0
         filename="ecu.cdx.json",
         **kwargs,
     )
+
+
+def kev_json(*cves: str) -> bytes:
+    """A CISA KEV catalogue (JSON) listing `cves` (our own, made-up entries)."""
+    entries = [
+        {
+            "cveID": cve,
+            "dateAdded": "2026-01-15",
+            "dueDate": "2026-02-05",
+            "knownRansomwareCampaignUse": "Unknown",
+            "requiredAction": "Apply the vendor's update.",
+        }
+        for cve in cves
+    ]
+    return json.dumps({"catalogVersion": "2026.01.15", "vulnerabilities": entries}).encode()
+
+
+def epss_csv(**scores: float) -> bytes:
+    """A FIRST EPSS CSV (`CVE_2024_1=0.5` for CVE-2024-1; the percentile is the score here)."""
+    rows = [f"{name.replace('_', '-')},{score},{score}" for name, score in scores.items()]
+    return ("#model_version:v2025.03.14,score_date:2026-01-15T00:00:00+0000\ncve,epss,percentile\n"
+            + "\n".join(rows) + "\n").encode()  # fmt: skip

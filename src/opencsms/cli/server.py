@@ -17,6 +17,7 @@ from opencsms.cli import server_tara
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.products.demo import Demo
     from opencsms.tara.models import Tara
+    from opencsms.vulns.models import Release
 
 SETTINGS_MODULE = "opencsms.config.settings"
 
@@ -79,6 +80,7 @@ def run_worker(args: list[str]) -> None:
 
 
 DEMO_TARA = Path("examples/connected-ev.tara.yaml")
+DEMO_VULNS = Path("examples/vulns")
 
 
 @app.command()
@@ -86,13 +88,24 @@ def demo(
     tara: Annotated[
         Path, typer.Option(help="The TARA-as-code file imported into the demo project")
     ] = DEMO_TARA,
+    vulns: Annotated[
+        Path, typer.Option(help="The folder of the demo releases' SBOMs and advisories")
+    ] = DEMO_VULNS,
 ) -> None:
-    """Load the demo organisation, users and TARA (idempotent; not in production); print the credentials."""
+    """Load the demo organisation, users, TARA, releases and advisories (idempotent; not in production);
+    print the credentials."""
     if not tara.is_file():
         raise typer.BadParameter(f"{tara} is not a file (run from the repository root, or give --tara)")
-    loaded, imported = load_demo_data(tara)
+    if not (vulns / "advisories").is_dir():
+        raise typer.BadParameter(
+            f"{vulns} has no advisories/ folder (run from the repository root, or give --vulns)"
+        )
+    loaded, imported, releases = load_demo_data(tara, vulns)
     typer.echo(f"Demo data: {loaded.organisation} > {loaded.business_unit} > {loaded.project}")
     typer.echo(f"TARA {imported.name!r}: {imported.summary['counts']['threat_scenarios']} threat scenarios")
+    for release, findings in releases:
+        typer.echo(f"Release {release} on {release.component_ref}: {findings} findings")
+    typer.echo(f"Try: import {vulns / 'new-advisory.osv.json'} on the project's advisories page")
     typer.echo(f"{'user name':<10}  {'password':<20}  role at level")
     for user in loaded.users:
         typer.echo(
@@ -100,13 +113,15 @@ def demo(
         )
 
 
-def load_demo_data(tara_file: Path) -> tuple[Demo, Tara]:
-    """The demo data and the reference TARA in its project, made by the system user (audited)."""
+def load_demo_data(tara_file: Path, vulns_folder: Path) -> tuple[Demo, Tara, list[tuple[Release, int]]]:
+    """The demo data, the reference TARA in its project and the demo releases with their findings, made by
+    the system user (audited)."""
     setup_django()
     from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
     from opencsms.products.demo import load_demo
     from opencsms.tara.services import import_if_missing
+    from opencsms.vulns.demo import load_demo_releases
 
     with correlation():
         actor = system_user()
@@ -114,7 +129,10 @@ def load_demo_data(tara_file: Path) -> tuple[Demo, Tara]:
         tara, _ = import_if_missing(
             actor=actor, project_id=loaded.project.pk, raw=tara_file.read_bytes(), filename=tara_file.name
         )
-    return loaded, tara
+        releases = load_demo_releases(
+            actor=actor, project_id=loaded.project.pk, folder=vulns_folder, tara_id=tara.pk
+        )
+    return loaded, tara, releases
 
 
 @app.command("createsuperuser")

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     csrf_trusted_origins: Annotated[list[str], NoDecode] = []
     behind_tls_proxy: bool = False
     debug: bool | None = None
+    # Notifications of vulnerability monitoring (vulns.services.notifications): in the app always; by email
+    # to each recipient's address and as a JSON POST to one webhook when set.
+    notify_email: bool = False
+    notify_webhook_url: str = ""
+    notify_webhook_secret: SecretStr = SecretStr("")
+    base_url: str = ""  # e.g. https://csms.example.com: links in emails and webhooks
+    # Outgoing mail (SMTP); without a host, mail is written to the log (console backend).
+    email_host: str = ""
+    email_port: int = 25
+    email_user: str = ""
+    email_password: SecretStr = SecretStr("")
+    email_use_tls: bool = False
+    email_from: str = "opencsms@localhost"
 
     @field_validator("allowed_hosts", "csrf_trusted_origins", mode="before")
     @classmethod
@@ -51,6 +64,13 @@ class Settings(BaseSettings):
         for origin in value:
             if urlsplit(origin).scheme not in {"http", "https"}:
                 raise ValueError(f"OPENCSMS_CSRF_TRUSTED_ORIGINS: {origin!r} needs a scheme (https://...)")
+        return value
+
+    @field_validator("notify_webhook_url", "base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError(f"{value!r} must be an http(s) URL")
         return value
 
     @field_validator("database_url")

@@ -64,6 +64,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # the findings link and the unread notification count in the header (core knows no app)
+                "opencsms.vulns.context_processors.navigation",
             ],
         },
     },
@@ -82,6 +84,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications of vulnerability monitoring by email and webhook (vulns.services.notifications).
+VULNS_NOTIFY = {
+    "email": ENV.notify_email,
+    "webhook": ENV.notify_webhook_url,
+    "secret": ENV.notify_webhook_secret.get_secret_value(),
+    "base_url": ENV.base_url,
+}
+if ENV.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS = ENV.email_host, ENV.email_port, ENV.email_use_tls
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = ENV.email_user, ENV.email_password.get_secret_value()
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = ENV.email_from
 
 # Days to triage a new finding, by severity (ISO/SAE 21434 8.7; the organisation's policy: change here).
 VULNS_DUE_DAYS = {"CRITICAL": 7, "HIGH": 30, "MEDIUM": 90, "LOW": 180, "NONE": 180, "UNKNOWN": 90}

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", tara_pages.dashboard, name="dashboard"),  # the one dashboard: projects with their TARAs
     path("", include("opencsms.products.urls")),
     path("", include("opencsms.tara.urls")),
+    path("", include("opencsms.vulns.urls")),
 ]

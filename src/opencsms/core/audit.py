@@ -64,6 +64,8 @@ class AuditAction(StrEnum):
     ADVISORY_SOURCE_CREATED = "vulns_advisory_source.created"
     FINDING_TRIAGED = "vulns_finding.triaged"
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
+    FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
+    EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")

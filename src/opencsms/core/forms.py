@@ -1,4 +1,5 @@
-"""HTML forms of the core app."""
+"""HTML forms of the core app, and what every app's forms share: `checked` (a form's data or `Invalid`) and
+a file field with a size limit."""
 
 from __future__ import annotations
 
@@ -9,7 +10,30 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 
 from opencsms.core import services
-from opencsms.core.errors import DomainError
+from opencsms.core.errors import DomainError, Invalid
+
+
+def checked(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or `Invalid` naming every problem (shown like the services' errors)."""
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()]
+        raise Invalid("; ".join(problems).replace("__all__: ", ""))
+    return form.cleaned_data
+
+
+class LimitedFileField(forms.FileField):
+    """An upload refused above `max_bytes` before it is read into memory."""
+
+    def __init__(self, *, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is not None and upload.size > self.max_bytes:
+            limit = self.max_bytes
+            raise forms.ValidationError(f"the file has {upload.size} bytes; at most {limit} are read")
+        return upload
 
 
 class LoginForm(AuthenticationForm):

@@ -1,12 +1,15 @@
-"""Helpers for entry points (API endpoints, views): the typed acting user and the address of a request."""
+"""Helpers for entry points (API endpoints, views): the typed acting user, the address of a request, and
+the template a page view renders (the page, or its partial for htmx)."""
 
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from opencsms.core.models import User
 
@@ -33,3 +36,9 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def page_or_partial(request: HttpRequest, page: str, partial: str, context: dict[str, Any]) -> HttpResponse:
+    """The `partial` for an htmx request (not boosted), else the full `page`, with the same context."""
+    htmx = getattr(request, "htmx", None)
+    return render(request, partial if htmx and not htmx.boosted else page, context)

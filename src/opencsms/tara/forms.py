@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from django import forms
 
-from opencsms.core.errors import Invalid
+from opencsms.core.forms import LimitedFileField
 from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
 from opencsms.tara.selectors import SORTS, ElementFilter
@@ -36,23 +36,9 @@ def _refs(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
-def checked(form: forms.Form) -> dict[str, Any]:
-    """The form's cleaned data, or `Invalid` naming every problem (shown like the services' errors)."""
-    if not form.is_valid():
-        problems = [f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()]
-        raise Invalid("; ".join(problems).replace("__all__: ", ""))
-    return form.cleaned_data
-
-
 class ImportForm(forms.Form):
-    file = forms.FileField()
+    file = LimitedFileField(max_bytes=MAX_BYTES)
     replace = forms.BooleanField(required=False)
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:  # refused before it is read into memory
-            raise forms.ValidationError(f"the file has {upload.size} bytes; at most {MAX_BYTES} are read")
-        return upload
 
 
 class NoteForm(forms.Form):
@@ -318,10 +304,4 @@ class NotApplicableForm(forms.Form):
 class RuleFileForm(forms.Form):
     """A threat rule file (YAML in the shape of `data/threat-rules/`), size-limited before it is read."""
 
-    file = forms.FileField()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_RULE_FILE_BYTES:
-            raise forms.ValidationError(f"the file has {upload.size} bytes; at most {MAX_RULE_FILE_BYTES}")
-        return upload
+    file = LimitedFileField(max_bytes=MAX_RULE_FILE_BYTES)

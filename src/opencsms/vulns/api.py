@@ -1,11 +1,12 @@
 """The vulnerability monitoring API: releases and SBOM upload, findings with filters and pages, triage,
-VEX export, advisory import and sources, the loop into the TARA. Every endpoint is one selector or service
-call."""
+VEX export, advisory import and sources, KEV and EPSS, the loop into the TARA, notifications. Every
+endpoint is one selector or service call."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -14,12 +15,16 @@ from opencsms.core.http import actor
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
+    ExploitationIn,
+    ExploitationOut,
     FindingOut,
     FindingQuery,
     ImportOut,
     LinkIn,
     LinkOut,
     NotificationOut,
+    ReadIn,
+    ReadOut,
     ReleaseIn,
     ReleaseOut,
     SourceIn,
@@ -65,7 +70,8 @@ def list_findings(request: HttpRequest, release_id: int, filters: Query[FindingQ
 def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -> HttpResponse:  # noqa: A002
     release = selectors.release(actor(request), release_id)
     response = HttpResponse(selectors.vex_bytes(release, format), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{release.name}-{release.version}.{format}.json"'
+    name = f"{release.name}-{release.version}.{format}.json"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 
@@ -111,6 +117,30 @@ def import_for_organisation(request: HttpRequest, organisation_id: int, file: Fi
     )
 
 
+@router.post("/projects/{project_id}/exploitation", response=ExploitationOut)
+def exploitation_for_project(
+    request: HttpRequest, project_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
+) -> Any:
+    raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
+    return services.import_exploitation(
+        actor=actor(request), project_id=project_id, kind=form.kind, raw=raw, filename=file.name or ""
+    )
+
+
+@router.post("/organisations/{organisation_id}/exploitation", response=ExploitationOut)
+def exploitation_for_organisation(
+    request: HttpRequest, organisation_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
+) -> Any:
+    raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
+    return services.import_exploitation(
+        actor=actor(request),
+        organisation_id=organisation_id,
+        kind=form.kind,
+        raw=raw,
+        filename=file.name or "",
+    )
+
+
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])
 def list_sources(request: HttpRequest, organisation_id: int) -> QuerySet[AdvisorySource]:
     return selectors.advisory_sources(actor(request), organisation_id=organisation_id)
@@ -133,3 +163,8 @@ def queue_sync(request: HttpRequest, source_id: int) -> Status[AdvisorySource]:
 @paginate(LimitOffsetPagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     return selectors.notifications(actor(request), unread_only=unread)
+
+
+@router.post("/notifications/read", response=ReadOut)
+def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    return {"read": services.mark_notifications_read(actor=actor(request), notification_ids=payload.ids)}

@@ -10,7 +10,10 @@
 - `Finding`: a component of a release affected by a vulnerability (unique per release, component and
   vulnerability id), with the engine's evidence and the triage state of clause 8 on the same row.
 - `AdvisorySource`: where an organisation's advisories come from (a folder/zip path or a feed URL).
-- `Notification`: an in-app message to a person (a TARA risk rose above acceptance because of a finding).
+- `Notification`: a message to a person (new findings of a release; a TARA risk rose above acceptance because
+  of a finding), shown in the app and delivered by email and webhook when configured.
+- `KnownExploited`, `EpssScore`: an organisation's copy of CISA KEV and FIRST EPSS, which set the KEV flag
+  and the EPSS of its findings (ISO/SAE 21434 8.5: exploitability).
 No workflows here: see services/.
 """
 
@@ -170,6 +173,15 @@ class Decision(models.TextChoices):
     ACCEPT = "accept", "Accept"
 
 
+JUSTIFICATIONS = (  # why a product is not affected (CISA's VEX minimum requirements; CycloneDX, OpenVEX)
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+)
+
+
 class VexStatus(models.TextChoices):
     NOT_AFFECTED = "not_affected", "Not affected"
     AFFECTED = "affected", "Affected"
@@ -279,17 +291,57 @@ class AdvisorySource(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one person about one finding (e.g. a TARA risk above acceptance)."""
+    """A message to one person about a finding or a release (new findings, a TARA risk above acceptance).
+
+    `read_at` and `delivery` are bookkeeping, not audited (ARCHITECTURE.md): the audited change is the one
+    that caused the notification."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="notifications")
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, null=True, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.JSONField(default=dict, blank=True, help_text="Per channel: sent, skipped or the error")
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="vulns_notification_unread_idx")]
 
     def __str__(self) -> str:
         return self.message[:80]
+
+
+class KnownExploited(models.Model):
+    """An entry of CISA's Known Exploited Vulnerabilities catalogue, in an organisation's copy of it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="kev_entries")
+    cve = models.CharField(max_length=64)
+    date_added = models.CharField(max_length=32, blank=True)
+    due_date = models.CharField(max_length=32, blank=True)
+    ransomware = models.CharField(max_length=32, blank=True, help_text="knownRansomwareCampaignUse")
+    required_action = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["cve"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "cve"], name="vulns_kev_cve_unique")]
+
+    def __str__(self) -> str:
+        return self.cve
+
+
+class EpssScore(models.Model):
+    """FIRST's EPSS score of a CVE (the probability of exploitation in the next 30 days), per organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="epss_scores")
+    cve = models.CharField(max_length=64)
+    epss = models.FloatField()
+    percentile = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["cve"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "cve"], name="vulns_epss_cve_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cve} {self.epss}"

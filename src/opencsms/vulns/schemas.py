@@ -74,10 +74,14 @@ class FindingQuery(Schema):
     )
     stage: Literal["", "event", "not_relevant", "weakness", "analysed", "decided"] = ""
     kev: bool | None = Field(None, description="Only findings in (true) or not in (false) CISA KEV")
-    q: str = Field("", description="Text in the vulnerability id or the component name")
+    q: str = Field("", description="Text in the vulnerability id, its aliases or the component name")
+    sort: Literal[
+        "-score", "score", "vulnerability_id", "-vulnerability_id", "component", "-epss", "due_date", "stage",
+        "vex_status", "release",
+    ] = Field("-score", description="The order (worst first by default)")  # fmt: skip
 
     def to_filter(self) -> FindingFilter:
-        return FindingFilter(self.severity, self.status, self.stage, self.kev, self.q)
+        return FindingFilter(self.severity, self.status, self.stage, self.kev, self.q, self.sort)
 
 
 class TriageIn(Schema):
@@ -98,6 +102,17 @@ class ImportOut(Schema):
     unchanged: int
     skipped: int
     findings: int
+    closed: int = Field(description="Findings closed because every advisory behind them was withdrawn")
+
+
+class ExploitationIn(Schema):
+    kind: Literal["kev", "epss"] = Field(description="CISA KEV (JSON or CSV) or FIRST EPSS (CSV)")
+
+
+class ExploitationOut(Schema):
+    kind: str
+    entries: int = Field(description="The entries now stored for the organisation")
+    findings: int = Field(description="The findings whose KEV flag or EPSS changed")
 
 
 class SourceIn(Schema):
@@ -153,7 +168,18 @@ class LinkOut(Schema):
 class NotificationOut(Schema):
     id: int
     project_id: int
+    release_id: int | None
     finding_id: int | None
     message: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = Field(
+        None, description="The notifications to mark read (all unread ones if left out)"
+    )
+
+
+class ReadOut(Schema):
+    read: int

@@ -18,7 +18,7 @@ from opencsms.vulns import services
 from opencsms.vulns.models import Finding, Release
 from tests.factories.core import make_admin, make_user
 from tests.factories.products import Tree, make_membership, make_tree
-from tests.factories.vulns import CRITICAL, cyclonedx, make_release, osv, osv_bytes
+from tests.factories.vulns import CRITICAL, cyclonedx, epss_csv, kev_json, make_release, osv, osv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,29 @@ def test_lists_take_the_same_queries_for_1_and_20_rows() -> None:
     admin = Client()
     admin.force_login(make_admin())
     assert _count_queries(admin, f"/api/v1/projects/{other.project.pk}/releases") == one
+
+
+def test_kev_and_epss_over_http_and_notifications_marked_read() -> None:
+    tree = make_tree()
+    release = _release(tree)
+    engineer = release.created_by
+    client = Client()
+    client.force_login(engineer)
+    kev = SimpleUploadedFile("kev.json", kev_json("GHSA-0"))
+    done = client.post(f"/api/v1/projects/{tree.project.pk}/exploitation", {"file": kev, "kind": "kev"})
+    assert done.json() == {"kind": "kev", "entries": 1, "findings": 1}
+    epss = SimpleUploadedFile("epss.csv", epss_csv(GHSA_0=0.5))
+    refused = client.post(f"/api/v1/projects/{tree.project.pk}/exploitation", {"file": epss, "kind": "kev"})
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid")
+    assert client.get(f"/api/v1/releases/{release.pk}/findings").json()["items"][0]["kev"] is True
+    manager = make_user()
+    make_membership(manager, tree.project, Role.CYBERSECURITY_MANAGER)
+    services.import_advisories(
+        actor=engineer, project_id=tree.project.pk, raw=osv_bytes(osv("GHSA-new", "lib-0", fixed="9.0.0"))
+    )
+    listed = client.get("/api/v1/notifications?unread=true").json()
+    assert listed["count"] == 1
+    assert listed["items"][0]["release_id"] == release.pk
+    read = client.post("/api/v1/notifications/read", {}, content_type="application/json")
+    assert read.json() == {"read": 1}
+    assert client.get("/api/v1/notifications?unread=true").json()["count"] == 0

@@ -13,6 +13,7 @@ from opencsms.cli import server
 from opencsms.cli.main import app
 from opencsms.core.models import ChangeRecord, User
 from opencsms.tara.models import Tara
+from opencsms.vulns.models import Finding, Notification, Release
 from tests.e2e.cli.worker_tasks import add
 
 runner = CliRunner()
@@ -68,8 +69,13 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     assert len(correlation_ids) == 1  # one command, one correlation id
     assert correlation_ids != {""}
     assert Tara.objects.get().ref == "connected-ev"  # the reference TARA, imported once
+    assert "Release TCU firmware 4.2.0 on TCU: 6 findings" in result.output
+    assert "Release Gateway firmware 1.8.0 on CGW: 2 findings" in result.output
+    engineer = User.objects.get(username="engineer")
+    assert Notification.objects.filter(user=engineer).count() == 2  # the advisories came after the SBOMs
     assert runner.invoke(app, ["server", "demo"]).exit_code == 0
     assert Tara.objects.count() == 1
+    assert (Release.objects.count(), Finding.objects.count()) == (2, 8)
 
 
 @pytest.mark.django_db

@@ -1,8 +1,11 @@
-"""Fixtures of the TARA page tests: the organisation tree with one user per role and the reference model
-imported into its project by the engineer."""
+"""Fixtures of the page tests: the organisation tree with one user per role and the reference model
+imported into its project by the engineer; for the vulnerability pages, the example TCU release with the
+example advisories' findings (examples/vulns)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from opencsms.core.models import User
 from opencsms.products.models import Role
 from opencsms.tara import services
 from opencsms.tara.models import Tara
+from opencsms.vulns import services as services_vulns
+from opencsms.vulns.models import Finding, Release
 from tests.factories.products import Tree, make_matrix_user, make_tree
 
 REFERENCE = Path(__file__).resolve().parents[3] / "examples" / "connected-ev.tara.yaml"
@@ -41,3 +46,48 @@ def workspace(db: None) -> Workspace:
         filename=REFERENCE.name,
     )
     return Workspace(tree, tara, users)
+
+
+EXAMPLES = REFERENCE.parent / "vulns"
+
+
+def advisories_zip(*extra: Path) -> bytes:
+    """The example Go advisories (examples/vulns/advisories) and `extra` files as one zip upload."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in [*sorted((EXAMPLES / "advisories").glob("*.json")), *extra]:
+            archive.write(file, file.name)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Monitored:
+    """The workspace with vulnerability monitoring: the TCU release (on the TARA's TCU component) with the
+    example advisories' findings, one of them (EXAMPLE-2026-0001) with a CVSS v3 vector."""
+
+    workspace: Workspace
+    release: Release
+    finding: Finding  # EXAMPLE-2026-0001 on gorilla/websocket: critical, CVSS v3
+
+    def client(self, who: str) -> Client:
+        return self.workspace.client(who)
+
+
+@pytest.fixture
+def monitored(workspace: Workspace) -> Monitored:
+    engineer, project = workspace.users["engineer"], workspace.tree.project
+    services_vulns.import_advisories(
+        actor=engineer, project_id=project.pk, raw=advisories_zip(EXAMPLES / "new-advisory.osv.json")
+    )
+    release = services_vulns.upload_sbom(
+        actor=engineer,
+        project_id=project.pk,
+        name="TCU firmware",
+        version="4.2.0",
+        raw=(EXAMPLES / "tcu-firmware-4.2.0.cdx.json").read_bytes(),
+        filename="tcu-firmware-4.2.0.cdx.json",
+        component_ref="TCU",
+        tara_id=workspace.tara.pk,
+    )
+    finding = release.findings.get(vulnerability_id="EXAMPLE-2026-0001")
+    return Monitored(workspace, release, finding)

@@ -36,7 +36,16 @@ def member(tree: Tree, role: Role, level: str = "business_unit") -> Client:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/organisations/", "/audit/", "/projects/1/", "/members/project/1/add/"]
+    "path",
+    [
+        "/",
+        "/organisations/",
+        "/audit/",
+        "/projects/1/",
+        "/members/project/1/add/",
+        "/findings/",
+        "/notifications/",
+    ],
 )
 def test_every_page_needs_a_signed_in_user(client: Client, path: str) -> None:
     response = client.get(path)

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from opencsms.tara.forms import ImportForm
 from opencsms.tara.models import Element, Kind, State, Tara
 from tests.e2e.web.conftest import REFERENCE, Workspace
 
@@ -344,7 +345,7 @@ def test_an_import_without_a_file_or_too_big_is_refused(
     path = f"/projects/{workspace.tree.project.pk}/taras/import/"
     refused = client.post(path, {}, **HX)
     assert "file: This field is required." in refused.content.decode()
-    monkeypatch.setattr("opencsms.tara.forms.MAX_BYTES", 10)
+    monkeypatch.setattr(ImportForm.base_fields["file"], "max_bytes", 10)
     upload = SimpleUploadedFile("ev.tara.yaml", REFERENCE.read_bytes())
     too_big = client.post(path, {"file": upload}, **HX)
     assert "at most 10 are read" in too_big.content.decode()

@@ -12,29 +12,12 @@ from opencsms.core.models import ChangeRecord
 from opencsms.engine.vex import parse_vex
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import Finding, Release
-from tests.factories.vulns import CRITICAL, make_release, osv, osv_bytes
-from tests.integration.vulns.conftest import Team
+from tests.integration.vulns.conftest import Team, pads_release
 
 pytestmark = pytest.mark.django_db
 
 
-def _release(team: Team) -> Release:
-    services.import_advisories(
-        actor=team.engineer,
-        project_id=team.project.pk,
-        raw=osv_bytes(
-            osv("GHSA-1", "left-pad", vector=CRITICAL, aliases=("CVE-2024-1",)),
-            osv("GHSA-2", "right-pad"),
-            osv("GHSA-3", "up-pad"),
-        ),
-    )
-    return make_release(
-        team.engineer,
-        team.project,
-        "pkg:npm/left-pad@1.0.0",
-        "pkg:npm/right-pad@1.2.0",
-        "pkg:npm/up-pad@0.1.0",
-    )
+_release = pads_release
 
 
 def _finding(release: Release, vulnerability: str) -> Finding:
@@ -79,6 +62,7 @@ def test_triage_flow_is_audited_with_before_and_after(team: Team) -> None:
         ({"stage": "decided"}, "needs a decision"),
         ({"stage": "not_relevant"}, "needs a rationale"),
         ({"stage": "closed"}, "use one of"),
+        ({"stage": "analysed", "decision": "remediate", "rationale": "update"}, "at the stage decided"),
     ],
 )
 def test_triage_rules(team: Team, changes: dict[str, str], message: str) -> None:

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from opencsms.core.http import actor
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import (
     AttachPathsForm,
@@ -18,10 +19,8 @@ from opencsms.tara.forms import (
     GenerateForm,
     NotApplicableForm,
     PathsForm,
-    checked,
 )
 from opencsms.tara.models import Kind
-from opencsms.tara.views import page_or_partial
 
 
 def architecture(request: HttpRequest, tara_id: int) -> HttpResponse:

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from opencsms.core.http import actor
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm, checked
+from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm
 from opencsms.tara.models import Kind
-from opencsms.tara.views import page_or_partial
 
 
 def element_list(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from opencsms.core.http import actor
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import ImportForm, ItemForm, checked
+from opencsms.tara.forms import ImportForm, ItemForm
 from opencsms.tara.models import ImportJob
-from opencsms.tara.views import page_or_partial
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.forms import checked
 from opencsms.core.http import actor
 from opencsms.tara import services
-from opencsms.tara.forms import ApproveForm, BaselineForm, NoteForm, ReasonForm, checked
+from opencsms.tara.forms import ApproveForm, BaselineForm, NoteForm, ReasonForm
 
 
 @require_POST

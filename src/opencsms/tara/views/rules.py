@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from opencsms.core.http import actor
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import RuleFileForm, checked
-from opencsms.tara.views import page_or_partial
+from opencsms.tara.forms import RuleFileForm
 
 
 def rule_files(request: HttpRequest, organisation_id: int) -> HttpResponse:

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from opencsms.core.http import actor
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import TreeEditForm, checked
+from opencsms.tara.forms import TreeEditForm
 from opencsms.tara.models import Kind
-from opencsms.tara.views import page_or_partial
 
 
 def tree(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:

@@ -8,15 +8,26 @@ from opencsms.vulns.services.advisories import (
     sync_source,
     sync_source_task,
 )
+from opencsms.vulns.services.exploitation import ExploitationResult, import_exploitation
+from opencsms.vulns.services.notifications import (
+    deliver_notifications,
+    deliver_notifications_task,
+    mark_notifications_read,
+)
 from opencsms.vulns.services.releases import upload_sbom
 from opencsms.vulns.services.tara_loop import link_finding_to_step
 from opencsms.vulns.services.triage import triage_finding
 
 __all__ = [
+    "ExploitationResult",
     "ImportResult",
     "create_advisory_source",
+    "deliver_notifications",
+    "deliver_notifications_task",
     "import_advisories",
+    "import_exploitation",
     "link_finding_to_step",
+    "mark_notifications_read",
     "queue_sync",
     "sync_source",
     "sync_source_task",

@@ -2,7 +2,9 @@
 
 `import_advisories` stores new advisories and updates changed ones (by content hash), then matches only
 those against the components they name (`matching.match_advisories`): an unchanged advisory costs one
-hash comparison, and a new one an indexed lookup of its packages (ISO/SAE 21434 8.4, 8.5).
+hash comparison, and a new one an indexed lookup of its packages (ISO/SAE 21434 8.4, 8.5). Findings whose
+every advisory is now withdrawn are closed (`withdrawals.close_withdrawn`), and the people of each release
+with new findings are notified.
 `sync_source` reads an `AdvisorySource` with the engine's feed code; `sync_source_task` runs it in the
 worker (`opencsms worker`), queued by `queue_sync`.
 """
@@ -32,22 +34,26 @@ from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, AdvisorySource, SourceKind
 from opencsms.vulns.services.matching import match_advisories
+from opencsms.vulns.services.notifications import notify_new_findings
+from opencsms.vulns.services.withdrawals import close_withdrawn
 
 MAX_SHOWN_PROBLEMS = 10
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: advisories new, changed and unchanged, files skipped, findings created."""
+    """What an import did: advisories new, changed and unchanged, files skipped, findings created, findings
+    closed because every advisory behind them was withdrawn."""
 
     new: int
     changed: int
     unchanged: int
     skipped: int
     findings: int
+    closed: int = 0
 
 
-def _organisation(actor: User, organisation_id: int | None, project_id: int | None) -> Organisation:
+def organisation_for(actor: User, organisation_id: int | None, project_id: int | None) -> Organisation:
     """The organisation whose mirror is written: given directly, or the project's (EDIT on either)."""
     if project_id is not None:
         project = products.level(actor, Level.PROJECT, project_id)
@@ -129,7 +135,8 @@ def _store(organisation: Organisation, advisories: tuple[Advisory, ...]) -> tupl
 def _import(actor: User, organisation: Organisation, read: AdvisoryRead, what: str) -> ImportResult:
     to_match, new, unchanged = _store(organisation, read.advisories)
     created = match_advisories(organisation.pk, to_match)
-    result = ImportResult(new, len(to_match) - new, unchanged, len(read.skipped), len(created))
+    closed = close_withdrawn(actor, organisation.pk, to_match)
+    result = ImportResult(new, len(to_match) - new, unchanged, len(read.skipped), len(created), closed)
     audit.record(
         actor=actor,
         action=AuditAction.ADVISORIES_IMPORTED,
@@ -137,6 +144,7 @@ def _import(actor: User, organisation: Organisation, read: AdvisoryRead, what: s
         after={"from": what, **result.__dict__, "finding_ids": [f.pk for f in created][:1000]},
         scope=organisation.scope,
     )
+    notify_new_findings(created)
     return result
 
 
@@ -152,7 +160,7 @@ def import_advisories(
 ) -> ImportResult:
     """Advisories from an upload (`raw`: one document or a zip) or server `paths` (files, folders, zips)
     into the organisation's mirror (given, or the project's); new and changed ones are matched."""
-    organisation = _organisation(actor, organisation_id, project_id)
+    organisation = organisation_for(actor, organisation_id, project_id)
     if raw is not None:
         read, what = read_upload(raw, filename), filename
     elif paths:
@@ -170,7 +178,7 @@ def import_advisories(
 def create_advisory_source(
     *, actor: User, organisation_id: int, name: str, kind: str, location: str
 ) -> AdvisorySource:
-    organisation = _organisation(actor, organisation_id, None)
+    organisation = organisation_for(actor, organisation_id, None)
     if kind not in SourceKind.values:
         raise Invalid(f"kind {kind!r}: use one of {', '.join(SourceKind.values)}")
     if kind != SourceKind.OSV_PATH and not location.startswith(("https://", "http://")):
@@ -208,7 +216,7 @@ def sync_source(*, actor: User, source_id: int) -> ImportResult:
     found = AdvisorySource.objects.select_related("organisation").filter(pk=source_id).first()
     if found is None:
         raise NotFound(f"no advisory source {source_id}")
-    organisation = _organisation(actor, found.organisation_id, None)
+    organisation = organisation_for(actor, found.organisation_id, None)
     source = AdvisorySource.objects.select_for_update().get(pk=found.pk)
     started = timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000")
     result = _import(actor, organisation, _fetch(source), f"source {source.name}")
@@ -232,7 +240,7 @@ def queue_sync(*, actor: User, source_id: int) -> AdvisorySource:
     found = AdvisorySource.objects.filter(pk=source_id).first()
     if found is None:
         raise NotFound(f"no advisory source {source_id}")
-    _organisation(actor, found.organisation_id, None)
+    organisation_for(actor, found.organisation_id, None)
     source = AdvisorySource.objects.select_for_update().get(pk=found.pk)
     result = sync_source_task.enqueue(source_id=source.pk, actor_id=actor.pk)
     source.task_id = str(result.id)[:64]

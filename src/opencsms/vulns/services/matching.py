@@ -27,6 +27,8 @@ from opencsms.vulns.models import (
 )
 from opencsms.vulns.models import (
     ComponentKey,
+    EpssScore,
+    KnownExploited,
     Release,
     ReleaseComponent,
     Stage,
@@ -88,7 +90,7 @@ def match_release(release: Release, rows: list[ReleaseComponent], sbom: Sbom) ->
         return []
     found = match(sbom, AdvisoryIndex(advisories), release=str(release.pk))
     lookup = {(release.pk, r.ref, r.purl, r.cpe): r for r in reversed(rows)}
-    return store_findings(found, lookup)
+    return store_findings(found, lookup, release.project.business_unit.organisation_id)
 
 
 def match_advisories(organisation_id: int, advisories: list[Advisory]) -> list[FindingRow]:
@@ -108,7 +110,7 @@ def match_advisories(organisation_id: int, advisories: list[Advisory]) -> list[F
     known = AdvisoryIndex(advisories)
     found = [finding for advisory in advisories for finding in portfolio.match_advisory(advisory, known)]
     lookup = {(r.release_id, r.ref, r.purl, r.cpe): r for r in reversed(candidates)}
-    return store_findings(found, lookup)
+    return store_findings(found, lookup, organisation_id)
 
 
 def _merge_into(row: FindingRow, finding: Finding) -> bool:
@@ -133,8 +135,30 @@ def _merge_into(row: FindingRow, finding: Finding) -> bool:
     return (row.aliases, row.evidence, row.score) != before
 
 
-def store_findings(found: list[Finding], lookup: dict[Identity, ReleaseComponent]) -> list[FindingRow]:
-    """Create or merge rows for engine findings (whose `release` is the release id); the created rows."""
+def _signals(organisation_id: int, rows: list[FindingRow]) -> None:
+    """Set the KEV flag and EPSS of new or merged rows from the organisation's stored KEV and EPSS."""
+    ids = sorted({i for row in rows for i in (row.vulnerability_id, *row.aliases)})
+    kev: set[str] = set()
+    epss: dict[str, float] = {}
+    for batch in _batches(ids):
+        kev.update(
+            KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=batch).values_list(
+                "cve", flat=True
+            )
+        )
+        scores = EpssScore.objects.filter(organisation_id=organisation_id, cve__in=batch)
+        epss.update(scores.values_list("cve", "epss"))
+    for row in rows:
+        names = {row.vulnerability_id, *row.aliases}
+        row.kev = bool(names & kev)
+        row.epss = max((epss[i] for i in names if i in epss), default=None)
+
+
+def store_findings(
+    found: list[Finding], lookup: dict[Identity, ReleaseComponent], organisation_id: int
+) -> list[FindingRow]:
+    """Create or merge rows for engine findings (whose `release` is the release id); the created rows.
+    KEV and EPSS come from the organisation's stored copies."""
     components = {lookup[_identity(int(f.release), f)] for f in found}
     existing: dict[int, list[FindingRow]] = defaultdict(list)
     for row in FindingRow.objects.filter(component__in=[c.pk for c in components]):
@@ -160,8 +184,11 @@ def store_findings(found: list[Finding], lookup: dict[Identity, ReleaseComponent
         )
         existing[component.pk].append(row)
         created.append(row)
+    _signals(organisation_id, [*created, *changed.values()])
     FindingRow.objects.bulk_create(created, batch_size=BATCH)
     merged = [
+        "kev",
+        "epss",
         "vulnerability_id",
         "aliases",
         "evidence",

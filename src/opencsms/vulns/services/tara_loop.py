@@ -3,7 +3,8 @@
 `link_finding_to_step` re-rates one attack step of a threat scenario with the finding's CVSS v3
 exploitability (AV/AC/PR/UI) through the TARA's own attack tree service, so the TARA checks, evaluates and
 audits the change like any edit. When the threat's risk ends above the TARA's acceptance level
-(`header.method.acceptance`), the project's engineers and cybersecurity managers get a `Notification`.
+(`header.method.acceptance`), the project's engineers and cybersecurity managers are notified
+(`notifications.notify`).
 """
 
 from __future__ import annotations
@@ -15,24 +16,10 @@ from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
 from opencsms.products.access import Perm, require
-from opencsms.products.models import Membership, Project, Role
 from opencsms.tara import services as tara_services
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping, selectors
-from opencsms.vulns.models import Notification
-
-NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)
-
-
-def _recipients(project: Project) -> list[User]:
-    """The engineers and cybersecurity managers holding a membership on the project or above it."""
-    unit = project.business_unit
-    held = (
-        Membership.objects.filter(role__in=NOTIFIED_ROLES).filter(project=project)
-        | Membership.objects.filter(role__in=NOTIFIED_ROLES, business_unit_id=unit.pk)
-        | Membership.objects.filter(role__in=NOTIFIED_ROLES, organisation_id=unit.organisation_id)
-    )
-    return list(User.objects.filter(pk__in=held.values("user_id"), is_active=True).order_by("pk"))
+from opencsms.vulns.services.notifications import notify
 
 
 @transaction.atomic
@@ -88,8 +75,5 @@ def link_finding_to_step(
             f"{finding.vulnerability_id} in {release} raised the risk of {threat_ref} to {element.risk}"
             f" (acceptance {acceptance})"
         )
-        Notification.objects.bulk_create(
-            Notification(user=user, finding=finding, project=release.project, message=message)
-            for user in _recipients(release.project)
-        )
+        notify(project=release.project, message=message, finding=finding, release=release)
     return element

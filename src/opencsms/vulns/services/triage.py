@@ -6,7 +6,7 @@ mitigate or accept it, always with a rationale. The rules, each refusal naming i
 - `not_affected` needs a justification (the CISA / CycloneDX list) and fits the stages `not_relevant`,
   `analysed` or `decided`;
 - a decision sets the stage `decided` and needs a rationale; accepting needs the VEX status `affected`;
-- the stage `decided` needs a decision, and `not_relevant` needs a rationale.
+- the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale.
 Every change is audited with the triage fields before and after.
 """
 
@@ -23,15 +23,8 @@ from opencsms.core.errors import Invalid
 from opencsms.core.models import User
 from opencsms.products.access import Perm, permissions, require
 from opencsms.vulns import selectors
-from opencsms.vulns.models import Decision, Finding, Stage, VexStatus
+from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
 
-JUSTIFICATIONS = (
-    "component_not_present",
-    "vulnerable_code_not_present",
-    "vulnerable_code_not_in_execute_path",
-    "vulnerable_code_cannot_be_controlled_by_adversary",
-    "inline_mitigations_already_exist",
-)
 _UNSET: Any = object()
 
 
@@ -65,6 +58,8 @@ def _check(finding: Finding) -> None:
         raise Invalid("accepting a vulnerability means it affects the release: set the VEX status affected")
     if finding.stage == Stage.DECIDED and not finding.decision:
         raise Invalid("the stage decided needs a decision: remediate, mitigate or accept")
+    if finding.decision and finding.stage != Stage.DECIDED:
+        raise Invalid("a decision is made at the stage decided (ISO/SAE 21434 8.7): choose that stage")
     if finding.stage == Stage.NOT_RELEVANT and not finding.rationale.strip():
         raise Invalid("an event evaluated as not relevant needs a rationale (ISO/SAE 21434 8.4)")
 

@@ -1,0 +1,137 @@
+"""HTML forms of vulnerability monitoring: shape only. Each gives the keyword arguments of one service or
+selector; the services and the engine decide what is allowed (a refused SBOM, a triage rule of clause 8)
+and name the problem. An invalid form raises `Invalid` through `core.forms.checked`, so it is shown like a
+service's refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from opencsms.core.forms import LimitedFileField
+from opencsms.vulns.models import JUSTIFICATIONS, Decision, SourceKind, Stage, VexStatus
+from opencsms.vulns.selectors import (
+    FINDING_SORTS,
+    MAX_ADVISORY_BYTES,
+    MAX_SBOM_BYTES,
+    SEVERITIES,
+    FindingFilter,
+)
+
+ANY = [("", "any")]
+
+
+class UploadForm(forms.Form):
+    """A new release from its SBOM; `component` is `<TARA id>:<component id>` from the page's select."""
+
+    file = LimitedFileField(max_bytes=MAX_SBOM_BYTES)
+    name = forms.CharField(max_length=200)
+    version = forms.CharField(max_length=100)
+    component = forms.RegexField(regex=r"^([0-9]+:.+)?$", required=False, max_length=200)
+    tara = forms.IntegerField(required=False, min_value=1)
+
+    def release(self) -> dict[str, Any]:
+        """`upload_sbom`'s keyword arguments (the file's bytes read here, within the field's limit)."""
+        d = self.cleaned_data
+        tara_id, _, component_ref = (d.get("component") or "").partition(":")
+        upload = d["file"]
+        return {
+            "name": d["name"],
+            "version": d["version"],
+            "raw": upload.read(),
+            "filename": upload.name or "",
+            "component_ref": component_ref,
+            "tara_id": int(tara_id) if tara_id else d.get("tara"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        component, tara = cleaned.get("component") or "", cleaned.get("tara")
+        if component and tara and component.partition(":")[0] != str(tara):
+            self.add_error("tara", "the component chosen belongs to another TARA")
+        return cleaned
+
+
+class FindingFilterForm(forms.Form):
+    """The filters, sort and page of a findings list (all optional; values out of shape are ignored)."""
+
+    severity = forms.ChoiceField(required=False, choices=ANY + [(s, s.lower()) for s in SEVERITIES])
+    status = forms.ChoiceField(required=False, choices=ANY + list(VexStatus.choices))
+    stage = forms.ChoiceField(required=False, choices=ANY + list(Stage.choices))
+    kev = forms.ChoiceField(required=False, choices=[("", "any"), ("yes", "in KEV"), ("no", "not in KEV")])
+    q = forms.CharField(required=False, max_length=200)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in FINDING_SORTS])
+    organisation = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def to_filter(self) -> FindingFilter:
+        d = self.cleaned_data if self.is_valid() else {}
+        kev = {"yes": True, "no": False}.get(d.get("kev") or "")
+        return FindingFilter(
+            d.get("severity") or "", d.get("status") or "", d.get("stage") or "", kev, d.get("q") or "",
+            d.get("sort") or "-score",
+        )  # fmt: skip
+
+    def organisation_id(self) -> int | None:
+        value: int | None = (self.cleaned_data if self.is_valid() else {}).get("organisation")
+        return value
+
+
+class TriageForm(forms.Form):
+    """Every triage field of a finding (`triage_finding` checks the rules of clause 8)."""
+
+    stage = forms.ChoiceField(choices=Stage.choices)
+    vex_status = forms.ChoiceField(choices=VexStatus.choices)
+    justification = forms.ChoiceField(
+        required=False, choices=[("", "(none)")] + [(j, j) for j in JUSTIFICATIONS]
+    )
+    decision = forms.ChoiceField(required=False, choices=Decision.choices)
+    rationale = forms.CharField(required=False, max_length=10_000, widget=forms.Textarea)
+    owner = forms.IntegerField(required=False, min_value=1)
+    due_date = forms.DateField(required=False)
+
+    def changes(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "stage": d["stage"],
+            "vex_status": d["vex_status"],
+            "justification": d.get("justification") or "",
+            "decision": d.get("decision") or "",
+            "rationale": (d.get("rationale") or "").strip(),
+            "owner_id": d.get("owner"),
+            "due_date": d.get("due_date"),
+        }
+
+
+class LinkForm(forms.Form):
+    """One attack step of a threat scenario to re-rate from the finding's CVSS."""
+
+    threat = forms.CharField(max_length=100)
+    path = forms.CharField(max_length=100)
+    address = forms.RegexField(regex=r"^[0-9.]*$", required=False, max_length=200)
+
+
+class AdvisoryImportForm(forms.Form):
+    file = LimitedFileField(max_bytes=MAX_ADVISORY_BYTES)
+
+
+class ExploitationForm(forms.Form):
+    file = LimitedFileField(max_bytes=MAX_ADVISORY_BYTES)
+    kind = forms.ChoiceField(choices=[("kev", "CISA KEV (JSON or CSV)"), ("epss", "FIRST EPSS (CSV)")])
+
+
+class SourceForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=SourceKind.choices)
+    location = forms.CharField(max_length=1000)
+
+
+class ReadForm(forms.Form):
+    """Mark one notification read (`id`), or all of them."""
+
+    id = forms.IntegerField(required=False, min_value=1)
+
+    def ids(self) -> list[int] | None:
+        found = self.cleaned_data.get("id")
+        return None if found is None else [found]

@@ -1,0 +1,259 @@
+"""What the vulnerability pages show, shaped for display: a project's releases with the upload form's
+choices, a release's findings (filtered, sorted, 50 a page) and components, a finding with its triage
+choices, threats and TARA links, an organisation's advisories and sources, the portfolio and the
+notifications. Each page is one call; lists page in the database with a count and one `LIMIT` query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from opencsms.core.audit import AuditAction
+from opencsms.core.models import ChangeRecord, User
+from opencsms.products import selectors as products
+from opencsms.products.access import Perm, permissions, roles_granting
+from opencsms.products.models import Level, LevelObject, Membership, Organisation, Project
+from opencsms.tara import selectors as tara_selectors
+from opencsms.tara.models import Element, Kind
+from opencsms.vulns import mapping
+from opencsms.vulns.models import (
+    JUSTIFICATIONS,
+    Decision,
+    EpssScore,
+    Finding,
+    KnownExploited,
+    SourceKind,
+    Stage,
+    VexStatus,
+)
+from opencsms.vulns.selectors.records import (
+    FindingFilter,
+    advisories,
+    advisory_sources,
+    components,
+    filter_findings,
+    finding,
+    notifications,
+    portfolio_findings,
+    release,
+    releases,
+)
+from opencsms.vulns.selectors.tara_loop import threats_for_finding
+
+PAGE_SIZE = 50
+LINKS_SHOWN = 20
+
+
+def _page(items: Any, number: str | int | None) -> Page[Any]:
+    return Paginator(items, PAGE_SIZE).get_page(number)
+
+
+def _can_edit(user: User, obj: LevelObject) -> bool:
+    return Perm.EDIT in permissions(user, obj)
+
+
+@dataclass(frozen=True)
+class TaraChoice:
+    """A TARA of the project and its components, for the upload form's selects."""
+
+    pk: int
+    name: str
+    components: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ProjectReleases:
+    project: Project
+    page: Page[Any]
+    can_edit: bool
+    taras: list[TaraChoice] = field(default_factory=list)
+
+
+def tara_choices(user: User, project_id: int) -> list[TaraChoice]:
+    """The project's TARAs with their components (two queries whatever their number)."""
+    found = list(tara_selectors.taras(user, project_id=project_id).values_list("pk", "name"))
+    rows = Element.objects.filter(tara__in=[pk for pk, _ in found], kind=Kind.COMPONENT).order_by("position")
+    by_tara: dict[int, list[tuple[str, str]]] = {pk: [] for pk, _ in found}
+    for tara_id, ref, label in rows.values_list("tara_id", "ref", "label"):
+        by_tara[tara_id].append((ref, label))
+    return [TaraChoice(pk, name, by_tara[pk]) for pk, name in found]
+
+
+def project_releases(user: User, project_id: int, page_number: str | int | None = None) -> ProjectReleases:
+    project = products.level(user, Level.PROJECT, project_id)
+    assert isinstance(project, Project)
+    can_edit = _can_edit(user, project)
+    page = _page(releases(user, project_id=project.pk), page_number)
+    return ProjectReleases(project, page, can_edit, tara_choices(user, project.pk) if can_edit else [])
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values of the findings filters and the triage form."""
+
+    severities: tuple[str, ...] = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN")
+    statuses: list[tuple[str, str]] = field(default_factory=lambda: list(VexStatus.choices))
+    stages: list[tuple[str, str]] = field(default_factory=lambda: list(Stage.choices))
+    decisions: list[tuple[str, str]] = field(default_factory=lambda: list(Decision.choices))
+    justifications: tuple[str, ...] = JUSTIFICATIONS
+
+
+CHOICES = Choices()
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    release: Any  # a Release annotated with its counts
+    page: Page[Any]
+    filters: FindingFilter
+    can_edit: bool
+    choices: Choices = CHOICES
+    vex_formats: tuple[str, ...] = ("openvex", "cyclonedx", "csaf")
+
+
+def release_page(
+    user: User, release_id: int, filters: FindingFilter, page_number: str | int | None = None
+) -> ReleasePage:
+    found = release(user, release_id)
+    rows = filter_findings(found.findings.all(), filters).select_related("component", "owner")
+    return ReleasePage(found, _page(rows, page_number), filters, _can_edit(user, found.project))
+
+
+@dataclass(frozen=True)
+class ComponentPage:
+    release: Any
+    page: Page[Any]
+
+
+def component_page(user: User, release_id: int, page_number: str | int | None = None) -> ComponentPage:
+    found = release(user, release_id)
+    return ComponentPage(found, _page(components(found), page_number))
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    finding: Finding
+    can_edit: bool
+    threats: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    owners: list[tuple[int, str]]
+    kev: KnownExploited | None
+    epss: EpssScore | None
+    cvss3: str
+    choices: Choices = CHOICES
+
+    @property
+    def organisation_id(self) -> int:
+        return self.finding.release.project.business_unit.organisation_id
+
+
+def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
+    """The active users who may edit the project (those a finding may be assigned to)."""
+    unit = project.business_unit
+    direct, inherited = (roles_granting(Perm.EDIT, Level.PROJECT, inherited=i) for i in (False, True))
+    held = Membership.objects.filter(
+        Q(project=project, role__in=direct)
+        | Q(business_unit_id=unit.pk, role__in=inherited)
+        | Q(organisation_id=unit.organisation_id, role__in=inherited)
+    )
+    users = User.objects.filter(Q(pk__in=held.values("user_id")) | Q(pk=getattr(current, "pk", None)))
+    return [(u.pk, u.get_username()) for u in users.filter(is_active=True).order_by("username")]
+
+
+def _links(finding_obj: Finding) -> list[dict[str, Any]]:
+    """The finding's links into the TARA as recorded (who, when, step, risk before and after)."""
+    records = ChangeRecord.objects.filter(
+        object_type=Finding._meta.label_lower,
+        object_id=str(finding_obj.pk),
+        action=AuditAction.FINDING_LINKED_TO_TARA.value,
+    ).order_by("-seq")[:LINKS_SHOWN]
+    return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records]
+
+
+def finding_page(user: User, finding_id: int) -> FindingPage:
+    found = finding(user, finding_id)
+    project = found.release.project
+    ids = [found.vulnerability_id, *found.aliases]
+    organisation_id = project.business_unit.organisation_id
+    kev = KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids).first()
+    epss = EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids).order_by("-epss").first()
+    return FindingPage(
+        found,
+        _can_edit(user, project),
+        threats_for_finding(found),
+        _links(found),
+        _owners(project, found.owner),
+        kev,
+        epss,
+        mapping.cvss3_base(found.vectors),
+    )
+
+
+@dataclass(frozen=True)
+class AdvisoryPage:
+    level: LevelObject  # the organisation, or the project whose organisation's mirror is shown
+    organisation: Organisation
+    page: Page[Any]
+    q: str
+    can_edit: bool
+    sources: list[Any] | None  # on the organisation's page only
+    kev_count: int
+    epss_count: int
+    source_kinds: list[tuple[str, str]] = field(default_factory=lambda: list(SourceKind.choices))
+
+    @property
+    def kind(self) -> str:
+        return str(type(self.level).level)
+
+
+def advisory_page(
+    user: User, kind: Level, level_id: int, q: str = "", page_number: str | int | None = None
+) -> AdvisoryPage:
+    """The advisory mirror of an organisation, seen from it or from one of its projects."""
+    level_obj = products.level(user, kind, level_id)
+    if isinstance(level_obj, Project):
+        organisation = Organisation.objects.get(pk=level_obj.business_unit.organisation_id)
+        sources = None
+    else:
+        assert isinstance(level_obj, Organisation)
+        organisation = level_obj
+        sources = list(advisory_sources(user, organisation_id=organisation.pk))
+    return AdvisoryPage(
+        level_obj,
+        organisation,
+        _page(advisories(organisation.pk, q=q), page_number),
+        q,
+        _can_edit(user, level_obj),
+        sources,
+        KnownExploited.objects.filter(organisation=organisation).count(),
+        EpssScore.objects.filter(organisation=organisation).count(),
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioPage:
+    page: Page[Any]
+    filters: FindingFilter
+    organisations: list[tuple[int, str]]
+    organisation_id: int | None
+    release_count: int
+    choices: Choices = CHOICES
+
+
+def portfolio_page(
+    user: User, filters: FindingFilter, organisation_id: int | None, page_number: str | int | None = None
+) -> PortfolioPage:
+    """Findings across every release the user may see: which releases a vulnerability affects."""
+    found = portfolio_findings(user, filters, organisation_id=organisation_id)
+    organisations = list(products.organisations(user).values_list("pk", "name"))
+    release_count = found.order_by().values("release_id").distinct().count()
+    return PortfolioPage(_page(found, page_number), filters, organisations, organisation_id, release_count)
+
+
+def notification_page(user: User, *, unread_only: bool, page_number: str | int | None = None) -> Page[Any]:
+    rows = notifications(user, unread_only=unread_only).select_related("project", "release", "finding")
+    return _page(rows, page_number)

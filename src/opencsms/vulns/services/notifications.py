@@ -1,0 +1,179 @@
+"""Notifications: in the app, by email and by webhook (ISO/SAE 21434 8.3: information reaches the people
+who act on it).
+
+`notify` writes the notifications inside the caller's transaction and, when a channel is configured
+(`settings.VULNS_NOTIFY`, from `OPENCSMS_NOTIFY_*`), queues `deliver_notifications_task` in the same
+transaction: the task row commits with the change or not at all, so the worker sends nothing for a change
+that rolled back and sends only after the commit. Delivery runs outside any transaction (no lock is held
+while a mail server or webhook answers) and records per channel `sent`, `skipped` or the error in
+`Notification.delivery`. `read_at` and `delivery` are bookkeeping and not audited: the audited record is
+the change that caused the notification (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import smtplib
+import urllib.request
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from opencsms.core import audit
+from opencsms.core.models import User
+from opencsms.core.tasks import task
+from opencsms.products.models import Membership, Project, Role
+from opencsms.vulns.models import Finding, Notification, Release
+
+NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)
+WEBHOOK_TIMEOUT = 10  # seconds
+SIGNATURE_HEADER = "X-OpenCSMS-Signature"
+MAX_NAMED = 5  # vulnerability ids named in a new-findings message
+
+
+def recipients(project: Project) -> list[User]:
+    """The engineers and cybersecurity managers holding a membership on the project or above it."""
+    unit = project.business_unit
+    held = (
+        Membership.objects.filter(role__in=NOTIFIED_ROLES).filter(project=project)
+        | Membership.objects.filter(role__in=NOTIFIED_ROLES, business_unit_id=unit.pk)
+        | Membership.objects.filter(role__in=NOTIFIED_ROLES, organisation_id=unit.organisation_id)
+    )
+    return list(User.objects.filter(pk__in=held.values("user_id"), is_active=True).order_by("pk"))
+
+
+def _config() -> dict[str, Any]:
+    config: dict[str, Any] = settings.VULNS_NOTIFY
+    return config
+
+
+def _channels() -> bool:
+    return bool(_config()["email"] or _config()["webhook"])
+
+
+def notify(
+    *, project: Project, message: str, finding: Finding | None = None, release: Release | None = None
+) -> list[Notification]:
+    """Notify the project's engineers and managers; queue the delivery when a channel is configured.
+
+    Call it inside the service's transaction (it writes rows and queues a task)."""
+    rows = Notification.objects.bulk_create(
+        Notification(user=user, project=project, finding=finding, release=release, message=message)
+        for user in recipients(project)
+    )
+    if rows and _channels():
+        deliver_notifications_task.enqueue(notification_ids=[row.pk for row in rows])
+    return rows
+
+
+def _link() -> str:
+    base = str(_config()["base_url"])
+    return f"{base.rstrip('/')}/notifications/" if base else ""
+
+
+def _email(row: Notification) -> str:
+    if not row.user.email:
+        return "skipped: no address"
+    body = "\n\n".join(part for part in (row.message, _link()) if part)
+    try:
+        send_mail(f"[OpenCSMS] {row.project.name}: {row.message[:80]}", body, None, [row.user.email])
+    except (smtplib.SMTPException, OSError) as exc:
+        return f"error: {exc}"[:500]
+    return "sent"
+
+
+def webhook_payload(rows: Iterable[Notification]) -> bytes:
+    items = [
+        {
+            "id": row.pk,
+            "user": row.user.get_username(),
+            "project": row.project.name,
+            "project_id": row.project_id,
+            "release_id": row.release_id,
+            "finding_id": row.finding_id,
+            "message": row.message,
+            "created_at": row.created_at.isoformat(),
+        }
+        for row in rows
+    ]
+    return json.dumps({"notifications": items, "link": _link()}, sort_keys=True).encode()
+
+
+def signature(body: bytes, secret: str) -> str:
+    """`sha256=<hex HMAC of the body>`: the receiver recomputes it with the shared secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _webhook(rows: list[Notification]) -> str:
+    config = _config()
+    body = webhook_payload(rows)
+    headers = {"Content-Type": "application/json", "User-Agent": "OpenCSMS"}
+    if config["secret"]:
+        headers[SIGNATURE_HEADER] = signature(body, config["secret"])
+    request = urllib.request.Request(config["webhook"], data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only (config.env)
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
+            return f"sent: HTTP {response.status}"
+    except OSError as exc:  # URLError and HTTPError are OSErrors
+        return f"error: {exc}"[:500]
+
+
+def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
+    """Send the notifications not delivered yet by email and webhook; record each channel's result."""
+    config = _config()
+    rows = list(
+        Notification.objects.filter(pk__in=notification_ids, delivery={})
+        .select_related("user", "project")
+        .order_by("pk")
+    )
+    if not rows:
+        return {"delivered": 0}
+    hooked = _webhook(rows) if config["webhook"] else "skipped: no webhook"
+    for row in rows:
+        emailed = _email(row) if config["email"] else "skipped: email off"
+        row.delivery = {"email": emailed, "webhook": hooked, "at": timezone.now().isoformat()}
+    Notification.objects.bulk_update(rows, ["delivery"])
+    return {"delivered": len(rows)}
+
+
+@task()
+def deliver_notifications_task(notification_ids: list[int]) -> dict[str, int]:
+    """The worker's entry point: deliver notifications (queued by `notify` with the change)."""
+    with audit.correlation():
+        return deliver_notifications(notification_ids)
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the actor's own unread notifications read (all, or those given); how many changed.
+
+    Only the actor's own rows are touched, so no level permission applies; not audited (bookkeeping)."""
+    found = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        found = found.filter(pk__in=notification_ids)
+    return found.update(read_at=timezone.now())
+
+
+def notify_new_findings(created: list[Finding]) -> None:
+    """One notification per release with new findings (from an advisory import or sync), to its people."""
+    by_release: dict[int, list[Finding]] = {}
+    for row in created:
+        by_release.setdefault(row.release_id, []).append(row)
+    found = Release.objects.filter(pk__in=by_release).select_related("project__business_unit")
+    for release in found.order_by("pk"):
+        rows = sorted(by_release[release.pk], key=lambda r: (-(r.score or 0), r.vulnerability_id))
+        names = ", ".join(dict.fromkeys(r.vulnerability_id for r in rows[:MAX_NAMED]))
+        more = f" and {len(rows) - MAX_NAMED} more" if len(rows) > MAX_NAMED else ""
+        severe = sum(r.severity in ("CRITICAL", "HIGH") for r in rows)
+        kev = sum(r.kev for r in rows)
+        notes = [f"{severe} critical or high"] if severe else []
+        notes += [f"{kev} known exploited (KEV)"] if kev else []
+        message = f"{len(rows)} new finding{'s' if len(rows) != 1 else ''} in {release}: {names}{more}"
+        message += f" ({'; '.join(notes)})" if notes else ""
+        notify(project=release.project, message=message, release=release)

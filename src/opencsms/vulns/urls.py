@@ -1,0 +1,64 @@
+"""URLs of vulnerability monitoring (namespace `vulns`; docs/vulnerabilities.md "In the server")."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from opencsms.products.models import Level
+from opencsms.vulns.views import advisories, findings, notifications, releases
+
+app_name = "vulns"
+ORGANISATION, PROJECT = {"kind": Level.ORGANISATION}, {"kind": Level.PROJECT}
+
+urlpatterns = [
+    path("projects/<int:project_id>/releases/", releases.project_releases, name="project_releases"),
+    path("projects/<int:project_id>/releases/upload/", releases.upload, name="upload"),
+    path("releases/<int:release_id>/", releases.release, name="release"),
+    path("releases/<int:release_id>/components/", releases.components, name="components"),
+    path("releases/<int:release_id>/vex.<str:fmt>.json", releases.vex, name="vex"),
+    path("findings/", findings.portfolio, name="portfolio"),
+    path("findings/<int:finding_id>/", findings.finding, name="finding"),
+    path("findings/<int:finding_id>/triage/", findings.triage_panel, name="triage_panel"),
+    path("findings/<int:finding_id>/triage/edit/", findings.triage, name="triage"),
+    path("findings/<int:finding_id>/threats/", findings.threats_panel, name="threats_panel"),
+    path("findings/<int:finding_id>/threats/link/", findings.link, name="link"),
+    path(
+        "organisations/<int:level_id>/advisories/",
+        advisories.advisories,
+        ORGANISATION,
+        name="organisation_advisories",
+    ),
+    path("projects/<int:level_id>/advisories/", advisories.advisories, PROJECT, name="project_advisories"),
+    path(
+        "organisations/<int:level_id>/advisories/import/",
+        advisories.import_advisories,
+        ORGANISATION,
+        name="organisation_advisory_import",
+    ),
+    path(
+        "projects/<int:level_id>/advisories/import/",
+        advisories.import_advisories,
+        PROJECT,
+        name="project_advisory_import",
+    ),
+    path(
+        "organisations/<int:level_id>/exploitation/import/",
+        advisories.import_exploitation,
+        ORGANISATION,
+        name="organisation_exploitation_import",
+    ),
+    path(
+        "projects/<int:level_id>/exploitation/import/",
+        advisories.import_exploitation,
+        PROJECT,
+        name="project_exploitation_import",
+    ),
+    path(
+        "organisations/<int:organisation_id>/advisory-sources/",
+        advisories.source_create,
+        name="source_create",
+    ),
+    path("advisory-sources/<int:source_id>/sync/", advisories.source_sync, name="source_sync"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="mark_read"),
+]

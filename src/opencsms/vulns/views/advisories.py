@@ -1,0 +1,88 @@
+"""The advisory mirror of an organisation (seen from the organisation or one of its projects): the import
+of advisory files, of KEV and EPSS, the list of advisories, and the organisation's advisory sources."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
+from opencsms.products.models import Level
+from opencsms.vulns import selectors, services
+from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm
+
+PAGES = {Level.ORGANISATION: "vulns:organisation_advisories", Level.PROJECT: "vulns:project_advisories"}
+
+
+class Target(TypedDict):
+    """Whose mirror an import writes: the organisation's, or the organisation's of the project."""
+
+    organisation_id: int | None
+    project_id: int | None
+
+
+def _target(kind: Level, level_id: int) -> Target:
+    return Target(
+        organisation_id=level_id if kind == Level.ORGANISATION else None,
+        project_id=level_id if kind == Level.PROJECT else None,
+    )
+
+
+def advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
+    page = selectors.advisory_page(
+        actor(request), kind, level_id, request.GET.get("q", "")[:200], request.GET.get("page")
+    )
+    context = {
+        "a": page,
+        "import_form": AdvisoryImportForm(),
+        "exploitation_form": ExploitationForm(),
+        "source_form": SourceForm(),
+    }
+    return page_or_partial(request, "vulns/advisories.html", "vulns/_advisory_table.html", context)
+
+
+@require_POST
+def import_advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
+    upload = checked(AdvisoryImportForm(request.POST, request.FILES))["file"]
+    done = services.import_advisories(
+        actor=actor(request), raw=upload.read(), filename=upload.name or "", **_target(kind, level_id)
+    )
+    messages.success(
+        request,
+        f"{upload.name}: {done.new} new, {done.changed} changed, {done.unchanged} unchanged advisories, "
+        f"{done.skipped} files skipped; {done.findings} new findings, {done.closed} closed (withdrawn).",
+    )
+    return redirect(PAGES[kind], level_id)
+
+
+@require_POST
+def import_exploitation(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
+    d = checked(ExploitationForm(request.POST, request.FILES))
+    upload = d["file"]
+    done = services.import_exploitation(
+        actor=actor(request), kind=d["kind"], raw=upload.read(), filename=upload.name or "",
+        **_target(kind, level_id),
+    )  # fmt: skip
+    label = done.kind.upper()
+    messages.success(request, f"{label}: {done.entries} entries stored; {done.findings} findings changed.")
+    return redirect(PAGES[kind], level_id)
+
+
+@require_POST
+def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    d = checked(SourceForm(request.POST))
+    source = services.create_advisory_source(actor=actor(request), organisation_id=organisation_id, **d)
+    messages.success(request, f"Advisory source {source.name} created.")
+    return redirect(PAGES[Level.ORGANISATION], organisation_id)
+
+
+@require_POST
+def source_sync(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = services.queue_sync(actor=actor(request), source_id=source_id)
+    messages.success(request, f"Sync of {source.name} queued: the worker imports it (task {source.task_id}).")
+    return redirect(PAGES[Level.ORGANISATION], source.organisation_id)

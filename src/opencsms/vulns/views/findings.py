@@ -1,0 +1,58 @@
+"""A finding's page (evidence, triage, threats through the TARA component, history), its triage and its
+link into the TARA; the portfolio of findings across every release the user may see."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
+from opencsms.vulns import selectors, services
+from opencsms.vulns.forms import FindingFilterForm, LinkForm, TriageForm
+
+
+def _context(request: HttpRequest, finding_id: int) -> dict[str, object]:
+    return {"f": selectors.finding_page(actor(request), finding_id)}
+
+
+def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
+    return render(request, "vulns/finding.html", _context(request, finding_id))
+
+
+def triage_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
+    context = _context(request, finding_id)
+    return page_or_partial(request, "vulns/finding.html", "vulns/_triage.html", context)
+
+
+def threats_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
+    context = _context(request, finding_id)
+    return page_or_partial(request, "vulns/finding.html", "vulns/_threats.html", context)
+
+
+@require_POST
+def triage(request: HttpRequest, finding_id: int) -> HttpResponse:
+    form = TriageForm(request.POST)
+    checked(form)
+    services.triage_finding(actor=actor(request), finding_id=finding_id, **form.changes())
+    return redirect("vulns:triage_panel", finding_id)
+
+
+@require_POST
+def link(request: HttpRequest, finding_id: int) -> HttpResponse:
+    d = checked(LinkForm(request.POST))
+    services.link_finding_to_step(
+        actor=actor(request), finding_id=finding_id, threat_ref=d["threat"], path_ref=d["path"],
+        address=d["address"] or "",
+    )  # fmt: skip
+    return redirect("vulns:threats_panel", finding_id)
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    form = FindingFilterForm(request.GET)
+    page = selectors.portfolio_page(
+        actor(request), form.to_filter(), form.organisation_id(), request.GET.get("page")
+    )
+    context = {"p": page, "form": form}
+    return page_or_partial(request, "vulns/portfolio.html", "vulns/_portfolio_table.html", context)

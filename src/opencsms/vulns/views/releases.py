@@ -1,0 +1,50 @@
+"""A project's releases with the SBOM upload form, a release's findings (filters, sorting, pages) and
+components, and its VEX documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from opencsms.core.forms import checked
+from opencsms.core.http import actor, page_or_partial
+from opencsms.vulns import selectors, services
+from opencsms.vulns.forms import FindingFilterForm, UploadForm
+
+
+def project_releases(request: HttpRequest, project_id: int) -> HttpResponse:
+    listing = selectors.project_releases(actor(request), project_id, request.GET.get("page"))
+    context = {"listing": listing, "form": UploadForm()}
+    return page_or_partial(request, "vulns/project_releases.html", "vulns/_project_releases.html", context)
+
+
+@require_POST
+def upload(request: HttpRequest, project_id: int) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    checked(form)
+    release = services.upload_sbom(actor=actor(request), project_id=project_id, **form.release())
+    messages.success(request, f"Release {release} uploaded.")
+    return redirect("vulns:release", release.pk)
+
+
+def release(request: HttpRequest, release_id: int) -> HttpResponse:
+    form = FindingFilterForm(request.GET)
+    page = selectors.release_page(actor(request), release_id, form.to_filter(), request.GET.get("page"))
+    context = {"r": page, "form": form}
+    return page_or_partial(request, "vulns/release.html", "vulns/_finding_table.html", context)
+
+
+def components(request: HttpRequest, release_id: int) -> HttpResponse:
+    page = selectors.component_page(actor(request), release_id, request.GET.get("page"))
+    return page_or_partial(request, "vulns/components.html", "vulns/_component_table.html", {"c": page})
+
+
+def vex(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
+    found = selectors.release(actor(request), release_id)
+    response = HttpResponse(selectors.vex_bytes(found, fmt), content_type="application/json")
+    name = f"{found.name}-{found.version}.{fmt}.json"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
