@@ -183,40 +183,38 @@ def _same(old: object, new: object) -> bool:
     return old is new or old == new
 
 
+def _differing(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    return {key for key in old.keys() | new.keys() if not _same(old.get(key), new.get(key))}
+
+
 class _Unchanged:
-    """What of a previous evaluation still holds for `model` (same profile and method)."""
+    """What of a previous evaluation still holds for `model` (same profile and method): the threat
+    scenarios to rate again (`rerate`) and those whose rules to check again (`recheck`)."""
 
     def __init__(
         self, previous: TaraResult, model: TaraModel, impacts: Mapping[str, Mapping[str, str]]
     ) -> None:
         self.previous = previous
-        self.threats = {t.id: t for t in previous.model.threat_scenarios}
-        self.impacts = {ds for ds, levels in impacts.items() if previous.impacts.get(ds) != levels}
-        old, new = interface_vectors(previous.model), interface_vectors(model)
-        self.interfaces = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
-        old_assets, new_assets = ({a.id: a for a in m.assets} for m in (previous.model, model))
-        ids = old_assets.keys() | new_assets.keys()
-        self.assets = {a for a in ids if not _same(old_assets.get(a), new_assets.get(a))}
+        old = {t.id: t for t in previous.model.threat_scenarios}
+        changed = {t.id for t in model.threat_scenarios if not _same(old.get(t.id), t)}
+        damage = _differing(previous.impacts, impacts)
+        interfaces = _differing(interface_vectors(previous.model), interface_vectors(model))
+        assets = _differing(*({a.id: a for a in m.assets} for m in (previous.model, model)))
+        self.rerate = changed | {
+            t.id
+            for t in model.threat_scenarios
+            if (damage and not damage.isdisjoint(t.damage_scenarios)) or (interfaces and _uses(t, interfaces))
+        }
+        self.recheck = self.rerate | {t.id for t in model.threat_scenarios if assets and t.asset in assets}
 
-    def _threat(self, threat: ThreatScenario) -> bool:
-        return _same(self.threats.get(threat.id), threat)
-
-    def result(self, threat: ThreatScenario) -> ThreatResult | None:
-        """The previous result of `threat` if nothing it is rated from changed."""
-        if not self._threat(threat) or not self.impacts.isdisjoint(threat.damage_scenarios):
-            return None
-        if self.interfaces:
-            steps = (step for path in threat.attack_paths for step in iter_steps(path.tree))
-            if any(step.interface in self.interfaces for step in steps):
-                return None
-        return self.previous.threats.get(threat.id)
-
-    def findings(self, threat: ThreatScenario, result: ThreatResult | None) -> tuple[Finding, ...] | None:
+    def findings(self, threat: ThreatScenario) -> tuple[Finding, ...] | None:
         """The previous findings of `threat` if it, its result and its asset are the same."""
-        previous = self.previous
-        if result is not previous.threats.get(threat.id) or threat.asset in self.assets:
-            return None
-        return previous.threat_findings.get(threat.id) if self._threat(threat) else None
+        return None if threat.id in self.recheck else self.previous.threat_findings.get(threat.id)
+
+
+def _uses(threat: ThreatScenario, interfaces: set[str]) -> bool:
+    steps = (step for path in threat.attack_paths for step in iter_steps(path.tree))
+    return any(step.interface in interfaces for step in steps)
 
 
 def _evaluate(model: TaraModel, profile: MethodProfile, previous: TaraResult | None) -> TaraResult:
@@ -224,16 +222,18 @@ def _evaluate(model: TaraModel, profile: MethodProfile, previous: TaraResult | N
     rater = TreeRater(profile, interface_vectors(model))
     unchanged = _Unchanged(previous, model, impacts) if previous else None
     threats: dict[str, ThreatResult] = {}
+    kept = unchanged.previous.threats if unchanged else {}
+    rerate = unchanged.rerate if unchanged else set()
     for t in model.threat_scenarios:
         if t.in_analysis:
-            kept = unchanged.result(t) if unchanged else None
-            threats[t.id] = kept if kept is not None else evaluate_threat(t, model, profile, rater, impacts)
+            old = kept.get(t.id) if t.id not in rerate else None
+            threats[t.id] = old if old is not None else evaluate_threat(t, model, profile, rater, impacts)
     goals = _goals(model, threats)
     context = ThreatContext.of(model)
     per_threat = []
     for t in model.threat_scenarios:
         result = threats.get(t.id)
-        kept_findings = unchanged.findings(t, result) if unchanged else None
+        kept_findings = unchanged.findings(t) if unchanged else None
         per_threat.append(kept_findings if kept_findings is not None else threat_findings(t, result, context))
     findings = (*(f for found in per_threat for f in found), *model_findings(model, goals))
     by_threat = {t.id: found for t, found in zip(model.threat_scenarios, per_threat, strict=True)}
