@@ -179,6 +179,38 @@ def _verify(tara_id: int) -> bool:
     )
 
 
+def _timed(edit: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    edit()
+    return time.perf_counter() - started
+
+
+def _refused(user: Any, tara_id: int) -> float:
+    """Seconds for an edit the engine refuses (a dangling reference); it changes nothing."""
+    from opencsms.core.errors import Invalid
+    from opencsms.tara import services
+
+    started = time.perf_counter()
+    try:
+        services.update_element(
+            actor=user, tara_id=tara_id, kind="threat_scenarios", ref="TS-1", changes={"asset": "NO-SUCH"}
+        )
+    except Invalid:
+        return time.perf_counter() - started
+    raise AssertionError("a dangling reference was accepted")
+
+
+def _table(edits: dict[str, Callable[[], object]], count: int) -> bool:
+    """Time `count` edits of each kind; whether every one took <= 1 s."""
+    met = True
+    print(f"  {'edit':42} {'min':>7} {'median':>7} {'max':>7}")
+    for name, edit in edits.items():
+        times = [_timed(edit) for _ in range(count)]
+        print(f"  {name:42} {min(times):7.3f} {statistics.median(times):7.3f} {max(times):7.3f}")
+        met &= max(times) <= 1.0
+    return met
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threats", type=int, default=20_000)
@@ -188,24 +220,18 @@ def main() -> int:
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     _setup(args.database_url)
     from opencsms.core.audit import correlation
+    from opencsms.tara.selectors import states
 
-    rng = random.Random(11)
-    met = True
     with correlation():
         user, tara_id = _prepare(args.threats)
-        edits = _edits(user, tara_id, args.threats, rng)
+        edits = _edits(user, tara_id, args.threats, random.Random(11))
         print(f"{args.threats:,} threat scenarios, {args.database_url.split(':')[0]}, "
               f"python {sys.version.split()[0]}; {args.edits} edits of each kind, seconds")  # fmt: skip
-        print(f"  {'edit':42} {'min':>7} {'median':>7} {'max':>7}")
-        for name, edit in edits.items():
-            edit()  # warm: the first edit of a process also loads profiles and catalogues
-            times = []
-            for _ in range(args.edits):
-                started = time.perf_counter()
-                edit()
-                times.append(time.perf_counter() - started)
-            print(f"  {name:42} {min(times):7.3f} {statistics.median(times):7.3f} {max(times):7.3f}")
-            met &= max(times) <= 1.0
+        states.forget()  # as in a new process: the first edit reads the whole document
+        first = _timed(next(iter(edits.values())))
+        print(f"  first edit in this process (the whole TARA read and evaluated once): {first:.3f}")
+        met = _table(edits, args.edits)
+        print(f"  refused edit (a dangling reference; rolled back): {_refused(user, tara_id):.3f}")
         for name, edit in edits.items():
             print(f"  {name}")
             _profiled(edit)
