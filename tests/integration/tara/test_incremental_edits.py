@@ -12,6 +12,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from opencsms.engine import evaluate
 from opencsms.engine.tara_as_code import dump_data, parse_data, read_document
 from opencsms.tara import mapping, selectors, services
 from opencsms.tara.models import Element, Kind, Tara
+from opencsms.tara.selectors import states
 from tests.integration.tara.conftest import REFERENCE, Team
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +245,17 @@ def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:
     document = {**parse_reference()[0], "name": "Zoë's TARA \u2028", "claims": []}
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert mapping.content_sha256(document) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(reference: Tara) -> None:
+    kept = selectors.working(reference)
+    assert kept is not None  # the import kept it
+    assert kept.sha256 == reference.content_sha256
+    others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(states.KEPT)]
+    for other in others:
+        states.keep(other, replace(kept, sha256=other.content_sha256))
+    assert selectors.working(reference) is None  # the least recently used went
+    assert selectors.working(others[-1]) is not None
+    others[-1].content_sha256 = "changed since"
+    assert selectors.working(others[-1]) is None  # never for other content
+    states.forget()
