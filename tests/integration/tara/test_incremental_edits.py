@@ -44,6 +44,8 @@ def _whole(tara: Tara) -> dict[str, Any]:
     summary["statuses"] = mapping.statuses(mapping.status_counts(derived))
     findings = mapping.findings(result)
     rows_ = {key: tuple(values) for key, values in derived.items()}
+    kept = selectors.working(tara)  # the next edit starts from it: its status counts must be right too
+    assert kept is None or kept.statuses == mapping.status_counts(derived)
     return {
         "rows": rows_,
         "summary": summary,

@@ -155,9 +155,13 @@ def _store_rows(
         old, new = mapping.Derived(*values), derived[(kind, ref)]
         if old != new:
             stale.append(Element(id=element_id, **new._asdict()))
-            counts.setdefault(kind, Counter()).update({old.status: -1, new.status: 1})
+        if old.status != new.status:
+            by_status = counts.setdefault(kind, Counter())
+            by_status[old.status] -= 1
+            by_status[new.status] += 1
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
-    return {kind: Counter({s: n for s, n in c.items() if s and n > 0}) for kind, c in counts.items()}
+    kept = {kind: Counter({s: n for s, n in c.items() if s and n > 0}) for kind, c in counts.items()}
+    return {kind: c for kind, c in kept.items() if c}
 
 
 def _store(tara: Tara, working: Working, previous: Working | None) -> None:
