@@ -2,8 +2,10 @@
 
 - `split(data)`: a TARA-as-code document -> its header and one `Row` per list entry.
 - `assemble(header, rows)`: the inverse, in the document's order (the header's keys first).
-- `content_sha256(document)`: the hash an approval and a baseline record (canonical JSON).
-- `derived(result)`: per element, the values lists filter and sort on (risk, feasibility, impact, CAL).
+- `content_sha256(document)`: the hash an approval and a baseline record (canonical JSON); `sha256_of`
+  makes it from each entry's canonical JSON, so that a change of one entry encodes only that entry.
+- `derived(result)`: per element, the values lists filter and sort on (risk, feasibility, impact, CAL);
+  `touched(before, after)`: the rows whose derived values a change can alter; `status_counts`, `statuses`.
 - `summary(result)` and `findings(result)`: what a TARA page and the dashboard show.
 """
 
@@ -11,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from opencsms.engine import TaraResult
@@ -54,9 +57,34 @@ def assemble(header: Mapping[str, Any], rows: Iterable[tuple[str, Mapping[str, A
     return {**header, **{kind: entries for kind, entries in lists.items() if entries}}
 
 
+def canonical(value: Any) -> bytes:
+    """`value` as canonical JSON (sorted keys, no spaces), the form the content hash is taken of."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def canonical_entries(document: Mapping[str, Any]) -> dict[str, tuple[bytes, ...]]:
+    """Each list of the document as the canonical JSON of its entries, for `sha256_of`."""
+    lists = (
+        (key, value) for key, value in document.items() if key in Kind.values and isinstance(value, list)
+    )
+    return {key: tuple(canonical(entry) for entry in value) for key, value in lists}
+
+
+def sha256_of(header: Mapping[str, Any], entries: Mapping[str, Sequence[bytes]]) -> str:
+    """`content_sha256` of the document with this header and lists (entries in canonical JSON): the
+    document's canonical JSON put together from the pieces, so one changed entry costs one encoding."""
+    parts = {key: canonical(value) for key, value in header.items() if key not in entries}
+    parts |= {key: b"[" + b",".join(items) + b"]" for key, items in entries.items()}
+    digest = hashlib.sha256(b"{")
+    for i, key in enumerate(sorted(parts)):
+        digest.update(b"%s%s:%s" % (b"," if i else b"", canonical(key), parts[key]))
+    digest.update(b"}")
+    return digest.hexdigest()
+
+
 def content_sha256(document: Mapping[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """SHA-256 of the document's canonical JSON (the same on SQLite and PostgreSQL)."""
+    return sha256_of(document, canonical_entries(document))
 
 
 class Derived(NamedTuple):
@@ -102,6 +130,38 @@ def derived(
         else:
             out[(kind, ref)] = Derived()
     return out
+
+
+def touched(before: TaraResult, after: TaraResult) -> set[tuple[str, str]]:
+    """(kind, ref) of the rows whose derived values can differ between two evaluations (besides rows
+    whose data changed): threat scenarios rated otherwise, or no longer or newly in the analysis;
+    damage scenarios with other impacts; goals with another result."""
+    pairs = (
+        (Kind.THREAT_SCENARIO.value, before.threats, after.threats),
+        (Kind.DAMAGE_SCENARIO.value, before.impacts, after.impacts),
+        (Kind.GOAL.value, before.goals, after.goals),
+    )
+    return {
+        (kind, ref)
+        for kind, old, new in pairs
+        for ref in old.keys() | new.keys()
+        if old.get(ref) is not new.get(ref) and old.get(ref) != new.get(ref)
+    }
+
+
+def status_counts(derived: Mapping[tuple[str, str], Derived]) -> dict[str, Counter[str]]:
+    """Per list, how many rows have each status (threat status or treatment decision)."""
+    counts: dict[str, Counter[str]] = {}
+    for (kind, _ref), values in derived.items():
+        if values.status:
+            counts.setdefault(kind, Counter())[values.status] += 1
+    return counts
+
+
+def statuses(counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[str]]:
+    """The statuses a list's rows have (the status filter's choices)."""
+    found = {kind: sorted(s for s, n in by_status.items() if n > 0) for kind, by_status in counts.items()}
+    return {kind: values for kind, values in found.items() if values}
 
 
 def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.method.profile import MethodProfile
-from opencsms.engine.tara.feasibility import VECTOR_ORDER, PathRating, TreeRater
+from opencsms.engine.tara.feasibility import VECTOR_ORDER, PathRating, TreeRater, iter_steps
 from opencsms.engine.tara.model import CalMethod, TaraModel, ThreatScenario, Treatment
-from opencsms.engine.tara.result import GoalResult, PathResult, RiskCell, TaraResult, ThreatResult
-from opencsms.engine.tara.rules import check_rules
+from opencsms.engine.tara.result import Finding, GoalResult, PathResult, RiskCell, TaraResult, ThreatResult
+from opencsms.engine.tara.rules import ThreatContext, model_findings, threat_findings
 
 
 def damage_impacts(model: TaraModel, profile: MethodProfile) -> dict[str, dict[str, str]]:
@@ -161,17 +161,80 @@ def _gc_paused() -> Iterator[None]:
 def evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
     """Rate every attack path, threat scenario and goal, then check the method's rules."""
     with _gc_paused():
-        return _evaluate(model, profile)
+        return _evaluate(model, profile, None)
 
 
-def _evaluate(model: TaraModel, profile: MethodProfile) -> TaraResult:
+def reevaluate(previous: TaraResult, model: TaraModel, profile: MethodProfile) -> TaraResult:
+    """`evaluate(model, profile)`, computed from `previous`, the evaluation of an earlier version of
+    the model: only the threat scenarios whose inputs changed (the threat scenario, its damage
+    scenarios' impacts, the vectors of its interfaces) are rated again, and only their rules and those
+    of threat scenarios whose asset changed are checked again; goals, CAL per goal and the rules on the
+    whole model are computed again (one pass each). Another profile or method rates everything again."""
+    reusable = (
+        profile is previous.profile
+        and model.method == previous.model.method
+        and len(previous.threat_findings) == len(previous.model.threat_scenarios)  # ids were unique
+    )
+    with _gc_paused():
+        return _evaluate(model, profile, previous if reusable else None)
+
+
+def _same(old: object, new: object) -> bool:
+    return old is new or old == new
+
+
+def _differing(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    return {key for key in old.keys() | new.keys() if not _same(old.get(key), new.get(key))}
+
+
+class _Unchanged:
+    """What of a previous evaluation still holds for `model` (same profile and method): the threat
+    scenarios to rate again (`rerate`) and those whose rules to check again (`recheck`)."""
+
+    def __init__(
+        self, previous: TaraResult, model: TaraModel, impacts: Mapping[str, Mapping[str, str]]
+    ) -> None:
+        self.previous = previous
+        old = {t.id: t for t in previous.model.threat_scenarios}
+        changed = {t.id for t in model.threat_scenarios if not _same(old.get(t.id), t)}
+        damage = _differing(previous.impacts, impacts)
+        interfaces = _differing(interface_vectors(previous.model), interface_vectors(model))
+        assets = _differing(*({a.id: a for a in m.assets} for m in (previous.model, model)))
+        self.rerate = changed | {
+            t.id
+            for t in model.threat_scenarios
+            if (damage and not damage.isdisjoint(t.damage_scenarios)) or (interfaces and _uses(t, interfaces))
+        }
+        self.recheck = self.rerate | {t.id for t in model.threat_scenarios if assets and t.asset in assets}
+
+    def findings(self, threat: ThreatScenario) -> tuple[Finding, ...] | None:
+        """The previous findings of `threat` if it, its result and its asset are the same."""
+        return None if threat.id in self.recheck else self.previous.threat_findings.get(threat.id)
+
+
+def _uses(threat: ThreatScenario, interfaces: set[str]) -> bool:
+    steps = (step for path in threat.attack_paths for step in iter_steps(path.tree))
+    return any(step.interface in interfaces for step in steps)
+
+
+def _evaluate(model: TaraModel, profile: MethodProfile, previous: TaraResult | None) -> TaraResult:
     impacts = damage_impacts(model, profile)
     rater = TreeRater(profile, interface_vectors(model))
-    threats = {
-        t.id: evaluate_threat(t, model, profile, rater, impacts)
-        for t in model.threat_scenarios
-        if t.in_analysis
-    }
+    unchanged = _Unchanged(previous, model, impacts) if previous else None
+    threats: dict[str, ThreatResult] = {}
+    kept = unchanged.previous.threats if unchanged else {}
+    rerate = unchanged.rerate if unchanged else set()
+    for t in model.threat_scenarios:
+        if t.in_analysis:
+            old = kept.get(t.id) if t.id not in rerate else None
+            threats[t.id] = old if old is not None else evaluate_threat(t, model, profile, rater, impacts)
     goals = _goals(model, threats)
-    findings = check_rules(model, threats, goals)
-    return TaraResult(model, profile, impacts, threats, goals, findings)
+    context = ThreatContext.of(model)
+    per_threat = []
+    for t in model.threat_scenarios:
+        result = threats.get(t.id)
+        kept_findings = unchanged.findings(t) if unchanged else None
+        per_threat.append(kept_findings if kept_findings is not None else threat_findings(t, result, context))
+    findings = (*(f for found in per_threat for f in found), *model_findings(model, goals))
+    by_threat = {t.id: found for t, found in zip(model.threat_scenarios, per_threat, strict=True)}
+    return TaraResult(model, profile, impacts, threats, goals, findings, by_threat)

@@ -7,7 +7,7 @@ cheaper to build by the hundred thousand (see docs/benchmarks.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -83,6 +83,8 @@ class TaraResult:
     threats: Mapping[str, ThreatResult]
     goals: Mapping[str, GoalResult]
     findings: tuple[Finding, ...]
+    # each threat scenario's own findings (part of `findings`), kept so that a re-evaluation reuses them
+    threat_findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.engine.tara.feasibility import iter_steps
-from opencsms.engine.tara.model import CalMethod, ReviewStatus, TaraModel, ThreatScenario, Treatment
+from opencsms.engine.tara.model import (
+    Asset,
+    CalMethod,
+    ReviewStatus,
+    TaraModel,
+    ThreatScenario,
+    Treatment,
+)
 from opencsms.engine.tara.result import Finding, GoalResult, Severity, ThreatResult
 
 
@@ -238,39 +245,60 @@ def _review(threat: ThreatScenario) -> Iterator[Finding]:
         )
 
 
-def _threats(model: TaraModel, results: Mapping[str, ThreatResult]) -> Iterator[Finding]:
-    assets = {asset.id: asset for asset in model.assets}
-    stride = {entry.id: entry.property for entry in vocabulary().stride}
-    for threat in model.threat_scenarios:
-        yield from _review(threat)
-        if not threat.in_analysis:
-            continue
-        result = results[threat.id]
-        if not threat.damage_scenarios and threat.status is ReviewStatus.ACCEPTED:
-            yield _finding(
-                "threat/no-damage-scenario", threat.id, "an accepted threat scenario leads to no damage"
-            )
-        if result.feasibility is None:
-            yield _finding("threat/unrated", threat.id, "no attack path, so no feasibility and no risk")
-        if threat.property not in assets[threat.asset].properties:
-            yield _finding(
-                "threat/property-not-of-asset",
-                threat.id,
-                f"asset {threat.asset} has no property {threat.property}",
-            )
-        if threat.stride and stride[threat.stride] != threat.property:
-            yield _finding(
-                "threat/stride-property-mismatch",
-                threat.id,
-                f"STRIDE {threat.stride} violates {stride[threat.stride]}, not {threat.property}",
-            )
-        yield from _treatment(threat, result, model.method.acceptance)
-        yield from _steps(threat, result, model)
+@dataclass(frozen=True)
+class ThreatContext:
+    """What the rules of one threat scenario read besides the threat scenario and its result."""
+
+    assets: Mapping[str, Asset]
+    stride: Mapping[str, str]  # STRIDE class -> the property it violates
+    acceptance: int
+    cal: CalMethod
+
+    @classmethod
+    def of(cls, model: TaraModel) -> ThreatContext:
+        stride = {entry.id: entry.property for entry in vocabulary().stride}
+        assets = {asset.id: asset for asset in model.assets}
+        return cls(assets, stride, model.method.acceptance, model.method.cal)
 
 
-def _steps(threat: ThreatScenario, result: ThreatResult, model: TaraModel) -> Iterator[Finding]:
+def threat_findings(
+    threat: ThreatScenario, result: ThreatResult | None, context: ThreatContext
+) -> tuple[Finding, ...]:
+    """The findings of one threat scenario; `result` is its evaluation (None: not in the analysis)."""
+    return tuple(_threat(threat, result, context))
+
+
+def _threat(threat: ThreatScenario, result: ThreatResult | None, context: ThreatContext) -> Iterator[Finding]:
+    yield from _review(threat)
+    if not threat.in_analysis:
+        return
+    assert result is not None, f"{threat.id} is in the analysis: it has a result"
+    if not threat.damage_scenarios and threat.status is ReviewStatus.ACCEPTED:
+        yield _finding(
+            "threat/no-damage-scenario", threat.id, "an accepted threat scenario leads to no damage"
+        )
+    if result.feasibility is None:
+        yield _finding("threat/unrated", threat.id, "no attack path, so no feasibility and no risk")
+    if threat.property not in context.assets[threat.asset].properties:
+        yield _finding(
+            "threat/property-not-of-asset",
+            threat.id,
+            f"asset {threat.asset} has no property {threat.property}",
+        )
+    stride = context.stride
+    if threat.stride and stride[threat.stride] != threat.property:
+        yield _finding(
+            "threat/stride-property-mismatch",
+            threat.id,
+            f"STRIDE {threat.stride} violates {stride[threat.stride]}, not {threat.property}",
+        )
+    yield from _treatment(threat, result, context.acceptance)
+    yield from _steps(threat, result, context.cal)
+
+
+def _steps(threat: ThreatScenario, result: ThreatResult, cal: CalMethod) -> Iterator[Finding]:
     reduced = threat.treatment is not None and Treatment.REDUCE in threat.treatment.options
-    annex_e = model.method.cal is CalMethod.ANNEX_E
+    annex_e = cal is CalMethod.ANNEX_E
     if reduced and annex_e and result.feasibility is not None and result.vector is None:
         yield _finding(
             "threat/cal-undetermined",
@@ -332,7 +360,6 @@ def _annex5(model: TaraModel) -> Iterator[Finding]:
             )
 
 
-def check_rules(
-    model: TaraModel, threats: Mapping[str, ThreatResult], goals: Mapping[str, GoalResult]
-) -> tuple[Finding, ...]:
-    return (*_threats(model, threats), *_coverage(model, goals), *_annex5(model))
+def model_findings(model: TaraModel, goals: Mapping[str, GoalResult]) -> tuple[Finding, ...]:
+    """The findings on the model as a whole: coverage of assets and damage, the concept, Annex 5."""
+    return (*_coverage(model, goals), *_annex5(model))

@@ -12,6 +12,7 @@ from opencsms.engine.tara import model as m
 from opencsms.engine.tara_as_code import schema as s
 from opencsms.engine.yamlsafe import Document, Path
 
+LATE_KIND = "attack step"  # declared while the threat scenarios are built, after every other id
 _CVSS = re.compile(r"^AV:([NALP])/AC:([LH])/PR:([NLH])/UI:([NR])(?:/S:([UC]))?$")
 
 
@@ -19,14 +20,23 @@ class BuilderBase:
     """Collects problems (with positions) instead of raising, so a user sees all of them in one run."""
 
     def __init__(
-        self, doc: s.TaraDoc, source: Document, profile: MethodProfile, generating: bool = False
+        self,
+        method: s.MethodDoc,
+        source: Document,
+        profile: MethodProfile,
+        generating: bool = False,
+        declared: tuple[dict[str, str], dict[str, tuple[int, int]]] | None = None,
     ) -> None:
+        """`declared`: the ids already declared (id -> kind, id -> position), taken over, not copied."""
         self.generating = generating
-        self.doc, self.source, self.profile = doc, source, profile
+        self.source, self.profile = source, profile
         self.problems: list[Problem] = []
-        self.locations: dict[str, tuple[int, int]] = {}
-        self.kinds: dict[str, str] = {}  # id -> collection it belongs to
-        self.default_method = m.FeasibilityMethod(doc.method.feasibility)
+        self.kinds: dict[str, str] = declared[0] if declared else {}  # id -> collection it belongs to
+        self.locations: dict[str, tuple[int, int]] = declared[1] if declared else {}
+        self.unresolved: set[str] = set()  # ids referred to leniently but not declared (obsolete threats)
+        self.declared_here: list[str] = []  # the ids this builder declared, in order
+        self.late_references = False  # a reference named an attack step (declared while building)
+        self.default_method = m.FeasibilityMethod(method.feasibility)
         catalogue = annex5()
         self.annex5_ids = catalogue.threat_ids()
         self.mitigation_ids = {mit.id for mit in catalogue.mitigations}
@@ -43,11 +53,15 @@ class BuilderBase:
             return
         self.kinds[element_id] = kind
         self.locations[element_id] = self.source.where(path)
+        self.declared_here.append(element_id)
 
     def ref(self, ref: str, kind: str, path: Path, lenient: bool = False) -> str:
         """Check a reference; `lenient` for obsolete generated threats, whose elements may be gone."""
         found = self.kinds.get(ref)
-        if found != kind and not (lenient and found is None):
+        if lenient and found is None:
+            self.unresolved.add(ref)
+        elif found != kind:
+            self.late_references |= found == LATE_KIND
             what = f"is a {found}" if found else "is not defined"
             self.problem(path, "dangling-reference", f"{ref!r} {what}; expected a {kind} id")
         return ref

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from opencsms.engine.tara import model as m
 from opencsms.engine.tara_as_code import schema as s
-from opencsms.engine.tara_as_code.build_base import BuilderBase
+from opencsms.engine.tara_as_code.build_base import LATE_KIND, BuilderBase
 from opencsms.engine.yamlsafe import Path
 
 
@@ -12,7 +12,7 @@ class ThreatBuilder(BuilderBase):
     def node(self, doc: s.NodeDoc, at: Path, default_id: str, method: m.FeasibilityMethod) -> m.Node:
         node_id = doc.id or default_id
         if doc.id:
-            self.declare(doc.id, "attack step", at)
+            self.declare(doc.id, LATE_KIND, at)
         gate = doc.and_ if doc.and_ is not None else doc.or_
         if gate is not None:
             key = "and" if doc.and_ is not None else "or"
@@ -86,39 +86,34 @@ class ThreatBuilder(BuilderBase):
         asset = self.ref(doc.asset, "asset", (*at, "asset"), gone)
         return m.Provenance(doc.rule, asset, interface, tuple(doc.mitigations), doc.obsolete)
 
-    def threat_scenarios(self) -> tuple[m.ThreatScenario, ...]:
-        threats = []
-        for i, t in enumerate(self.doc.threat_scenarios):
-            at: Path = ("threat_scenarios", i)
-            gone = t.generated is not None and (t.generated.obsolete or self.generating)
-            for k, ref in enumerate(t.annex5):
-                if ref not in self.annex5_ids:
-                    self.problem(
-                        (*at, "annex5", k),
-                        "unknown-annex5-threat",
-                        f"{ref!r} is not a UN R155 Annex 5 Part A threat id (e.g. '5.1', '18.3')",
-                    )
-            threats.append(
-                m.ThreatScenario(
-                    status=m.ReviewStatus(t.status),
-                    rationale=t.rationale,
-                    merged_into=self.ref(t.merged_into, "threat scenario", (*at, "merged_into"))
-                    if t.merged_into
-                    else None,
-                    generated=self.provenance(t.generated, (*at, "generated"), gone),
-                    id=t.id,
-                    name=t.name,
-                    description=t.description,
-                    asset=self.ref(t.asset, "asset", (*at, "asset"), gone),
-                    property=t.property,
-                    damage_scenarios=self.refs(
-                        t.damage_scenarios, "damage scenario", (*at, "damage_scenarios"), gone
-                    ),
-                    cause=t.cause,
-                    stride=t.stride,
-                    annex5=tuple(self.annex5_ids.get(ref, ref) for ref in t.annex5),
-                    attack_paths=self.attack_paths(t, at),
-                    treatment=self.treatment(t.treatment, (*at, "treatment")),
+    def threat_scenario(self, i: int, t: s.ThreatScenarioDoc) -> m.ThreatScenario:
+        at: Path = ("threat_scenarios", i)
+        gone = t.generated is not None and (t.generated.obsolete or self.generating)
+        for k, ref in enumerate(t.annex5):
+            if ref not in self.annex5_ids:
+                self.problem(
+                    (*at, "annex5", k),
+                    "unknown-annex5-threat",
+                    f"{ref!r} is not a UN R155 Annex 5 Part A threat id (e.g. '5.1', '18.3')",
                 )
-            )
-        return tuple(threats)
+        return m.ThreatScenario(
+            status=m.ReviewStatus(t.status),
+            rationale=t.rationale,
+            merged_into=self.ref(t.merged_into, "threat scenario", (*at, "merged_into"))
+            if t.merged_into
+            else None,
+            generated=self.provenance(t.generated, (*at, "generated"), gone),
+            id=t.id,
+            name=t.name,
+            description=t.description,
+            asset=self.ref(t.asset, "asset", (*at, "asset"), gone),
+            property=t.property,
+            damage_scenarios=self.refs(
+                t.damage_scenarios, "damage scenario", (*at, "damage_scenarios"), gone
+            ),
+            cause=t.cause,
+            stride=t.stride,
+            annex5=tuple(self.annex5_ids.get(ref, ref) for ref in t.annex5),
+            attack_paths=self.attack_paths(t, at),
+            treatment=self.treatment(t.treatment, (*at, "treatment")),
+        )

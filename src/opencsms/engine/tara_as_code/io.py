@@ -18,16 +18,18 @@ from opencsms.engine.tara_as_code.build import Builder
 from opencsms.engine.tara_as_code.dump import to_document
 from opencsms.engine.tara_as_code.order import canonical_order
 from opencsms.engine.tara_as_code.schema import FORMAT, TaraDoc
+from opencsms.engine.yamlsafe import Path
 
 MAX_PROBLEMS = 50
 _UNION_TAG = re.compile(r"[\[(]|^function-")  # pydantic names union members in error locations
 
 
-def _schema_problems(exc: ValidationError, source: yamlsafe.Document) -> list[Problem]:
+def schema_problems(exc: ValidationError, source: yamlsafe.Document, prefix: Path = ()) -> list[Problem]:
+    """The schema's complaints as problems; `prefix`: where the validated value sits in the document."""
     problems, seen = [], set()
     for error in exc.errors():
         loc = tuple(error["loc"])
-        path = tuple(p for p in loc if isinstance(p, int) or not _UNION_TAG.search(str(p)))
+        path = prefix + tuple(p for p in loc if isinstance(p, int) or not _UNION_TAG.search(str(p)))
         where = source.where(path)
         if (where, path[:2]) in seen:
             continue  # one message per place: unions report each alternative
@@ -65,7 +67,7 @@ def _parse_located(
     return _parse(yamlsafe.load(raw, light.file), base, generating)
 
 
-def _shipped_profile_only(data: Any, file: str) -> None:
+def shipped_profile_only(data: Any, file: str) -> None:
     method = data.get("method") if isinstance(data, dict) else None
     profile = method.get("profile", "iso21434") if isinstance(method, dict) else "iso21434"
     if profile not in SHIPPED_PROFILES:
@@ -80,7 +82,7 @@ def parse_data(data: Any, file: str = "<database>") -> tuple[TaraModel, MethodPr
     The data has no positions, so problems name their place by path and id instead of line and column.
     Only the shipped method profiles are accepted (a profile file path would be read from disk).
     """
-    _shipped_profile_only(data, file)
+    shipped_profile_only(data, file)
     return _parse(yamlsafe.Document(data, file), None, False)
 
 
@@ -90,7 +92,7 @@ def read_document(raw: bytes, file: str = "<input>") -> tuple[dict[str, Any], Ta
     For storing a document elsewhere: the data is what the file says, in its order.
     """
     light = yamlsafe.load(raw, file, every_value=False)
-    _shipped_profile_only(light.data, file)
+    shipped_profile_only(light.data, file)
     model, profile = _parse_located(raw, light, None, False)
     data: dict[str, Any] = light.data
     return data, model, profile
@@ -99,22 +101,36 @@ def read_document(raw: bytes, file: str = "<input>") -> tuple[dict[str, Any], Ta
 def _parse(
     source: yamlsafe.Document, base: FsPath | None, generating: bool
 ) -> tuple[TaraModel, MethodProfile]:
+    doc, profile = validated(source, base)
+    return build_model(doc, source, profile, generating)[0], profile
+
+
+def validated(source: yamlsafe.Document, base: FsPath | None = None) -> tuple[TaraDoc, MethodProfile]:
+    """The document checked against the schema, and its method profile; or `ParseError`."""
     data: Any = source.data
     if not isinstance(data, dict) or data.get("opencsms") != FORMAT:
         raise ParseError([source.problem((), "not-a-tara", f"a TARA file starts with `opencsms: {FORMAT}`")])
     try:
         doc = TaraDoc.model_validate(data)
     except ValidationError as exc:
-        raise ParseError(_schema_problems(exc, source)) from None
+        raise ParseError(schema_problems(exc, source)) from None
     try:
         profile = load_profile(doc.method.profile, base)
     except CatalogueError as exc:
         raise ParseError([source.problem(("method", "profile"), "bad-profile", str(exc))]) from None
+    return doc, profile
+
+
+def build_model(
+    doc: TaraDoc, source: yamlsafe.Document, profile: MethodProfile, generating: bool = False
+) -> tuple[TaraModel, Builder]:
+    """The model with the builder that made it (the ids it declared), or `ParseError` (every reference
+    and rating checked)."""
     builder = Builder(doc, source, profile, generating)
     model = builder.build()
     if builder.problems:
         raise ParseError(builder.problems[:MAX_PROBLEMS])
-    return model, profile
+    return model, builder
 
 
 def load_file(path: FsPath, max_bytes: int = yamlsafe.MAX_BYTES) -> tuple[TaraModel, MethodProfile]:

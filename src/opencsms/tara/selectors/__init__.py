@@ -6,6 +6,8 @@
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects. Views make one call here and render.
+- `states`: the working state of stored TARAs as the engine read and evaluated them, kept in this
+  process for the next edit (`working`, `keep`).
 """
 
 from opencsms.tara.selectors.analysis import (
@@ -50,6 +52,7 @@ from opencsms.tara.selectors.rules import (
     rule_set,
     rule_texts,
 )
+from opencsms.tara.selectors.states import keep, working
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels
 
 __all__ = [
@@ -82,6 +85,7 @@ __all__ = [
     "generation_page",
     "generation_plan",
     "import_job",
+    "keep",
     "levels",
     "organisation_rules",
     "paths_page",
@@ -95,4 +99,5 @@ __all__ = [
     "tara",
     "tara_page",
     "taras",
+    "working",
 ]

@@ -20,6 +20,7 @@ from opencsms.engine.tara_as_code import dump_data, parse, parse_data
 from opencsms.products import selectors as products
 from opencsms.tara import mapping
 from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
+from opencsms.tara.selectors.states import working
 
 MAX_UPLOAD_BYTES = yamlsafe.MAX_BYTES  # the largest TARA file read (the engine refuses longer ones)
 
@@ -114,7 +115,11 @@ def export_yaml(tara_obj: Tara) -> str:
 
 
 def evaluated(tara_obj: Tara) -> TaraResult:
-    """The engine's evaluation of the working state (stored TARAs are always valid: services check)."""
+    """The engine's evaluation of the working state (stored TARAs are always valid: services check):
+    the one this process keeps for edits when it is of the TARA's current content, else made now."""
+    kept = working(tara_obj)
+    if kept is not None:
+        return kept.result
     model, profile = parse_data(document(tara_obj), f"tara {tara_obj.pk}")
     return evaluate(model, profile)
 

@@ -1,8 +1,10 @@
 """Changes to single elements of a TARA (a component, an asset, a threat scenario, ...) and its header.
 
-Each change is checked by the engine on the whole document before it is kept (a dangling reference is
-refused, naming it), then the TARA is evaluated again so that every derived risk is current (ISO/SAE
-21434 15.8), and the change is audited with the element's data before and after.
+Each change is checked by the engine before it is kept, as part of the whole document (a dangling
+reference is refused, naming it), then the TARA is evaluated again so that every derived risk is
+current (ISO/SAE 21434 15.8), and the change is audited with the element's data before and after. A
+changed or new entry is checked and rated incrementally (`evaluation.store_entry`), with the same
+outcome as reading the whole document.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind, Tara
-from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
+from opencsms.tara.services.evaluation import DERIVED_FIELDS, store_entry, store_evaluation, take_for_edit
 
 HEADER_FIELDS = ("name", "version", "method", "item")
 
@@ -75,8 +77,8 @@ def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]
         data=data,
         label=mapping.label_of(data, ref),
     )
-    store_evaluation(tara, selectors.document(tara))
-    element.refresh_from_db()
+    store_entry(tara, element, None)
+    element.refresh_from_db(fields=DERIVED_FIELDS)  # keeps the TARA (its findings are large)
     record_element(actor, AuditAction.ELEMENT_CREATED, element, None, data)
     return element
 
@@ -87,8 +89,8 @@ def save_element_data(actor: User, element: Element, data: dict[str, Any], actio
         return element
     element.data, element.label = data, mapping.label_of(data, element.ref)
     element.save(update_fields=["data", "label"])
-    store_evaluation(element.tara, selectors.document(element.tara))
-    element.refresh_from_db()
+    store_entry(element.tara, element, before)
+    element.refresh_from_db(fields=DERIVED_FIELDS)  # keeps the TARA (its findings are large)
     record_element(actor, action, element, before, data)
     return element
 

@@ -3,13 +3,21 @@
 - `take_for_edit` checks `EDIT` on the project, locks the row, refuses while the TARA is in review, and
   starts a new revision when it was approved (ISO/SAE 21434 6.4.7: an approved work product changes only
   through a new revision).
-- `store_evaluation` rebuilds the engine model from the document and evaluates it. A document the engine
-  refuses (a dangling reference, a bad rating) raises `Invalid` naming the problems, so the service's
-  transaction rolls back and the stored TARA stays valid. What it derives is written onto the rows.
+- `store_evaluation` reads the whole document with the engine and evaluates it (import, generation,
+  header changes, deletions); every row's derived values are compared and the stale ones written.
+- `store_entry`, after one entry changed or was appended: the engine checks that entry against the
+  TARA's working state (`selectors.working`) and rates again only what the change touches; only the rows
+  whose derived values can change are read. Without a working state in this process (its first edit of
+  the TARA), it is `store_evaluation`.
+Both refuse a document the engine refuses with `Invalid` naming the problems, so the service's
+transaction rolls back and the stored TARA stays valid; both store the same derived values, summary,
+findings and content hash (tests/integration/tara/test_incremental_edits.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from opencsms.core import audit
@@ -17,19 +25,22 @@ from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult, evaluate
+from opencsms.engine.tara.evaluate import reevaluate
 from opencsms.engine.tara_as_code import parse_data
+from opencsms.engine.tara_as_code.incremental import parse_state, replace_entry
 from opencsms.products.access import Perm, require
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, State, Tara
+from opencsms.tara.selectors.states import Working
 
-_DERIVED_FIELDS = ("risk", "residual_risk", "feasibility", "impact", "cal", "status")
+DERIVED_FIELDS = ("risk", "residual_risk", "feasibility", "impact", "cal", "status")
 MAX_SHOWN_PROBLEMS = 10
 
 
 def take_for_edit(actor: User, tara_id: int) -> Tara:
     found = selectors.tara(actor, tara_id)
     require(actor, Perm.EDIT, found.project)
-    tara = Tara.objects.select_for_update().select_related("project").get(pk=found.pk)
+    tara = Tara.objects.select_for_update().select_related("project").defer("findings").get(pk=found.pk)
     if tara.state == State.IN_REVIEW:
         raise Conflict("the TARA is in review: withdraw it, or have it returned to draft, before changing it")
     if tara.state == State.APPROVED:
@@ -48,21 +59,28 @@ def take_for_edit(actor: User, tara_id: int) -> Tara:
     return tara
 
 
+def _invalid(exc: ParseError) -> Invalid:
+    shown = [f"{p.rule}: {p.message}" for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
+    more = len(exc.problems) - len(shown)
+    return Invalid("; ".join(shown) + (f"; and {more} more" if more > 0 else ""))
+
+
 def checked(document: dict[str, Any], what: str) -> TaraResult:
     """The evaluation of `document`, or `Invalid` with the engine's problems (at most ten shown)."""
     try:
         model, profile = parse_data(document, what)
     except ParseError as exc:
-        shown = [f"{p.rule}: {p.message}" for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
-        more = len(exc.problems) - len(shown)
-        suffix = f"; and {more} more" if more > 0 else ""
-        raise Invalid("; ".join(shown) + suffix) from None
+        raise _invalid(exc) from None
     return evaluate(model, profile)
 
 
 def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     """Evaluate the TARA's `document` (its rows already saved) and store what the engine derives."""
-    result = checked(document, tara.name)
+    try:
+        parsed = parse_state(document, tara.name)
+    except ParseError as exc:
+        raise _invalid(exc) from None
+    result = evaluate(parsed.model, parsed.profile)
     rows = (
         (kind.value, str(entry.get("id", "")), entry)
         for kind in mapping.KINDS
@@ -71,22 +89,93 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     derived = mapping.derived(result, rows)
     stale = []
     for element_id, kind, ref, *values in Element.objects.filter(tara=tara).values_list(
-        "id", "kind", "ref", *_DERIVED_FIELDS
+        "id", "kind", "ref", *DERIVED_FIELDS
     ):
         new = derived.get((kind, ref), mapping.Derived())
         if tuple(values) != tuple(new):
             stale.append(Element(id=element_id, **new._asdict()))
-    Element.objects.bulk_update(stale, _DERIVED_FIELDS, batch_size=500)
-    acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
-    statuses: dict[str, set[str]] = {}
-    for (kind, _ref), values in derived.items():
-        if values.status:
-            statuses.setdefault(kind, set()).add(values.status)
-    tara.summary = mapping.summary(result, acceptance)
-    tara.summary["statuses"] = {kind: sorted(found) for kind, found in statuses.items()}
-    tara.findings = mapping.findings(result)
-    tara.findings_head = tara.findings[: mapping.FINDINGS_HEAD]
-    tara.content_sha256 = mapping.content_sha256(document)
-    tara.name = str(tara.header.get("name", tara.name))[:200]
-    tara.save(update_fields=["summary", "findings", "findings_head", "content_sha256", "name", "updated_at"])
+    Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
+    entries = mapping.canonical_entries(document)
+    sha256 = mapping.sha256_of(tara.header, entries)
+    _store(tara, Working(sha256, parsed, result, entries, mapping.status_counts(derived)), None)
     return result
+
+
+def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> TaraResult:
+    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended)."""
+    previous = selectors.working(tara)
+    if previous is None:
+        return store_evaluation(tara, selectors.document(tara))
+    kind, index = str(element.kind), element.position
+    try:
+        parsed = replace_entry(
+            previous.parsed,
+            kind,
+            index,
+            old=before,
+            new=element.data,
+            document=lambda: selectors.document(tara),
+        )
+    except ParseError as exc:
+        raise _invalid(exc) from None
+    except ValueError:  # the rows do not line up with the working state: read the whole document
+        return store_evaluation(tara, selectors.document(tara))
+    result = reevaluate(previous.result, parsed.model, parsed.profile)
+    changed = mapping.touched(previous.result, result) | {(kind, element.ref)}
+    statuses = _store_rows(tara, result, changed, previous.statuses)
+    items = previous.entries.get(kind, ())
+    entries = {
+        **previous.entries,
+        kind: (*items[:index], mapping.canonical(element.data), *items[index + 1 :]),
+    }
+    working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries, statuses)
+    _store(tara, working, previous)
+    return result
+
+
+def _store_rows(
+    tara: Tara, result: TaraResult, changed: set[tuple[str, str]], statuses: Mapping[str, Mapping[str, int]]
+) -> dict[str, Counter[str]]:
+    """Write the derived values of the `changed` (kind, ref) rows that differ; the statuses counted anew."""
+    refs: dict[str, list[str]] = {}
+    for kind, ref in changed:
+        refs.setdefault(kind, []).append(ref)
+    rows = [
+        row
+        for kind, some in refs.items()
+        for start in range(0, len(some), 500)
+        for row in Element.objects.filter(
+            tara=tara, kind=kind, ref__in=some[start : start + 500]
+        ).values_list("id", "kind", "ref", "data", *DERIVED_FIELDS)
+    ]
+    derived = mapping.derived(result, ((kind, ref, data) for _, kind, ref, data, *_ in rows))
+    counts = {kind: Counter(by_status) for kind, by_status in statuses.items()}
+    stale = []
+    for element_id, kind, ref, _data, *values in rows:
+        old, new = mapping.Derived(*values), derived[(kind, ref)]
+        if old != new:
+            stale.append(Element(id=element_id, **new._asdict()))
+        if old.status != new.status:
+            by_status = counts.setdefault(kind, Counter())
+            by_status[old.status] -= 1
+            by_status[new.status] += 1
+    Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
+    kept = {kind: Counter({s: n for s, n in c.items() if s and n > 0}) for kind, c in counts.items()}
+    return {kind: c for kind, c in kept.items() if c}
+
+
+def _store(tara: Tara, working: Working, previous: Working | None) -> None:
+    """Summary, findings (when they changed) and content hash onto the TARA; keep the working state."""
+    result = working.result
+    acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
+    tara.summary = mapping.summary(result, acceptance)
+    tara.summary["statuses"] = mapping.statuses(working.statuses)
+    fields = ["summary", "content_sha256", "name", "updated_at"]
+    if previous is None or result.findings != previous.result.findings:
+        tara.findings = mapping.findings(result)
+        tara.findings_head = tara.findings[: mapping.FINDINGS_HEAD]
+        fields += ["findings", "findings_head"]
+    tara.content_sha256 = working.sha256
+    tara.name = str(tara.header.get("name", tara.name))[:200]
+    tara.save(update_fields=fields)
+    selectors.keep(tara, working)

@@ -1,0 +1,35 @@
+"""The benchmarks' stored TARA: the synthetic model of `tara_scale.py` imported through the service once.
+
+Used by `web_load.py` and `tara_edit.py` after `django.setup()` and `migrate`; the TARA (ref `bench`)
+is reused while it has the asked number of threat scenarios, so a database is built only once.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def stored_tara(threats: int) -> Any:
+    """The `bench` TARA with `threats` threat scenarios (a `tara.models.Tara`), imported if missing."""
+    from opencsms.core.services import system_user
+    from opencsms.engine.tara_as_code import dumps
+    from opencsms.products import services as products
+    from opencsms.tara import services as tara_services
+    from opencsms.tara.models import Tara
+    from tara_scale import synthetic_model
+
+    actor = system_user()
+    tara = Tara.objects.filter(ref="bench").first()
+    if tara is not None and tara.summary["counts"]["threat_scenarios"] == threats:
+        return tara
+    Tara.objects.filter(ref="bench").delete()
+    org = products.create_organisation(actor=actor, name=f"Bench {time.time_ns()}")
+    unit = products.create_business_unit(actor=actor, organisation_id=org.pk, name="BU")
+    project = products.create_project(actor=actor, business_unit_id=unit.pk, name="Vehicle")
+    raw = dumps(synthetic_model(threats)).encode()
+    started = time.perf_counter()
+    tara = tara_services.import_tara(actor=actor, project_id=project.pk, raw=raw, filename="bench.yaml")
+    print(f"imported {threats:,} threat scenarios ({len(raw) / 1e6:.1f} MB) in "
+          f"{time.perf_counter() - started:.1f} s (once; reused while the size is the same)")  # fmt: skip
+    return tara

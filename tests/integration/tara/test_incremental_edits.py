@@ -1,0 +1,263 @@
+"""Edits checked and rated incrementally store exactly what a whole evaluation of the document gives.
+
+After every random edit through the services (accepted or refused), the stored rows' derived values,
+summary, findings and content hash are compared with a whole-document evaluation made here; a refused
+edit gives the message the whole-document path gives, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.models import ChangeRecord
+from opencsms.engine import evaluate
+from opencsms.engine.tara_as_code import dump_data, parse_data, read_document
+from opencsms.tara import mapping, selectors, services
+from opencsms.tara.models import Element, Kind, Tara
+from opencsms.tara.selectors import states
+from tests.integration.tara.conftest import REFERENCE, Team
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = ["negligible", "moderate", "major", "severe", "bogus"]
+POTENTIAL = ["one_day", "one_week", "one_month", "six_months", "beyond_six_months"]
+DECISIONS = ["reduce", "retain", "share", "avoid"]
+INTERFACE_KINDS = ["can", "cellular", "obd", "usb", "bluetooth", "debug"]
+
+
+def _whole(tara: Tara) -> dict[str, Any]:
+    """What the stored TARA holds after a whole-document evaluation, made here independently."""
+    document = selectors.document(tara)
+    result = evaluate(*parse_data(document))
+    rows = [(k.value, str(e["id"]), e) for k in mapping.KINDS for e in document.get(k.value) or []]
+    derived = mapping.derived(result, rows)
+    summary = mapping.summary(result, int(document["method"].get("acceptance", 1)))
+    summary["statuses"] = mapping.statuses(mapping.status_counts(derived))
+    findings = mapping.findings(result)
+    rows_ = {key: tuple(values) for key, values in derived.items()}
+    kept = selectors.working(tara)  # the next edit starts from it: its status counts must be right too
+    assert kept is None or kept.statuses == mapping.status_counts(derived)
+    return {
+        "rows": rows_,
+        "summary": summary,
+        "findings": findings,
+        "sha256": mapping.content_sha256(document),
+    }
+
+
+def _stored(tara: Tara) -> dict[str, Any]:
+    tara.refresh_from_db()
+    fields = ("kind", "ref", "risk", "residual_risk", "feasibility", "impact", "cal", "status")
+    rows = {(k, r): tuple(v) for k, r, *v in Element.objects.filter(tara=tara).values_list(*fields)}
+    findings = selectors.findings(tara)
+    assert tara.findings_head == findings[: mapping.FINDINGS_HEAD]
+    return {"rows": rows, "summary": tara.summary, "findings": findings, "sha256": tara.content_sha256}
+
+
+def _data(tara: Tara, kind: Kind, ref: str) -> dict[str, Any]:
+    return copy.deepcopy(selectors.element(tara, kind, ref).data)
+
+
+def _refs(tara: Tara, kind: Kind) -> list[str]:
+    return list(
+        Element.objects.filter(tara=tara, kind=kind).order_by("position").values_list("ref", flat=True)
+    )
+
+
+def _steps(node: dict[str, Any], address: str = "") -> list[str]:
+    gate = next((g for g in ("and", "or") if g in node), None)
+    if gate is None:
+        return [address]
+    return [a for i, child in enumerate(node[gate]) for a in _steps(child, f"{address}.{i}".lstrip("."))]
+
+
+Edit = Callable[[], object]
+
+
+def _impact(rng: random.Random, tara: Tara, change: dict[str, Any]) -> Edit:
+    ref = rng.choice(_refs(tara, Kind.DAMAGE_SCENARIO))
+    impact = _data(tara, Kind.DAMAGE_SCENARIO, ref)["impact"]
+    impact[rng.choice(sorted(impact))] = rng.choice(LEVELS)
+    return lambda: services.update_element(
+        **change, kind="damage_scenarios", ref=ref, changes={"impact": impact}
+    )
+
+
+def _step(rng: random.Random, tara: Tara, change: dict[str, Any]) -> Edit:
+    threat = rng.choice(_refs(tara, Kind.THREAT_SCENARIO))
+    path = rng.choice(_data(tara, Kind.THREAT_SCENARIO, threat)["attack_paths"])
+    factors = {"elapsed_time": rng.choice(POTENTIAL), "equipment": rng.choice(["standard", "bespoke"])}
+    interface = rng.choice([*_refs(tara, Kind.INTERFACE)[:3], "NO-SUCH-INTERFACE"])
+    step_id = rng.choice(["S-NEW", _refs(tara, Kind.COMPONENT)[0]])
+    new = rng.choice(
+        [{"attack_potential": {**HARD_FACTORS, **factors}}, {"interface": interface}, {"id": step_id}]
+    )
+    tree = {"threat": threat, "path": path["id"], "op": "update", "at": rng.choice(_steps(path["tree"]))}
+    return lambda: services.edit_attack_tree(**change, **tree, changes=new)
+
+
+def _threat(rng: random.Random, tara: Tara, change: dict[str, Any]) -> Edit:
+    threat = rng.choice(_refs(tara, Kind.THREAT_SCENARIO))
+    treatment = {"decision": rng.choice(DECISIONS), "goals": rng.choice([[], ["CG-01"]]), "rationale": "r"}
+    retained = {"decision": "retain", "claims": [rng.choice(["CL-01", "CL-NEW", "NO-SUCH-CLAIM"])]}
+    fields = rng.choice(
+        [
+            {"status": "rejected"},
+            {"asset": "NO-SUCH-ASSET"},
+            {"name": "renamed"},
+            {"property": "availability"},
+            {"treatment": treatment},
+            {"treatment": retained},
+        ]
+    )
+    return lambda: services.update_element(**change, kind="threat_scenarios", ref=threat, changes=fields)
+
+
+def _other(rng: random.Random, tara: Tara, change: dict[str, Any]) -> Edit:
+    """An asset's properties, an interface's kind, a goal's CAL, or a new claim."""
+    asset, interface, goal = (
+        rng.choice(_refs(tara, kind)) for kind in (Kind.ASSET, Kind.INTERFACE, Kind.GOAL)
+    )
+    properties = rng.sample(["confidentiality", "integrity", "availability"], rng.randint(1, 3))
+    claim = {"id": rng.choice(["CL-NEW", "CL-01", "A-01"]), "text": "A new claim"}
+    return rng.choice(
+        [
+            lambda: services.update_element(
+                **change, kind="assets", ref=asset, changes={"properties": properties}
+            ),
+            lambda: services.update_element(
+                **change, kind="interfaces", ref=interface, changes={"kind": rng.choice(INTERFACE_KINDS)}
+            ),
+            lambda: services.update_element(
+                **change, kind="goals", ref=goal, changes={"cal": rng.choice([None, 1, 4])}
+            ),
+            lambda: services.create_element(**change, kind="claims", data=claim),
+        ]
+    )
+
+
+def _edit(rng: random.Random, team: Team, tara: Tara) -> Edit:
+    """One random edit of the TARA through a service (some of them are refused)."""
+    make = rng.choice([_impact, _step, _step, _threat, _threat, _other, _other])
+    return make(rng, tara, {"actor": team.engineer, "tara_id": tara.pk})
+
+
+HARD_FACTORS = {
+    "specialist_expertise": "expert",
+    "knowledge_of_item": "restricted",
+    "window_of_opportunity": "easy",
+}
+
+
+def _refused_the_same_way(edit: Callable[[], object], monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """None if `edit` was kept, else its message, checked against the whole-document path's."""
+    try:
+        edit()
+    except (Invalid, Conflict) as exc:
+        incremental = exc
+    else:
+        return None
+    with monkeypatch.context() as m:
+        m.setattr(selectors, "working", lambda _tara: None)  # no working state: the whole document
+        with pytest.raises(type(incremental)) as whole:
+            edit()
+    assert str(incremental) == str(whole.value)
+    return str(incremental)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_store_what_a_whole_evaluation_gives(
+    team: Team, reference: Tara, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    rng = random.Random(seed)
+    kept = 0
+    for _ in range(25):
+        before = _stored(reference)
+        records = ChangeRecord.objects.count()
+        if _refused_the_same_way(_edit(rng, team, reference), monkeypatch) is not None:
+            assert _stored(reference) == before
+            assert ChangeRecord.objects.count() == records
+            continue
+        kept += 1
+        assert _stored(reference) == _whole(reference)
+    assert kept >= 10
+
+
+def _large(copies: int) -> bytes:
+    """The reference model with every threat scenario copied `copies` times (new ids inside)."""
+    document, _model, _profile = parse_reference()
+    threats = []
+    for k in range(copies):
+        for threat in document["threat_scenarios"]:
+            copied = copy.deepcopy(threat)
+            copied["id"] = f"{threat['id']}-{k}"
+            for path in copied.get("attack_paths", []):
+                path["id"] = f"{path['id']}-{k}"
+            threats.append(copied)
+    return dump_data({**document, "threat_scenarios": threats}).encode()
+
+
+def parse_reference() -> tuple[dict[str, Any], Any, Any]:
+    return read_document(REFERENCE.read_bytes())
+
+
+def test_refused_edits_of_a_large_tara_roll_back_and_the_next_edit_is_right(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = _large(10)
+    tara = services.import_tara(actor=team.engineer, project_id=team.project.pk, raw=raw, filename="big.yaml")
+    assert tara.summary["counts"]["threat_scenarios"] == 600
+    change = {"actor": team.engineer, "tara_id": tara.pk, "kind": "threat_scenarios", "ref": "TS-01-7"}
+    before, records = _stored(tara), ChangeRecord.objects.count()
+    with pytest.raises(Invalid, match="NO-SUCH-ASSET"):
+        services.update_element(**change, changes={"asset": "NO-SUCH-ASSET"})
+    path = _data(tara, Kind.THREAT_SCENARIO, "TS-01-7")["attack_paths"][0]
+    duplicate = {
+        "threat": "TS-01-7",
+        "path": path["id"],
+        "op": "update",
+        "at": "",
+        "changes": {"id": "TS-02-3"},
+    }
+    with pytest.raises(Invalid, match="duplicate-id"):
+        services.edit_attack_tree(actor=team.engineer, tara_id=tara.pk, **duplicate)
+    assert _stored(tara) == before
+    assert ChangeRecord.objects.count() == records
+    monkeypatch.setattr(selectors, "document", _no_whole_document)  # the next edit is incremental
+    services.update_element(**change, changes={"treatment": {"decision": "retain", "claims": ["CL-01"]}})
+    monkeypatch.undo()
+    assert _stored(tara) == _whole(tara)
+
+
+def _no_whole_document(tara: Tara) -> dict[str, Any]:
+    raise AssertionError("an edit of one entry read the whole document")
+
+
+def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:
+    """Approvals and baselines compare hashes stored earlier: the pieces must give the same digest."""
+    document = {**parse_reference()[0], "name": "Zoë's TARA \u2028", "claims": []}
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert mapping.content_sha256(document) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(reference: Tara) -> None:
+    kept = selectors.working(reference)
+    assert kept is not None  # the import kept it
+    assert kept.sha256 == reference.content_sha256
+    others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(states.KEPT)]
+    for other in others:
+        states.keep(other, replace(kept, sha256=other.content_sha256))
+    assert selectors.working(reference) is None  # the least recently used went
+    assert selectors.working(others[-1]) is not None
+    others[-1].content_sha256 = "changed since"
+    assert selectors.working(others[-1]) is None  # never for other content
+    states.forget()
