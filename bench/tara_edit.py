@@ -2,7 +2,7 @@
 
     python bench/tara_edit.py                      # SQLite file under var/bench, 5 edits of each kind
     python bench/tara_edit.py --edits 20
-    python bench/tara_edit.py --database-url postgresql://postgres@127.0.0.1:5432/wtedits_bench
+    python bench/tara_edit.py --database-url postgresql://postgres@127.0.0.1:5432/bench
 
 The database is built once (migrate, a project, the synthetic TARA of `tara_scale.py` imported through
 the service) and reused while the TARA has the asked size. Each edit is one service call in its own
