@@ -12,8 +12,9 @@ from django import forms
 from opencsms.core.forms import LimitedFileField
 from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
-from opencsms.tara.selectors import SORTS, ElementFilter
+from opencsms.tara.selectors import MAX_K, SORTS, ElementFilter
 from opencsms.tara.selectors.workspace import FIELDS, LIST_FIELDS
+from opencsms.tara.services.generation import DECISIONS
 from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES
 
 MAX_YAML = 200_000  # characters of an element edited as YAML
@@ -265,7 +266,7 @@ class DecisionForm(forms.Form):
     """A decision on threat scenarios (generated ones, typically): the ids ticked, accept or reject."""
 
     refs = forms.MultipleChoiceField(required=True)
-    status = forms.ChoiceField(choices=[(s, s) for s in ("accepted", "rejected", "proposed")])
+    status = forms.ChoiceField(choices=[(s, s) for s in DECISIONS])
     rationale = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, data: Any) -> None:
@@ -285,13 +286,13 @@ class PathsForm(forms.Form):
     """Which asset's attack paths to show, how many, and ranked before or after the controls."""
 
     asset = forms.CharField(required=False, max_length=200)
-    k = forms.IntegerField(required=False, min_value=1, max_value=10)
+    k = forms.IntegerField(required=False, min_value=1, max_value=MAX_K)
     residual = forms.BooleanField(required=False)
 
 
 class AttachPathsForm(forms.Form):
     threat = forms.CharField(max_length=200)
-    k = forms.IntegerField(min_value=1, max_value=10)
+    k = forms.IntegerField(min_value=1, max_value=MAX_K)
 
 
 class NotApplicableForm(forms.Form):

@@ -12,7 +12,7 @@ from pydantic import Field
 from opencsms.engine.tara.coverage import Annex5Coverage
 from opencsms.engine.threatgen import GenerationPlan
 from opencsms.tara.models import ImportStatus, Kind, State
-from opencsms.tara.selectors import ANNEX5_STATES, SORTS, ElementFilter
+from opencsms.tara.selectors import ANNEX5_STATES, MAX_K, SORTS, ElementFilter
 
 
 class TaraOut(Schema):
@@ -174,12 +174,12 @@ class AssetPathsOut(Schema):
 
 class PathsQuery(Schema):
     asset: str | None = Field(None, description="one asset id; every asset on a component when omitted")
-    k: int = Field(1, ge=1, le=10, description="how many of the best paths per asset")
+    k: int = Field(1, ge=1, le=MAX_K, description="how many of the best paths per asset")
     residual: bool = Field(False, description="rank the paths with the controls on the way")
 
 
 class AttachPathsIn(Schema):
-    k: int = Field(1, ge=1, le=10)
+    k: int = Field(1, ge=1, le=MAX_K)
 
 
 class AttachPathsOut(Schema):

@@ -168,9 +168,10 @@ class CoveragePage:
         """The shown threats under their Annex 5 group: (group heading, category heading, threats)."""
         catalogue = annex5()
         categories = {c.id: f"{c.id} {c.title}" for c in catalogue.categories}
+        group_of = {t.id: t.group for t in catalogue.threats}
         by_group: dict[str, list[ThreatCoverage]] = {}
         for threat in self.threats:
-            by_group.setdefault(threat.id.split(".")[0], []).append(threat)
+            by_group.setdefault(group_of[threat.id], []).append(threat)
         return [
             (f"{g.id} {g.summary}", categories.get(g.category, g.category), by_group[g.id])
             for g in catalogue.groups

@@ -19,8 +19,11 @@ from opencsms.tara.models import RuleFile, Tara
 
 def rule_files(user: User, organisation_id: int) -> QuerySet[RuleFile]:
     """The organisation's own rule files (404 outside the user's scope); content not loaded."""
-    organisation = products.level(user, Level.ORGANISATION, organisation_id)
-    found = RuleFile.objects.filter(organisation_id=organisation.pk).select_related("uploaded_by")
+    return _files_of(products.level(user, Level.ORGANISATION, organisation_id).pk)
+
+
+def _files_of(organisation_id: int) -> QuerySet[RuleFile]:
+    found = RuleFile.objects.filter(organisation_id=organisation_id).select_related("uploaded_by")
     return found.defer("content")
 
 
@@ -62,8 +65,7 @@ class RuleFilesPage:
 
 
 def rule_files_page(user: User, organisation_id: int) -> RuleFilesPage:
-    files = list(rule_files(user, organisation_id))
     organisation = products.level(user, Level.ORGANISATION, organisation_id)
     assert isinstance(organisation, Organisation)
     can_edit = Perm.EDIT in permissions(user, organisation)
-    return RuleFilesPage(organisation, files, load_rules(), can_edit)
+    return RuleFilesPage(organisation, list(_files_of(organisation.pk)), load_rules(), can_edit)

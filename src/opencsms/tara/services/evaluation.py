@@ -26,7 +26,6 @@ from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult, evaluate
 from opencsms.engine.tara.evaluate import reevaluate
-from opencsms.engine.tara_as_code import parse_data
 from opencsms.engine.tara_as_code.incremental import parse_state, replace_entry
 from opencsms.products.access import Perm, require
 from opencsms.tara import mapping, selectors
@@ -63,15 +62,6 @@ def _invalid(exc: ParseError) -> Invalid:
     shown = [f"{p.rule}: {p.message}" for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
     more = len(exc.problems) - len(shown)
     return Invalid("; ".join(shown) + (f"; and {more} more" if more > 0 else ""))
-
-
-def checked(document: dict[str, Any], what: str) -> TaraResult:
-    """The evaluation of `document`, or `Invalid` with the engine's problems (at most ten shown)."""
-    try:
-        model, profile = parse_data(document, what)
-    except ParseError as exc:
-        raise _invalid(exc) from None
-    return evaluate(model, profile)
 
 
 def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:

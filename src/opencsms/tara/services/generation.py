@@ -20,7 +20,7 @@ from opencsms.engine.threatgen import GenerationPlan, first_paths, plan_generati
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.tara.services.elements import record_element
-from opencsms.tara.services.evaluation import checked, store_evaluation, take_for_edit
+from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
 
 
 def _mark(element: Element, obsolete: bool) -> Element:
@@ -39,7 +39,7 @@ def generate_threats(*, actor: User, tara_id: int, with_paths: bool = False) -> 
     (ISO/SAE 21434 15.6, R155 Annex 5); `with_paths` gives each new threat scenario the best attack path
     to its asset as its first attack tree, so it is rated at once (15.7, 15.8)."""
     tara = take_for_edit(actor, tara_id)
-    result = checked(selectors.document(tara), tara.name)
+    result = selectors.evaluated(tara)  # a stored TARA is valid; the kept working state when there is one
     model = result.model
     rules = selectors.rule_set(tara)
     plan = plan_generation(model, propose(model, rules), rules.ids)

@@ -16,7 +16,7 @@ from opencsms.engine.tara_as_code.dump import path_document
 from opencsms.tara import selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.tara.services.elements import locked_element, save_element_data
-from opencsms.tara.services.evaluation import checked, take_for_edit
+from opencsms.tara.services.evaluation import take_for_edit
 
 
 @transaction.atomic
@@ -27,7 +27,7 @@ def attach_paths(*, actor: User, tara_id: int, threat_ref: str, k: int) -> tuple
         raise Invalid(f"k must be between 1 and {selectors.MAX_K}")
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, Kind.THREAT_SCENARIO, threat_ref)
-    result = checked(selectors.document(tara), tara.name)
+    result = selectors.evaluated(tara)  # a stored TARA is valid; the kept working state when there is one
     try:
         paths = paths_for_threat(result.model, result.profile, threat_ref, k)
     except RuleViolation as error:
