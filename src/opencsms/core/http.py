@@ -1,5 +1,5 @@
-"""Helpers for entry points (API endpoints, views): the typed acting user, the address of a request, and
-the template a page view renders (the page, or its partial for htmx)."""
+"""Helpers for entry points (API endpoints, views): the typed acting user, the address of a request, the
+template a page view renders (the page, or its partial for htmx), and a download."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 from opencsms.core.models import User
 
@@ -42,3 +43,10 @@ def page_or_partial(request: HttpRequest, page: str, partial: str, context: dict
     """The `partial` for an htmx request (not boosted), else the full `page`, with the same context."""
     htmx = getattr(request, "htmx", None)
     return render(request, partial if htmx and not htmx.boosted else page, context)
+
+
+def attachment(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download named `filename` (quoted by Django, so no name can break the header)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    return response

@@ -10,7 +10,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from opencsms.core.http import actor
+from opencsms.core.http import actor, attachment
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.tara import selectors, services
@@ -97,17 +97,13 @@ def update_header(request: HttpRequest, tara_id: int, payload: HeaderIn) -> Tara
 @router.get("/taras/{tara_id}/export", response={200: str})
 def export_tara(request: HttpRequest, tara_id: int) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
-    response = HttpResponse(selectors.export_yaml(tara), content_type=YAML)
-    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.tara.yaml"'
-    return response
+    return attachment(selectors.export_yaml(tara), f"{tara.ref}.tara.yaml", YAML)
 
 
 @router.get("/taras/{tara_id}/report", response={200: str})
 def report(request: HttpRequest, tara_id: int, format: str = "html") -> HttpResponse:  # noqa: A002
     tara = selectors.tara(actor(request), tara_id)
-    response = HttpResponse(selectors.report(tara, format), content_type=MEDIA_TYPES.get(format, ""))
-    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.{format}"'
-    return response
+    return attachment(selectors.report(tara, format), f"{tara.ref}.{format}", MEDIA_TYPES.get(format, ""))
 
 
 @router.get("/taras/{tara_id}/elements/{kind}", response=list[ElementOut])

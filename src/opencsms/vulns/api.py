@@ -6,12 +6,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from opencsms.core.http import actor
+from opencsms.core.http import actor, attachment
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
@@ -69,10 +68,8 @@ def list_findings(request: HttpRequest, release_id: int, filters: Query[FindingQ
 @router.get("/releases/{release_id}/vex", response={200: dict[str, Any]})
 def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -> HttpResponse:  # noqa: A002
     release = selectors.release(actor(request), release_id)
-    response = HttpResponse(selectors.vex_bytes(release, format), content_type="application/json")
     name = f"{release.name}-{release.version}.{format}.json"
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return response
+    return attachment(selectors.vex_bytes(release, format), name, "application/json")
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)

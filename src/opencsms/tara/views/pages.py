@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, attachment, page_or_partial
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm
@@ -57,16 +57,12 @@ def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 def export_yaml(request: HttpRequest, tara_id: int) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
-    response = HttpResponse(selectors.export_yaml(tara), content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.tara.yaml"'
-    return response
+    return attachment(selectors.export_yaml(tara), f"{tara.ref}.tara.yaml", "application/yaml; charset=utf-8")
 
 
 def report(request: HttpRequest, tara_id: int, fmt: str) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
-    response = HttpResponse(selectors.report(tara, fmt), content_type=MEDIA_TYPES.get(fmt, ""))
-    response["Content-Disposition"] = f'attachment; filename="{tara.ref}.{fmt}"'
-    return response
+    return attachment(selectors.report(tara, fmt), f"{tara.ref}.{fmt}", MEDIA_TYPES.get(fmt, ""))
 
 
 def diff(request: HttpRequest, tara_id: int) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, attachment, page_or_partial
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import RuleFileForm
 
@@ -32,9 +32,8 @@ def rule_file_upload(request: HttpRequest, organisation_id: int) -> HttpResponse
 
 def rule_file_download(request: HttpRequest, rule_file_id: int) -> HttpResponse:
     rule_file = selectors.rule_file(actor(request), rule_file_id)
-    response = HttpResponse(rule_file.content, content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{rule_file.urn.rsplit(":", 1)[-1]}.yaml"'
-    return response
+    name = f"{rule_file.urn.rsplit(':', 1)[-1]}.yaml"
+    return attachment(rule_file.content, name, "application/yaml; charset=utf-8")
 
 
 @require_POST

@@ -6,11 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, attachment, page_or_partial
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import FindingFilterForm, UploadForm
 
@@ -44,7 +43,5 @@ def components(request: HttpRequest, release_id: int) -> HttpResponse:
 
 def vex(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     found = selectors.release(actor(request), release_id)
-    response = HttpResponse(selectors.vex_bytes(found, fmt), content_type="application/json")
     name = f"{found.name}-{found.version}.{fmt}.json"
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return response
+    return attachment(selectors.vex_bytes(found, fmt), name, "application/json")
