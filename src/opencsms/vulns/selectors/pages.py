@@ -177,10 +177,13 @@ def _links(finding_obj: Finding) -> list[dict[str, Any]]:
 def finding_page(user: User, finding_id: int) -> FindingPage:
     found = finding(user, finding_id)
     project = found.release.project
-    ids = [found.vulnerability_id, *found.aliases]
+    ids = mapping.finding_ids(found)
     organisation_id = project.business_unit.organisation_id
-    kev = KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids).first()
-    epss = EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids).order_by("-epss").first()
+    kev, epss = mapping.exploitation(
+        ids,
+        {r.cve: r for r in KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids)},
+        {r.cve: r for r in EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids)},
+    )
     return FindingPage(
         found,
         _can_edit(user, project),
