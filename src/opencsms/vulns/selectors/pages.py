@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
 
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import ChangeRecord, User
 from opencsms.products import selectors as products
-from opencsms.products.access import Perm, permissions, roles_granting
-from opencsms.products.models import Level, LevelObject, Membership, Organisation, Project
+from opencsms.products.access import Perm, holders, permissions
+from opencsms.products.models import Level, LevelObject, Organisation, Project
 from opencsms.tara import selectors as tara_selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
@@ -152,16 +151,12 @@ class FindingPage:
 
 
 def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
-    """The active users who may edit the project (those a finding may be assigned to)."""
-    unit = project.business_unit
-    direct, inherited = (roles_granting(Perm.EDIT, Level.PROJECT, inherited=i) for i in (False, True))
-    held = Membership.objects.filter(
-        Q(project=project, role__in=direct)
-        | Q(business_unit_id=unit.pk, role__in=inherited)
-        | Q(organisation_id=unit.organisation_id, role__in=inherited)
-    )
-    users = User.objects.filter(Q(pk__in=held.values("user_id")) | Q(pk=getattr(current, "pk", None)))
-    return [(u.pk, u.get_username()) for u in users.filter(is_active=True).order_by("username")]
+    """Who a finding may be given to: the users who may edit the project (`triage_finding` accepts
+    exactly them) and its owner, whom saving the triage keeps."""
+    users = holders(Perm.EDIT, project)
+    if current is not None:
+        users |= User.objects.filter(pk=current.pk)
+    return [(u.pk, u.get_username()) for u in users.order_by("username")]
 
 
 def _links(finding_obj: Finding) -> list[dict[str, Any]]:

@@ -28,7 +28,8 @@ from django.utils import timezone
 from opencsms.core import audit
 from opencsms.core.models import User
 from opencsms.core.tasks import task
-from opencsms.products.models import Membership, Project, Role
+from opencsms.products.access import Perm, holders
+from opencsms.products.models import Project, Role
 from opencsms.vulns.models import Finding, Notification, Release
 
 NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)
@@ -39,13 +40,7 @@ MAX_NAMED = 5  # vulnerability ids named in a new-findings message
 
 def recipients(project: Project) -> list[User]:
     """The engineers and cybersecurity managers holding a membership on the project or above it."""
-    unit = project.business_unit
-    held = (
-        Membership.objects.filter(role__in=NOTIFIED_ROLES).filter(project=project)
-        | Membership.objects.filter(role__in=NOTIFIED_ROLES, business_unit_id=unit.pk)
-        | Membership.objects.filter(role__in=NOTIFIED_ROLES, organisation_id=unit.organisation_id)
-    )
-    return list(User.objects.filter(pk__in=held.values("user_id"), is_active=True).order_by("pk"))
+    return list(holders(Perm.EDIT, project, roles=NOTIFIED_ROLES).order_by("pk"))
 
 
 def _config() -> dict[str, Any]:

@@ -6,7 +6,9 @@ mitigate or accept it, always with a rationale. The rules, each refusal naming i
 - `not_affected` needs a justification (the CISA / CycloneDX list) and fits the stages `not_relevant`,
   `analysed` or `decided`;
 - a decision sets the stage `decided` and needs a rationale; accepting needs the VEX status `affected`;
-- the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale.
+- the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale;
+- the owner is an active user who may edit the project (`access.holders`, the choices the finding page
+  offers); an owner already set is kept as it is.
 Every change is audited with the triage fields before and after.
 """
 
@@ -21,7 +23,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
-from opencsms.products.access import Perm, permissions, require
+from opencsms.products.access import Perm, holders, require
 from opencsms.vulns import selectors
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
 
@@ -65,10 +67,14 @@ def _check(finding: Finding) -> None:
 
 
 def _owner(finding: Finding, owner_id: int | None) -> User | None:
+    """Nobody, the finding's owner (kept as it is), or an active user who may edit the project: the
+    finding page offers exactly these (`access.holders`)."""
     if owner_id is None:
         return None
-    owner = User.objects.filter(pk=owner_id, is_active=True).first()
-    if owner is None or Perm.EDIT not in permissions(owner, finding.release.project):
+    if owner_id == finding.owner_id:
+        return finding.owner
+    owner = holders(Perm.EDIT, finding.release.project).filter(pk=owner_id).first()
+    if owner is None:
         raise Invalid(f"user {owner_id} cannot own this finding (they need to edit the project)")
     return owner
 
