@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.vex import parse_vex
@@ -161,8 +163,12 @@ def test_the_finding_page_shows_the_evidence_and_triage_errors_inline(monitored:
     }
     done = engineer.post(path, triage, **HX)
     assert done["Location"] == f"/findings/{gin.pk}/triage/"
-    panel = _text(engineer.get(done["Location"], **HX))
+    with CaptureQueriesContext(connection) as read:
+        panel = _text(engineer.get(done["Location"], **HX))
     assert 'data-testid="vex-status">Not affected<' in panel
+    assert "<html" not in panel
+    assert not [q for q in read if Element._meta.db_table in q["sql"]]  # the triage panel reads no TARA
+    assert 'data-testid="threats-panel"' in _text(engineer.get(done["Location"]))  # else the whole page
     gin.refresh_from_db()
     assert (gin.vex_status, gin.justification, str(gin.due_date)) == (
         "not_affected",

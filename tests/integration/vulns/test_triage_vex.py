@@ -93,12 +93,12 @@ def test_the_finding_page_offers_exactly_the_owners_triage_accepts(team: Team) -
     make_admin("root")  # superusers may edit every project
     services.triage_finding(actor=team.engineer, finding_id=finding.pk, owner_id=team.engineer.pk)
     Membership.objects.filter(user=team.engineer).delete()  # the owner leaves the project
-    offered = selectors.finding_page(team.manager, finding.pk).owners
+    offered = selectors.triage_panel(team.manager, finding.pk).owners
     assert [name for _, name in offered] == ["engineer", "manager", "root"]
     for pk, _ in offered:  # the owner kept first, then each other choice
         done = services.triage_finding(actor=team.manager, finding_id=finding.pk, owner_id=pk)
         assert done.owner_id == pk
-    assert [name for _, name in selectors.finding_page(team.manager, finding.pk).owners] == [
+    assert [name for _, name in selectors.triage_panel(team.manager, finding.pk).owners] == [
         "manager",
         "root",
     ]

@@ -134,20 +134,34 @@ def component_page(user: User, release_id: int, page_number: str | int | None = 
 
 
 @dataclass(frozen=True)
-class FindingPage:
+class TriagePanel:
+    """The finding page's triage form: its choices and the people the finding may be given to."""
+
     finding: Finding
     can_edit: bool
-    threats: list[dict[str, Any]]
-    links: list[dict[str, Any]]
     owners: list[tuple[int, str]]
-    kev: KnownExploited | None
-    epss: EpssScore | None
-    cvss3: str
     choices: Choices = CHOICES
 
-    @property
-    def organisation_id(self) -> int:
-        return self.finding.release.project.business_unit.organisation_id
+
+@dataclass(frozen=True)
+class ThreatsPanel:
+    """The finding page's loop into the TARA: the threat scenarios through the release's component (the
+    TARA read), the links made, and the CVSS v3 part a step can take."""
+
+    finding: Finding
+    can_edit: bool
+    scenarios: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    cvss3: str
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    finding: Finding
+    triage: TriagePanel
+    threats: ThreatsPanel
+    kev: KnownExploited | None
+    epss: EpssScore | None
 
 
 def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
@@ -169,6 +183,27 @@ def _links(finding_obj: Finding) -> list[dict[str, Any]]:
     return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records]
 
 
+def _triage(found: Finding, can_edit: bool) -> TriagePanel:
+    return TriagePanel(found, can_edit, _owners(found.release.project, found.owner))
+
+
+def _threats(found: Finding, can_edit: bool) -> ThreatsPanel:
+    scenarios = threats_for_finding(found)
+    return ThreatsPanel(found, can_edit, scenarios, _links(found), mapping.cvss3_base(found.vectors))
+
+
+def triage_panel(user: User, finding_id: int) -> TriagePanel:
+    """The triage panel alone (what a triage save shows again): no TARA is read."""
+    found = finding(user, finding_id)
+    return _triage(found, _can_edit(user, found.release.project))
+
+
+def threats_panel(user: User, finding_id: int) -> ThreatsPanel:
+    """The TARA panel alone (what linking a step shows again)."""
+    found = finding(user, finding_id)
+    return _threats(found, _can_edit(user, found.release.project))
+
+
 def finding_page(user: User, finding_id: int) -> FindingPage:
     found = finding(user, finding_id)
     project = found.release.project
@@ -179,16 +214,8 @@ def finding_page(user: User, finding_id: int) -> FindingPage:
         {r.cve: r for r in KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids)},
         {r.cve: r for r in EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids)},
     )
-    return FindingPage(
-        found,
-        _can_edit(user, project),
-        threats_for_finding(found),
-        _links(found),
-        _owners(project, found.owner),
-        kev,
-        epss,
-        mapping.cvss3_base(found.vectors),
-    )
+    can_edit = _can_edit(user, project)
+    return FindingPage(found, _triage(found, can_edit), _threats(found, can_edit), kev, epss)
 
 
 @dataclass(frozen=True)
