@@ -1,6 +1,6 @@
 """What the vulnerability pages show, shaped for display: a project's releases with the upload form's
-choices, a release's findings (filtered, sorted, 50 a page) and components, a finding with its triage
-choices, threats and TARA links, an organisation's advisories and sources, the portfolio and the
+choices, a release's findings (filtered, sorted, 50 a page) and components, a finding with its possible
+owners, threats and TARA links, an organisation's advisories and sources, the portfolio and the
 notifications. Each page is one call; lists page in the database with a count and one `LIMIT` query.
 """
 
@@ -19,17 +19,9 @@ from opencsms.products.models import Level, LevelObject, Organisation, Project
 from opencsms.tara import selectors as tara_selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
-from opencsms.vulns.models import (
-    JUSTIFICATIONS,
-    Decision,
-    EpssScore,
-    Finding,
-    KnownExploited,
-    SourceKind,
-    Stage,
-    VexStatus,
-)
+from opencsms.vulns.models import EpssScore, Finding, KnownExploited
 from opencsms.vulns.selectors.records import (
+    VEX_FORMATS,
     FindingFilter,
     advisories,
     advisory_sources,
@@ -91,27 +83,12 @@ def project_releases(user: User, project_id: int, page_number: str | int | None 
 
 
 @dataclass(frozen=True)
-class Choices:
-    """The values of the findings filters and the triage form."""
-
-    severities: tuple[str, ...] = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN")
-    statuses: list[tuple[str, str]] = field(default_factory=lambda: list(VexStatus.choices))
-    stages: list[tuple[str, str]] = field(default_factory=lambda: list(Stage.choices))
-    decisions: list[tuple[str, str]] = field(default_factory=lambda: list(Decision.choices))
-    justifications: tuple[str, ...] = JUSTIFICATIONS
-
-
-CHOICES = Choices()
-
-
-@dataclass(frozen=True)
 class ReleasePage:
     release: Any  # a Release annotated with its counts
     page: Page[Any]
     filters: FindingFilter
     can_edit: bool
-    choices: Choices = CHOICES
-    vex_formats: tuple[str, ...] = ("openvex", "cyclonedx", "csaf")
+    vex_formats: tuple[str, ...] = VEX_FORMATS
 
 
 def release_page(
@@ -135,12 +112,12 @@ def component_page(user: User, release_id: int, page_number: str | int | None = 
 
 @dataclass(frozen=True)
 class TriagePanel:
-    """The finding page's triage form: its choices and the people the finding may be given to."""
+    """The finding page's triage form: the people the finding may be given to (the other choices are the
+    form's, `forms.TriageForm`)."""
 
     finding: Finding
     can_edit: bool
     owners: list[tuple[int, str]]
-    choices: Choices = CHOICES
 
 
 @dataclass(frozen=True)
@@ -228,7 +205,6 @@ class AdvisoryPage:
     sources: list[Any] | None  # on the organisation's page only
     kev_count: int
     epss_count: int
-    source_kinds: list[tuple[str, str]] = field(default_factory=lambda: list(SourceKind.choices))
 
     @property
     def kind(self) -> str:
@@ -266,7 +242,6 @@ class PortfolioPage:
     organisations: list[tuple[int, str]]
     organisation_id: int | None
     release_count: int
-    choices: Choices = CHOICES
 
 
 def portfolio_page(

@@ -17,20 +17,21 @@ from opencsms.vulns.forms import FindingFilterForm, LinkForm, TriageForm
 
 
 def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
-    return render(request, "vulns/finding.html", {"f": selectors.finding_page(actor(request), finding_id)})
+    page = selectors.finding_page(actor(request), finding_id)
+    return render(request, "vulns/finding.html", {"f": page, "triage_form": TriageForm()})
 
 
 def _panel(
-    request: HttpRequest, finding_id: int, partial: str, read: Callable[[User, int], object]
+    request: HttpRequest, finding_id: int, partial: str, read: Callable[[User, int], object], **forms: object
 ) -> HttpResponse:
     """A panel of the finding page read by its own selector for htmx; the whole page otherwise."""
     if not wants_partial(request):
         return finding(request, finding_id)
-    return render(request, partial, {"panel": read(actor(request), finding_id)})
+    return render(request, partial, {"panel": read(actor(request), finding_id), **forms})
 
 
 def triage_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
-    return _panel(request, finding_id, "vulns/_triage.html", selectors.triage_panel)
+    return _panel(request, finding_id, "vulns/_triage.html", selectors.triage_panel, triage_form=TriageForm())
 
 
 def threats_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
