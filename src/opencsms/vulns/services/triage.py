@@ -79,6 +79,21 @@ def _owner(finding: Finding, owner_id: int | None) -> User | None:
     return owner
 
 
+def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], action: AuditAction) -> Finding:
+    """Set triage fields of a finding the caller locked, check the rules above, save the triage fields and
+    audit them before and after as `action`; a change that changes nothing writes nothing."""
+    before = audit.snapshot(finding)
+    for name, value in changes.items():
+        setattr(finding, name, value)
+    _check(finding)
+    after = audit.snapshot(finding)
+    if after == before:
+        return finding
+    finding.save(update_fields=[*Finding.audit_fields, "updated_at"])
+    audit.record(actor=actor, action=action, obj=finding, before=before, after=after, scope=finding.scope)
+    return finding
+
+
 @transaction.atomic
 def triage_finding(
     *,
@@ -96,7 +111,6 @@ def triage_finding(
     visible = selectors.finding(actor, finding_id)
     require(actor, Perm.EDIT, visible.release.project)
     finding = Finding.objects.select_for_update().select_related("release__project").get(pk=visible.pk)
-    before = audit.snapshot(finding)
     given = {
         "stage": stage,
         "vex_status": vex_status,
@@ -105,24 +119,13 @@ def triage_finding(
         "rationale": rationale,
         "due_date": due_date,
     }
-    for name, value in given.items():
-        if value is not _UNSET:
-            setattr(finding, name, value if value is not None or name == "due_date" else "")
+    changes: dict[str, Any] = {
+        name: value if value is not None or name == "due_date" else ""
+        for name, value in given.items()
+        if value is not _UNSET
+    }
     if owner_id is not _UNSET:
-        finding.owner = _owner(finding, owner_id)
-    if decision is not _UNSET and finding.decision and stage is _UNSET:
-        finding.stage = Stage.DECIDED
-    _check(finding)
-    after = audit.snapshot(finding)
-    if after == before:
-        return finding
-    finding.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.FINDING_TRIAGED,
-        obj=finding,
-        before=before,
-        after=after,
-        scope=finding.scope,
-    )
-    return finding
+        changes["owner"] = _owner(finding, owner_id)
+    if changes.get("decision") and stage is _UNSET:
+        changes["stage"] = Stage.DECIDED
+    return apply_triage(actor=actor, finding=finding, changes=changes, action=AuditAction.FINDING_TRIAGED)
