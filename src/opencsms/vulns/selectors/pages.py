@@ -226,7 +226,7 @@ def advisory_page(
     return AdvisoryPage(
         level_obj,
         organisation,
-        _page(advisories(organisation.pk, q=q), page_number),
+        _page(advisories(organisation, q=q), page_number),
         q,
         _can_edit(user, level_obj),
         sources,
