@@ -12,7 +12,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 
 from opencsms.core.audit import AuditAction
-from opencsms.core.models import ChangeRecord, User
+from opencsms.core.models import User
+from opencsms.core.selectors import object_history
 from opencsms.products import selectors as products
 from opencsms.products.access import Perm, holders, permissions
 from opencsms.products.models import Level, LevelObject, Organisation, Project
@@ -150,23 +151,24 @@ def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
     return [(u.pk, u.get_username()) for u in users.order_by("username")]
 
 
-def _links(finding_obj: Finding) -> list[dict[str, Any]]:
+def _links(user: User, finding_obj: Finding) -> list[dict[str, Any]]:
     """The finding's links into the TARA as recorded (who, when, step, risk before and after)."""
-    records = ChangeRecord.objects.filter(
+    records = object_history(
+        products.audit_visibility(user),
         object_type=Finding._meta.label_lower,
         object_id=str(finding_obj.pk),
         action=AuditAction.FINDING_LINKED_TO_TARA.value,
-    ).order_by("-seq")[:LINKS_SHOWN]
-    return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records]
+    )
+    return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records[:LINKS_SHOWN]]
 
 
 def _triage(found: Finding, can_edit: bool) -> TriagePanel:
     return TriagePanel(found, can_edit, _owners(found.release.project, found.owner))
 
 
-def _threats(found: Finding, can_edit: bool) -> ThreatsPanel:
+def _threats(user: User, found: Finding, can_edit: bool) -> ThreatsPanel:
     scenarios = threats_for_finding(found)
-    return ThreatsPanel(found, can_edit, scenarios, _links(found), mapping.cvss3_base(found.vectors))
+    return ThreatsPanel(found, can_edit, scenarios, _links(user, found), mapping.cvss3_base(found.vectors))
 
 
 def triage_panel(user: User, finding_id: int) -> TriagePanel:
@@ -178,7 +180,7 @@ def triage_panel(user: User, finding_id: int) -> TriagePanel:
 def threats_panel(user: User, finding_id: int) -> ThreatsPanel:
     """The TARA panel alone (what linking a step shows again)."""
     found = finding(user, finding_id)
-    return _threats(found, _can_edit(user, found.release.project))
+    return _threats(user, found, _can_edit(user, found.release.project))
 
 
 def finding_page(user: User, finding_id: int) -> FindingPage:
@@ -192,7 +194,7 @@ def finding_page(user: User, finding_id: int) -> FindingPage:
         {r.cve: r for r in EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids)},
     )
     can_edit = _can_edit(user, project)
-    return FindingPage(found, _triage(found, can_edit), _threats(found, can_edit), kev, epss)
+    return FindingPage(found, _triage(found, can_edit), _threats(user, found, can_edit), kev, epss)
 
 
 @dataclass(frozen=True)
