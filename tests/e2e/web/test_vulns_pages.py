@@ -209,8 +209,20 @@ def test_advisories_kev_and_epss_are_imported_and_searched(monitored: Monitored)
     again = engineer.post(path + "import/", {"file": SimpleUploadedFile("go.zip", advisories_zip())})
     shown = _text(engineer.get(again["Location"]))
     assert "go.zip: 0 new, 0 changed, 10 unchanged advisories, 0 files skipped; 0 new findings" in shown
-    withdrawn = osv("GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0")
-    engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(withdrawn))})
+    websocket = osv("GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0")
+    found = engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(websocket))})
+    assert "1 new findings, 0 closed (withdrawn)." in _text(engineer.get(found["Location"]))
+    withdrawn = osv(
+        "GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0",
+        withdrawn="2024-09-01T00:00:00Z", modified="2024-09-01T00:00:00Z",
+    )  # fmt: skip
+    gone = engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(withdrawn))})
+    assert (
+        "1 changed, 0 unchanged advisories, 0 files skipped; 0 new findings, 1 closed (withdrawn)."
+        in _text(engineer.get(gone["Location"]))
+    )
+    closed = monitored.release.findings.get(vulnerability_id="GHSA-w")
+    assert (closed.stage, closed.vex_status) == ("not_relevant", "not_affected")
     kev = {"kind": "kev", "file": SimpleUploadedFile("kev.json", kev_json("CVE-2022-32149"))}
     done = engineer.post(f"/projects/{project_id}/exploitation/import/", kev)
     assert "KEV: 1 entries stored; 1 findings changed." in _text(engineer.get(done["Location"]))
@@ -232,7 +244,7 @@ def test_advisories_kev_and_epss_are_imported_and_searched(monitored: Monitored)
     assert "not-epss" in _text(engineer.get(refused["Location"]))
 
 
-def test_sources_are_created_and_synced_by_the_worker(monitored: Monitored) -> None:
+def test_sources_are_created_and_their_sync_is_queued(monitored: Monitored) -> None:
 
     organisation = monitored.workspace.tree.organisation
     admin = make_user()
