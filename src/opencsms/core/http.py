@@ -39,10 +39,15 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
+def wants_partial(request: HttpRequest) -> bool:
+    """Whether the request is htmx's (not boosted): it swaps a part of the page, not the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx and not htmx.boosted)
+
+
 def page_or_partial(request: HttpRequest, page: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     """The `partial` for an htmx request (not boosted), else the full `page`, with the same context."""
-    htmx = getattr(request, "htmx", None)
-    return render(request, partial if htmx and not htmx.boosted else page, context)
+    return render(request, partial if wants_partial(request) else page, context)
 
 
 def attachment(content: str | bytes, filename: str, content_type: str) -> HttpResponse:

@@ -39,13 +39,17 @@ def recent_changes(
     return list(records.order_by("-seq")[:limit])
 
 
-def object_history(visible: Q, *, object_type: str, object_id: str, scope: str = "") -> list[ChangeRecord]:
+def object_history(
+    visible: Q, *, object_type: str, object_id: str, scope: str = "", action: str = ""
+) -> list[ChangeRecord]:
     """The records of one object (and, with `scope`, everything recorded at that level), newest first,
-    restricted to what `visible` lets the reader see.
+    restricted to what `visible` lets the reader see; with `action`, only the records of that action.
     """
     about = Q(object_type=object_type, object_id=object_id)
     if scope:
         about |= Q(scope=scope)
+    if action:
+        about &= Q(action=action)
     return list(ChangeRecord.objects.filter(about).filter(visible).order_by("-seq")[:200])
 
 

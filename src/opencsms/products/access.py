@@ -6,12 +6,14 @@ guest's, which counts only on the project it is held at (a guest sees only what 
 
 - `scope(queryset, user, perm)` narrows organisations, business units or projects to those where the user
   holds `perm`, in one query (subqueries on the user's memberships, no N+1).
+- `holders(perm, obj)` is the other direction: the users who hold `perm` on `obj` (one query).
 - `require(actor, perm, obj)` raises `NotFound` (404) when the actor may not even see `obj` and
   `PermissionDenied` (403) when they may see it but not do this.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from enum import StrEnum
 from typing import TypeVar
 
@@ -93,14 +95,19 @@ def scope(queryset: QuerySet[LevelT], user: User, perm: Perm) -> QuerySet[LevelT
     return queryset.filter(condition)
 
 
+def _chain(obj: LevelObject) -> Iterator[tuple[str, object]]:
+    """(membership field, level id) of `obj` and of each level above it, itself first."""
+    for field, path in _ANCESTRY[type(obj).level]:
+        yield field, obj.pk if path == "pk" else _follow(obj, path)
+
+
 def permissions(user: User, obj: LevelObject) -> frozenset[Perm]:
     """Everything `user` may do on `obj` (one query for the memberships on it and above it)."""
     if user.is_superuser:
         return _ALL
     kind = type(obj).level
     levels = Q(pk__in=[])
-    for field, path in _ANCESTRY[kind]:
-        level_id = obj.pk if path == "pk" else _follow(obj, path)
+    for field, level_id in _chain(obj):
         levels |= Q(**{f"{field}_id": level_id})
     held: set[Perm] = set()
     for membership in Membership.objects.filter(levels, user=user):
@@ -108,6 +115,22 @@ def permissions(user: User, obj: LevelObject) -> frozenset[Perm]:
         if direct or Role(membership.role) not in DIRECT_ONLY:
             held |= GRANTS[Role(membership.role)][kind]
     return frozenset(held)
+
+
+def holders(perm: Perm, obj: LevelObject, *, roles: Collection[Role] | None = None) -> QuerySet[User]:
+    """The active users who hold `perm` on `obj`, as `permissions` decides: a membership granting it on
+    `obj` or above it (a `DIRECT_ONLY` role's only on `obj` itself), or being a superuser. With `roles`
+    only memberships in those roles count (superusers, who hold no role, are then left out)."""
+    kind = type(obj).level
+    held = Q(pk__in=[])
+    for index, (field, level_id) in enumerate(_chain(obj)):
+        granting = roles_granting(perm, kind, inherited=index > 0)
+        chosen = [role for role in granting if roles is None or role in roles]
+        held |= Q(role__in=chosen, **{f"{field}_id": level_id})
+    who = Q(pk__in=Membership.objects.filter(held).values("user_id"))
+    if roles is None:
+        who |= Q(is_superuser=True)
+    return User.objects.filter(who, is_active=True)
 
 
 def require(actor: User, perm: Perm, obj: LevelObject) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from opencsms.vulns.models import Decision, SourceKind, Stage, VexStatus
-from opencsms.vulns.selectors import FindingFilter
+from opencsms.vulns.selectors import FINDING_SORTS, SEVERITIES, FindingFilter
 
 
 class ReleaseOut(Schema):
@@ -67,18 +67,23 @@ class FindingOut(Schema):
     updated_at: dt.datetime
 
 
+if TYPE_CHECKING:  # mypy reads no Literal built from values kept elsewhere: it checks these as str
+    StatusFilter = str
+    StageFilter = str
+    FindingSort = str
+else:  # the enums' values and the selector's sort keys ("" = any), listed in the schema and checked
+    StatusFilter = Literal[("", *VexStatus.values)]
+    StageFilter = Literal[("", *Stage.values)]
+    FindingSort = Literal[tuple(FINDING_SORTS)]
+
+
 class FindingQuery(Schema):
-    severity: str = Field("", description="CRITICAL, HIGH, MEDIUM, LOW, NONE or UNKNOWN")
-    status: Literal["", "not_affected", "affected", "fixed", "under_investigation"] = Field(
-        "", description="The VEX status"
-    )
-    stage: Literal["", "event", "not_relevant", "weakness", "analysed", "decided"] = ""
+    severity: str = Field("", description=f"{', '.join(SEVERITIES[:-1])} or {SEVERITIES[-1]}")
+    status: StatusFilter = Field("", description="The VEX status")
+    stage: StageFilter = ""
     kev: bool | None = Field(None, description="Only findings in (true) or not in (false) CISA KEV")
     q: str = Field("", description="Text in the vulnerability id, its aliases or the component name")
-    sort: Literal[
-        "-score", "score", "vulnerability_id", "-vulnerability_id", "component", "-epss", "due_date", "stage",
-        "vex_status", "release",
-    ] = Field("-score", description="The order (worst first by default)")  # fmt: skip
+    sort: FindingSort = Field("-score", description="The order (worst first by default)")
 
     def to_filter(self) -> FindingFilter:
         return FindingFilter(self.severity, self.status, self.stage, self.kev, self.q, self.sort)

@@ -129,6 +129,10 @@ def test_upload_refusal_filters_and_vex_over_http() -> None:
     assert client.get(url, {"kev": "true"}).json()["count"] == 0
     assert client.get(url, {"severity": "low"}).json()["count"] == 0
     assert client.get(url, {"severity": "bad"}).status_code == 422
+    for known in ({"sort": "component", "status": "", "stage": ""}, {"status": "fixed", "stage": "decided"}):
+        assert client.get(url, known).status_code == 200
+    for unknown in ({"sort": "bad"}, {"status": "bad"}, {"stage": "bad"}):
+        assert client.get(url, unknown).status_code == 422
     finding_id = page["items"][0]["id"]
     refused = client.patch(
         f"/api/v1/findings/{finding_id}", {"decision": "accept"}, content_type="application/json"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.vex import parse_vex
@@ -161,8 +163,12 @@ def test_the_finding_page_shows_the_evidence_and_triage_errors_inline(monitored:
     }
     done = engineer.post(path, triage, **HX)
     assert done["Location"] == f"/findings/{gin.pk}/triage/"
-    panel = _text(engineer.get(done["Location"], **HX))
+    with CaptureQueriesContext(connection) as read:
+        panel = _text(engineer.get(done["Location"], **HX))
     assert 'data-testid="vex-status">Not affected<' in panel
+    assert "<html" not in panel
+    assert not [q for q in read if Element._meta.db_table in q["sql"]]  # the triage panel reads no TARA
+    assert 'data-testid="threats-panel"' in _text(engineer.get(done["Location"]))  # else the whole page
     gin.refresh_from_db()
     assert (gin.vex_status, gin.justification, str(gin.due_date)) == (
         "not_affected",
@@ -203,8 +209,20 @@ def test_advisories_kev_and_epss_are_imported_and_searched(monitored: Monitored)
     again = engineer.post(path + "import/", {"file": SimpleUploadedFile("go.zip", advisories_zip())})
     shown = _text(engineer.get(again["Location"]))
     assert "go.zip: 0 new, 0 changed, 10 unchanged advisories, 0 files skipped; 0 new findings" in shown
-    withdrawn = osv("GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0")
-    engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(withdrawn))})
+    websocket = osv("GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0")
+    found = engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(websocket))})
+    assert "1 new findings, 0 closed (withdrawn)." in _text(engineer.get(found["Location"]))
+    withdrawn = osv(
+        "GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0",
+        withdrawn="2024-09-01T00:00:00Z", modified="2024-09-01T00:00:00Z",
+    )  # fmt: skip
+    gone = engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(withdrawn))})
+    assert (
+        "1 changed, 0 unchanged advisories, 0 files skipped; 0 new findings, 1 closed (withdrawn)."
+        in _text(engineer.get(gone["Location"]))
+    )
+    closed = monitored.release.findings.get(vulnerability_id="GHSA-w")
+    assert (closed.stage, closed.vex_status) == ("not_relevant", "not_affected")
     kev = {"kind": "kev", "file": SimpleUploadedFile("kev.json", kev_json("CVE-2022-32149"))}
     done = engineer.post(f"/projects/{project_id}/exploitation/import/", kev)
     assert "KEV: 1 entries stored; 1 findings changed." in _text(engineer.get(done["Location"]))
@@ -226,7 +244,7 @@ def test_advisories_kev_and_epss_are_imported_and_searched(monitored: Monitored)
     assert "not-epss" in _text(engineer.get(refused["Location"]))
 
 
-def test_sources_are_created_and_synced_by_the_worker(monitored: Monitored) -> None:
+def test_sources_are_created_and_their_sync_is_queued(monitored: Monitored) -> None:
 
     organisation = monitored.workspace.tree.organisation
     admin = make_user()

@@ -6,8 +6,9 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Q
 
-from opencsms.core import audit
+from opencsms.core import audit, selectors
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import GENESIS_HASH, AuditChainHead, ChangeRecord
 from tests.factories.core import make_records, make_user, raw_sql
@@ -182,3 +183,26 @@ def test_concurrent_writers_keep_one_valid_chain() -> None:
     assert errors == []
     assert list(ChangeRecord.objects.values_list("seq", flat=True)) == list(range(1, 2 * per_thread + 1))
     assert audit.verify_chain() == []
+
+
+def test_object_history_narrows_to_one_action() -> None:
+    actor = make_user()
+    make_records(actor, 2, scope="project:1")
+    with transaction.atomic():
+        for action in (AuditAction.USER_CREATED, AuditAction.TOKEN_CREATED):
+            audit.record(
+                actor=actor, action=action, object_type="test.thing", object_id="0", scope="project:1"
+            )
+    every = selectors.object_history(Q(), object_type="test.thing", object_id="0")
+    assert [r.action for r in every] == ["api_token.created", "user.created", "user.created"]
+    created = selectors.object_history(
+        Q(), object_type="test.thing", object_id="0", action=AuditAction.USER_CREATED.value
+    )
+    assert [r.seq for r in created] == [r.seq for r in every if r.action == "user.created"]
+    at_level = selectors.object_history(
+        Q(), object_type="test.thing", object_id="0", scope="project:1", action="user.created"
+    )
+    assert len(at_level) == 3  # the level's other records, still of that action only
+    assert not selectors.object_history(
+        Q(pk__in=[]), object_type="test.thing", object_id="0", action="user.created"
+    )

@@ -125,3 +125,24 @@ def test_scope_is_one_query(django_assert_num_queries: object) -> None:
     make_membership(user, tree.organisation, Role.ENGINEER)
     with django_assert_num_queries(1):  # type: ignore[operator]
         assert len(list(selectors.projects(user))) == 1
+
+
+def test_holders_are_exactly_the_active_users_permissions_grants(django_assert_num_queries: object) -> None:
+    tree = make_tree()
+    levels = (tree.organisation, tree.business_unit, tree.project)
+    users = [make_admin(), make_user(admin=True, is_active=False), make_user(is_active=False)]
+    make_membership(users[2], tree.project, Role.ENGINEER)  # inactive: holds nothing that counts
+    for role in Role:
+        for level in (*levels, tree.other_project):
+            make_membership(user := make_user(), level, role)  # guests above a project grant nothing
+            users.append(user)
+    for obj in levels:
+        for perm in Perm:
+            expected = {u for u in users if u.is_active and perm in access.permissions(u, obj)}
+            assert set(access.holders(perm, obj)) == expected, (obj, perm)
+    guests = access.holders(Perm.VIEW, tree.project).filter(memberships__role=Role.SUPPLIER_GUEST)
+    assert [m.project for u in guests for m in u.memberships.all()] == [tree.project]
+    engineers = access.holders(Perm.EDIT, tree.project, roles=[Role.ENGINEER])  # no superuser then
+    assert {m.scope for u in engineers for m in u.memberships.all()} == {lvl.scope for lvl in levels}
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        assert len(list(access.holders(Perm.EDIT, tree.project))) == 10

@@ -14,15 +14,16 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 from typer.testing import CliRunner
 
 from opencsms.cli.main import app
 from opencsms.core.models import User
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import Notification
-from opencsms.vulns.services.notifications import SIGNATURE_HEADER, notify
+from opencsms.vulns.models import Finding, Notification
+from opencsms.vulns.services.notifications import SIGNATURE_HEADER, notify, notify_new_findings
 from tests.factories.vulns import CRITICAL, make_release, osv, osv_bytes
 from tests.integration.vulns.conftest import Team
 
@@ -85,6 +86,30 @@ def test_new_findings_notify_the_people_of_each_release(team: Team) -> None:
     assert not DBTaskResult.objects.exists()  # no channel configured: nothing to deliver
     assert selectors.unread_count(team.engineer) == 2
     assert selectors.unread_count(team.auditor) == 0
+
+
+@pytest.mark.django_db
+def test_new_findings_of_several_releases_cost_the_queries_of_one(team: Team, settings: Any) -> None:
+    _configure(settings)
+    releases = [
+        make_release(team.engineer, team.project, "pkg:npm/left-pad@1.0.0", version=f"1.{n}")
+        for n in range(4)
+    ]
+    _import(team, osv("GHSA-1", "left-pad"))
+    assert DBTaskResult.objects.count() == 1  # one delivery for the whole import
+    Notification.objects.all().delete()
+
+    def cost(rows: list[Finding]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            notify_new_findings(rows)
+        return len(captured)
+
+    one = cost(list(Finding.objects.filter(release=releases[0])))
+    several = cost(list(Finding.objects.all()))
+    assert one == several
+    assert Notification.objects.filter(release=releases[0]).count() == 4  # 2 people, notified twice here
+    assert Notification.objects.count() == 2 + 2 * 4
+    assert DBTaskResult.objects.count() == 3
 
 
 @pytest.mark.django_db

@@ -71,8 +71,14 @@ def test_release_counts_and_pages(team: Team, reference: object) -> None:
     with pytest.raises(NotFound):
         selectors.project_releases(team.outsider, team.project.pk)
     page = selectors.finding_page(team.auditor, release.findings.get(vulnerability_id="CVE-2024-1").pk)
-    assert (page.can_edit, page.cvss3, page.threats) == (False, "AV:N/AC:L/PR:N/UI:N", [])
-    assert [name for _, name in page.owners] == ["engineer", "manager"]
+    assert (page.threats.can_edit, page.threats.cvss3, page.threats.scenarios) == (
+        False,
+        "AV:N/AC:L/PR:N/UI:N",
+        [],
+    )
+    assert [name for _, name in page.triage.owners] == ["engineer", "manager"]
+    assert page.triage == selectors.triage_panel(team.auditor, page.finding.pk)
+    assert page.threats == selectors.threats_panel(team.auditor, page.finding.pk)
 
 
 def test_the_advisory_mirror_from_the_organisation_and_a_project(team: Team) -> None:

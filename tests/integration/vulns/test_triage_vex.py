@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.vex import parse_vex
+from opencsms.products.models import Membership
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import Finding, Release
+from tests.factories.core import make_admin
 from tests.integration.vulns.conftest import Team, pads_release
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,24 @@ def test_triage_permissions_and_owner(team: Team) -> None:
     due = dt.date(2030, 1, 1)
     changed = services.triage_finding(actor=team.manager, finding_id=finding.pk, due_date=due)
     assert changed.due_date == due
+
+
+def test_the_finding_page_offers_exactly_the_owners_triage_accepts(team: Team) -> None:
+    finding = _finding(_release(team), "CVE-2024-1")
+    make_admin("root")  # superusers may edit every project
+    services.triage_finding(actor=team.engineer, finding_id=finding.pk, owner_id=team.engineer.pk)
+    Membership.objects.filter(user=team.engineer).delete()  # the owner leaves the project
+    offered = selectors.triage_panel(team.manager, finding.pk).owners
+    assert [name for _, name in offered] == ["engineer", "manager", "root"]
+    for pk, _ in offered:  # the owner kept first, then each other choice
+        done = services.triage_finding(actor=team.manager, finding_id=finding.pk, owner_id=pk)
+        assert done.owner_id == pk
+    assert [name for _, name in selectors.triage_panel(team.manager, finding.pk).owners] == [
+        "manager",
+        "root",
+    ]
+    with pytest.raises(Invalid, match="cannot own"):
+        services.triage_finding(actor=team.manager, finding_id=finding.pk, owner_id=team.engineer.pk)
 
 
 def test_findings_filters(team: Team) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from opencsms.core.errors import Invalid
 from opencsms.core.models import ChangeRecord
 from opencsms.vulns import services
 from opencsms.vulns.models import Finding, Release
+from opencsms.vulns.services import withdrawals
 from tests.factories.vulns import make_release, osv, osv_bytes
 from tests.integration.vulns.conftest import Team
 
@@ -77,3 +79,11 @@ def test_a_new_withdrawn_advisory_makes_no_finding(team: Team) -> None:
     result = _import(team, osv("GHSA-w", "left-pad", withdrawn=WITHDRAWN))
     assert (result.new, result.findings, result.closed) == (1, 0, 0)
     assert not release.findings.exists()
+
+
+def test_a_closure_is_checked_by_the_triage_rules(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = _release(team)
+    monkeypatch.setattr(withdrawals, "JUSTIFICATION", "no_such_reason")  # a closure the rules refuse
+    with pytest.raises(Invalid, match="not_affected needs a justification"):
+        _import(team, osv("GHSA-a", "left-pad", withdrawn=WITHDRAWN, modified=WITHDRAWN))
+    assert release.findings.get(vulnerability_id="GHSA-a").vex_status == "under_investigation"

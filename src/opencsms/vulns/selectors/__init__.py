@@ -15,6 +15,8 @@ from opencsms.vulns.selectors.pages import (
     project_releases,
     release_page,
     tara_choices,
+    threats_panel,
+    triage_panel,
 )
 from opencsms.vulns.selectors.records import (
     FINDING_SORTS,
@@ -68,6 +70,8 @@ __all__ = [
     "releases",
     "tara_choices",
     "threats_for_finding",
+    "threats_panel",
+    "triage_panel",
     "unread_count",
     "vex_bytes",
     "vex_document",

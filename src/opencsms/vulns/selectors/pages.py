@@ -1,6 +1,6 @@
 """What the vulnerability pages show, shaped for display: a project's releases with the upload form's
-choices, a release's findings (filtered, sorted, 50 a page) and components, a finding with its triage
-choices, threats and TARA links, an organisation's advisories and sources, the portfolio and the
+choices, a release's findings (filtered, sorted, 50 a page) and components, a finding with its possible
+owners, threats and TARA links, an organisation's advisories and sources, the portfolio and the
 notifications. Each page is one call; lists page in the database with a count and one `LIMIT` query.
 """
 
@@ -10,27 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
 
 from opencsms.core.audit import AuditAction
-from opencsms.core.models import ChangeRecord, User
+from opencsms.core.models import User
+from opencsms.core.selectors import object_history
 from opencsms.products import selectors as products
-from opencsms.products.access import Perm, permissions, roles_granting
-from opencsms.products.models import Level, LevelObject, Membership, Organisation, Project
+from opencsms.products.access import Perm, holders, permissions
+from opencsms.products.models import Level, LevelObject, Organisation, Project
 from opencsms.tara import selectors as tara_selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
-from opencsms.vulns.models import (
-    JUSTIFICATIONS,
-    Decision,
-    EpssScore,
-    Finding,
-    KnownExploited,
-    SourceKind,
-    Stage,
-    VexStatus,
-)
+from opencsms.vulns.models import EpssScore, Finding, KnownExploited
 from opencsms.vulns.selectors.records import (
+    VEX_FORMATS,
     FindingFilter,
     advisories,
     advisory_sources,
@@ -92,27 +84,12 @@ def project_releases(user: User, project_id: int, page_number: str | int | None 
 
 
 @dataclass(frozen=True)
-class Choices:
-    """The values of the findings filters and the triage form."""
-
-    severities: tuple[str, ...] = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN")
-    statuses: list[tuple[str, str]] = field(default_factory=lambda: list(VexStatus.choices))
-    stages: list[tuple[str, str]] = field(default_factory=lambda: list(Stage.choices))
-    decisions: list[tuple[str, str]] = field(default_factory=lambda: list(Decision.choices))
-    justifications: tuple[str, ...] = JUSTIFICATIONS
-
-
-CHOICES = Choices()
-
-
-@dataclass(frozen=True)
 class ReleasePage:
     release: Any  # a Release annotated with its counts
     page: Page[Any]
     filters: FindingFilter
     can_edit: bool
-    choices: Choices = CHOICES
-    vex_formats: tuple[str, ...] = ("openvex", "cyclonedx", "csaf")
+    vex_formats: tuple[str, ...] = VEX_FORMATS
 
 
 def release_page(
@@ -135,62 +112,89 @@ def component_page(user: User, release_id: int, page_number: str | int | None = 
 
 
 @dataclass(frozen=True)
-class FindingPage:
+class TriagePanel:
+    """The finding page's triage form: the people the finding may be given to (the other choices are the
+    form's, `forms.TriageForm`)."""
+
     finding: Finding
     can_edit: bool
-    threats: list[dict[str, Any]]
-    links: list[dict[str, Any]]
     owners: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class ThreatsPanel:
+    """The finding page's loop into the TARA: the threat scenarios through the release's component (the
+    TARA read), the links made, and the CVSS v3 part a step can take."""
+
+    finding: Finding
+    can_edit: bool
+    scenarios: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    cvss3: str
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    finding: Finding
+    triage: TriagePanel
+    threats: ThreatsPanel
     kev: KnownExploited | None
     epss: EpssScore | None
-    cvss3: str
-    choices: Choices = CHOICES
-
-    @property
-    def organisation_id(self) -> int:
-        return self.finding.release.project.business_unit.organisation_id
 
 
 def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
-    """The active users who may edit the project (those a finding may be assigned to)."""
-    unit = project.business_unit
-    direct, inherited = (roles_granting(Perm.EDIT, Level.PROJECT, inherited=i) for i in (False, True))
-    held = Membership.objects.filter(
-        Q(project=project, role__in=direct)
-        | Q(business_unit_id=unit.pk, role__in=inherited)
-        | Q(organisation_id=unit.organisation_id, role__in=inherited)
-    )
-    users = User.objects.filter(Q(pk__in=held.values("user_id")) | Q(pk=getattr(current, "pk", None)))
-    return [(u.pk, u.get_username()) for u in users.filter(is_active=True).order_by("username")]
+    """Who a finding may be given to: the users who may edit the project (`triage_finding` accepts
+    exactly them) and its owner, whom saving the triage keeps."""
+    users = holders(Perm.EDIT, project)
+    if current is not None:
+        users |= User.objects.filter(pk=current.pk)
+    return [(u.pk, u.get_username()) for u in users.order_by("username")]
 
 
-def _links(finding_obj: Finding) -> list[dict[str, Any]]:
+def _links(user: User, finding_obj: Finding) -> list[dict[str, Any]]:
     """The finding's links into the TARA as recorded (who, when, step, risk before and after)."""
-    records = ChangeRecord.objects.filter(
+    records = object_history(
+        products.audit_visibility(user),
         object_type=Finding._meta.label_lower,
         object_id=str(finding_obj.pk),
         action=AuditAction.FINDING_LINKED_TO_TARA.value,
-    ).order_by("-seq")[:LINKS_SHOWN]
-    return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records]
+    )
+    return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records[:LINKS_SHOWN]]
+
+
+def _triage(found: Finding, can_edit: bool) -> TriagePanel:
+    return TriagePanel(found, can_edit, _owners(found.release.project, found.owner))
+
+
+def _threats(user: User, found: Finding, can_edit: bool) -> ThreatsPanel:
+    scenarios = threats_for_finding(found)
+    return ThreatsPanel(found, can_edit, scenarios, _links(user, found), mapping.cvss3_base(found.vectors))
+
+
+def triage_panel(user: User, finding_id: int) -> TriagePanel:
+    """The triage panel alone (what a triage save shows again): no TARA is read."""
+    found = finding(user, finding_id)
+    return _triage(found, _can_edit(user, found.release.project))
+
+
+def threats_panel(user: User, finding_id: int) -> ThreatsPanel:
+    """The TARA panel alone (what linking a step shows again)."""
+    found = finding(user, finding_id)
+    return _threats(user, found, _can_edit(user, found.release.project))
 
 
 def finding_page(user: User, finding_id: int) -> FindingPage:
     found = finding(user, finding_id)
     project = found.release.project
-    ids = [found.vulnerability_id, *found.aliases]
+    ids = mapping.finding_ids(found)
     organisation_id = project.business_unit.organisation_id
-    kev = KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids).first()
-    epss = EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids).order_by("-epss").first()
-    return FindingPage(
-        found,
-        _can_edit(user, project),
-        threats_for_finding(found),
-        _links(found),
-        _owners(project, found.owner),
-        kev,
-        epss,
-        mapping.cvss3_base(found.vectors),
+    kev, epss = mapping.exploitation(
+        ids,
+        {r.cve: r for r in KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids)},
+        {r.cve: r for r in EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids)},
     )
+    can_edit = _can_edit(user, project)
+    return FindingPage(found, _triage(found, can_edit), _threats(user, found, can_edit), kev, epss)
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,6 @@ class AdvisoryPage:
     sources: list[Any] | None  # on the organisation's page only
     kev_count: int
     epss_count: int
-    source_kinds: list[tuple[str, str]] = field(default_factory=lambda: list(SourceKind.choices))
 
     @property
     def kind(self) -> str:
@@ -225,7 +228,7 @@ def advisory_page(
     return AdvisoryPage(
         level_obj,
         organisation,
-        _page(advisories(organisation.pk, q=q), page_number),
+        _page(advisories(organisation, q=q), page_number),
         q,
         _can_edit(user, level_obj),
         sources,
@@ -241,7 +244,6 @@ class PortfolioPage:
     organisations: list[tuple[int, str]]
     organisation_id: int | None
     release_count: int
-    choices: Choices = CHOICES
 
 
 def portfolio_page(

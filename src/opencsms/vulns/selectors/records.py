@@ -18,6 +18,7 @@ from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.engine.vex import csaf_vex, cyclonedx_vex, openvex
 from opencsms.products import selectors as products
+from opencsms.products.models import Organisation
 from opencsms.vulns import mapping
 from opencsms.vulns.models import (
     Advisory,
@@ -175,10 +176,10 @@ def vex_bytes(release_obj: Release, fmt: str) -> bytes:
     return json.dumps(vex_document(release_obj, fmt), indent=2, ensure_ascii=False).encode()
 
 
-def advisories(organisation_id: int, *, q: str = "") -> QuerySet[Advisory]:
-    """An organisation's mirrored advisories (the caller checked the organisation is visible), without
-    their documents: the summary is read from the JSON in the database."""
-    found = Advisory.objects.filter(organisation_id=organisation_id)
+def advisories(organisation: Organisation, *, q: str = "") -> QuerySet[Advisory]:
+    """The mirrored advisories of an organisation a scoped selector resolved (`products.selectors.level`),
+    without their documents: the summary is read from the JSON in the database."""
+    found = Advisory.objects.filter(organisation=organisation)
     if q:
         found = found.filter(Q(advisory_id__icontains=q) | Q(aliases__icontains=q))
     return found.defer("data").annotate(summary=KT("data__summary")).order_by("advisory_id", "id")

@@ -136,22 +136,19 @@ def _merge_into(row: FindingRow, finding: Finding) -> bool:
 
 
 def _signals(organisation_id: int, rows: list[FindingRow]) -> None:
-    """Set the KEV flag and EPSS of new or merged rows from the organisation's stored KEV and EPSS."""
-    ids = sorted({i for row in rows for i in (row.vulnerability_id, *row.aliases)})
-    kev: set[str] = set()
-    epss: dict[str, float] = {}
+    """Set the KEV flag and EPSS of new or merged rows from the organisation's stored KEV and EPSS
+    (`mapping.exploitation`)."""
+    ids = sorted({i for row in rows for i in mapping.finding_ids(row)})
+    kev: dict[str, str] = {}
+    epss: dict[str, EpssScore] = {}
     for batch in _batches(ids):
-        kev.update(
-            KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=batch).values_list(
-                "cve", flat=True
-            )
-        )
+        listed = KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=batch)
+        kev.update((cve, cve) for cve in listed.values_list("cve", flat=True))
         scores = EpssScore.objects.filter(organisation_id=organisation_id, cve__in=batch)
-        epss.update(scores.values_list("cve", "epss"))
+        epss.update((score.cve, score) for score in scores.only("cve", "epss"))
     for row in rows:
-        names = {row.vulnerability_id, *row.aliases}
-        row.kev = bool(names & kev)
-        row.epss = max((epss[i] for i in names if i in epss), default=None)
+        entry, score = mapping.exploitation(mapping.finding_ids(row), kev, epss)
+        row.kev, row.epss = entry is not None, score.epss if score else None
 
 
 def store_findings(

@@ -4,10 +4,12 @@ who act on it).
 `notify` writes the notifications inside the caller's transaction and, when a channel is configured
 (`settings.VULNS_NOTIFY`, from `OPENCSMS_NOTIFY_*`), queues `deliver_notifications_task` in the same
 transaction: the task row commits with the change or not at all, so the worker sends nothing for a change
-that rolled back and sends only after the commit. Delivery runs outside any transaction (no lock is held
-while a mail server or webhook answers) and records per channel `sent`, `skipped` or the error in
-`Notification.delivery`. `read_at` and `delivery` are bookkeeping and not audited: the audited record is
-the change that caused the notification (ARCHITECTURE.md).
+that rolled back and sends only after the commit. An advisory import notifies every release with new
+findings at once (`notify_new_findings`): the same queries for one release as for many of a project.
+Delivery runs outside any transaction (no lock is held while a mail server or webhook answers) and
+records per channel `sent`, `skipped` or the error in `Notification.delivery`. `read_at` and `delivery`
+are bookkeeping and not audited: the audited record is the change that caused the notification
+(ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from django.utils import timezone
 from opencsms.core import audit
 from opencsms.core.models import User
 from opencsms.core.tasks import task
-from opencsms.products.models import Membership, Project, Role
+from opencsms.products.access import Perm, holders
+from opencsms.products.models import Project, Role
 from opencsms.vulns.models import Finding, Notification, Release
 
 NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)
@@ -39,13 +42,7 @@ MAX_NAMED = 5  # vulnerability ids named in a new-findings message
 
 def recipients(project: Project) -> list[User]:
     """The engineers and cybersecurity managers holding a membership on the project or above it."""
-    unit = project.business_unit
-    held = (
-        Membership.objects.filter(role__in=NOTIFIED_ROLES).filter(project=project)
-        | Membership.objects.filter(role__in=NOTIFIED_ROLES, business_unit_id=unit.pk)
-        | Membership.objects.filter(role__in=NOTIFIED_ROLES, organisation_id=unit.organisation_id)
-    )
-    return list(User.objects.filter(pk__in=held.values("user_id"), is_active=True).order_by("pk"))
+    return list(holders(Perm.EDIT, project, roles=NOTIFIED_ROLES).order_by("pk"))
 
 
 def _config() -> dict[str, Any]:
@@ -57,19 +54,26 @@ def _channels() -> bool:
     return bool(_config()["email"] or _config()["webhook"])
 
 
+def _send(rows: list[Notification]) -> list[Notification]:
+    """Write the notifications (one INSERT) and queue one delivery of them when a channel is configured."""
+    created = Notification.objects.bulk_create(rows)
+    if created and _channels():
+        deliver_notifications_task.enqueue(notification_ids=[row.pk for row in created])
+    return created
+
+
 def notify(
     *, project: Project, message: str, finding: Finding | None = None, release: Release | None = None
 ) -> list[Notification]:
     """Notify the project's engineers and managers; queue the delivery when a channel is configured.
 
     Call it inside the service's transaction (it writes rows and queues a task)."""
-    rows = Notification.objects.bulk_create(
-        Notification(user=user, project=project, finding=finding, release=release, message=message)
-        for user in recipients(project)
+    return _send(
+        [
+            Notification(user=user, project=project, finding=finding, release=release, message=message)
+            for user in recipients(project)
+        ]
     )
-    if rows and _channels():
-        deliver_notifications_task.enqueue(notification_ids=[row.pk for row in rows])
-    return rows
 
 
 def _link() -> str:
@@ -160,20 +164,33 @@ def mark_notifications_read(*, actor: User, notification_ids: list[int] | None =
     return found.update(read_at=timezone.now())
 
 
+def _new_findings_message(release: Release, rows: list[Finding]) -> str:
+    rows = sorted(rows, key=lambda r: (-(r.score or 0), r.vulnerability_id))
+    names = ", ".join(dict.fromkeys(r.vulnerability_id for r in rows[:MAX_NAMED]))
+    more = f" and {len(rows) - MAX_NAMED} more" if len(rows) > MAX_NAMED else ""
+    severe = sum(r.severity in ("CRITICAL", "HIGH") for r in rows)
+    kev = sum(r.kev for r in rows)
+    notes = [f"{severe} critical or high"] if severe else []
+    notes += [f"{kev} known exploited (KEV)"] if kev else []
+    message = f"{len(rows)} new finding{'s' if len(rows) != 1 else ''} in {release}: {names}{more}"
+    return message + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def notify_new_findings(created: list[Finding]) -> None:
-    """One notification per release with new findings (from an advisory import or sync), to its people."""
+    """One notification per release with new findings (from an advisory import or sync), to its people:
+    their recipients read once per project, the rows written at once and one delivery queued."""
     by_release: dict[int, list[Finding]] = {}
     for row in created:
         by_release.setdefault(row.release_id, []).append(row)
     found = Release.objects.filter(pk__in=by_release).select_related("project__business_unit")
+    people: dict[int, list[User]] = {}
+    rows: list[Notification] = []
     for release in found.order_by("pk"):
-        rows = sorted(by_release[release.pk], key=lambda r: (-(r.score or 0), r.vulnerability_id))
-        names = ", ".join(dict.fromkeys(r.vulnerability_id for r in rows[:MAX_NAMED]))
-        more = f" and {len(rows) - MAX_NAMED} more" if len(rows) > MAX_NAMED else ""
-        severe = sum(r.severity in ("CRITICAL", "HIGH") for r in rows)
-        kev = sum(r.kev for r in rows)
-        notes = [f"{severe} critical or high"] if severe else []
-        notes += [f"{kev} known exploited (KEV)"] if kev else []
-        message = f"{len(rows)} new finding{'s' if len(rows) != 1 else ''} in {release}: {names}{more}"
-        message += f" ({'; '.join(notes)})" if notes else ""
-        notify(project=release.project, message=message, release=release)
+        if release.project_id not in people:
+            people[release.project_id] = recipients(release.project)
+        message = _new_findings_message(release, by_release[release.pk])
+        rows += [
+            Notification(user=user, project=release.project, release=release, message=message)
+            for user in people[release.project_id]
+        ]
+    _send(rows)

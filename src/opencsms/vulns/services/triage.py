@@ -6,7 +6,9 @@ mitigate or accept it, always with a rationale. The rules, each refusal naming i
 - `not_affected` needs a justification (the CISA / CycloneDX list) and fits the stages `not_relevant`,
   `analysed` or `decided`;
 - a decision sets the stage `decided` and needs a rationale; accepting needs the VEX status `affected`;
-- the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale.
+- the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale;
+- the owner is an active user who may edit the project (`access.holders`, the choices the finding page
+  offers); an owner already set is kept as it is.
 Every change is audited with the triage fields before and after.
 """
 
@@ -21,7 +23,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
-from opencsms.products.access import Perm, permissions, require
+from opencsms.products.access import Perm, holders, require
 from opencsms.vulns import selectors
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
 
@@ -65,12 +67,31 @@ def _check(finding: Finding) -> None:
 
 
 def _owner(finding: Finding, owner_id: int | None) -> User | None:
+    """Nobody, the finding's owner (kept as it is), or an active user who may edit the project: the
+    finding page offers exactly these (`access.holders`)."""
     if owner_id is None:
         return None
-    owner = User.objects.filter(pk=owner_id, is_active=True).first()
-    if owner is None or Perm.EDIT not in permissions(owner, finding.release.project):
+    if owner_id == finding.owner_id:
+        return finding.owner
+    owner = holders(Perm.EDIT, finding.release.project).filter(pk=owner_id).first()
+    if owner is None:
         raise Invalid(f"user {owner_id} cannot own this finding (they need to edit the project)")
     return owner
+
+
+def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], action: AuditAction) -> Finding:
+    """Set triage fields of a finding the caller locked, check the rules above, save the triage fields and
+    audit them before and after as `action`; a change that changes nothing writes nothing."""
+    before = audit.snapshot(finding)
+    for name, value in changes.items():
+        setattr(finding, name, value)
+    _check(finding)
+    after = audit.snapshot(finding)
+    if after == before:
+        return finding
+    finding.save(update_fields=[*Finding.audit_fields, "updated_at"])
+    audit.record(actor=actor, action=action, obj=finding, before=before, after=after, scope=finding.scope)
+    return finding
 
 
 @transaction.atomic
@@ -90,7 +111,6 @@ def triage_finding(
     visible = selectors.finding(actor, finding_id)
     require(actor, Perm.EDIT, visible.release.project)
     finding = Finding.objects.select_for_update().select_related("release__project").get(pk=visible.pk)
-    before = audit.snapshot(finding)
     given = {
         "stage": stage,
         "vex_status": vex_status,
@@ -99,24 +119,13 @@ def triage_finding(
         "rationale": rationale,
         "due_date": due_date,
     }
-    for name, value in given.items():
-        if value is not _UNSET:
-            setattr(finding, name, value if value is not None or name == "due_date" else "")
+    changes: dict[str, Any] = {
+        name: value if value is not None or name == "due_date" else ""
+        for name, value in given.items()
+        if value is not _UNSET
+    }
     if owner_id is not _UNSET:
-        finding.owner = _owner(finding, owner_id)
-    if decision is not _UNSET and finding.decision and stage is _UNSET:
-        finding.stage = Stage.DECIDED
-    _check(finding)
-    after = audit.snapshot(finding)
-    if after == before:
-        return finding
-    finding.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.FINDING_TRIAGED,
-        obj=finding,
-        before=before,
-        after=after,
-        scope=finding.scope,
-    )
-    return finding
+        changes["owner"] = _owner(finding, owner_id)
+    if changes.get("decision") and stage is _UNSET:
+        changes["stage"] = Stage.DECIDED
+    return apply_triage(actor=actor, finding=finding, changes=changes, action=AuditAction.FINDING_TRIAGED)

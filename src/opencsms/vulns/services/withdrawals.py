@@ -7,14 +7,14 @@ evidence is withdrawn in the organisation's mirror and nobody has concluded it y
 justification `vulnerable_code_not_present` (the vulnerability reported no longer exists), and the
 rationale names the withdrawn advisories. A finding a person already concluded (affected, fixed, not
 affected, or decided) keeps its triage, and a finding that another, still valid advisory supports stays
-open. Each closure is audited as the actor of the import (`vulns_finding.closed_withdrawn`).
+open. A closure is a triage change like a person's (`triage.apply_triage`: the same rules checked, the
+same fields saved), audited as the actor of the import (`vulns_finding.closed_withdrawn`).
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.engine.advisories import Advisory
@@ -22,6 +22,7 @@ from opencsms.vulns import mapping
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import Finding, Stage, VexStatus
 from opencsms.vulns.services.matching import candidate_components
+from opencsms.vulns.services.triage import apply_triage
 
 JUSTIFICATION = "vulnerable_code_not_present"
 
@@ -62,21 +63,12 @@ def close_withdrawn(actor: User, organisation_id: int, advisories: list[Advisory
         behind = sorted({e["advisory"] for e in row.evidence})
         if not set(behind) <= void.keys():
             continue
-        before = audit.snapshot(row)
-        row.stage, row.vex_status, row.justification = (
-            Stage.NOT_RELEVANT,
-            VexStatus.NOT_AFFECTED,
-            JUSTIFICATION,
-        )
-        row.rationale = "Withdrawn: " + ", ".join(f"{i} (withdrawn {void[i]})" for i in behind)
-        row.save(update_fields=["stage", "vex_status", "justification", "rationale", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.FINDING_CLOSED_WITHDRAWN,
-            obj=row,
-            before=before,
-            after=audit.snapshot(row),
-            scope=row.scope,
-        )
+        closing = {
+            "stage": Stage.NOT_RELEVANT,
+            "vex_status": VexStatus.NOT_AFFECTED,
+            "justification": JUSTIFICATION,
+            "rationale": "Withdrawn: " + ", ".join(f"{i} (withdrawn {void[i]})" for i in behind),
+        }
+        apply_triage(actor=actor, finding=row, changes=closing, action=AuditAction.FINDING_CLOSED_WITHDRAWN)
         closed += 1
     return closed

@@ -3,32 +3,39 @@ link into the TARA; the portfolio of findings across every release the user may 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, page_or_partial, wants_partial
+from opencsms.core.models import User
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import FindingFilterForm, LinkForm, TriageForm
 
 
-def _context(request: HttpRequest, finding_id: int) -> dict[str, object]:
-    return {"f": selectors.finding_page(actor(request), finding_id)}
-
-
 def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
-    return render(request, "vulns/finding.html", _context(request, finding_id))
+    page = selectors.finding_page(actor(request), finding_id)
+    return render(request, "vulns/finding.html", {"f": page, "triage_form": TriageForm()})
+
+
+def _panel(
+    request: HttpRequest, finding_id: int, partial: str, read: Callable[[User, int], object], **forms: object
+) -> HttpResponse:
+    """A panel of the finding page read by its own selector for htmx; the whole page otherwise."""
+    if not wants_partial(request):
+        return finding(request, finding_id)
+    return render(request, partial, {"panel": read(actor(request), finding_id), **forms})
 
 
 def triage_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
-    context = _context(request, finding_id)
-    return page_or_partial(request, "vulns/finding.html", "vulns/_triage.html", context)
+    return _panel(request, finding_id, "vulns/_triage.html", selectors.triage_panel, triage_form=TriageForm())
 
 
 def threats_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
-    context = _context(request, finding_id)
-    return page_or_partial(request, "vulns/finding.html", "vulns/_threats.html", context)
+    return _panel(request, finding_id, "vulns/_threats.html", selectors.threats_panel)
 
 
 @require_POST
