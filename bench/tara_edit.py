@@ -42,8 +42,7 @@ PHASES: dict[str, list[tuple[str, str]]] = {
     "document assembly": [("selectors/documents.py", "document")],
     "parse / validate (schema, references)": [
         ("tara_as_code/incremental.py", "replace_entry"),
-        ("tara_as_code/incremental.py", "parse_state"),
-        ("tara_as_code/io.py", "parse_data"),
+        ("tara_as_code/io.py", "parse_state"),
     ],
     "evaluate": [("engine/tara/evaluate.py", "reevaluate"), ("engine/tara/evaluate.py", "evaluate")],
     "rows: derived values compared, written": [

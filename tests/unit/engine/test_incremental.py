@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from opencsms.engine.errors import ParseError
 from opencsms.engine.tara.evaluate import evaluate, reevaluate
 from opencsms.engine.tara.result import TaraResult
-from opencsms.engine.tara_as_code import read_document
+from opencsms.engine.tara_as_code import Parsed, parse_state, read_document
 from opencsms.engine.tara_as_code.build import ELEMENTS
-from opencsms.engine.tara_as_code.incremental import Parsed, parse_state, replace_entry
+from opencsms.engine.tara_as_code.incremental import replace_entry
 
 REFERENCE = Path(__file__).resolve().parents[3] / "examples" / "connected-ev.tara.yaml"
 Doc = dict[str, Any]

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from opencsms.engine import TaraResult
-from opencsms.engine.tara_as_code.incremental import Parsed
+from opencsms.engine.tara_as_code import Parsed
 from opencsms.tara.models import Tara
 
 KEPT = 4

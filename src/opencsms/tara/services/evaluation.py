@@ -26,7 +26,8 @@ from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult, evaluate
 from opencsms.engine.tara.evaluate import reevaluate
-from opencsms.engine.tara_as_code.incremental import parse_state, replace_entry
+from opencsms.engine.tara_as_code import parse_state
+from opencsms.engine.tara_as_code.incremental import replace_entry
 from opencsms.products.access import Perm, require
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, State, Tara
