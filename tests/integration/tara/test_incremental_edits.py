@@ -11,7 +11,7 @@ import copy
 import hashlib
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import ChangeRecord
 from opencsms.engine import evaluate
-from opencsms.engine.tara_as_code import dump_data, parse_data, read_document
+from opencsms.engine.tara_as_code import dump_data, parse_data, parse_state, read_document
 from opencsms.tara import mapping, selectors, services
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.tara.selectors import states
@@ -240,6 +240,33 @@ def test_refused_edits_of_a_large_tara_roll_back_and_the_next_edit_is_right(
 
 def _no_whole_document(tara: Tara) -> dict[str, Any]:
     raise AssertionError("an edit of one entry read the whole document")
+
+
+@pytest.fixture
+def kept_states() -> Iterator[None]:
+    """For tests that keep states of their own: none of them outlives the test (the cache is global)."""
+    yield
+    states.forget()
+
+
+@pytest.mark.usefixtures("kept_states")
+def test_a_working_state_that_is_not_the_stored_content_is_a_bug_not_a_whole_evaluation(
+    team: Team, reference: Tara
+) -> None:
+    """The content hash makes the kept state the stored document; were it not, the edit fails loudly."""
+    kept = selectors.working(reference)
+    assert kept is not None
+    document = selectors.document(reference)
+    document["threat_scenarios"][0] = {**document["threat_scenarios"][0], "name": "not what is stored"}
+    states.keep(reference, replace(kept, parsed=parse_state(document)))
+    with pytest.raises(ValueError, match="not the entry"):
+        services.update_element(
+            actor=team.engineer,
+            tara_id=reference.pk,
+            kind="threat_scenarios",
+            ref=document["threat_scenarios"][0]["id"],
+            changes={"name": "renamed"},
+        )
 
 
 def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:

@@ -93,7 +93,9 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
 
 
 def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> TaraResult:
-    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended)."""
+    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended).
+    The working state is the stored content (its hash is the row's), so the entry lines up with it: the
+    engine's `ValueError` for an entry that does not is a bug, and is not caught."""
     previous = selectors.working(tara)
     if previous is None:
         return store_evaluation(tara, selectors.document(tara))
@@ -109,8 +111,6 @@ def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> 
         )
     except ParseError as exc:
         raise _invalid(exc) from None
-    except ValueError:  # the rows do not line up with the working state: read the whole document
-        return store_evaluation(tara, selectors.document(tara))
     result = reevaluate(previous.result, parsed.model, parsed.profile)
     changed = mapping.touched(previous.result, result) | {(kind, element.ref)}
     statuses = _store_rows(tara, result, changed, previous.statuses)
