@@ -87,7 +87,7 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
             stale.append(Element(id=element_id, **new._asdict()))
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
     entries = mapping.canonical_entries(document)
-    sha256 = mapping.sha256_of(tara.header, entries)
+    sha256 = mapping.sha256_of(document, entries)  # mapping.content_sha256(document), entries encoded once
     _store(tara, Working(sha256, parsed, result, entries, mapping.status_counts(derived)), None)
     return result
 
