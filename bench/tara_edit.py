@@ -160,8 +160,7 @@ def _verify(tara_id: int) -> bool:
     tara = Tara.objects.get(pk=tara_id)
     document = selectors.document(tara)
     result = evaluate(*parse_data(document))
-    rows = [(k.value, str(e.get("id", "")), e) for k in mapping.KINDS for e in document.get(k.value) or []]
-    derived = mapping.derived(result, rows)
+    derived = mapping.document_derived(result, document)
     fields = ("kind", "ref", "risk", "residual_risk", "feasibility", "impact", "cal", "status")
     stored = {(k, r): tuple(v) for k, r, *v in Element.objects.filter(tara=tara).values_list(*fields)}
     summary = mapping.summary(result, int(tara.header.get("method", {}).get("acceptance", 1)))

@@ -38,16 +38,19 @@ def _whole(tara: Tara) -> dict[str, Any]:
     """What the stored TARA holds after a whole-document evaluation, made here independently."""
     document = selectors.document(tara)
     result = evaluate(*parse_data(document))
-    rows = [(k.value, str(e["id"]), e) for k in mapping.KINDS for e in document.get(k.value) or []]
-    derived = mapping.derived(result, rows)
+    derived = mapping.document_derived(result, document)
     summary = mapping.summary(result, int(document["method"].get("acceptance", 1)))
-    summary["statuses"] = mapping.statuses(mapping.status_counts(derived))
+    statuses: dict[str, set[str]] = {}
+    for (kind, _ref), values in derived.items():
+        if values.status:
+            statuses.setdefault(kind, set()).add(values.status)
+    summary["statuses"] = {kind: sorted(found) for kind, found in statuses.items()}
     findings = mapping.findings(result)
-    rows_ = {key: tuple(values) for key, values in derived.items()}
-    kept = selectors.working(tara)  # the next edit starts from it: its status counts must be right too
-    assert kept is None or kept.statuses == mapping.status_counts(derived)
+    kept = selectors.working(tara)  # the edit kept its state, and the next edit starts from it
+    assert kept is not None
+    assert kept.result == result
     return {
-        "rows": rows_,
+        "rows": {key: tuple(values) for key, values in derived.items()},
         "summary": summary,
         "findings": findings,
         "sha256": mapping.content_sha256(document),

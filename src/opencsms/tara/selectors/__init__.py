@@ -5,7 +5,8 @@
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
-  method profile's levels for form selects. Views make one call here and render.
+  method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
+  render.
 - `states`: the working state of stored TARAs as the engine read and evaluated them, kept in this
   process for the next edit (`working`, `keep`).
 """
@@ -53,7 +54,7 @@ from opencsms.tara.selectors.rules import (
     rule_texts,
 )
 from opencsms.tara.selectors.states import keep, working
-from opencsms.tara.selectors.workspace import element_detail, element_list, levels
+from opencsms.tara.selectors.workspace import element_detail, element_list, levels, statuses
 
 __all__ = [
     "ANNEX5_STATES",
@@ -96,6 +97,7 @@ __all__ = [
     "rule_files_page",
     "rule_set",
     "rule_texts",
+    "statuses",
     "tara",
     "tara_page",
     "taras",

@@ -25,13 +25,12 @@ KEPT = 4
 @dataclass(frozen=True)
 class Working:
     """A stored document as the engine read (`parsed`) and evaluated it (`result`), with its content
-    hash, each list's entries as canonical JSON (for the next hash) and the rows' statuses counted."""
+    hash and each list's entries as canonical JSON (for the next hash)."""
 
     sha256: str
     parsed: Parsed
     result: TaraResult
     entries: Mapping[str, tuple[bytes, ...]]
-    statuses: Mapping[str, Mapping[str, int]]  # list -> status (threat status, decision) -> rows
 
 
 _states: OrderedDict[tuple[str, int], Working] = OrderedDict()

@@ -16,8 +16,6 @@ findings and content hash (tests/integration/tara/test_incremental_edits.py).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 from opencsms.core import audit
@@ -72,12 +70,7 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     except ParseError as exc:
         raise _invalid(exc) from None
     result = evaluate(parsed.model, parsed.profile)
-    rows = (
-        (kind.value, str(entry.get("id", "")), entry)
-        for kind in mapping.KINDS
-        for entry in document.get(kind.value) or []
-    )
-    derived = mapping.derived(result, rows)
+    derived = mapping.document_derived(result, document)
     stale = []
     for element_id, kind, ref, *values in Element.objects.filter(tara=tara).values_list(
         "id", "kind", "ref", *DERIVED_FIELDS
@@ -88,7 +81,7 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
     entries = mapping.canonical_entries(document)
     sha256 = mapping.sha256_of(document, entries)  # mapping.content_sha256(document), entries encoded once
-    _store(tara, Working(sha256, parsed, result, entries, mapping.status_counts(derived)), None)
+    _store(tara, Working(sha256, parsed, result, entries), None)
     return result
 
 
@@ -112,24 +105,24 @@ def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> 
     except ParseError as exc:
         raise _invalid(exc) from None
     result = reevaluate(previous.result, parsed.model, parsed.profile)
-    changed = mapping.touched(previous.result, result) | {(kind, element.ref)}
-    statuses = _store_rows(tara, result, changed, previous.statuses)
+    _store_rows(tara, result, mapping.touched(previous.result, result), element)
     items = previous.entries.get(kind, ())
     entries = {
         **previous.entries,
         kind: (*items[:index], mapping.canonical(element.data), *items[index + 1 :]),
     }
-    working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries, statuses)
+    working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries)
     _store(tara, working, previous)
     return result
 
 
-def _store_rows(
-    tara: Tara, result: TaraResult, changed: set[tuple[str, str]], statuses: Mapping[str, Mapping[str, int]]
-) -> dict[str, Counter[str]]:
-    """Write the derived values of the `changed` (kind, ref) rows that differ; the statuses counted anew."""
+def _store_rows(tara: Tara, result: TaraResult, changed: set[tuple[str, str]], edited: Element) -> None:
+    """Write the derived values of the `edited` row and of the `changed` (kind, ref) rows that differ. A
+    row's status comes from its own data, so only the edited row's can change: the others keep theirs,
+    and their data is not read."""
+    edited_key = (str(edited.kind), edited.ref)
     refs: dict[str, list[str]] = {}
-    for kind, ref in changed:
+    for kind, ref in changed | {edited_key}:
         refs.setdefault(kind, []).append(ref)
     rows = [
         row
@@ -137,22 +130,17 @@ def _store_rows(
         for start in range(0, len(some), 500)
         for row in Element.objects.filter(
             tara=tara, kind=kind, ref__in=some[start : start + 500]
-        ).values_list("id", "kind", "ref", "data", *DERIVED_FIELDS)
+        ).values_list("id", "kind", "ref", *DERIVED_FIELDS)
     ]
-    derived = mapping.derived(result, ((kind, ref, data) for _, kind, ref, data, *_ in rows))
-    counts = {kind: Counter(by_status) for kind, by_status in statuses.items()}
-    stale = []
-    for element_id, kind, ref, _data, *values in rows:
-        old, new = mapping.Derived(*values), derived[(kind, ref)]
-        if old != new:
-            stale.append(Element(id=element_id, **new._asdict()))
-        if old.status != new.status:
-            by_status = counts.setdefault(kind, Counter())
-            by_status[old.status] -= 1
-            by_status[new.status] += 1
+    statuses = {(kind, ref): values[-1] for _, kind, ref, *values in rows}
+    statuses[edited_key] = mapping.status_of(edited_key[0], edited.data)
+    derived = mapping.derived(result, ((kind, ref, status) for (kind, ref), status in statuses.items()))
+    stale = [
+        Element(id=element_id, **derived[(kind, ref)]._asdict())
+        for element_id, kind, ref, *values in rows
+        if tuple(values) != tuple(derived[(kind, ref)])
+    ]
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
-    kept = {kind: Counter({s: n for s, n in c.items() if s and n > 0}) for kind, c in counts.items()}
-    return {kind: c for kind, c in kept.items() if c}
 
 
 def _store(tara: Tara, working: Working, previous: Working | None) -> None:
@@ -160,7 +148,7 @@ def _store(tara: Tara, working: Working, previous: Working | None) -> None:
     result = working.result
     acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
     tara.summary = mapping.summary(result, acceptance)
-    tara.summary["statuses"] = mapping.statuses(working.statuses)
+    tara.summary["statuses"] = selectors.statuses(tara)  # after the rows were written
     fields = ["summary", "content_sha256", "name", "updated_at"]
     if previous is None or result.findings != previous.result.findings:
         tara.findings = mapping.findings(result)
