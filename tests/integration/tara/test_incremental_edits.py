@@ -20,10 +20,11 @@ import pytest
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import ChangeRecord
 from opencsms.engine import evaluate
+from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.engine.tara_as_code import dump_data, parse_data, parse_state, read_document
 from opencsms.tara import mapping, selectors, services
 from opencsms.tara.models import Element, Kind, Tara
-from opencsms.tara.selectors import states
+from opencsms.tara.selectors import documents, states
 from tests.integration.tara.conftest import REFERENCE, Team
 
 pytestmark = pytest.mark.django_db
@@ -270,6 +271,26 @@ def test_a_working_state_that_is_not_the_stored_content_is_a_bug_not_a_whole_eva
             ref=document["threat_scenarios"][0]["id"],
             changes={"name": "renamed"},
         )
+
+
+@pytest.mark.usefixtures("kept_states")
+def test_a_read_keeps_the_working_state_for_the_next_read_and_edit(
+    team: Team, reference: Tara, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    states.forget()  # as a new process: the first read reads and evaluates the whole document
+    result = selectors.evaluated(reference)
+    kept = selectors.working(reference)
+    assert kept is not None
+    assert kept.result is result
+    monkeypatch.setattr(documents, "document", _no_whole_document)
+    monkeypatch.setattr(selectors, "document", _no_whole_document)
+    assert selectors.evaluated(reference) is result
+    assert selectors.coverage(reference) == annex5_coverage(result.model)
+    services.update_element(
+        actor=team.engineer, tara_id=reference.pk, kind="assets", ref="A-01", changes={"name": "renamed"}
+    )
+    monkeypatch.undo()
+    assert _stored(reference) == _whole(reference)
 
 
 def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:

@@ -8,7 +8,7 @@
   method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
   render.
 - `states`: the working state of stored TARAs as the engine read and evaluated them, kept in this
-  process for the next edit (`working`, `keep`).
+  process for the next edit (`working`, `keep`); `documents.working_state` builds one whole.
 """
 
 from opencsms.tara.selectors.analysis import (
@@ -42,6 +42,7 @@ from opencsms.tara.selectors.documents import (
     report,
     tara,
     taras,
+    working_state,
 )
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
 from opencsms.tara.selectors.rules import (
@@ -102,4 +103,5 @@ __all__ = [
     "tara_page",
     "taras",
     "working",
+    "working_state",
 ]

@@ -4,7 +4,8 @@
   starts a new revision when it was approved (ISO/SAE 21434 6.4.7: an approved work product changes only
   through a new revision).
 - `store_evaluation` reads the whole document with the engine and evaluates it (import, generation,
-  header changes, deletions); every row's derived values are compared and the stale ones written.
+  header changes, deletions: `selectors.working_state`, which keeps it); every row's derived values are
+  compared and the stale ones written.
 - `store_entry`, after one entry changed or was appended: the engine checks that entry against the
   TARA's working state (`selectors.working`) and rates again only what the change touches; only the rows
   whose derived values can change are read. Without a working state in this process (its first edit of
@@ -22,9 +23,8 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
-from opencsms.engine import ParseError, TaraResult, evaluate
+from opencsms.engine import ParseError, TaraResult
 from opencsms.engine.tara.evaluate import reevaluate
-from opencsms.engine.tara_as_code import parse_state
 from opencsms.engine.tara_as_code.incremental import replace_entry
 from opencsms.products.access import Perm, require
 from opencsms.tara import mapping, selectors
@@ -66,11 +66,10 @@ def _invalid(exc: ParseError) -> Invalid:
 def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     """Evaluate the TARA's `document` (its rows already saved) and store what the engine derives."""
     try:
-        parsed = parse_state(document, tara.name)
+        working = selectors.working_state(tara, document)
     except ParseError as exc:
         raise _invalid(exc) from None
-    result = evaluate(parsed.model, parsed.profile)
-    derived = mapping.document_derived(result, document)
+    derived = mapping.document_derived(working.result, document)
     stale = []
     for element_id, kind, ref, *values in Element.objects.filter(tara=tara).values_list(
         "id", "kind", "ref", *DERIVED_FIELDS
@@ -79,10 +78,8 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
         if tuple(values) != tuple(new):
             stale.append(Element(id=element_id, **new._asdict()))
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
-    entries = mapping.canonical_entries(document)
-    sha256 = mapping.sha256_of(document, entries)  # mapping.content_sha256(document), entries encoded once
-    _store(tara, Working(sha256, parsed, result, entries), None)
-    return result
+    _store(tara, working, None)
+    return working.result
 
 
 def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> TaraResult:
@@ -113,6 +110,7 @@ def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> 
     }
     working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries)
     _store(tara, working, previous)
+    selectors.keep(tara, working)
     return result
 
 
@@ -144,7 +142,7 @@ def _store_rows(tara: Tara, result: TaraResult, changed: set[tuple[str, str]], e
 
 
 def _store(tara: Tara, working: Working, previous: Working | None) -> None:
-    """Summary, findings (when they changed) and content hash onto the TARA; keep the working state."""
+    """Summary, findings (when they changed) and content hash of the `working` state onto the TARA."""
     result = working.result
     acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
     tara.summary = mapping.summary(result, acceptance)
@@ -157,4 +155,3 @@ def _store(tara: Tara, working: Working, previous: Working | None) -> None:
     tara.content_sha256 = working.sha256
     tara.name = str(tara.header.get("name", tara.name))[:200]
     tara.save(update_fields=fields)
-    selectors.keep(tara, working)
