@@ -162,20 +162,31 @@ HARD_FACTORS = {
 }
 
 
-def _refused_the_same_way(edit: Callable[[], object], monkeypatch: pytest.MonkeyPatch) -> str | None:
-    """None if `edit` was kept, else its message, checked against the whole-document path's."""
-    try:
-        edit()
-    except (Invalid, Conflict) as exc:
-        incremental = exc
-    else:
-        return None
+def _outcome(edit: Edit, monkeypatch: pytest.MonkeyPatch) -> tuple[Invalid | Conflict | None, int]:
+    """What `edit` raised (None if it was kept), and how many times it read the whole document."""
+    reads: list[Tara] = []
+    whole = selectors.document
+    with monkeypatch.context() as m:
+        m.setattr(selectors, "document", lambda tara: reads.append(tara) or whole(tara))
+        try:
+            edit()
+        except (Invalid, Conflict) as exc:
+            return exc, len(reads)
+    return None, len(reads)
+
+
+def _refused_the_same_way(edit: Edit, monkeypatch: pytest.MonkeyPatch) -> tuple[str | None, int]:
+    """None if `edit` was kept, else its message, checked against the whole-document path's; and how
+    many times the edit read the whole document."""
+    incremental, reads = _outcome(edit, monkeypatch)
+    if incremental is None:
+        return None, reads
     with monkeypatch.context() as m:
         m.setattr(selectors, "working", lambda _tara: None)  # no working state: the whole document
         with pytest.raises(type(incremental)) as whole:
             edit()
     assert str(incremental) == str(whole.value)
-    return str(incremental)
+    return str(incremental), reads
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -183,17 +194,22 @@ def test_random_edits_store_what_a_whole_evaluation_gives(
     team: Team, reference: Tara, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     rng = random.Random(seed)
-    kept = 0
+    kept = whole_reads = refused_alone = 0
     for _ in range(25):
         before = _stored(reference)
         records = ChangeRecord.objects.count()
-        if _refused_the_same_way(_edit(rng, team, reference), monkeypatch) is not None:
+        refused, reads = _refused_the_same_way(_edit(rng, team, reference), monkeypatch)
+        if refused is not None:
+            refused_alone += reads == 0
             assert _stored(reference) == before
             assert ChangeRecord.objects.count() == records
             continue
         kept += 1
+        whole_reads += reads
         assert _stored(reference) == _whole(reference)
     assert kept >= 10
+    assert whole_reads == 0  # no accepted edit here needs the whole document: each went incremental
+    assert refused_alone > 0  # and refusals are found in the changed entry alone too
 
 
 def _large(copies: int) -> bytes:
@@ -300,6 +316,7 @@ def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:
     assert mapping.content_sha256(document) == hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@pytest.mark.usefixtures("kept_states")
 def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(reference: Tara) -> None:
     kept = selectors.working(reference)
     assert kept is not None  # the import kept it
@@ -311,4 +328,3 @@ def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_conten
     assert selectors.working(others[-1]) is not None
     others[-1].content_sha256 = "changed since"
     assert selectors.working(others[-1]) is None  # never for other content
-    states.forget()
