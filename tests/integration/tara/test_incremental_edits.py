@@ -317,14 +317,37 @@ def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:
 
 
 @pytest.mark.usefixtures("kept_states")
-def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(reference: Tara) -> None:
+@pytest.mark.parametrize("bound", [1, 4])
+def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(
+    reference: Tara, settings: Any, bound: int
+) -> None:
+    assert settings.TARA_KEPT_STATES == 4  # OPENCSMS_KEPT_TARA_STATES's default
+    settings.TARA_KEPT_STATES = bound
     kept = selectors.working(reference)
     assert kept is not None  # the import kept it
     assert kept.sha256 == reference.content_sha256
-    others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(states.KEPT)]
+    others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(bound)]
     for other in others:
         states.keep(other, replace(kept, sha256=other.content_sha256))
     assert selectors.working(reference) is None  # the least recently used went
     assert selectors.working(others[-1]) is not None
     others[-1].content_sha256 = "changed since"
     assert selectors.working(others[-1]) is None  # never for other content
+
+
+@pytest.mark.usefixtures("kept_states")
+def test_a_process_may_keep_no_state(
+    team: Team, reference: Tara, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TARA_KEPT_STATES = 0
+    selectors.working_state(reference)  # built whole, and not kept
+    assert selectors.working(reference) is None
+    whole, reads = _outcome(
+        lambda: services.update_element(
+            actor=team.engineer, tara_id=reference.pk, kind="assets", ref="A-01", changes={"name": "x"}
+        ),
+        monkeypatch,
+    )
+    assert (whole, reads) == (None, 1)  # the edit was kept, reading the whole document
+    assert selectors.working(reference) is None
+    assert selectors.element(reference, Kind.ASSET, "A-01").data["name"] == "x"
