@@ -1,13 +1,41 @@
-"""The benchmarks' stored TARA: the synthetic model of `tara_scale.py` imported through the service once.
+"""What the benchmarks share: Django set up on a benchmark database, its user, and the stored TARA.
 
-Used by `web_load.py` and `tara_edit.py` after `django.setup()` and `migrate`; the TARA (ref `bench`)
-is reused while it has the asked number of threat scenarios, so a database is built only once.
+`set_up(url)` configures Django as a site would run it (dev settings, DEBUG off) on the database at `url`
+and migrates it; `bench_user()` is the benchmarks' superuser; `stored_tara(threats)` is the synthetic
+model of `tara_scale.py` imported through the service once. Used by `web_load.py` and `tara_edit.py`;
+the TARA (ref `bench`) is reused while it has the asked number of threat scenarios, so a database is
+built only once.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 from typing import Any
+
+
+def set_up(database_url: str) -> None:
+    """Django on `database_url` (the `OPENCSMS_*` environment, which gunicorn inherits), migrated."""
+    os.environ.update(
+        {"OPENCSMS_DATABASE_URL": database_url, "OPENCSMS_ENV": "dev", "OPENCSMS_DEBUG": "false"}
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opencsms.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bench_user() -> Any:
+    """The benchmarks' superuser `bench` (a `core.models.User`), made if missing."""
+    from opencsms.core.models import User
+    from opencsms.core.services import create_superuser
+
+    found = User.objects.filter(username="bench").first()
+    return found or create_superuser(username="bench", password=secrets.token_urlsafe(24))
 
 
 def stored_tara(threats: int) -> Any:

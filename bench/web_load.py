@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -37,30 +36,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _prepare(threats: int) -> dict[str, str]:
+def _prepare(database_url: str, threats: int) -> dict[str, str]:
     """Set up the database and return the ids, token and session cookie the clients use."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opencsms.config.settings")
-    import django
+    from stored_tara import bench_user, set_up, stored_tara
 
-    django.setup()
+    set_up(database_url)
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
     from django.db import connection
 
     from opencsms.core.audit import correlation
-    from opencsms.core.models import User
-    from opencsms.core.services import create_api_token, create_superuser
+    from opencsms.core.services import create_api_token
     from opencsms.tara import services as tara_services
     from opencsms.tara.selectors import states
-    from stored_tara import stored_tara
 
-    call_command("migrate", verbosity=0)
     with correlation():
-        tara = stored_tara(threats)
-        user = User.objects.filter(username="bench").first() or create_superuser(
-            username="bench", password=secrets.token_urlsafe(24)
-        )
+        tara, user = stored_tara(threats), bench_user()
         _, token = create_api_token(actor=user, name=f"bench-{time.time_ns()}")
         states.forget()  # as in a new process
         started = time.perf_counter()
@@ -201,12 +192,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
     parser.add_argument("--database-url", default=f"sqlite:///{ROOT}/var/bench/web_load.sqlite3")
     args = parser.parse_args()
-    os.environ.update(
-        {"OPENCSMS_DATABASE_URL": args.database_url, "OPENCSMS_ENV": "dev", "OPENCSMS_DEBUG": "false"}
-    )
-    ids = _prepare(args.threats)
+    ids = _prepare(args.database_url, args.threats)
     port = _free_port()
-    server = _serve(port, args.workers, dict(os.environ))
+    server = _serve(port, args.workers, dict(os.environ))  # the environment `set_up` configured
     load = Load(port, [(name, path, kind) for name, (path, kind) in _endpoints(ids).items()], ids)
     try:
         asyncio.run(_run(load, args.clients, args.seconds))

@@ -100,6 +100,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = ENV.email_from
 
+# TARAs whose working state a process keeps (tara.selectors.states; OPENCSMS_KEPT_TARA_STATES).
+TARA_KEPT_STATES = ENV.kept_tara_states
+
 # Days to triage a new finding, by severity (ISO/SAE 21434 8.7; the organisation's policy: change here).
 VULNS_DUE_DAYS = {"CRITICAL": 7, "HIGH": 30, "MEDIUM": 90, "LOW": 180, "NONE": 180, "UNKNOWN": 90}
 

@@ -4,8 +4,9 @@
 - `assemble(header, rows)`: the inverse, in the document's order (the header's keys first).
 - `content_sha256(document)`: the hash an approval and a baseline record (canonical JSON); `sha256_of`
   makes it from each entry's canonical JSON, so that a change of one entry encodes only that entry.
-- `derived(result)`: per element, the values lists filter and sort on (risk, feasibility, impact, CAL);
-  `touched(before, after)`: the rows whose derived values a change can alter; `status_counts`, `statuses`.
+- `derived(result, rows)`: per element, the values lists filter and sort on (risk, feasibility, impact,
+  CAL, status); `document_derived` for every entry of a document; `status_of(kind, data)`: a row's status
+  (from its own data only); `touched(before, after)`: the rows whose derived values a change can alter.
 - `summary(result)` and `findings(result)`: what a TARA page and the dashboard show.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -96,7 +96,11 @@ class Derived(NamedTuple):
     status: str = ""
 
 
-def _threat_status(data: Mapping[str, Any]) -> str:
+def status_of(kind: str, data: Mapping[str, Any]) -> str:
+    """The status a row is filtered on, from its own data alone: a threat scenario's review status, or
+    its treatment decision once accepted (`untreated` without one); "" for the other lists."""
+    if kind != Kind.THREAT_SCENARIO:
+        return ""
     status = str(data.get("status") or "accepted")
     if status != "accepted":
         return status
@@ -107,16 +111,13 @@ def _threat_status(data: Mapping[str, Any]) -> str:
     return str(decision or "untreated")
 
 
-def derived(
-    result: TaraResult, rows: Iterable[tuple[str, str, Mapping[str, Any]]]
-) -> dict[tuple[str, str], Derived]:
-    """(kind, ref) -> derived values, for `rows` of (kind, ref, data)."""
+def derived(result: TaraResult, rows: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], Derived]:
+    """(kind, ref) -> derived values, for `rows` of (kind, ref, status)."""
     out: dict[tuple[str, str], Derived] = {}
     impact_scale = result.profile.impact
-    for kind, ref, data in rows:
+    for kind, ref, status in rows:
         if kind == Kind.THREAT_SCENARIO:
             t = result.threats.get(ref)
-            status = _threat_status(data)
             if t is None:
                 out[(kind, ref)] = Derived(status=status)
                 continue
@@ -130,6 +131,16 @@ def derived(
         else:
             out[(kind, ref)] = Derived()
     return out
+
+
+def document_derived(result: TaraResult, document: Mapping[str, Any]) -> dict[tuple[str, str], Derived]:
+    """The derived values of every entry of `document`, `result` being its evaluation."""
+    rows = (
+        (kind.value, str(entry.get("id", "")), status_of(kind, entry))
+        for kind in KINDS
+        for entry in document.get(kind.value) or []
+    )
+    return derived(result, rows)
 
 
 def touched(before: TaraResult, after: TaraResult) -> set[tuple[str, str]]:
@@ -147,21 +158,6 @@ def touched(before: TaraResult, after: TaraResult) -> set[tuple[str, str]]:
         for ref in old.keys() | new.keys()
         if old.get(ref) is not new.get(ref) and old.get(ref) != new.get(ref)
     }
-
-
-def status_counts(derived: Mapping[tuple[str, str], Derived]) -> dict[str, Counter[str]]:
-    """Per list, how many rows have each status (threat status or treatment decision)."""
-    counts: dict[str, Counter[str]] = {}
-    for (kind, _ref), values in derived.items():
-        if values.status:
-            counts.setdefault(kind, Counter())[values.status] += 1
-    return counts
-
-
-def statuses(counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[str]]:
-    """The statuses a list's rows have (the status filter's choices)."""
-    found = {kind: sorted(s for s, n in by_status.items() if n > 0) for kind, by_status in counts.items()}
-    return {kind: values for kind, values in found.items() if values}
 
 
 def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:

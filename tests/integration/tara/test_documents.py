@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,13 @@ def test_import_stores_every_element_and_what_the_engine_derives(reference: Tara
         expected.impact,
     )
     assert sum(int(v) for v in reference.summary["risk"].values()) == 60
+
+
+def test_the_content_hash_is_that_of_the_stored_documents_canonical_json(reference: Tara) -> None:
+    """Approvals and baselines compare it with hashes stored earlier: it must not depend on the path."""
+    document = selectors.document(reference)
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert reference.content_sha256 == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @pytest.mark.parametrize("name", ["connected-ev.tara.yaml", "keyless-heavens.tara.yaml"])

@@ -11,7 +11,7 @@ import copy
 import hashlib
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -20,10 +20,11 @@ import pytest
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import ChangeRecord
 from opencsms.engine import evaluate
-from opencsms.engine.tara_as_code import dump_data, parse_data, read_document
+from opencsms.engine.tara.coverage import annex5_coverage
+from opencsms.engine.tara_as_code import dump_data, parse_data, parse_state, read_document
 from opencsms.tara import mapping, selectors, services
 from opencsms.tara.models import Element, Kind, Tara
-from opencsms.tara.selectors import states
+from opencsms.tara.selectors import documents, states
 from tests.integration.tara.conftest import REFERENCE, Team
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +39,22 @@ def _whole(tara: Tara) -> dict[str, Any]:
     """What the stored TARA holds after a whole-document evaluation, made here independently."""
     document = selectors.document(tara)
     result = evaluate(*parse_data(document))
-    rows = [(k.value, str(e["id"]), e) for k in mapping.KINDS for e in document.get(k.value) or []]
-    derived = mapping.derived(result, rows)
+    derived = mapping.document_derived(result, document)
     summary = mapping.summary(result, int(document["method"].get("acceptance", 1)))
-    summary["statuses"] = mapping.statuses(mapping.status_counts(derived))
+    statuses: dict[str, set[str]] = {}
+    for (kind, _ref), values in derived.items():
+        if values.status:
+            statuses.setdefault(kind, set()).add(values.status)
+    summary["statuses"] = {kind: sorted(found) for kind, found in statuses.items()}
     findings = mapping.findings(result)
-    rows_ = {key: tuple(values) for key, values in derived.items()}
-    kept = selectors.working(tara)  # the next edit starts from it: its status counts must be right too
-    assert kept is None or kept.statuses == mapping.status_counts(derived)
+    kept = selectors.working(tara)  # the edit kept its state, and the next edit starts from it
+    assert kept is not None
+    assert kept.parsed.model == result.model
+    # its result rates every row as the whole evaluation does (not `==`: the order of a result's risk
+    # cells follows an entry's keys, which PostgreSQL's JSONB keeps in another order than the file)
+    assert mapping.document_derived(kept.result, document) == derived
     return {
-        "rows": rows_,
+        "rows": {key: tuple(values) for key, values in derived.items()},
         "summary": summary,
         "findings": findings,
         "sha256": mapping.content_sha256(document),
@@ -158,20 +165,31 @@ HARD_FACTORS = {
 }
 
 
-def _refused_the_same_way(edit: Callable[[], object], monkeypatch: pytest.MonkeyPatch) -> str | None:
-    """None if `edit` was kept, else its message, checked against the whole-document path's."""
-    try:
-        edit()
-    except (Invalid, Conflict) as exc:
-        incremental = exc
-    else:
-        return None
+def _outcome(edit: Edit, monkeypatch: pytest.MonkeyPatch) -> tuple[Invalid | Conflict | None, int]:
+    """What `edit` raised (None if it was kept), and how many times it read the whole document."""
+    reads: list[Tara] = []
+    whole = selectors.document
+    with monkeypatch.context() as m:
+        m.setattr(selectors, "document", lambda tara: reads.append(tara) or whole(tara))
+        try:
+            edit()
+        except (Invalid, Conflict) as exc:
+            return exc, len(reads)
+    return None, len(reads)
+
+
+def _refused_the_same_way(edit: Edit, monkeypatch: pytest.MonkeyPatch) -> tuple[str | None, int]:
+    """None if `edit` was kept, else its message, checked against the whole-document path's; and how
+    many times the edit read the whole document."""
+    incremental, reads = _outcome(edit, monkeypatch)
+    if incremental is None:
+        return None, reads
     with monkeypatch.context() as m:
         m.setattr(selectors, "working", lambda _tara: None)  # no working state: the whole document
         with pytest.raises(type(incremental)) as whole:
             edit()
     assert str(incremental) == str(whole.value)
-    return str(incremental)
+    return str(incremental), reads
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -179,17 +197,22 @@ def test_random_edits_store_what_a_whole_evaluation_gives(
     team: Team, reference: Tara, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     rng = random.Random(seed)
-    kept = 0
+    kept = whole_reads = refused_alone = 0
     for _ in range(25):
         before = _stored(reference)
         records = ChangeRecord.objects.count()
-        if _refused_the_same_way(_edit(rng, team, reference), monkeypatch) is not None:
+        refused, reads = _refused_the_same_way(_edit(rng, team, reference), monkeypatch)
+        if refused is not None:
+            refused_alone += reads == 0
             assert _stored(reference) == before
             assert ChangeRecord.objects.count() == records
             continue
         kept += 1
+        whole_reads += reads
         assert _stored(reference) == _whole(reference)
     assert kept >= 10
+    assert whole_reads == 0  # no accepted edit here needs the whole document: each went incremental
+    assert refused_alone > 0  # and refusals are found in the changed entry alone too
 
 
 def _large(copies: int) -> bytes:
@@ -242,6 +265,53 @@ def _no_whole_document(tara: Tara) -> dict[str, Any]:
     raise AssertionError("an edit of one entry read the whole document")
 
 
+@pytest.fixture
+def kept_states() -> Iterator[None]:
+    """For tests that keep states of their own: none of them outlives the test (the cache is global)."""
+    yield
+    states.forget()
+
+
+@pytest.mark.usefixtures("kept_states")
+def test_a_working_state_that_is_not_the_stored_content_is_a_bug_not_a_whole_evaluation(
+    team: Team, reference: Tara
+) -> None:
+    """The content hash makes the kept state the stored document; were it not, the edit fails loudly."""
+    kept = selectors.working(reference)
+    assert kept is not None
+    document = selectors.document(reference)
+    document["threat_scenarios"][0] = {**document["threat_scenarios"][0], "name": "not what is stored"}
+    states.keep(reference, replace(kept, parsed=parse_state(document)))
+    with pytest.raises(ValueError, match="not the entry"):
+        services.update_element(
+            actor=team.engineer,
+            tara_id=reference.pk,
+            kind="threat_scenarios",
+            ref=document["threat_scenarios"][0]["id"],
+            changes={"name": "renamed"},
+        )
+
+
+@pytest.mark.usefixtures("kept_states")
+def test_a_read_keeps_the_working_state_for_the_next_read_and_edit(
+    team: Team, reference: Tara, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    states.forget()  # as a new process: the first read reads and evaluates the whole document
+    result = selectors.evaluated(reference)
+    kept = selectors.working(reference)
+    assert kept is not None
+    assert kept.result is result
+    monkeypatch.setattr(documents, "document", _no_whole_document)
+    monkeypatch.setattr(selectors, "document", _no_whole_document)
+    assert selectors.evaluated(reference) is result
+    assert selectors.coverage(reference) == annex5_coverage(result.model)
+    services.update_element(
+        actor=team.engineer, tara_id=reference.pk, kind="assets", ref="A-01", changes={"name": "renamed"}
+    )
+    monkeypatch.undo()
+    assert _stored(reference) == _whole(reference)
+
+
 def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:
     """Approvals and baselines compare hashes stored earlier: the pieces must give the same digest."""
     document = {**parse_reference()[0], "name": "Zoë's TARA \u2028", "claims": []}
@@ -249,15 +319,38 @@ def test_the_content_hash_from_entries_is_the_canonical_json_hash() -> None:
     assert mapping.content_sha256(document) == hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(reference: Tara) -> None:
+@pytest.mark.usefixtures("kept_states")
+@pytest.mark.parametrize("bound", [1, 4])
+def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_content(
+    reference: Tara, settings: Any, bound: int
+) -> None:
+    assert settings.TARA_KEPT_STATES == 4  # OPENCSMS_KEPT_TARA_STATES's default
+    settings.TARA_KEPT_STATES = bound
     kept = selectors.working(reference)
     assert kept is not None  # the import kept it
     assert kept.sha256 == reference.content_sha256
-    others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(states.KEPT)]
+    others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(bound)]
     for other in others:
         states.keep(other, replace(kept, sha256=other.content_sha256))
     assert selectors.working(reference) is None  # the least recently used went
     assert selectors.working(others[-1]) is not None
     others[-1].content_sha256 = "changed since"
     assert selectors.working(others[-1]) is None  # never for other content
-    states.forget()
+
+
+@pytest.mark.usefixtures("kept_states")
+def test_a_process_may_keep_no_state(
+    team: Team, reference: Tara, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TARA_KEPT_STATES = 0
+    selectors.working_state(reference)  # built whole, and not kept
+    assert selectors.working(reference) is None
+    whole, reads = _outcome(
+        lambda: services.update_element(
+            actor=team.engineer, tara_id=reference.pk, kind="assets", ref="A-01", changes={"name": "x"}
+        ),
+        monkeypatch,
+    )
+    assert (whole, reads) == (None, 1)  # the edit was kept, reading the whole document
+    assert selectors.working(reference) is None
+    assert selectors.element(reference, Kind.ASSET, "A-01").data["name"] == "x"

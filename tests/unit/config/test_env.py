@@ -60,6 +60,15 @@ def test_production_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     assert settings.allowed_hosts == ["csms.example.com", "api.example.com"]
 
 
+def test_the_kept_tara_states_are_a_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().kept_tara_states == 4
+    monkeypatch.setenv("OPENCSMS_KEPT_TARA_STATES", "0")
+    assert Settings().kept_tara_states == 0
+    monkeypatch.setenv("OPENCSMS_KEPT_TARA_STATES", "-1")
+    with pytest.raises(ValidationError, match="kept_tara_states"):
+        Settings()
+
+
 def test_an_unknown_database_scheme_is_refused() -> None:
     with pytest.raises(ValidationError, match="sqlite:// or postgresql://"):
         Settings(database_url="mysql://root@localhost/x")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.tara import model as m
 from opencsms.engine.tara.evaluate import evaluate, reevaluate
+from opencsms.engine.tara.feasibility import iter_steps
 from opencsms.engine.tara_as_code import load_file
 
 REFERENCE = Path(__file__).resolve().parents[3] / "examples" / "connected-ev.tara.yaml"
@@ -79,18 +80,35 @@ def _element(data: st.DataObject, model: m.TaraModel, key: str, element: Any) ->
     return replace(element, goals=_subset(data, _ids(model.goals)))  # requirements
 
 
-def _changed(data: st.DataObject, model: m.TaraModel) -> m.TaraModel:
-    """One element of the model changed (or, rarely, the method)."""
+def _touching(model: m.TaraModel, key: str, element: Any) -> set[str]:
+    """The threat scenarios whose rating a change of `element` (of list `key`) can alter: itself, those
+    naming the damage scenario, those with a step on the interface; none for the other lists."""
+    if key == "threat_scenarios":
+        return {element.id}
+    if key == "damage_scenarios":
+        return {t.id for t in model.threat_scenarios if element.id in t.damage_scenarios}
+    if key == "interfaces":
+        return {
+            t.id
+            for t in model.threat_scenarios
+            if any(s.interface == element.id for p in t.attack_paths for s in iter_steps(p.tree))
+        }
+    return set()
+
+
+def _changed(data: st.DataObject, model: m.TaraModel) -> tuple[m.TaraModel, set[str] | None]:
+    """One element of the model changed (or, rarely, the method), and the threat scenarios the change can
+    rate otherwise (None: any, the method changed)."""
     key = data.draw(st.sampled_from(KEYS))
     if key == "method":
         acceptance = data.draw(st.integers(1, 5))
         cal = data.draw(st.sampled_from(list(m.CalMethod)))
-        return replace(model, method=replace(model.method, acceptance=acceptance, cal=cal))
+        return replace(model, method=replace(model.method, acceptance=acceptance, cal=cal)), None
     elements = getattr(model, key)
     index = data.draw(st.integers(0, len(elements) - 1))
     new = _element(data, model, key, elements[index])
     changes: dict[str, Any] = {key: (*elements[:index], new, *elements[index + 1 :])}
-    return replace(model, **changes)
+    return replace(model, **changes), _touching(model, key, elements[index])
 
 
 @given(st.data())
@@ -98,6 +116,10 @@ def _changed(data: st.DataObject, model: m.TaraModel) -> m.TaraModel:
 def test_reevaluation_equals_evaluation_after_every_change(data: st.DataObject) -> None:
     model, result = MODEL, evaluate(MODEL, PROFILE)
     for _ in range(data.draw(st.integers(1, 6))):
-        model = _changed(data, model)
-        result = reevaluate(result, model, PROFILE)
+        previous = result
+        model, touched = _changed(data, model)
+        result = reevaluate(previous, model, PROFILE)
         assert result == evaluate(model, PROFILE)
+        untouched = set() if touched is None else previous.threats.keys() - touched
+        for threat_id in untouched & result.threats.keys():
+            assert result.threats[threat_id] is previous.threats[threat_id]  # reused, not rated again

@@ -1,61 +1,31 @@
 """One changed entry of a valid TARA document, checked and built without reading the rest again.
 
-A server keeps the parsed state of a stored document (`parse_state`: the model, its profile and every id
-the document declares). When one entry of a list changes or is appended, `replace_entry` checks and
+A server keeps the parsed state of a stored document (`io.parse_state`: the model, its profile and every
+id the document declares). When one entry of a list changes or is appended, `replace_entry` checks and
 builds only that entry, with the same schema and the same builder methods as a whole-document parse
-(`parse_data`): its shape, the ids it declares against every other id, its references and its ratings.
+(`parse_state`): its shape, the ids it declares against every other id, its references and its ratings.
 
 The other entries were valid and did not change, and references only ever name top-level ids, so a
 changed entry can only make the document invalid through its own problems, except in three ways that
 a whole parse decides by the order of declarations: an id declared twice, a reference to an attack step
 (steps are declared while threat scenarios are built), and an id that an obsolete generated threat
 scenario names leniently. In those cases, and when an entry's top-level id changes, the whole changed
-document is parsed instead (`document()`), so the outcome is always exactly `parse_data`'s: the same
+document is parsed instead (`document()`), so the outcome is always exactly `parse_state`'s: the same
 model, or `ParseError` with the same problems (tests/unit/engine/test_incremental.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
 from opencsms.engine import yamlsafe
 from opencsms.engine.errors import ParseError
-from opencsms.engine.method import MethodProfile
-from opencsms.engine.tara.model import TaraModel
-from opencsms.engine.tara_as_code import schema as s
 from opencsms.engine.tara_as_code.build import ELEMENTS, ElementBuilder
-from opencsms.engine.tara_as_code.io import (
-    MAX_PROBLEMS,
-    build_model,
-    schema_problems,
-    shipped_profile_only,
-    validated,
-)
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A valid document's model with what checking a changed entry needs."""
-
-    model: TaraModel
-    profile: MethodProfile
-    method: s.MethodDoc  # the document's method settings (the default rating approach)
-    kinds: Mapping[str, str]  # every id the document declares -> what it is (component, attack step, ...)
-    unresolved: frozenset[str]  # ids obsolete generated threat scenarios name that nothing declares
-    file: str
-
-
-def parse_state(data: Any, file: str = "<database>") -> Parsed:
-    """`parse_data(data, file)` with the declarations kept; `ParseError` likewise."""
-    shipped_profile_only(data, file)
-    source = yamlsafe.Document(data, file)
-    doc, profile = validated(source)
-    model, builder = build_model(doc, source, profile)
-    return Parsed(model, profile, doc.method, builder.kinds, frozenset(builder.unresolved), file)
+from opencsms.engine.tara_as_code.io import MAX_PROBLEMS, Parsed, parse_state, schema_problems
 
 
 def _entry(state: Parsed, key: str, index: int, data: Any) -> Any:
@@ -90,7 +60,7 @@ def replace_entry(
 ) -> Parsed:
     """`state` with entry `index` of list `key` (`old`, as stored) now `new`; `old` None appends `new`
     at `index` (the list's length). `document()` is the whole changed document, read only when the
-    outcome depends on the rest of it. Raises `ParseError` exactly as `parse_data(document())` does."""
+    outcome depends on the rest of it. Raises `ParseError` exactly as `parse_state(document())` does."""
     entries = getattr(state.model, key)
     if not (index == len(entries) if old is None else 0 <= index < len(entries)):
         raise ValueError(f"{key}[{index}]: no such entry to {'append' if old is None else 'replace'}")

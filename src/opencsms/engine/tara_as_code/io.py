@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -17,7 +19,7 @@ from opencsms.engine.tara.model import TaraModel
 from opencsms.engine.tara_as_code.build import Builder
 from opencsms.engine.tara_as_code.dump import to_document
 from opencsms.engine.tara_as_code.order import canonical_order
-from opencsms.engine.tara_as_code.schema import FORMAT, TaraDoc
+from opencsms.engine.tara_as_code.schema import FORMAT, MethodDoc, TaraDoc
 from opencsms.engine.yamlsafe import Path
 
 MAX_PROBLEMS = 50
@@ -76,14 +78,37 @@ def shipped_profile_only(data: Any, file: str) -> None:
         raise ParseError([Problem("bad-profile", message, file)])
 
 
-def parse_data(data: Any, file: str = "<database>") -> tuple[TaraModel, MethodProfile]:
-    """Plain data in the TARA-as-code shape (e.g. assembled from database rows) -> model and profile.
+@dataclass(frozen=True)
+class Parsed:
+    """A valid document's model and profile with what checking a changed entry of it needs
+    (`incremental.replace_entry`)."""
+
+    model: TaraModel
+    profile: MethodProfile
+    method: MethodDoc  # the document's method settings (the default rating approach)
+    kinds: Mapping[str, str]  # every id the document declares -> what it is (component, attack step, ...)
+    unresolved: frozenset[str]  # ids obsolete generated threat scenarios name that nothing declares
+    file: str
+
+
+def parse_state(data: Any, file: str = "<database>") -> Parsed:
+    """Plain data in the TARA-as-code shape (e.g. assembled from database rows) -> the parsed document:
+    its model and profile with the ids it declares; or `ParseError` listing every problem.
 
     The data has no positions, so problems name their place by path and id instead of line and column.
     Only the shipped method profiles are accepted (a profile file path would be read from disk).
     """
     shipped_profile_only(data, file)
-    return _parse(yamlsafe.Document(data, file), None, False)
+    source = yamlsafe.Document(data, file)
+    doc, profile = validated(source)
+    model, builder = build_model(doc, source, profile)
+    return Parsed(model, profile, doc.method, builder.kinds, frozenset(builder.unresolved), file)
+
+
+def parse_data(data: Any, file: str = "<database>") -> tuple[TaraModel, MethodProfile]:
+    """`parse_state` for who needs only the model and its profile."""
+    parsed = parse_state(data, file)
+    return parsed.model, parsed.profile
 
 
 def read_document(raw: bytes, file: str = "<input>") -> tuple[dict[str, Any], TaraModel, MethodProfile]:

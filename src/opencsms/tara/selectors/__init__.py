@@ -5,9 +5,10 @@
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
-  method profile's levels for form selects. Views make one call here and render.
+  method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
+  render.
 - `states`: the working state of stored TARAs as the engine read and evaluated them, kept in this
-  process for the next edit (`working`, `keep`).
+  process for the next edit (`working`, `keep`); `documents.working_state` builds one whole.
 """
 
 from opencsms.tara.selectors.analysis import (
@@ -41,6 +42,7 @@ from opencsms.tara.selectors.documents import (
     report,
     tara,
     taras,
+    working_state,
 )
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
 from opencsms.tara.selectors.rules import (
@@ -53,7 +55,7 @@ from opencsms.tara.selectors.rules import (
     rule_texts,
 )
 from opencsms.tara.selectors.states import keep, working
-from opencsms.tara.selectors.workspace import element_detail, element_list, levels
+from opencsms.tara.selectors.workspace import element_detail, element_list, levels, statuses
 
 __all__ = [
     "ANNEX5_STATES",
@@ -96,8 +98,10 @@ __all__ = [
     "rule_files_page",
     "rule_set",
     "rule_texts",
+    "statuses",
     "tara",
     "tara_page",
     "taras",
     "working",
+    "working_state",
 ]

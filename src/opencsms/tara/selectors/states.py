@@ -2,10 +2,11 @@
 
 Reading and evaluating the document of a TARA with 20,000 threat scenarios takes seconds, while a change
 of one entry needs only the state before it (`engine.tara_as_code.incremental`, `engine.tara.evaluate.
-reevaluate`). The services keep the state of the document they stored (`keep`), one per TARA, with the
-SHA-256 of that document: it is used only while the TARA's row holds that hash (`working`), so it always
-stands for exactly the stored content, whichever process or transaction wrote it. Memory is bounded: the
-states of the `KEPT` TARAs used last (about 110 MB for one of 20,000 threat scenarios).
+reevaluate`). The services keep the state of the document they stored, and reads the one they built
+(`keep`), one per TARA, with the SHA-256 of that document: it is used only while the TARA's row holds that
+hash (`working`), so it always stands for exactly the stored content, whichever process or transaction
+wrote it. Memory is bounded: the states of the TARAs used last, `settings.TARA_KEPT_STATES` of them
+(`OPENCSMS_KEPT_TARA_STATES`, 4 by default; about 110 MB for one of 20,000 threat scenarios).
 """
 
 from __future__ import annotations
@@ -15,23 +16,22 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from opencsms.engine import TaraResult
-from opencsms.engine.tara_as_code.incremental import Parsed
-from opencsms.tara.models import Tara
+from django.conf import settings
 
-KEPT = 4
+from opencsms.engine import TaraResult
+from opencsms.engine.tara_as_code import Parsed
+from opencsms.tara.models import Tara
 
 
 @dataclass(frozen=True)
 class Working:
     """A stored document as the engine read (`parsed`) and evaluated it (`result`), with its content
-    hash, each list's entries as canonical JSON (for the next hash) and the rows' statuses counted."""
+    hash and each list's entries as canonical JSON (for the next hash)."""
 
     sha256: str
     parsed: Parsed
     result: TaraResult
     entries: Mapping[str, tuple[bytes, ...]]
-    statuses: Mapping[str, Mapping[str, int]]  # list -> status (threat status, decision) -> rows
 
 
 _states: OrderedDict[tuple[str, int], Working] = OrderedDict()
@@ -57,7 +57,7 @@ def keep(tara: Tara, state: Working) -> None:
     with _lock:
         _states[_key(tara)] = state
         _states.move_to_end(_key(tara))
-        while len(_states) > KEPT:
+        while len(_states) > settings.TARA_KEPT_STATES:
             _states.popitem(last=False)
 
 

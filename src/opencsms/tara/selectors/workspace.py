@@ -141,13 +141,20 @@ def element_rows(tara_obj: Tara, kind: Kind, filters: ElementFilter) -> QuerySet
     return elements(tara_obj, kind, filters).defer("data")
 
 
+def statuses(tara_obj: Tara) -> dict[str, list[str]]:
+    """Per list, the statuses its rows have, sorted (the status filter's choices): one query. The services
+    store it in the TARA's summary after every change."""
+    pairs = Element.objects.filter(tara=tara_obj).exclude(status="").order_by()
+    found: dict[str, list[str]] = {}
+    for kind, status in sorted(pairs.values_list("kind", "status").distinct()):
+        found.setdefault(kind, []).append(status)
+    return found
+
+
 def _statuses(tara_obj: Tara, kind: Kind) -> list[str]:
-    """The statuses in a list, for its filter: kept by the last evaluation (a scan of older TARAs)."""
+    """The statuses in a list, for its filter: stored by the last change (read now for older TARAs)."""
     kept = tara_obj.summary.get("statuses")
-    if kept is not None:
-        return list(kept.get(kind, []))
-    same_kind = Element.objects.filter(tara=tara_obj, kind=kind).exclude(status="").order_by()
-    return sorted(set(same_kind.values_list("status", flat=True).distinct()))
+    return list((statuses(tara_obj) if kept is None else kept).get(kind, []))
 
 
 def element_list(

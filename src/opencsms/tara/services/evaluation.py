@@ -4,7 +4,8 @@
   starts a new revision when it was approved (ISO/SAE 21434 6.4.7: an approved work product changes only
   through a new revision).
 - `store_evaluation` reads the whole document with the engine and evaluates it (import, generation,
-  header changes, deletions); every row's derived values are compared and the stale ones written.
+  header changes, deletions: `selectors.working_state`, which keeps it); every row's derived values are
+  compared and the stale ones written.
 - `store_entry`, after one entry changed or was appended: the engine checks that entry against the
   TARA's working state (`selectors.working`) and rates again only what the change touches; only the rows
   whose derived values can change are read. Without a working state in this process (its first edit of
@@ -16,17 +17,15 @@ findings and content hash (tests/integration/tara/test_incremental_edits.py).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
-from opencsms.engine import ParseError, TaraResult, evaluate
+from opencsms.engine import ParseError, TaraResult
 from opencsms.engine.tara.evaluate import reevaluate
-from opencsms.engine.tara_as_code.incremental import parse_state, replace_entry
+from opencsms.engine.tara_as_code.incremental import replace_entry
 from opencsms.products.access import Perm, require
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, State, Tara
@@ -67,16 +66,10 @@ def _invalid(exc: ParseError) -> Invalid:
 def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     """Evaluate the TARA's `document` (its rows already saved) and store what the engine derives."""
     try:
-        parsed = parse_state(document, tara.name)
+        working = selectors.working_state(tara, document)
     except ParseError as exc:
         raise _invalid(exc) from None
-    result = evaluate(parsed.model, parsed.profile)
-    rows = (
-        (kind.value, str(entry.get("id", "")), entry)
-        for kind in mapping.KINDS
-        for entry in document.get(kind.value) or []
-    )
-    derived = mapping.derived(result, rows)
+    derived = mapping.document_derived(working.result, document)
     stale = []
     for element_id, kind, ref, *values in Element.objects.filter(tara=tara).values_list(
         "id", "kind", "ref", *DERIVED_FIELDS
@@ -85,14 +78,14 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
         if tuple(values) != tuple(new):
             stale.append(Element(id=element_id, **new._asdict()))
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
-    entries = mapping.canonical_entries(document)
-    sha256 = mapping.sha256_of(tara.header, entries)
-    _store(tara, Working(sha256, parsed, result, entries, mapping.status_counts(derived)), None)
-    return result
+    _store(tara, working, None)
+    return working.result
 
 
 def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> TaraResult:
-    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended)."""
+    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended).
+    The working state is the stored content (its hash is the row's), so the entry lines up with it: the
+    engine's `ValueError` for an entry that does not is a bug, and is not caught."""
     previous = selectors.working(tara)
     if previous is None:
         return store_evaluation(tara, selectors.document(tara))
@@ -108,27 +101,26 @@ def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> 
         )
     except ParseError as exc:
         raise _invalid(exc) from None
-    except ValueError:  # the rows do not line up with the working state: read the whole document
-        return store_evaluation(tara, selectors.document(tara))
     result = reevaluate(previous.result, parsed.model, parsed.profile)
-    changed = mapping.touched(previous.result, result) | {(kind, element.ref)}
-    statuses = _store_rows(tara, result, changed, previous.statuses)
+    _store_rows(tara, result, mapping.touched(previous.result, result), element)
     items = previous.entries.get(kind, ())
     entries = {
         **previous.entries,
         kind: (*items[:index], mapping.canonical(element.data), *items[index + 1 :]),
     }
-    working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries, statuses)
+    working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries)
     _store(tara, working, previous)
+    selectors.keep(tara, working)
     return result
 
 
-def _store_rows(
-    tara: Tara, result: TaraResult, changed: set[tuple[str, str]], statuses: Mapping[str, Mapping[str, int]]
-) -> dict[str, Counter[str]]:
-    """Write the derived values of the `changed` (kind, ref) rows that differ; the statuses counted anew."""
+def _store_rows(tara: Tara, result: TaraResult, changed: set[tuple[str, str]], edited: Element) -> None:
+    """Write the derived values of the `edited` row and of the `changed` (kind, ref) rows that differ. A
+    row's status comes from its own data, so only the edited row's can change: the others keep theirs,
+    and their data is not read."""
+    edited_key = (str(edited.kind), edited.ref)
     refs: dict[str, list[str]] = {}
-    for kind, ref in changed:
+    for kind, ref in changed | {edited_key}:
         refs.setdefault(kind, []).append(ref)
     rows = [
         row
@@ -136,30 +128,25 @@ def _store_rows(
         for start in range(0, len(some), 500)
         for row in Element.objects.filter(
             tara=tara, kind=kind, ref__in=some[start : start + 500]
-        ).values_list("id", "kind", "ref", "data", *DERIVED_FIELDS)
+        ).values_list("id", "kind", "ref", *DERIVED_FIELDS)
     ]
-    derived = mapping.derived(result, ((kind, ref, data) for _, kind, ref, data, *_ in rows))
-    counts = {kind: Counter(by_status) for kind, by_status in statuses.items()}
-    stale = []
-    for element_id, kind, ref, _data, *values in rows:
-        old, new = mapping.Derived(*values), derived[(kind, ref)]
-        if old != new:
-            stale.append(Element(id=element_id, **new._asdict()))
-        if old.status != new.status:
-            by_status = counts.setdefault(kind, Counter())
-            by_status[old.status] -= 1
-            by_status[new.status] += 1
+    statuses = {(kind, ref): values[-1] for _, kind, ref, *values in rows}
+    statuses[edited_key] = mapping.status_of(edited_key[0], edited.data)
+    derived = mapping.derived(result, ((kind, ref, status) for (kind, ref), status in statuses.items()))
+    stale = [
+        Element(id=element_id, **derived[(kind, ref)]._asdict())
+        for element_id, kind, ref, *values in rows
+        if tuple(values) != tuple(derived[(kind, ref)])
+    ]
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
-    kept = {kind: Counter({s: n for s, n in c.items() if s and n > 0}) for kind, c in counts.items()}
-    return {kind: c for kind, c in kept.items() if c}
 
 
 def _store(tara: Tara, working: Working, previous: Working | None) -> None:
-    """Summary, findings (when they changed) and content hash onto the TARA; keep the working state."""
+    """Summary, findings (when they changed) and content hash of the `working` state onto the TARA."""
     result = working.result
     acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
     tara.summary = mapping.summary(result, acceptance)
-    tara.summary["statuses"] = mapping.statuses(working.statuses)
+    tara.summary["statuses"] = selectors.statuses(tara)  # after the rows were written
     fields = ["summary", "content_sha256", "name", "updated_at"]
     if previous is None or result.findings != previous.result.findings:
         tara.findings = mapping.findings(result)
@@ -168,4 +155,3 @@ def _store(tara: Tara, working: Working, previous: Working | None) -> None:
     tara.content_sha256 = working.sha256
     tara.name = str(tara.header.get("name", tara.name))[:200]
     tara.save(update_fields=fields)
-    selectors.keep(tara, working)
