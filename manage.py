@@ -3,7 +3,7 @@
 
 import sys
 
-from opencsms.cli.server import run_management_command
+from opencsms.cli.django_setup import run_management_command
 
 if __name__ == "__main__":
     run_management_command(sys.argv[1:])

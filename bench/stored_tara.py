@@ -42,7 +42,7 @@ def stored_tara(threats: int) -> Any:
     """The `bench` TARA with `threats` threat scenarios (a `tara.models.Tara`), imported if missing."""
     from opencsms.core.services import system_user
     from opencsms.engine.tara_as_code import dumps
-    from opencsms.products import services as products
+    from opencsms.organisation import services as organisation_services
     from opencsms.tara import services as tara_services
     from opencsms.tara.models import Tara
     from tara_scale import synthetic_model
@@ -52,9 +52,9 @@ def stored_tara(threats: int) -> Any:
     if tara is not None and tara.summary["counts"]["threat_scenarios"] == threats:
         return tara
     Tara.objects.filter(ref="bench").delete()
-    org = products.create_organisation(actor=actor, name=f"Bench {time.time_ns()}")
-    unit = products.create_business_unit(actor=actor, organisation_id=org.pk, name="BU")
-    project = products.create_project(actor=actor, business_unit_id=unit.pk, name="Vehicle")
+    org = organisation_services.create_organisation(actor=actor, name=f"Bench {time.time_ns()}")
+    unit = organisation_services.create_business_unit(actor=actor, organisation_id=org.pk, name="BU")
+    project = organisation_services.create_project(actor=actor, business_unit_id=unit.pk, name="Vehicle")
     raw = dumps(synthetic_model(threats)).encode()
     started = time.perf_counter()
     tara = tara_services.import_tara(actor=actor, project_id=project.pk, raw=raw, filename="bench.yaml")

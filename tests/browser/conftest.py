@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from opencsms.core.services import system_user
-from opencsms.products.demo import DEMO_USERS, Demo, load_demo
+from opencsms.organisation.demo import DEMO_USERS, Demo, load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORDS = {user.username: user.password for user in DEMO_USERS}

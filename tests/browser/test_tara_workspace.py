@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from opencsms.products.demo import Demo
+from opencsms.organisation.demo import Demo
 from tests.browser.conftest import sign_in
 
 REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "connected-ev.tara.yaml"

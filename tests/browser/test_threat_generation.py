@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from opencsms.core.models import User
-from opencsms.products.demo import Demo
+from opencsms.organisation.demo import Demo
 from opencsms.tara import services
 from opencsms.tara.models import Tara
 from tests.browser.conftest import sign_in

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from opencsms.core.models import User
-from opencsms.products.models import Project
+from opencsms.organisation.models import Project
 from opencsms.vulns import services
 from opencsms.vulns.models import Release
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from opencsms.cli.server import setup_django
+from opencsms.cli.django_setup import setup_django
 
 app = typer.Typer(
     help="The audit trail: check that no record was edited, deleted or reordered.", no_args_is_help=True

@@ -1,6 +1,7 @@
-"""`opencsms server ...`: the web application. The ONE module of the CLI that starts Django, lazily.
+"""`opencsms server ...`: the web application: serve, worker, demo data, superusers, TARAs, management.
 
-Nothing here imports Django at import time, so `opencsms tara ...` never loads it.
+Django is started inside the commands (`cli.django_setup`), never at import time, so `opencsms tara ...`
+never loads it.
 """
 
 from __future__ import annotations
@@ -13,38 +14,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from opencsms.cli import server_tara
+from opencsms.cli.django_setup import run_management_command, setup_django
 
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
-    from opencsms.products.demo import Demo
+    from opencsms.organisation.demo import Demo
     from opencsms.tara.models import Tara
     from opencsms.vulns.models import Release
-
-SETTINGS_MODULE = "opencsms.config.settings"
 
 app = typer.Typer(
     help="The web application: serve it, demo data, superusers, TARAs, management commands.",
     no_args_is_help=True,
 )
 app.add_typer(server_tara.app, name="tara")
-
-
-def setup_django() -> None:
-    """Configure and set up Django (idempotent); call it before importing any app module."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
-    import django
-
-    django.setup()
-
-
-def run_management_command(args: list[str]) -> None:
-    """Run a Django management command with a correlation id for the audit records it writes."""
-    setup_django()
-    from django.core.management import execute_from_command_line
-
-    from opencsms.core.audit import correlation
-
-    with correlation():
-        execute_from_command_line(["opencsms server manage", *args])
 
 
 @app.command(
@@ -119,7 +100,7 @@ def load_demo_data(tara_file: Path, vulns_folder: Path) -> tuple[Demo, Tara, lis
     setup_django()
     from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
-    from opencsms.products.demo import load_demo
+    from opencsms.organisation.demo import load_demo
     from opencsms.tara.services import import_if_missing
     from opencsms.vulns.demo import load_demo_releases
 

@@ -28,7 +28,7 @@ UserOption = Annotated[str, typer.Option("--user", "-u", help="The acting user's
 @contextmanager
 def _acting(username: str) -> Iterator[User]:
     """Django set up, a correlation id bound, the active user `username`; domain errors end the command."""
-    from opencsms.cli.server import setup_django
+    from opencsms.cli.django_setup import setup_django
 
     setup_django()
     from django.core.exceptions import PermissionDenied

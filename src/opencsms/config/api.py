@@ -14,7 +14,7 @@ from ninja.security import django_auth
 
 from opencsms.core import api as core_api
 from opencsms.core.errors import DomainError
-from opencsms.products import api as products_api
+from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
 
@@ -25,7 +25,7 @@ api = NinjaAPI(
     auth=[core_api.ApiTokenAuth(), django_auth],
 )
 api.add_router("/", core_api.router)
-api.add_router("/", products_api.router)
+api.add_router("/", organisation_api.router)
 api.add_router("/", tara_api.router)
 api.add_router("/", vulns_api.router)
 

@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "opencsms.core",
-    "opencsms.products",
+    "opencsms.organisation",
     "opencsms.tara",
     "opencsms.vulns",
 ]

@@ -13,7 +13,7 @@ from django.views.generic import RedirectView
 
 from opencsms.config.api import api
 from opencsms.core import urls as core_urls
-from opencsms.products import selectors as products_selectors
+from opencsms.organisation import selectors as organisation_selectors
 from opencsms.tara.views import pages as tara_pages
 
 admin_login = login_not_required(RedirectView.as_view(pattern_name="core:login", query_string=True))
@@ -22,9 +22,9 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("", include((core_urls.patterns(audit_visibility=products_selectors.audit_visibility), "core"))),
+    path("", include((core_urls.patterns(audit_visibility=organisation_selectors.audit_visibility), "core"))),
     path("", tara_pages.dashboard, name="dashboard"),  # the one dashboard: projects with their TARAs
-    path("", include("opencsms.products.urls")),
+    path("", include("opencsms.organisation.urls")),
     path("", include("opencsms.tara.urls")),
     path("", include("opencsms.vulns.urls")),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from opencsms.core import renames
 from opencsms.core.models import ApiToken, ChangeRecord, User
 
 AUDIT_PAGE_SIZE = 50
@@ -31,7 +32,7 @@ def recent_changes(
     """The latest records (newest first) that `visible` lets the reader see, older than `before_seq`.
 
     `visible` is a filter on `ChangeRecord.scope` made by the app that knows the reader's permissions
-    (`products.selectors.audit_visibility`); core knows no domain app.
+    (`organisation.selectors.audit_visibility`); core knows no domain app.
     """
     records = ChangeRecord.objects.filter(visible)
     if before_seq is not None:
@@ -44,8 +45,9 @@ def object_history(
 ) -> list[ChangeRecord]:
     """The records of one object (and, with `scope`, everything recorded at that level), newest first,
     restricted to what `visible` lets the reader see; with `action`, only the records of that action.
+    Records made before the object's app was renamed are included (`renames.object_types`).
     """
-    about = Q(object_type=object_type, object_id=object_id)
+    about = Q(object_type__in=renames.object_types(object_type), object_id=object_id)
     if scope:
         about |= Q(scope=scope)
     if action:

@@ -17,8 +17,8 @@ from django.db import transaction
 
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
-from opencsms.products import selectors as products
-from opencsms.products.models import Level, Project
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.models import Level, Project
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import Advisory, Release
 
@@ -45,7 +45,7 @@ def load_demo_releases(
     """The demo releases of the project with their finding counts, made by `actor` through the services."""
     if settings.ENV.is_production:
         raise Invalid("demo data is refused with OPENCSMS_ENV=production")
-    project = products.level(actor, Level.PROJECT, project_id)
+    project = organisation_selectors.level(actor, Level.PROJECT, project_id)
     assert isinstance(project, Project)
     existing = selectors.releases(actor, project_id=project.pk)
     for demo in DEMO_RELEASES:

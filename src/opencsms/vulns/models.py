@@ -24,7 +24,7 @@ from typing import ClassVar
 from django.db import models
 
 from opencsms.core.models import User
-from opencsms.products.models import Organisation, Project
+from opencsms.organisation.models import Organisation, Project
 from opencsms.tara.models import Tara
 
 KEY_LENGTH = 600

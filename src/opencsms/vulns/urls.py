@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from opencsms.products.models import Level
+from opencsms.organisation.models import Level
 from opencsms.vulns.views import advisories, findings, notifications, releases
 
 app_name = "vulns"

@@ -9,11 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara.models import Element, Tara
 from tests.e2e.api.test_tara_api import _tara, _user
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import make_membership, make_tree
+from tests.factories.organisation import make_membership, make_tree
 from tests.integration.tara.test_rule_files import FIRMWARE_RULE
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import User
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara import services
 from opencsms.tara.models import Tara
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import Tree, make_membership, make_tree
+from tests.factories.organisation import Tree, make_membership, make_tree
 from tests.integration.tara.conftest import REFERENCE
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 from opencsms.cli.main import app
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import ChangeRecord
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara.models import Tara
 from tests.factories.core import make_user
-from tests.factories.products import make_membership, make_tree
+from tests.factories.organisation import make_membership, make_tree
 from tests.integration.tara.conftest import REFERENCE
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import User
 from opencsms.engine.vex import parse_vex
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.vulns import services
 from opencsms.vulns.models import Finding, Release
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import Tree, make_membership, make_tree
+from tests.factories.organisation import Tree, make_membership, make_tree
 from tests.factories.vulns import CRITICAL, cyclonedx, epss_csv, kev_json, make_release, osv, osv_bytes
 
 pytestmark = pytest.mark.django_db

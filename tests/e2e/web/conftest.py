@@ -13,12 +13,12 @@ import pytest
 from django.test import Client
 
 from opencsms.core.models import User
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara import services
 from opencsms.tara.models import Tara
 from opencsms.vulns import services as services_vulns
 from opencsms.vulns.models import Finding, Release
-from tests.factories.products import Tree, make_matrix_user, make_tree
+from tests.factories.organisation import Tree, make_matrix_user, make_tree
 
 REFERENCE = Path(__file__).resolve().parents[3] / "examples" / "connected-ev.tara.yaml"
 

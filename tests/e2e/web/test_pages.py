@@ -15,10 +15,10 @@ from django.test import Client
 import opencsms
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import ChangeRecord, User
-from opencsms.products import services
-from opencsms.products.models import Level, Membership, Role
+from opencsms.organisation import services
+from opencsms.organisation.models import Level, Membership, Role
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import Tree, make_membership, make_tree
+from tests.factories.organisation import Tree, make_membership, make_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_history_shows_the_records_of_a_level_to_anyone_who_may_see_it() -> None
         user_id=make_user("dora").pk,
         role=Role.ENGINEER,
     )
-    history = f"/audit/objects/products.project/{tree.project.pk}/?scope=project:{tree.project.pk}"
+    history = f"/audit/objects/organisation.project/{tree.project.pk}/?scope=project:{tree.project.pk}"
     auditor = member(tree, Role.AUDITOR, "organisation")
     page = auditor.get(history, HTTP_HX_REQUEST="true")
     assert page.status_code == 200

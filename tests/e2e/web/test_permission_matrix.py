@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.factories.core import make_user
-from tests.factories.products import Tree, make_matrix_user, make_tree
+from tests.factories.organisation import Tree, make_matrix_user, make_tree
 
 pytestmark = pytest.mark.django_db
 

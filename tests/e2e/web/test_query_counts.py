@@ -10,10 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import User
-from opencsms.products import services
-from opencsms.products.models import Level, Role
+from opencsms.organisation import services
+from opencsms.organisation.models import Level, Role
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import make_business_unit, make_membership, make_organisation, make_project
+from tests.factories.organisation import make_business_unit, make_membership, make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
 

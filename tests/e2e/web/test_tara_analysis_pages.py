@@ -13,11 +13,11 @@ from django.test import Client
 
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import ChangeRecord
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara.models import Element, Kind, RuleFile
 from tests.e2e.web.conftest import Workspace
 from tests.factories.core import make_user
-from tests.factories.products import make_membership
+from tests.factories.organisation import make_membership
 from tests.integration.tara.test_rule_files import FIRMWARE_RULE
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import User
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, Kind, Tara
 from tests.factories.core import make_user
-from tests.factories.products import make_membership, make_project
+from tests.factories.organisation import make_membership, make_project
 
 pytestmark = pytest.mark.django_db
 EASY = {

@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.vex import parse_vex
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import services
 from opencsms.vulns.models import Finding, Notification, Release
 from tests.e2e.web.conftest import EXAMPLES, Monitored, advisories_zip
 from tests.factories.core import make_user
-from tests.factories.products import make_membership, make_project
+from tests.factories.organisation import make_membership, make_project
 from tests.factories.vulns import epss_csv, kev_json, make_release, osv, osv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.vulns import services
 from tests.e2e.web.conftest import EXAMPLES, Monitored
 from tests.factories.core import make_admin, make_user
-from tests.factories.products import make_membership
+from tests.factories.organisation import make_membership
 from tests.factories.vulns import kev_json
 
 pytestmark = pytest.mark.django_db

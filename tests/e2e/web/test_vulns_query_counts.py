@@ -11,11 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from opencsms.core.models import User
-from opencsms.products.models import Project, Role
+from opencsms.organisation.models import Project, Role
 from opencsms.vulns import services
 from opencsms.vulns.models import Finding, Release
 from tests.factories.core import make_user
-from tests.factories.products import make_membership, make_project
+from tests.factories.organisation import make_membership, make_project
 from tests.factories.vulns import CRITICAL, make_release, osv, osv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from pathlib import Path
 
 WRITERS = """
 import threading
-from opencsms.cli.server import setup_django
+from opencsms.cli.django_setup import setup_django
 setup_django()
 from django.db import connection, transaction
 from opencsms.core import audit, selectors

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from opencsms.core.models import User
-from opencsms.products.models import Project, Role
+from opencsms.organisation.models import Project, Role
 from opencsms.tara import services
 from opencsms.tara.models import Tara
 from tests.factories.core import make_user
-from tests.factories.products import Tree, make_membership, make_tree
+from tests.factories.organisation import Tree, make_membership, make_tree
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 REFERENCE = EXAMPLES / "connected-ev.tara.yaml"

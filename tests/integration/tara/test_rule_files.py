@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import ChangeRecord, User
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, RuleFile, Tara
 from tests.factories.core import make_user
-from tests.factories.products import make_membership
+from tests.factories.organisation import make_membership
 from tests.integration.tara.conftest import Team
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,12 @@ import pytest
 from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.matching import PortfolioIndex
-from opencsms.products.models import Role
+from opencsms.organisation.models import Role
 from opencsms.vulns import services
 from opencsms.vulns.models import Advisory, Finding, Release, ReleaseComponent
 from opencsms.vulns.services import matching
 from tests.factories.core import make_user
-from tests.factories.products import make_membership
+from tests.factories.organisation import make_membership
 from tests.factories.vulns import CRITICAL, MEDIUM, make_release, osv, osv_bytes
 from tests.integration.vulns.conftest import Team
 

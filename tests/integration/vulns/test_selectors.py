@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from opencsms.core.errors import NotFound
-from opencsms.products.models import Level, Role
+from opencsms.organisation.models import Level, Role
 from opencsms.vulns import selectors, services
 from tests.factories.core import make_user
-from tests.factories.products import make_membership, make_project
+from tests.factories.organisation import make_membership, make_project
 from tests.integration.vulns.conftest import Team, pads_release
 
 pytestmark = pytest.mark.django_db

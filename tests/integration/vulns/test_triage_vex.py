@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import ChangeRecord
 from opencsms.engine.vex import parse_vex
-from opencsms.products.models import Membership
+from opencsms.organisation.models import Membership
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import Finding, Release
 from tests.factories.core import make_admin

@@ -18,7 +18,7 @@ from opencsms.engine.reports import FORMATS, render
 from opencsms.engine.tara.diff import TaraDiff, diff
 from opencsms.engine.tara.diff_render import render_diff
 from opencsms.engine.tara_as_code import dump_data, parse, parse_state
-from opencsms.products import selectors as products
+from opencsms.organisation import selectors as organisation_selectors
 from opencsms.tara import mapping
 from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
 from opencsms.tara.selectors.states import Working, keep, working
@@ -40,7 +40,7 @@ SORTS = {
 
 
 def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
-    found = Tara.objects.filter(project__in=products.projects(user).values("pk"))
+    found = Tara.objects.filter(project__in=organisation_selectors.projects(user).values("pk"))
     if project_id is not None:
         found = found.filter(project_id=project_id)
     found = found.select_related("project", "project__business_unit", "submitted_by").defer("findings")
@@ -48,7 +48,9 @@ def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
 
 
 def import_job(user: User, job_id: int) -> ImportJob:
-    found = ImportJob.objects.filter(pk=job_id, project__in=products.projects(user).values("pk")).first()
+    found = ImportJob.objects.filter(
+        pk=job_id, project__in=organisation_selectors.projects(user).values("pk")
+    ).first()
     if found is None:
         raise NotFound(f"no TARA import {job_id}")
     return found

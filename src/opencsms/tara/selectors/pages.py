@@ -11,9 +11,9 @@ from typing import Any
 from django.db.models import Prefetch
 
 from opencsms.core.models import User
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, permissions
-from opencsms.products.models import Level, Project
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, permissions
+from opencsms.organisation.models import Level, Project
 from opencsms.tara.models import Baseline, Kind, State, Tara
 from opencsms.tara.selectors.documents import baselines, diff_data, tara, taras
 from opencsms.tara.selectors.workspace import Access, access, profile_of, words
@@ -58,7 +58,7 @@ class ProjectTaras:
 
 
 def project_taras(user: User, project_id: int) -> ProjectTaras:
-    project = products.level(user, Level.PROJECT, project_id)
+    project = organisation_selectors.level(user, Level.PROJECT, project_id)
     assert isinstance(project, Project)
     found = [annotate(t) for t in taras(user, project_id=project_id)]
     return ProjectTaras(project, found, Perm.EDIT in permissions(user, project))
@@ -166,8 +166,8 @@ class Dashboard:
 
 
 def _scopes(user: User) -> list[tuple[str, str]]:
-    options = [(f"organisation:{o.pk}", o.name) for o in products.organisations(user)]
-    units = products.business_units(user).select_related("organisation")
+    options = [(f"organisation:{o.pk}", o.name) for o in organisation_selectors.organisations(user)]
+    units = organisation_selectors.business_units(user).select_related("organisation")
     options += [(f"business_unit:{u.pk}", f"{u.organisation.name} / {u.name}") for u in units]
     return options
 
@@ -176,7 +176,9 @@ def dashboard(user: User, scope: str = "") -> Dashboard:
     """The user's projects with their TARAs (state, risk distribution, untreated and high risks), the
     TARAs in review they may approve, narrowed to one organisation or business unit (`kind:id`)."""
     narrow = _narrowing(scope)
-    found = products.projects(user).filter(**narrow).select_related("business_unit__organisation")
+    found = (
+        organisation_selectors.projects(user).filter(**narrow).select_related("business_unit__organisation")
+    )
     found = found.prefetch_related(
         Prefetch("taras", queryset=Tara.objects.defer("findings").order_by("name", "id"))
     )
@@ -184,7 +186,7 @@ def dashboard(user: User, scope: str = "") -> Dashboard:
     for project in projects:
         for t in project.taras.all():
             annotate(t)
-    approvable = products.projects(user, perm=Perm.APPROVE).filter(**narrow).values("pk")
+    approvable = organisation_selectors.projects(user, perm=Perm.APPROVE).filter(**narrow).values("pk")
     approvals = (
         Tara.objects.filter(state=State.IN_REVIEW, project__in=approvable)
         .exclude(submitted_by=user)

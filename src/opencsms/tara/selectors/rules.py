@@ -11,15 +11,15 @@ from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.engine import CatalogueError
 from opencsms.engine.threatgen import RuleSet, load_rules
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, permissions
-from opencsms.products.models import Level, Organisation
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, permissions
+from opencsms.organisation.models import Level, Organisation
 from opencsms.tara.models import RuleFile, Tara
 
 
 def rule_files(user: User, organisation_id: int) -> QuerySet[RuleFile]:
     """The organisation's own rule files (404 outside the user's scope); content not loaded."""
-    return _files_of(products.level(user, Level.ORGANISATION, organisation_id).pk)
+    return _files_of(organisation_selectors.level(user, Level.ORGANISATION, organisation_id).pk)
 
 
 def _files_of(organisation_id: int) -> QuerySet[RuleFile]:
@@ -29,7 +29,7 @@ def _files_of(organisation_id: int) -> QuerySet[RuleFile]:
 
 def rule_file(user: User, rule_file_id: int) -> RuleFile:
     found = RuleFile.objects.filter(
-        pk=rule_file_id, organisation__in=products.organisations(user).values("pk")
+        pk=rule_file_id, organisation__in=organisation_selectors.organisations(user).values("pk")
     ).first()
     if found is None:
         raise NotFound(f"no threat rule file {rule_file_id}")
@@ -65,7 +65,7 @@ class RuleFilesPage:
 
 
 def rule_files_page(user: User, organisation_id: int) -> RuleFilesPage:
-    organisation = products.level(user, Level.ORGANISATION, organisation_id)
+    organisation = organisation_selectors.level(user, Level.ORGANISATION, organisation_id)
     assert isinstance(organisation, Organisation)
     can_edit = Perm.EDIT in permissions(user, organisation)
     return RuleFilesPage(organisation, list(_files_of(organisation.pk)), load_rules(), can_edit)

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from opencsms.core.models import User
 from opencsms.engine import MethodProfile, load_profile
 from opencsms.engine.tara_as_code.trees import gate_of
-from opencsms.products.access import Perm, permissions
+from opencsms.organisation.access import Perm, permissions
 from opencsms.tara.models import Element, Kind, State, Tara
 from opencsms.tara.selectors.documents import ElementFilter, element, elements, evaluated, tara
 

@@ -14,9 +14,9 @@ from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.tara_as_code import read_document
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, require
-from opencsms.products.models import Level
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, require
+from opencsms.organisation.models import Level
 from opencsms.tara import mapping
 from opencsms.tara.models import Element, Tara
 from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
@@ -49,7 +49,7 @@ def import_tara(
 ) -> Tara:
     """A TARA-as-code file into the project: a new TARA, or (`replace`) the new working state of the TARA
     with the same id, which starts a new revision if it was approved."""
-    project = products.level(actor, Level.PROJECT, project_id)
+    project = organisation_selectors.level(actor, Level.PROJECT, project_id)
     require(actor, Perm.EDIT, project)
     header, rows = _read(raw, filename)
     ref = str(header["id"])

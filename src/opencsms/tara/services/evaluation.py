@@ -26,7 +26,7 @@ from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult
 from opencsms.engine.tara.evaluate import reevaluate
 from opencsms.engine.tara_as_code.incremental import replace_entry
-from opencsms.products.access import Perm, require
+from opencsms.organisation.access import Perm, require
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, State, Tara
 from opencsms.tara.selectors.states import Working

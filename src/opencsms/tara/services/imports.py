@@ -14,9 +14,9 @@ from opencsms.core.audit import AuditAction, correlation
 from opencsms.core.errors import DomainError
 from opencsms.core.models import User
 from opencsms.core.tasks import task
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, require
-from opencsms.products.models import Level
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, require
+from opencsms.organisation.models import Level
 from opencsms.tara.models import ImportJob, ImportStatus, Tara
 from opencsms.tara.services.documents import import_tara
 
@@ -37,7 +37,7 @@ def request_import(
     *, actor: User, project_id: int, raw: bytes, filename: str = "", replace: bool = False
 ) -> ImportJob:
     """Queue the import of a TARA file into a project; `run_import` does it in the worker."""
-    project = products.level(actor, Level.PROJECT, project_id)
+    project = organisation_selectors.level(actor, Level.PROJECT, project_id)
     require(actor, Perm.EDIT, project)
     job = ImportJob.objects.create(
         project_id=project.pk, requested_by=actor, filename=filename, raw=raw, size=len(raw), replace=replace

@@ -19,7 +19,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
-from opencsms.products.access import Perm, permissions, require
+from opencsms.organisation.access import Perm, permissions, require
 from opencsms.tara import selectors
 from opencsms.tara.models import Baseline, State, Tara
 

@@ -16,9 +16,9 @@ from opencsms.core.models import User
 from opencsms.engine import CatalogueError
 from opencsms.engine.threatgen import load_rules, read_rule_file
 from opencsms.engine.threatgen.schema import RuleFile as RuleFileDoc
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, require
-from opencsms.products.models import Level
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, require
+from opencsms.organisation.models import Level
 from opencsms.tara import selectors
 from opencsms.tara.models import RuleFile
 
@@ -41,7 +41,7 @@ def _checked(raw: bytes, filename: str, organisation_id: int) -> RuleFileDoc:
 @transaction.atomic
 def upload_rule_file(*, actor: User, organisation_id: int, raw: bytes, filename: str = "") -> RuleFile:
     """Add a rule file to the organisation, or replace the one with the same URN (a new version)."""
-    organisation = products.level(actor, Level.ORGANISATION, organisation_id)
+    organisation = organisation_selectors.level(actor, Level.ORGANISATION, organisation_id)
     require(actor, Perm.EDIT, organisation)
     filename = filename or "rules.yaml"
     doc = _checked(raw, filename, organisation.pk)

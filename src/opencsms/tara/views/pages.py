@@ -36,7 +36,7 @@ def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
     )
     if isinstance(done, ImportJob):
         messages.info(request, f"{done.filename} is large: the worker imports it; it appears here when done.")
-        return redirect("products:project", project_id)
+        return redirect("organisation:project", project_id)
     messages.success(request, f"Imported {done.name} (revision {done.revision}).")
     return redirect("tara:overview", done.pk)
 

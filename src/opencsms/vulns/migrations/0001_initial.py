@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('products', '0001_initial'),
+        ('organisation', '0001_initial'),
         ('tara', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('content_sha256', models.CharField(help_text="SHA-256 of `data`'s canonical JSON", max_length=64)),
                 ('data', models.JSONField(help_text="The engine's Advisory as a dictionary (dataclasses.asdict)")),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='advisories', to='products.organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='advisories', to='organisation.organisation')),
             ],
             options={
                 'ordering': ['advisory_id', 'id'],
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('last_synced_at', models.DateTimeField(blank=True, null=True)),
                 ('last_result', models.JSONField(default=dict)),
                 ('task_id', models.CharField(blank=True, help_text='The last queued sync task', max_length=64)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='advisory_sources', to='products.organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='advisory_sources', to='organisation.organisation')),
             ],
             options={
                 'ordering': ['name', 'id'],
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
                 ('finding', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='vulns.finding')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.project')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.project')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 ('sbom_format', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='releases', to='products.project')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='releases', to='organisation.project')),
                 ('tara', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='releases', to='tara.tara')),
             ],
             options={

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('products', '0001_initial'),
+        ('organisation', '0001_initial'),
         ('vulns', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -57,12 +57,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='epssscore',
             name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='epss_scores', to='products.organisation'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='epss_scores', to='organisation.organisation'),
         ),
         migrations.AddField(
             model_name='knownexploited',
             name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kev_entries', to='products.organisation'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kev_entries', to='organisation.organisation'),
         ),
         migrations.AddConstraint(
             model_name='epssscore',

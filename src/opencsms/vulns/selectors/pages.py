@@ -14,9 +14,9 @@ from django.core.paginator import Page, Paginator
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.core.selectors import object_history
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, holders, permissions
-from opencsms.products.models import Level, LevelObject, Organisation, Project
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, holders, permissions
+from opencsms.organisation.models import Level, LevelObject, Organisation, Project
 from opencsms.tara import selectors as tara_selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
@@ -76,7 +76,7 @@ def tara_choices(user: User, project_id: int) -> list[TaraChoice]:
 
 
 def project_releases(user: User, project_id: int, page_number: str | int | None = None) -> ProjectReleases:
-    project = products.level(user, Level.PROJECT, project_id)
+    project = organisation_selectors.level(user, Level.PROJECT, project_id)
     assert isinstance(project, Project)
     can_edit = _can_edit(user, project)
     page = _page(releases(user, project_id=project.pk), page_number)
@@ -154,7 +154,7 @@ def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
 def _links(user: User, finding_obj: Finding) -> list[dict[str, Any]]:
     """The finding's links into the TARA as recorded (who, when, step, risk before and after)."""
     records = object_history(
-        products.audit_visibility(user),
+        organisation_selectors.audit_visibility(user),
         object_type=Finding._meta.label_lower,
         object_id=str(finding_obj.pk),
         action=AuditAction.FINDING_LINKED_TO_TARA.value,
@@ -217,7 +217,7 @@ def advisory_page(
     user: User, kind: Level, level_id: int, q: str = "", page_number: str | int | None = None
 ) -> AdvisoryPage:
     """The advisory mirror of an organisation, seen from it or from one of its projects."""
-    level_obj = products.level(user, kind, level_id)
+    level_obj = organisation_selectors.level(user, kind, level_id)
     if isinstance(level_obj, Project):
         organisation = Organisation.objects.get(pk=level_obj.business_unit.organisation_id)
         sources = None
@@ -251,7 +251,7 @@ def portfolio_page(
 ) -> PortfolioPage:
     """Findings across every release the user may see: which releases a vulnerability affects."""
     found = portfolio_findings(user, filters, organisation_id=organisation_id)
-    organisations = list(products.organisations(user).values_list("pk", "name"))
+    organisations = list(organisation_selectors.organisations(user).values_list("pk", "name"))
     release_count = found.order_by().values("release_id").distinct().count()
     return PortfolioPage(_page(found, page_number), filters, organisations, organisation_id, release_count)
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.engine.vex import csaf_vex, cyclonedx_vex, openvex
-from opencsms.products import selectors as products
-from opencsms.products.models import Organisation
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.models import Organisation
 from opencsms.vulns import mapping
 from opencsms.vulns.models import (
     Advisory,
@@ -60,7 +60,7 @@ def _open_count(severity: str | None = None) -> Count:
 def releases(user: User, *, project_id: int | None = None) -> QuerySet[Release]:
     """The releases the user may see with their counts: findings, open findings (in total and by
     severity) and components (a subquery, so the two relations do not multiply each other's rows)."""
-    found = Release.objects.filter(project__in=products.projects(user).values("pk"))
+    found = Release.objects.filter(project__in=organisation_selectors.projects(user).values("pk"))
     if project_id is not None:
         found = found.filter(project_id=project_id)
     components = (
@@ -136,7 +136,7 @@ def portfolio_findings(
 ) -> QuerySet[Finding]:
     """Findings of every release the user may see (of one organisation when given): which releases a
     vulnerability affects."""
-    projects = products.projects(user)
+    projects = organisation_selectors.projects(user)
     if organisation_id is not None:
         projects = projects.filter(business_unit__organisation_id=organisation_id)
     found = Finding.objects.filter(release__project__in=projects.values("pk"))
@@ -147,7 +147,9 @@ def portfolio_findings(
 
 def finding(user: User, finding_id: int) -> Finding:
     found = (
-        Finding.objects.filter(pk=finding_id, release__project__in=products.projects(user).values("pk"))
+        Finding.objects.filter(
+            pk=finding_id, release__project__in=organisation_selectors.projects(user).values("pk")
+        )
         .select_related("component", "release__project__business_unit", "release__tara", "owner")
         .first()
     )
@@ -177,7 +179,7 @@ def vex_bytes(release_obj: Release, fmt: str) -> bytes:
 
 
 def advisories(organisation: Organisation, *, q: str = "") -> QuerySet[Advisory]:
-    """The mirrored advisories of an organisation a scoped selector resolved (`products.selectors.level`),
+    """The mirrored advisories of an organisation a scoped selector resolved (`organisation.selectors.level`),
     without their documents: the summary is read from the JSON in the database."""
     found = Advisory.objects.filter(organisation=organisation)
     if q:
@@ -186,7 +188,7 @@ def advisories(organisation: Organisation, *, q: str = "") -> QuerySet[Advisory]
 
 
 def advisory_sources(user: User, *, organisation_id: int) -> QuerySet[AdvisorySource]:
-    visible = products.organisations(user).filter(pk=organisation_id)
+    visible = organisation_selectors.organisations(user).filter(pk=organisation_id)
     return AdvisorySource.objects.filter(organisation__in=visible.values("pk")).order_by("name", "id")
 
 

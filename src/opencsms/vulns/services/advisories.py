@@ -27,9 +27,9 @@ from opencsms.engine import ParseError
 from opencsms.engine.advisories import Advisory, AdvisoryRead, parse_advisories, read_advisories
 from opencsms.engine.advisories.feeds import sync_nvd, sync_osv_archive, sync_rolie
 from opencsms.engine.safeinput import zip_members
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, require
-from opencsms.products.models import Level, Organisation, Project
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, require
+from opencsms.organisation.models import Level, Organisation, Project
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, AdvisorySource, SourceKind
@@ -56,13 +56,13 @@ class ImportResult:
 def organisation_for(actor: User, organisation_id: int | None, project_id: int | None) -> Organisation:
     """The organisation whose mirror is written: given directly, or the project's (EDIT on either)."""
     if project_id is not None:
-        project = products.level(actor, Level.PROJECT, project_id)
+        project = organisation_selectors.level(actor, Level.PROJECT, project_id)
         assert isinstance(project, Project)
         require(actor, Perm.EDIT, project)
         return project.business_unit.organisation
     if organisation_id is None:
         raise Invalid("give an organisation or a project")
-    organisation = products.level(actor, Level.ORGANISATION, organisation_id)
+    organisation = organisation_selectors.level(actor, Level.ORGANISATION, organisation_id)
     require(actor, Perm.EDIT, organisation)
     assert isinstance(organisation, Organisation)
     return organisation

@@ -30,8 +30,8 @@ from django.utils import timezone
 from opencsms.core import audit
 from opencsms.core.models import User
 from opencsms.core.tasks import task
-from opencsms.products.access import Perm, holders
-from opencsms.products.models import Project, Role
+from opencsms.organisation.access import Perm, holders
+from opencsms.organisation.models import Project, Role
 from opencsms.vulns.models import Finding, Notification, Release
 
 NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)

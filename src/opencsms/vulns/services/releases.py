@@ -17,9 +17,9 @@ from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.sbom import Sbom, parse_sbom
-from opencsms.products import selectors as products
-from opencsms.products.access import Perm, require
-from opencsms.products.models import Level, Project
+from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.access import Perm, require
+from opencsms.organisation.models import Level, Project
 from opencsms.tara.models import Tara
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent
@@ -74,7 +74,7 @@ def upload_sbom(
     tara_id: int | None = None,
 ) -> Release:
     """A new release of the project from its SBOM; its findings against the stored advisories."""
-    project = products.level(actor, Level.PROJECT, project_id)
+    project = organisation_selectors.level(actor, Level.PROJECT, project_id)
     assert isinstance(project, Project)
     require(actor, Perm.EDIT, project)
     name, version = name.strip(), version.strip()

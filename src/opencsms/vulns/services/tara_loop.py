@@ -15,7 +15,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
-from opencsms.products.access import Perm, require
+from opencsms.organisation.access import Perm, require
 from opencsms.tara import services as tara_services
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping, selectors

@@ -23,7 +23,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
-from opencsms.products.access import Perm, holders, require
+from opencsms.organisation.access import Perm, holders, require
 from opencsms.vulns import selectors
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial
-from opencsms.products.models import Level
+from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm
 

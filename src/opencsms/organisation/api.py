@@ -1,0 +1,88 @@
+"""The organisation API: organisations, business units, projects and the members of each level."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from opencsms.core.http import actor
+from opencsms.organisation import selectors, services
+from opencsms.organisation.models import BusinessUnit, Membership, Organisation, Project
+from opencsms.organisation.schemas import (
+    BusinessUnitIn,
+    BusinessUnitOut,
+    LevelPath,
+    MemberIn,
+    MemberOut,
+    OrganisationIn,
+    OrganisationOut,
+    ProjectIn,
+    ProjectOut,
+    RoleIn,
+)
+
+router = Router(tags=["organisation"])
+
+# The v1 contract published these operations' ids when the app was called `products`: clients generated from
+# it keep working (the other apps' ids are Ninja's default, `opencsms_<app>_api_<function>`).
+V1_IDS = "opencsms_products_api_"
+
+
+@router.get("/organisations", response=list[OrganisationOut], operation_id=V1_IDS + "list_organisations")
+def list_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    return selectors.organisations(actor(request))
+
+
+@router.post("/organisations", response={201: OrganisationOut}, operation_id=V1_IDS + "create_organisation")
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[Organisation]:
+    return Status(201, services.create_organisation(actor=actor(request), **payload.dict()))
+
+
+@router.get("/business-units", response=list[BusinessUnitOut], operation_id=V1_IDS + "list_business_units")
+def list_business_units(request: HttpRequest, organisation: int | None = None) -> QuerySet[BusinessUnit]:
+    return selectors.business_units(actor(request), organisation_id=organisation)
+
+
+@router.post("/business-units", response={201: BusinessUnitOut}, operation_id=V1_IDS + "create_business_unit")
+def create_business_unit(request: HttpRequest, payload: BusinessUnitIn) -> Status[BusinessUnit]:
+    return Status(201, services.create_business_unit(actor=actor(request), **payload.dict()))
+
+
+@router.get("/projects", response=list[ProjectOut], operation_id=V1_IDS + "list_projects")
+def list_projects(request: HttpRequest, business_unit: int | None = None) -> QuerySet[Project]:
+    return selectors.projects(actor(request), business_unit_id=business_unit)
+
+
+@router.post("/projects", response={201: ProjectOut}, operation_id=V1_IDS + "create_project")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
+    return Status(201, services.create_project(actor=actor(request), **payload.dict()))
+
+
+@router.get("/{kind}/{level_id}/members", response=list[MemberOut], operation_id=V1_IDS + "list_members")
+def list_members(request: HttpRequest, kind: LevelPath, level_id: int) -> QuerySet[Membership]:
+    user = actor(request)
+    return selectors.memberships(user, selectors.level(user, kind.level, level_id))
+
+
+@router.post("/{kind}/{level_id}/members", response={201: MemberOut}, operation_id=V1_IDS + "add_member")
+def add_member(request: HttpRequest, kind: LevelPath, level_id: int, payload: MemberIn) -> Status[Membership]:
+    member = services.add_member(actor=actor(request), level=kind.level, level_id=level_id, **payload.dict())
+    return Status(201, member)
+
+
+@router.patch("/{kind}/{level_id}/members/{user_id}", response=MemberOut, operation_id=V1_IDS + "change_role")
+def change_role(
+    request: HttpRequest, kind: LevelPath, level_id: int, user_id: int, payload: RoleIn
+) -> Membership:
+    return services.change_role(
+        actor=actor(request), level=kind.level, level_id=level_id, user_id=user_id, role=payload.role
+    )
+
+
+@router.delete(
+    "/{kind}/{level_id}/members/{user_id}", response={204: None}, operation_id=V1_IDS + "remove_member"
+)
+def remove_member(request: HttpRequest, kind: LevelPath, level_id: int, user_id: int) -> Status[None]:
+    services.remove_member(actor=actor(request), level=kind.level, level_id=level_id, user_id=user_id)
+    return Status(204, None)

@@ -1,0 +1,84 @@
+"""API schemas of the organisation app: separate In and Out shapes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ninja import Schema
+
+from opencsms.organisation.models import Level, Role
+
+
+class LevelPath(StrEnum):
+    """The path segment naming a kind of level in `/{kind}/{id}/members`."""
+
+    ORGANISATIONS = "organisations"
+    BUSINESS_UNITS = "business-units"
+    PROJECTS = "projects"
+
+    @property
+    def level(self) -> Level:
+        return {
+            LevelPath.ORGANISATIONS: Level.ORGANISATION,
+            LevelPath.BUSINESS_UNITS: Level.BUSINESS_UNIT,
+            LevelPath.PROJECTS: Level.PROJECT,
+        }[self]
+
+
+class OrganisationIn(Schema):
+    name: str
+    slug: str = ""
+    administrator_id: int | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    slug: str
+
+
+class BusinessUnitIn(Schema):
+    organisation_id: int
+    name: str
+    slug: str = ""
+
+
+class BusinessUnitOut(Schema):
+    id: int
+    organisation_id: int
+    name: str
+    slug: str
+
+
+class ProjectIn(Schema):
+    business_unit_id: int
+    name: str
+    slug: str = ""
+
+
+class ProjectOut(Schema):
+    id: int
+    business_unit_id: int
+    name: str
+    slug: str
+
+
+class MemberIn(Schema):
+    user_id: int
+    role: Role
+
+
+class RoleIn(Schema):
+    role: Role
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    role: Role
+    scope: str
+
+    @staticmethod
+    def resolve_username(obj: object) -> str:
+        return str(getattr(obj, "user"))  # noqa: B009 - the membership's prefetched user
