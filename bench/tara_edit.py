@@ -188,14 +188,14 @@ def main() -> int:
 
     set_up(args.database_url)
     from opencsms.core.audit import correlation
-    from opencsms.tara.selectors import states
+    from opencsms.tara import working
 
     with correlation():
         user, tara_id = bench_user(), stored_tara(args.threats).pk
         edits = _edits(user, tara_id, args.threats, random.Random(11))
         print(f"{args.threats:,} threat scenarios, {args.database_url.split(':')[0]}, "
               f"python {sys.version.split()[0]}; {args.edits} edits of each kind, seconds")  # fmt: skip
-        states.forget()  # as in a new process: the first edit reads the whole document
+        working.forget()  # as in a new process: the first edit reads the whole document
         first = _timed(next(iter(edits.values())))
         print(f"  first edit in this process (the whole TARA read and evaluated once): {first:.3f}")
         met = _table(edits, args.edits)

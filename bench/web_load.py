@@ -48,12 +48,12 @@ def _prepare(database_url: str, threats: int) -> dict[str, str]:
     from opencsms.core.audit import correlation
     from opencsms.core.services import create_api_token
     from opencsms.tara import services as tara_services
-    from opencsms.tara.selectors import states
+    from opencsms.tara import working
 
     with correlation():
         tara, user = stored_tara(threats), bench_user()
         _, token = create_api_token(actor=user, name=f"bench-{time.time_ns()}")
-        states.forget()  # as in a new process
+        working.forget()  # as in a new process
         started = time.perf_counter()
         tara_services.update_element(
             actor=user,

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     email_password: SecretStr = SecretStr("")
     email_use_tls: bool = False
     email_from: str = "opencsms@localhost"
-    # TARAs whose working state each process keeps for fast edits and reads (tara.selectors.states):
+    # TARAs whose working state each process keeps for fast edits and reads (tara.working):
     # about 110 MB each at 20,000 threat scenarios; 0 keeps none (every edit reads the whole TARA).
     kept_tara_states: int = Field(4, ge=0)
 

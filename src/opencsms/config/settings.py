@@ -64,8 +64,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # the findings link and the unread notification count in the header (core knows no app)
-                "opencsms.vulns.context_processors.navigation",
+                # the header's links, which each app registers (core.navigation)
+                "opencsms.core.context_processors.navigation",
             ],
         },
     },
@@ -100,7 +100,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = ENV.email_from
 
-# TARAs whose working state a process keeps (tara.selectors.states; OPENCSMS_KEPT_TARA_STATES).
+# The header's links in order, per area (`main` navigation, `user` menu); each app registers its own links
+# (core.navigation), and a link registered but not listed here, or listed but not registered, is an error.
+NAVIGATION = {"main": ("dashboard", "organisations", "findings", "audit"), "user": ("notifications",)}
+
+# TARAs whose working state a process keeps (tara.working; OPENCSMS_KEPT_TARA_STATES).
 TARA_KEPT_STATES = ENV.kept_tara_states
 
 # Days to triage a new finding, by severity (ISO/SAE 21434 8.7; the organisation's policy: change here).

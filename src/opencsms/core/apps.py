@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from opencsms.core.navigation import Link, register
+
 
 class CoreConfig(AppConfig):
     name = "opencsms.core"
     label = "core"
     verbose_name = "OpenCSMS core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        register(Link("audit", "Audit", "core:audit"))

@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django.apps import AppConfig
 
+from opencsms.core.navigation import Link, register
+
 
 class OrganisationConfig(AppConfig):
     name = "opencsms.organisation"
@@ -14,3 +16,6 @@ class OrganisationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # the label until December 2026: `migrate` carries older databases over (core.renames)
     renamed_from: ClassVar[str] = "products"
+
+    def ready(self) -> None:
+        register(Link("organisations", "Organisations", "organisation:organisation_list"))

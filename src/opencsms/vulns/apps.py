@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from opencsms.core.navigation import register
+
 
 class VulnsConfig(AppConfig):
     name = "opencsms.vulns"
     label = "vulns"
     verbose_name = "OpenCSMS vulnerability monitoring"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from opencsms.vulns.navigation import LINKS  # noqa: PLC0415 (it reads the models: once they are loaded)
+
+        register(*LINKS)

@@ -22,9 +22,9 @@ from opencsms.core.models import ChangeRecord
 from opencsms.engine import evaluate
 from opencsms.engine.tara.coverage import annex5_coverage
 from opencsms.engine.tara_as_code import dump_data, parse_data, parse_state, read_document
-from opencsms.tara import mapping, selectors, services
+from opencsms.tara import mapping, selectors, services, working
 from opencsms.tara.models import Element, Kind, Tara
-from opencsms.tara.selectors import documents, states
+from opencsms.tara.selectors import documents
 from tests.integration.tara.conftest import REFERENCE, Team
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def _whole(tara: Tara) -> dict[str, Any]:
             statuses.setdefault(kind, set()).add(values.status)
     summary["statuses"] = {kind: sorted(found) for kind, found in statuses.items()}
     findings = mapping.findings(result)
-    kept = selectors.working(tara)  # the edit kept its state, and the next edit starts from it
+    kept = working.kept(tara)  # the edit kept its state, and the next edit starts from it
     assert kept is not None
     assert kept.parsed.model == result.model
     # its result rates every row as the whole evaluation does (not `==`: the order of a result's risk
@@ -185,7 +185,7 @@ def _refused_the_same_way(edit: Edit, monkeypatch: pytest.MonkeyPatch) -> tuple[
     if incremental is None:
         return None, reads
     with monkeypatch.context() as m:
-        m.setattr(selectors, "working", lambda _tara: None)  # no working state: the whole document
+        m.setattr(working, "kept", lambda _tara: None)  # no working state: the whole document
         with pytest.raises(type(incremental)) as whole:
             edit()
     assert str(incremental) == str(whole.value)
@@ -269,7 +269,7 @@ def _no_whole_document(tara: Tara) -> dict[str, Any]:
 def kept_states() -> Iterator[None]:
     """For tests that keep states of their own: none of them outlives the test (the cache is global)."""
     yield
-    states.forget()
+    working.forget()
 
 
 @pytest.mark.usefixtures("kept_states")
@@ -277,11 +277,11 @@ def test_a_working_state_that_is_not_the_stored_content_is_a_bug_not_a_whole_eva
     team: Team, reference: Tara
 ) -> None:
     """The content hash makes the kept state the stored document; were it not, the edit fails loudly."""
-    kept = selectors.working(reference)
+    kept = working.kept(reference)
     assert kept is not None
     document = selectors.document(reference)
     document["threat_scenarios"][0] = {**document["threat_scenarios"][0], "name": "not what is stored"}
-    states.keep(reference, replace(kept, parsed=parse_state(document)))
+    working.keep(reference, replace(kept, parsed=parse_state(document)))
     with pytest.raises(ValueError, match="not the entry"):
         services.update_element(
             actor=team.engineer,
@@ -296,9 +296,9 @@ def test_a_working_state_that_is_not_the_stored_content_is_a_bug_not_a_whole_eva
 def test_a_read_keeps_the_working_state_for_the_next_read_and_edit(
     team: Team, reference: Tara, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    states.forget()  # as a new process: the first read reads and evaluates the whole document
+    working.forget()  # as a new process: the first read reads and evaluates the whole document
     result = selectors.evaluated(reference)
-    kept = selectors.working(reference)
+    kept = working.kept(reference)
     assert kept is not None
     assert kept.result is result
     monkeypatch.setattr(documents, "document", _no_whole_document)
@@ -326,16 +326,16 @@ def test_the_process_keeps_the_states_of_the_taras_used_last_each_for_its_conten
 ) -> None:
     assert settings.TARA_KEPT_STATES == 4  # OPENCSMS_KEPT_TARA_STATES's default
     settings.TARA_KEPT_STATES = bound
-    kept = selectors.working(reference)
+    kept = working.kept(reference)
     assert kept is not None  # the import kept it
     assert kept.sha256 == reference.content_sha256
     others = [Tara(pk=10_000 + n, content_sha256=f"{n}") for n in range(bound)]
     for other in others:
-        states.keep(other, replace(kept, sha256=other.content_sha256))
-    assert selectors.working(reference) is None  # the least recently used went
-    assert selectors.working(others[-1]) is not None
+        working.keep(other, replace(kept, sha256=other.content_sha256))
+    assert working.kept(reference) is None  # the least recently used went
+    assert working.kept(others[-1]) is not None
     others[-1].content_sha256 = "changed since"
-    assert selectors.working(others[-1]) is None  # never for other content
+    assert working.kept(others[-1]) is None  # never for other content
 
 
 @pytest.mark.usefixtures("kept_states")
@@ -343,8 +343,8 @@ def test_a_process_may_keep_no_state(
     team: Team, reference: Tara, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.TARA_KEPT_STATES = 0
-    selectors.working_state(reference)  # built whole, and not kept
-    assert selectors.working(reference) is None
+    working.build(reference, selectors.document(reference))  # built whole, and not kept
+    assert working.kept(reference) is None
     whole, reads = _outcome(
         lambda: services.update_element(
             actor=team.engineer, tara_id=reference.pk, kind="assets", ref="A-01", changes={"name": "x"}
@@ -352,5 +352,5 @@ def test_a_process_may_keep_no_state(
         monkeypatch,
     )
     assert (whole, reads) == (None, 1)  # the edit was kept, reading the whole document
-    assert selectors.working(reference) is None
+    assert working.kept(reference) is None
     assert selectors.element(reference, Kind.ASSET, "A-01").data["name"] == "x"

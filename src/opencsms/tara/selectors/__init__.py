@@ -7,8 +7,8 @@
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
   render.
-- `states`: the working state of stored TARAs as the engine read and evaluated them, kept in this
-  process for the next edit (`working`, `keep`); `documents.working_state` builds one whole.
+The working state a process keeps of a TARA for the next read or edit is `tara.working`, below both the
+selectors and the services.
 """
 
 from opencsms.tara.selectors.analysis import (
@@ -42,7 +42,6 @@ from opencsms.tara.selectors.documents import (
     report,
     tara,
     taras,
-    working_state,
 )
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
 from opencsms.tara.selectors.rules import (
@@ -54,7 +53,6 @@ from opencsms.tara.selectors.rules import (
     rule_set,
     rule_texts,
 )
-from opencsms.tara.selectors.states import keep, working
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels, statuses
 
 __all__ = [
@@ -87,7 +85,6 @@ __all__ = [
     "generation_page",
     "generation_plan",
     "import_job",
-    "keep",
     "levels",
     "organisation_rules",
     "paths_page",
@@ -102,6 +99,4 @@ __all__ = [
     "tara",
     "tara_page",
     "taras",
-    "working",
-    "working_state",
 ]

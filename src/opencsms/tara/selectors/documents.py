@@ -1,6 +1,6 @@
 """Reads of the TARA app: TARAs and their elements scoped to what the user may see, the document, its
-working state and evaluation, baselines and diffs. A TARA outside the user's scope is `NotFound` (404),
-never revealed.
+evaluation (through the working state, `tara.working`), baselines and diffs. A TARA outside the user's
+scope is `NotFound` (404), never revealed.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from opencsms.engine import ParseError, TaraResult, evaluate, yamlsafe
 from opencsms.engine.reports import FORMATS, render
 from opencsms.engine.tara.diff import TaraDiff, diff
 from opencsms.engine.tara.diff_render import render_diff
-from opencsms.engine.tara_as_code import dump_data, parse, parse_state
+from opencsms.engine.tara_as_code import dump_data, parse
 from opencsms.organisation import selectors as organisation_selectors
-from opencsms.tara import mapping
+from opencsms.tara import mapping, working
 from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
-from opencsms.tara.selectors.states import Working, keep, working
 
 MAX_UPLOAD_BYTES = yamlsafe.MAX_BYTES  # the largest TARA file read (the engine refuses longer ones)
 
@@ -117,24 +116,11 @@ def export_yaml(tara_obj: Tara) -> str:
     return dump_data(document(tara_obj))
 
 
-def working_state(tara_obj: Tara, data: dict[str, Any] | None = None) -> Working:
-    """The working state of the TARA's document `data` (default: its rows as they are now), built whole:
-    parsed as the services parse it, evaluated, with each entry's canonical JSON and the content hash;
-    kept for the next read or edit of that content. `ParseError` for a document the engine refuses."""
-    data = document(tara_obj) if data is None else data
-    parsed = parse_state(data, tara_obj.name)
-    entries = mapping.canonical_entries(data)
-    sha256 = mapping.sha256_of(data, entries)  # mapping.content_sha256(data), each entry encoded once
-    state = Working(sha256, parsed, evaluate(parsed.model, parsed.profile), entries)
-    keep(tara_obj, state)
-    return state
-
-
 def evaluated(tara_obj: Tara) -> TaraResult:
     """The engine's evaluation of the working state (stored TARAs are always valid: services check):
     the one this process keeps when it is of the TARA's current content, else made and kept now."""
-    kept = working(tara_obj)
-    return (kept or working_state(tara_obj)).result
+    kept = working.kept(tara_obj)
+    return (kept or working.build(tara_obj, document(tara_obj))).result
 
 
 def baselines(tara_obj: Tara) -> QuerySet[Baseline]:

@@ -4,12 +4,12 @@
   starts a new revision when it was approved (ISO/SAE 21434 6.4.7: an approved work product changes only
   through a new revision).
 - `store_evaluation` reads the whole document with the engine and evaluates it (import, generation,
-  header changes, deletions: `selectors.working_state`, which keeps it); every row's derived values are
-  compared and the stale ones written.
+  header changes, deletions: `working.build`, which keeps it); every row's derived values are compared
+  and the stale ones written.
 - `store_entry`, after one entry changed or was appended: the engine checks that entry against the
-  TARA's working state (`selectors.working`) and rates again only what the change touches; only the rows
-  whose derived values can change are read. Without a working state in this process (its first edit of
-  the TARA), it is `store_evaluation`.
+  TARA's working state (`working.kept`) and rates again only what the change touches (`working.advance`);
+  only the rows whose derived values can change are read. Without a working state in this process (its
+  first edit of the TARA), it is `store_evaluation`.
 Both refuse a document the engine refuses with `Invalid` naming the problems, so the service's
 transaction rolls back and the stored TARA stays valid; both store the same derived values, summary,
 findings and content hash (tests/integration/tara/test_incremental_edits.py).
@@ -24,12 +24,10 @@ from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult
-from opencsms.engine.tara.evaluate import reevaluate
-from opencsms.engine.tara_as_code.incremental import replace_entry
 from opencsms.organisation.access import Perm, require
-from opencsms.tara import mapping, selectors
+from opencsms.tara import mapping, selectors, working
 from opencsms.tara.models import Element, State, Tara
-from opencsms.tara.selectors.states import Working
+from opencsms.tara.working import Working
 
 DERIVED_FIELDS = ("risk", "residual_risk", "feasibility", "impact", "cal", "status")
 MAX_SHOWN_PROBLEMS = 10
@@ -66,10 +64,10 @@ def _invalid(exc: ParseError) -> Invalid:
 def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     """Evaluate the TARA's `document` (its rows already saved) and store what the engine derives."""
     try:
-        working = selectors.working_state(tara, document)
+        state = working.build(tara, document)
     except ParseError as exc:
         raise _invalid(exc) from None
-    derived = mapping.document_derived(working.result, document)
+    derived = mapping.document_derived(state.result, document)
     stale = []
     for element_id, kind, ref, *values in Element.objects.filter(tara=tara).values_list(
         "id", "kind", "ref", *DERIVED_FIELDS
@@ -78,40 +76,22 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
         if tuple(values) != tuple(new):
             stale.append(Element(id=element_id, **new._asdict()))
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
-    _store(tara, working, None)
-    return working.result
+    _store(tara, state, None)
+    return state.result
 
 
 def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> TaraResult:
-    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended).
-    The working state is the stored content (its hash is the row's), so the entry lines up with it: the
-    engine's `ValueError` for an entry that does not is a bug, and is not caught."""
-    previous = selectors.working(tara)
+    """Evaluate the TARA after `element`'s data (saved) changed from `before` (None: it was appended)."""
+    previous = working.kept(tara)
     if previous is None:
         return store_evaluation(tara, selectors.document(tara))
-    kind, index = str(element.kind), element.position
     try:
-        parsed = replace_entry(
-            previous.parsed,
-            kind,
-            index,
-            old=before,
-            new=element.data,
-            document=lambda: selectors.document(tara),
-        )
+        state = working.advance(tara, previous, element, before, document=lambda: selectors.document(tara))
     except ParseError as exc:
         raise _invalid(exc) from None
-    result = reevaluate(previous.result, parsed.model, parsed.profile)
-    _store_rows(tara, result, mapping.touched(previous.result, result), element)
-    items = previous.entries.get(kind, ())
-    entries = {
-        **previous.entries,
-        kind: (*items[:index], mapping.canonical(element.data), *items[index + 1 :]),
-    }
-    working = Working(mapping.sha256_of(tara.header, entries), parsed, result, entries)
-    _store(tara, working, previous)
-    selectors.keep(tara, working)
-    return result
+    _store_rows(tara, state.result, mapping.touched(previous.result, state.result), element)
+    _store(tara, state, previous)
+    return state.result
 
 
 def _store_rows(tara: Tara, result: TaraResult, changed: set[tuple[str, str]], edited: Element) -> None:
@@ -141,9 +121,9 @@ def _store_rows(tara: Tara, result: TaraResult, changed: set[tuple[str, str]], e
     Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
 
 
-def _store(tara: Tara, working: Working, previous: Working | None) -> None:
-    """Summary, findings (when they changed) and content hash of the `working` state onto the TARA."""
-    result = working.result
+def _store(tara: Tara, state: Working, previous: Working | None) -> None:
+    """Summary, findings (when they changed) and content hash of the working `state` onto the TARA."""
+    result = state.result
     acceptance = int((tara.header.get("method") or {}).get("acceptance", 1))
     tara.summary = mapping.summary(result, acceptance)
     tara.summary["statuses"] = selectors.statuses(tara)  # after the rows were written
@@ -152,6 +132,6 @@ def _store(tara: Tara, working: Working, previous: Working | None) -> None:
         tara.findings = mapping.findings(result)
         tara.findings_head = tara.findings[: mapping.FINDINGS_HEAD]
         fields += ["findings", "findings_head"]
-    tara.content_sha256 = working.sha256
+    tara.content_sha256 = state.sha256
     tara.name = str(tara.header.get("name", tara.name))[:200]
     tara.save(update_fields=fields)
