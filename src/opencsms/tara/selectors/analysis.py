@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from opencsms.core.errors import Invalid
+from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import RuleViolation, TaraResult
 from opencsms.engine.catalogue import annex5
@@ -139,7 +139,7 @@ def asset_paths(
     try:
         return asset_path_pictures(result, asset, k, residual=residual, drawn=drawn)
     except RuleViolation as error:
-        raise Invalid(str(error)) from None
+        raise from_engine(error) from None
 
 
 def paths_page(user: User, tara_id: int, asset: str, k: int, residual: bool) -> PathsPage:

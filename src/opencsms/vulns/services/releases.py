@@ -13,7 +13,7 @@ from django.db import transaction
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.errors import Conflict, Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.sbom import Sbom, parse_sbom
@@ -25,8 +25,6 @@ from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent
 from opencsms.vulns.services.matching import match_release
 
-MAX_SHOWN_PROBLEMS = 10
-
 
 def _read(raw: bytes, filename: str) -> Sbom:
     if len(raw) > selectors.MAX_SBOM_BYTES:
@@ -34,8 +32,7 @@ def _read(raw: bytes, filename: str) -> Sbom:
     try:
         return parse_sbom(raw, filename or "<upload>")
     except ParseError as exc:
-        shown = [str(p) for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
-        raise Invalid("the file is not a readable SBOM: " + "; ".join(shown)) from None
+        raise from_engine(exc, "the file is not a readable SBOM") from None
 
 
 def _tara(project: Project, tara_id: int | None, component_ref: str) -> Tara | None:
