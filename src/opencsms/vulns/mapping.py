@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
+from opencsms.engine import matching
 from opencsms.engine.advisories import Advisory
 from opencsms.engine.advisories.store import advisory_from_dict
 from opencsms.engine.matching import Evidence, Finding, MatchKind
@@ -97,32 +98,12 @@ def finding_fields(finding: Finding) -> dict[str, Any]:
     }
 
 
-class Scored(Protocol):
-    """An EPSS score: the engine's (an import's file) or a stored row."""
-
-    @property
-    def epss(self) -> float: ...
-
-
-KevT = TypeVar("KevT")
-EpssT = TypeVar("EpssT", bound=Scored)
-
-
 def finding_ids(row: models.Finding) -> list[str]:
     """Every id a finding is known by: its vulnerability id, then its aliases."""
     return [row.vulnerability_id, *row.aliases]
 
 
-def exploitation(
-    ids: Iterable[str], kev: Mapping[str, KevT], epss: Mapping[str, EpssT]
-) -> tuple[KevT | None, EpssT | None]:
-    """The exploitation signals of a vulnerability known by `ids` (ISO/SAE 21434 8.5): it is known
-    exploited when any of its ids is in `kev` (the entry of the first listed, in id order), and its EPSS
-    is the highest score of its ids in `epss`. The one rule of matching, the KEV/EPSS import and the
-    finding page."""
-    names = sorted(set(ids))
-    listed = next((kev[i] for i in names if i in kev), None)
-    return listed, max((epss[i] for i in names if i in epss), key=lambda s: s.epss, default=None)
+exploitation = matching.exploitation  # the engine's KEV/EPSS rule, applied to `finding_ids` of rows
 
 
 def product_id(component: models.ReleaseComponent) -> str:

@@ -7,8 +7,9 @@ the worst of their CVSS scores.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from typing import Protocol, TypeVar
 
 from opencsms.engine.advisories.model import Advisory, EpssScore, KevEntry, Severity
 from opencsms.engine.matching.model import Evidence, Finding
@@ -110,16 +111,37 @@ def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(merged, key=lambda f: (f.release, f.component.ref, f.id))
 
 
+class Scored(Protocol):
+    """An EPSS score: the engine's `EpssScore`, or a server's stored row."""
+
+    @property
+    def epss(self) -> float: ...
+
+
+KevT = TypeVar("KevT")
+EpssT = TypeVar("EpssT", bound=Scored)
+
+
+def exploitation(
+    ids: Iterable[str], kev: Mapping[str, KevT], epss: Mapping[str, EpssT]
+) -> tuple[KevT | None, EpssT | None]:
+    """The exploitation signals of a vulnerability known by `ids` (ISO/SAE 21434 8.5): it is known
+    exploited when any of its ids is in `kev` (the entry of the first listed, in id order), and its EPSS
+    is the highest score of its ids in `epss` (the first, in id order, of equal ones). The one rule of a
+    scan (`enrich`) and of the server (matching, the KEV/EPSS import and the finding page)."""
+    names = sorted(set(ids))
+    listed = next((kev[i] for i in names if i in kev), None)
+    return listed, max((epss[i] for i in names if i in epss), key=lambda s: s.epss, default=None)
+
+
 def enrich(
     findings: Iterable[Finding],
     kev: dict[str, KevEntry] | None = None,
     epss: dict[str, EpssScore] | None = None,
 ) -> list[Finding]:
-    """Attach the KEV entry and EPSS score of any of a finding's ids."""
-    kev, epss = kev or {}, epss or {}
+    """Attach the KEV entry and EPSS score of a finding's ids (`exploitation`)."""
     result = []
     for finding in findings:
-        known = next((kev[i] for i in sorted(finding.ids) if i in kev), None)
-        scored = max((epss[i] for i in finding.ids if i in epss), key=lambda s: s.epss, default=None)
+        known, scored = exploitation(finding.ids, kev or {}, epss or {})
         result.append(replace(finding, kev=known, epss=scored) if known or scored else finding)
     return result
