@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from opencsms.engine import matching
@@ -111,6 +111,22 @@ def product_id(component: models.ReleaseComponent) -> str:
     return component.purl or component.cpe or component.ref
 
 
+def matched(row: models.Finding, component: Component) -> Finding:
+    """What matching stored in a row (`finding_fields` but KEV and EPSS), as an engine finding of
+    `component`."""
+    return Finding(
+        id=row.vulnerability_id,
+        aliases=tuple(row.aliases),
+        component=component,
+        evidence=tuple(Evidence(**{**e, "kind": MatchKind(e["kind"])}) for e in row.evidence),
+        severity=row.severity,
+        score=row.score,
+        vectors=tuple(row.vectors),
+        remediations=tuple(row.remediations),
+        summary=row.summary,
+    )
+
+
 def to_finding(row: models.Finding) -> Finding:
     """The engine finding of a row, with its triage as the VEX statement (for the exporters)."""
     component = row.component
@@ -121,19 +137,7 @@ def to_finding(row: models.Finding) -> Finding:
         justification=row.justification,
         detail=row.rationale,
     )
-    return Finding(
-        id=row.vulnerability_id,
-        aliases=tuple(row.aliases),
-        component=to_component(component),
-        evidence=tuple(Evidence(**{**e, "kind": MatchKind(e["kind"])}) for e in row.evidence),
-        severity=row.severity,
-        score=row.score,
-        vectors=tuple(row.vectors),
-        remediations=tuple(row.remediations),
-        summary=row.summary,
-        release=row.release.label,
-        vex=statement,
-    )
+    return replace(matched(row, to_component(component)), release=row.release.label, vex=statement)
 
 
 def cvss3_base(vectors: Iterable[str]) -> str:

@@ -84,31 +84,43 @@ def findings_for(
     return sorted(findings, key=lambda f: f.id)
 
 
+def merged(kept: Finding, other: Finding, identifier: str = "") -> Finding:
+    """Two findings of one component whose ids overlap as one (one vulnerability, 21434 8.5): known by
+    `identifier` (a finding already triaged under a name keeps it), else by `primary_id` of all their
+    ids; the evidence, vectors and remediations of both without repeats; the severity of the higher
+    scored (`kept` on a tie); `kept`'s summary, else `other`'s. The one rule of a scan (`merge_findings`)
+    and of the server, which folds new findings into stored ones."""
+    ids = kept.ids | other.ids
+    name = identifier or primary_id(ids)
+    better = kept if (kept.score or 0) >= (other.score or 0) else other
+    return replace(
+        kept,
+        id=name,
+        aliases=tuple(sorted(ids - {name})),
+        evidence=tuple(dict.fromkeys(kept.evidence + other.evidence)),
+        severity=better.severity,
+        score=better.score,
+        vectors=tuple(dict.fromkeys(kept.vectors + other.vectors)),
+        remediations=tuple(dict.fromkeys(kept.remediations + other.remediations)),
+        summary=kept.summary or other.summary,
+    )
+
+
 def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings of the same release and component that share an id become one (after incremental runs)."""
     by_component: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         by_component.setdefault((finding.release, finding.component.ref), []).append(finding)
-    merged = []
+    result = []
     for group in by_component.values():
         pending = list(group)
         while pending:
             current = pending.pop()
             for other in [f for f in pending if f.ids & current.ids]:
                 pending.remove(other)
-                ids = current.ids | other.ids
-                identifier = primary_id(ids)
-                better = current if (current.score or 0) >= (other.score or 0) else other
-                current = replace(
-                    better,
-                    id=identifier,
-                    aliases=tuple(sorted(ids - {identifier})),
-                    evidence=current.evidence + other.evidence,
-                    vectors=tuple(dict.fromkeys(current.vectors + other.vectors)),
-                    remediations=tuple(dict.fromkeys(current.remediations + other.remediations)),
-                )
-            merged.append(current)
-    return sorted(merged, key=lambda f: (f.release, f.component.ref, f.id))
+                current = merged(current, other)
+            result.append(current)
+    return sorted(result, key=lambda f: (f.release, f.component.ref, f.id))
 
 
 class Scored(Protocol):
