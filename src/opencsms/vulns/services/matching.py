@@ -82,9 +82,11 @@ def _identity(release_id: int, finding: Finding) -> Identity:
     return (release_id, c.ref, c.purl, c.cpe)
 
 
-def match_release(release: Release, rows: list[ReleaseComponent], sbom: Sbom) -> list[FindingRow]:
-    """A release's components against the stored advisories naming their packages."""
-    keys = {key for component in sbom.components for key, _ in mapping.component_key_texts(component)}
+def match_release(
+    release: Release, rows: list[ReleaseComponent], sbom: Sbom, keys: set[str]
+) -> list[FindingRow]:
+    """A release's components (`rows`, stored with their match `keys`) against the stored advisories
+    naming their packages."""
     advisories = candidate_advisories(release.project.business_unit.organisation_id, keys)
     if not advisories:
         return []

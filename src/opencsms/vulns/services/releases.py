@@ -46,7 +46,8 @@ def _tara(project: Project, tara_id: int | None, component_ref: str) -> Tara | N
     return found
 
 
-def _store_components(release: Release, sbom: Sbom) -> list[ReleaseComponent]:
+def _store_components(release: Release, sbom: Sbom) -> tuple[list[ReleaseComponent], set[str]]:
+    """The SBOM's components stored with their match keys: (the rows, every match key)."""
     rows = [mapping.component_row(release, c, position) for position, c in enumerate(sbom.components)]
     ReleaseComponent.objects.bulk_create(rows, batch_size=1000)
     keys = [
@@ -55,7 +56,7 @@ def _store_components(release: Release, sbom: Sbom) -> list[ReleaseComponent]:
         for key, version in mapping.component_key_texts(component)
     ]
     ComponentKey.objects.bulk_create(keys, batch_size=1000)
-    return rows
+    return rows, {k.key for k in keys}
 
 
 @transaction.atomic
@@ -94,8 +95,8 @@ def upload_sbom(
         sbom_format=sbom.format[:64],
         created_by=actor,
     )
-    rows = _store_components(release, sbom)
-    created = match_release(release, rows, sbom)
+    rows, keys = _store_components(release, sbom)
+    created = match_release(release, rows, sbom, keys)
     audit.record(
         actor=actor,
         action=AuditAction.RELEASE_CREATED,
