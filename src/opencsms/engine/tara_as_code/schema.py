@@ -6,7 +6,7 @@ model is built (`build.py`), where the profile is known; this schema checks shap
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -265,6 +265,13 @@ class TaraDoc(_Doc):
     annex5_not_applicable: list[NotApplicableDoc] = Field(
         [], description="UN R155 Annex 5 threats and mitigations not applicable to the item, with rationale"
     )
+
+
+# The lists of a document in the file's order; each entry is one element (`build.ELEMENTS` builds them; a
+# server keeps one row each: `tara.models.Kind`, held equal by tests/integration/tara/test_element_kinds.py).
+LISTS: tuple[str, ...] = tuple(
+    name for name, field in TaraDoc.model_fields.items() if get_origin(field.annotation) is list
+)
 
 
 def json_schema() -> dict[str, Any]:
