@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from opencsms.engine import CatalogueError
+from opencsms.cli.output import refusals
 from opencsms.engine.datafiles import shipped_files, validate_file
 
 app = typer.Typer(
@@ -23,9 +23,6 @@ def validate(
     ] = None,
 ) -> None:
     """Check method profiles, catalogues and threat-rule files; exit 1 on the first invalid one."""
-    for path in files or shipped_files():
-        try:
+    with refusals(code=1):
+        for path in files or shipped_files():
             typer.echo(validate_file(path))
-        except CatalogueError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1) from None

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from opencsms.cli.output import write_output
+from opencsms.cli.output import refusal, refusals, write_output
 from opencsms.engine import EngineError, ParseError, TaraResult, evaluate
 from opencsms.engine.analysis.attack_paths import paths_report
 from opencsms.engine.reports import FORMATS, render
@@ -40,25 +38,14 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Engine refusals become a message on stderr and exit code 2, never a traceback."""
-    try:
-        yield
-    except ParseError as exc:
-        raise _fail("\n".join(str(p) for p in exc.problems)) from None
-    except EngineError as exc:
-        raise _fail(str(exc)) from None
-
-
 def _evaluate(path: Path) -> TaraResult:
     try:
         return evaluate(*load_file(path))
     except ParseError as exc:
-        problems = "\n".join(str(p) for p in exc.problems)
+        problems = refusal(exc)
         raise _fail(f"{problems}\n{path}: {len(exc.problems)} problem(s); nothing was evaluated") from None
     except EngineError as exc:
-        raise _fail(f"{path}: {exc}") from None
+        raise _fail(f"{path}: {refusal(exc)}") from None
 
 
 @app.command()
@@ -77,7 +64,7 @@ def check(
     """Validate and evaluate a TARA; exit 1 on rule errors or failed gates (for CI)."""
     if fmt not in CHECK_FORMATS:
         raise _fail(f"unknown format {fmt!r}; use one of {', '.join(CHECK_FORMATS)}")
-    with _refusals():
+    with refusals():
         gates = [parse_gate(g) for g in fail_on or []]
     result = _evaluate(file)
     failed = {str(g): lines for g in gates if (lines := failures(result, g))}
@@ -129,7 +116,7 @@ def generate(
     ] = False,
 ) -> None:
     """Propose threat scenarios from the architecture; a regeneration keeps every human decision."""
-    with _refusals():
+    with refusals():
         plan = generate_file(file, tuple(rules or ()), write=not dry_run, with_paths=with_paths)
     typer.echo(summary(plan, str(file), written=not dry_run), nl=False)
 
@@ -147,7 +134,7 @@ def paths(
     ] = False,
 ) -> None:
     """Attack paths from every entry point to each asset; --threat TS adds them as attack trees."""
-    with _refusals():
+    with refusals():
         if threat is not None:
             typer.echo(attach_summary(attach_paths(file, threat, k)), nl=False)
         else:

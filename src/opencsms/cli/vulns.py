@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from opencsms.cli.output import write_output
+from opencsms.cli.output import refusals, write_output
 from opencsms.engine.advisories import AdvisoryRead, parse_epss, parse_kev, read_advisories
 from opencsms.engine.advisories.feeds import sync_nvd, sync_osv_archive, sync_rolie
 from opencsms.engine.advisories.store import AdvisoryStore, write_index
@@ -33,19 +33,6 @@ index_app = typer.Typer(help="A local advisory index for fast repeated scans.", 
 app.add_typer(index_app, name="index")
 
 Paths = Annotated[list[Path], typer.Argument(help="Files, folders or zip archives", show_default=False)]
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Engine refusals become a message on stderr and exit code 2, never a traceback."""
-    try:
-        yield
-    except ParseError as exc:
-        typer.echo("\n".join(str(p) for p in exc.problems), err=True)
-        raise typer.Exit(2) from None
-    except EngineError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
 
 
 def _read(path: Path | None) -> bytes:
@@ -109,7 +96,7 @@ def scan_command(
     author: Annotated[str, typer.Option("--author", help="Author of VEX documents")] = "OpenCSMS",
 ) -> None:
     """Match SBOMs against advisories; apply VEX; attach KEV/EPSS; exit 1 on --fail-on (for CI)."""
-    with _refusals():
+    with refusals():
         threshold = parse_threshold(fail_on) if fail_on else None
         request = _request(
             sboms=sboms, advisories=advisories or [], index=index, vex=vex or [], kev=kev, epss=epss
@@ -148,7 +135,7 @@ def index_build(
     since: Annotated[str, typer.Option("--since", help="Only feed entries changed after (ISO 8601)")] = "",
 ) -> None:
     """Read advisories from files, folders, zips and feeds into one compact index file (SQLite, no pickle)."""
-    with _refusals(), _spinner() as note:
+    with refusals(), _spinner() as note:
         files = read_advisories(paths or [], progress=note)
         note("fetching feeds")
         feeds = _from_network(rolie or [], osv_archive or [], nvd, since)

@@ -2,10 +2,13 @@
 
 A service raises `NotFound` for an object outside the actor's scope (it is not revealed), Django's
 `PermissionDenied` for a visible object the actor may not change, `Conflict` when the state forbids the change
-and `Invalid` when the input is well-formed but not acceptable.
+and `Invalid` when the input is well-formed but not acceptable. An engine refusal becomes `Invalid` in one
+place, `from_engine`, so pages, API and server commands word it alike.
 """
 
 from __future__ import annotations
+
+from opencsms.engine.errors import EngineError
 
 
 class DomainError(Exception):
@@ -39,3 +42,11 @@ class Throttled(DomainError):
 
     status = 429
     code = "throttled"
+
+
+def from_engine(exc: EngineError, what: str = "") -> Invalid:
+    """The engine's refusal as a person's error: `what` could not be done (e.g. "the file is not a valid
+    TARA"), then the engine's words (`EngineError.describe`: its problems, located, at most
+    `engine.errors.SHOWN_PROBLEMS` of them and how many more)."""
+    text = exc.describe()
+    return Invalid(f"{what}: {text}" if what else text)

@@ -10,6 +10,7 @@ import yaml
 from django import forms
 
 from opencsms.core.forms import LimitedFileField
+from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
 from opencsms.tara.selectors import MAX_K, SORTS, ElementFilter
@@ -185,7 +186,7 @@ class TreeEditForm(forms.Form):
     index = forms.IntegerField(required=False, min_value=0)
     name = forms.CharField(required=False, max_length=300)
     step = forms.CharField(required=False, max_length=300)  # the first step of a new gate
-    gate = forms.ChoiceField(required=False, choices=[("", ""), ("and", "AND"), ("or", "OR")])
+    gate = forms.ChoiceField(required=False, choices=[("", ""), *((g, g.upper()) for g in GATES)])
     to = forms.RegexField(regex=r"^[0-9.]*$", required=False, max_length=200)
     cvss = forms.CharField(required=False, max_length=100)
     vector = forms.CharField(required=False, max_length=20)

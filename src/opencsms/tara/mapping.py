@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from opencsms.engine import TaraResult
 from opencsms.engine.tara.coverage import annex5_coverage
+from opencsms.engine.tara.model import ReviewStatus
 from opencsms.tara.models import Kind
 
 KINDS: tuple[Kind, ...] = tuple(Kind)
@@ -101,8 +102,8 @@ def status_of(kind: str, data: Mapping[str, Any]) -> str:
     its treatment decision once accepted (`untreated` without one); "" for the other lists."""
     if kind != Kind.THREAT_SCENARIO:
         return ""
-    status = str(data.get("status") or "accepted")
-    if status != "accepted":
+    status = str(data.get("status") or ReviewStatus.ACCEPTED)
+    if status != ReviewStatus.ACCEPTED:
         return status
     treatment = data.get("treatment") or {}
     decision = treatment.get("decision") if isinstance(treatment, dict) else None

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from opencsms.engine.tara.coverage import Annex5Coverage
+from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.threatgen import GenerationPlan
 from opencsms.tara.models import ImportStatus, Kind, State
 from opencsms.tara.selectors import ANNEX5_STATES, MAX_K, SORTS, ElementFilter
+from opencsms.tara.services.generation import DECISIONS
+from opencsms.tara.services.trees import TreeOp
+
+if TYPE_CHECKING:
+    Decision = str
+    Gate = str
+else:
+    Gate = Literal[GATES]
+    Decision = Literal[tuple(d.value for d in DECISIONS)]  # the service's list, in its order
 
 
 class TaraOut(Schema):
@@ -80,12 +90,12 @@ class ElementChangesIn(Schema):
 
 class TreeEditIn(Schema):
     path: str = Field(description="The attack path's id")
-    op: Literal["add", "remove", "move", "set_gate", "update"]
+    op: TreeOp
     at: str = Field("", description="The node's address: '' the root, '0.2' the first child's third child")
     node: dict[str, Any] | None = Field(None, description="add: the new node")
     to: str | None = Field(None, description="move: the address of the new parent gate")
     index: int | None = Field(None, ge=0, description="add, move: the place among the children")
-    gate: Literal["and", "or"] | None = Field(None, description="set_gate: the gate kind")
+    gate: Gate | None = Field(None, description="set_gate: the gate kind")
     changes: dict[str, Any] | None = Field(None, description="update: field -> value, null removes")
 
 
@@ -147,7 +157,7 @@ class GenerationOut(Schema):
 
 class DecisionIn(Schema):
     refs: list[str] = Field(min_length=1, max_length=500, description="threat scenario ids")
-    status: Literal["accepted", "rejected", "proposed"]
+    status: Decision
     rationale: str = Field("", max_length=2000, description="required to reject")
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict
-from typing import Any, Protocol, TypeVar
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, replace
+from typing import Any
 
 from opencsms.engine.advisories import Advisory
 from opencsms.engine.advisories.store import advisory_from_dict
@@ -97,37 +97,30 @@ def finding_fields(finding: Finding) -> dict[str, Any]:
     }
 
 
-class Scored(Protocol):
-    """An EPSS score: the engine's (an import's file) or a stored row."""
-
-    @property
-    def epss(self) -> float: ...
-
-
-KevT = TypeVar("KevT")
-EpssT = TypeVar("EpssT", bound=Scored)
-
-
 def finding_ids(row: models.Finding) -> list[str]:
     """Every id a finding is known by: its vulnerability id, then its aliases."""
     return [row.vulnerability_id, *row.aliases]
 
 
-def exploitation(
-    ids: Iterable[str], kev: Mapping[str, KevT], epss: Mapping[str, EpssT]
-) -> tuple[KevT | None, EpssT | None]:
-    """The exploitation signals of a vulnerability known by `ids` (ISO/SAE 21434 8.5): it is known
-    exploited when any of its ids is in `kev` (the entry of the first listed, in id order), and its EPSS
-    is the highest score of its ids in `epss`. The one rule of matching, the KEV/EPSS import and the
-    finding page."""
-    names = sorted(set(ids))
-    listed = next((kev[i] for i in names if i in kev), None)
-    return listed, max((epss[i] for i in names if i in epss), key=lambda s: s.epss, default=None)
-
-
 def product_id(component: models.ReleaseComponent) -> str:
     """How VEX documents name the component: the SBOM's purl, else CPE, else its reference."""
     return component.purl or component.cpe or component.ref
+
+
+def matched(row: models.Finding, component: Component) -> Finding:
+    """What matching stored in a row (`finding_fields` but KEV and EPSS), as an engine finding of
+    `component`."""
+    return Finding(
+        id=row.vulnerability_id,
+        aliases=tuple(row.aliases),
+        component=component,
+        evidence=tuple(Evidence(**{**e, "kind": MatchKind(e["kind"])}) for e in row.evidence),
+        severity=row.severity,
+        score=row.score,
+        vectors=tuple(row.vectors),
+        remediations=tuple(row.remediations),
+        summary=row.summary,
+    )
 
 
 def to_finding(row: models.Finding) -> Finding:
@@ -140,19 +133,7 @@ def to_finding(row: models.Finding) -> Finding:
         justification=row.justification,
         detail=row.rationale,
     )
-    return Finding(
-        id=row.vulnerability_id,
-        aliases=tuple(row.aliases),
-        component=to_component(component),
-        evidence=tuple(Evidence(**{**e, "kind": MatchKind(e["kind"])}) for e in row.evidence),
-        severity=row.severity,
-        score=row.score,
-        vectors=tuple(row.vectors),
-        remediations=tuple(row.remediations),
-        summary=row.summary,
-        release=row.release.label,
-        vex=statement,
-    )
+    return replace(matched(row, to_component(component)), release=row.release.label, vex=statement)
 
 
 def cvss3_base(vectors: Iterable[str]) -> str:

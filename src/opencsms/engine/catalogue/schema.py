@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from opencsms.engine.method.schema import VECTORS, Vector
 
 
 class _Strict(BaseModel):
@@ -29,15 +31,32 @@ class StrideEntry(Entry):
 
 
 class InterfaceKind(Entry):
-    vector: Literal["network", "adjacent", "local", "physical"]
+    vector: Vector
+
+
+WordList = Literal["properties", "stride", "component_kinds", "interface_kinds", "attack_vectors"]
 
 
 class Vocabulary(CatalogueHeader):
+    """The TARA format's words (properties, STRIDE classes, component and interface kinds, attack vectors):
+    the file format, the threat rules and the server's forms take them from here."""
+
     properties: list[Entry]
     stride: list[StrideEntry]
     component_kinds: list[Entry]
     interface_kinds: list[InterfaceKind]
     attack_vectors: list[Entry]
+
+    @model_validator(mode="after")
+    def _engine_vectors(self) -> Vocabulary:
+        if self.ids("attack_vectors") != VECTORS:
+            raise ValueError(f"attack_vectors must be {list(VECTORS)} in this order (the method's vectors)")
+        return self
+
+    def ids(self, words: WordList) -> tuple[str, ...]:
+        """The ids of one list, in the catalogue's order."""
+        entries: list[Entry] = getattr(self, words)
+        return tuple(entry.id for entry in entries)
 
 
 class Annex5Category(_Strict):

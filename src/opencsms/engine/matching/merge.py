@@ -7,8 +7,9 @@ the worst of their CVSS scores.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from typing import Protocol, TypeVar
 
 from opencsms.engine.advisories.model import Advisory, EpssScore, KevEntry, Severity
 from opencsms.engine.matching.model import Evidence, Finding
@@ -83,31 +84,66 @@ def findings_for(
     return sorted(findings, key=lambda f: f.id)
 
 
+def merged(kept: Finding, other: Finding, identifier: str = "") -> Finding:
+    """Two findings of one component whose ids overlap as one (one vulnerability, 21434 8.5): known by
+    `identifier` (a finding already triaged under a name keeps it), else by `primary_id` of all their
+    ids; the evidence, vectors and remediations of both without repeats; the severity of the higher
+    scored (`kept` on a tie); `kept`'s summary, else `other`'s. The one rule of a scan (`merge_findings`)
+    and of the server, which folds new findings into stored ones."""
+    ids = kept.ids | other.ids
+    name = identifier or primary_id(ids)
+    better = kept if (kept.score or 0) >= (other.score or 0) else other
+    return replace(
+        kept,
+        id=name,
+        aliases=tuple(sorted(ids - {name})),
+        evidence=tuple(dict.fromkeys(kept.evidence + other.evidence)),
+        severity=better.severity,
+        score=better.score,
+        vectors=tuple(dict.fromkeys(kept.vectors + other.vectors)),
+        remediations=tuple(dict.fromkeys(kept.remediations + other.remediations)),
+        summary=kept.summary or other.summary,
+    )
+
+
 def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings of the same release and component that share an id become one (after incremental runs)."""
     by_component: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         by_component.setdefault((finding.release, finding.component.ref), []).append(finding)
-    merged = []
+    result = []
     for group in by_component.values():
         pending = list(group)
         while pending:
             current = pending.pop()
             for other in [f for f in pending if f.ids & current.ids]:
                 pending.remove(other)
-                ids = current.ids | other.ids
-                identifier = primary_id(ids)
-                better = current if (current.score or 0) >= (other.score or 0) else other
-                current = replace(
-                    better,
-                    id=identifier,
-                    aliases=tuple(sorted(ids - {identifier})),
-                    evidence=current.evidence + other.evidence,
-                    vectors=tuple(dict.fromkeys(current.vectors + other.vectors)),
-                    remediations=tuple(dict.fromkeys(current.remediations + other.remediations)),
-                )
-            merged.append(current)
-    return sorted(merged, key=lambda f: (f.release, f.component.ref, f.id))
+                current = merged(current, other)
+            result.append(current)
+    return sorted(result, key=lambda f: (f.release, f.component.ref, f.id))
+
+
+class Scored(Protocol):
+    """An EPSS score: the engine's `EpssScore`, or a server's stored row."""
+
+    @property
+    def epss(self) -> float: ...
+
+
+KevT = TypeVar("KevT")
+EpssT = TypeVar("EpssT", bound=Scored)
+
+
+def exploitation(
+    ids: Iterable[str], kev: Mapping[str, KevT], epss: Mapping[str, EpssT]
+) -> tuple[KevT | None, EpssT | None]:
+    """The exploitation signals of a vulnerability known by `ids` (ISO/SAE 21434 8.5): it is known
+    exploited when any of its ids is in `kev` (the entry of the first listed, in id order), and its EPSS
+    is the highest score of its ids in `epss` (the first, in id order, of equal ones). The one rule of a
+    scan (`enrich`) and of the server (matching, the KEV/EPSS import and the finding page)."""
+    names = sorted(set(ids))
+    listed = next((kev[i] for i in names if i in kev), None)
+    return listed, max((epss[i] for i in names if i in epss), key=lambda s: s.epss, default=None)
 
 
 def enrich(
@@ -115,11 +151,9 @@ def enrich(
     kev: dict[str, KevEntry] | None = None,
     epss: dict[str, EpssScore] | None = None,
 ) -> list[Finding]:
-    """Attach the KEV entry and EPSS score of any of a finding's ids."""
-    kev, epss = kev or {}, epss or {}
+    """Attach the KEV entry and EPSS score of a finding's ids (`exploitation`)."""
     result = []
     for finding in findings:
-        known = next((kev[i] for i in sorted(finding.ids) if i in kev), None)
-        scored = max((epss[i] for i in finding.ids if i in epss), key=lambda s: s.epss, default=None)
+        known, scored = exploitation(finding.ids, kev or {}, epss or {})
         result.append(replace(finding, kev=known, epss=scored) if known or scored else finding)
     return result

@@ -92,7 +92,7 @@ class MethodProfile:
         """Annex G.4: the predominant attack vector of the path."""
         table = self.source.feasibility.attack_vector
         assert table is not None
-        return table.mapping[vector]  # type: ignore[index]
+        return table.mapping[vector]
 
     def impact_from_weights(self, ratings: Mapping[str, str]) -> str:
         """HEAVENS-style impact: the sum of the category weights falls in one band."""

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 ISO_IMPACT = ("negligible", "moderate", "major", "severe")
 ISO_FEASIBILITY = ("very_low", "low", "medium", "high")
-VECTORS = ("physical", "local", "adjacent", "network")
+# The attack vectors (CVSS v3.1 AV; ISO/SAE 21434 G.4), most exposed first: the engine's one list of them
+# (the vocabulary catalogue's `attack_vectors` must name exactly these, `catalogue.schema.Vocabulary`).
+VECTORS = ("network", "adjacent", "local", "physical")
+if TYPE_CHECKING:
+    Vector = str
+else:
+    Vector = Literal[VECTORS]  # pydantic accepts only these, and a JSON Schema lists them
 
 
 class _Strict(BaseModel):
@@ -62,7 +68,7 @@ class CvssTable(Cited):
 
 
 class AttackVectorTable(Cited):
-    mapping: dict[Literal["physical", "local", "adjacent", "network"], str]
+    mapping: dict[Vector, str]
 
 
 class FeasibilityTables(_Strict):

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from opencsms.engine.catalogue import annex5
 from opencsms.engine.tara.model import ReviewStatus, TaraModel
 
+# A Part A threat's coverage, least covered first
+THREAT_STATES = ("uncovered", "pending", "covered", "not_applicable")
+
 
 @dataclass(frozen=True)
 class ThreatCoverage:
@@ -20,7 +23,7 @@ class ThreatCoverage:
     category: str
     summary: str
     required: bool  # False for draft-only entries
-    status: str  # covered | pending | not_applicable | uncovered
+    status: str  # one of THREAT_STATES
     threats: tuple[str, ...]  # threat scenarios naming it
     rationale: str = ""
 

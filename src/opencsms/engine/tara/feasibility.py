@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from opencsms.engine.method.profile import MethodProfile
+from opencsms.engine.method.schema import VECTORS
 from opencsms.engine.tara.model import AttackPath, Cvss, FeasibilityMethod, Gate, Node, Rating, Step
 
-VECTOR_ORDER = ("network", "adjacent", "local", "physical")  # least to most restrictive
+VECTOR_ORDER = VECTORS  # least to most restrictive
 _VECTOR_RANK = {v: i for i, v in enumerate(VECTOR_ORDER)}
+_CVSS_AV = {v[0].upper(): v for v in VECTORS}  # CVSS v3.1 AV:N, A, L, P: the vectors' initials
 CVSS_CONSTANT = 8.22
 
 
@@ -51,7 +53,7 @@ def step_vector(step: Step, rating: Rating, interface_vectors: Mapping[str, str]
     if rating.vector is not None:
         return rating.vector
     if rating.cvss is not None:
-        return {"N": "network", "A": "adjacent", "L": "local", "P": "physical"}[rating.cvss.av]
+        return _CVSS_AV[rating.cvss.av]
     if step.interface is not None:
         return interface_vectors.get(step.interface)
     return None

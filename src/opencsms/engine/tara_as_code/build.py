@@ -26,7 +26,7 @@ class ElementKind(NamedTuple):
     build: str  # the `ElementBuilder` method: (index, entry) -> model value
 
 
-ELEMENTS: dict[str, ElementKind] = {  # in the order the declarations are made
+ELEMENTS: dict[str, ElementKind] = {  # each of `schema.LISTS`, in the order the declarations are made
     "components": ElementKind("component", s.ComponentDoc, "component"),
     "interfaces": ElementKind("interface", s.InterfaceDoc, "interface"),
     "data_flows": ElementKind("data flow", s.DataFlowDoc, "data_flow"),

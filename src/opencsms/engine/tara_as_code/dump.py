@@ -73,7 +73,7 @@ def _threat(t: m.ThreatScenario) -> dict[str, Any]:
         {
             "id": t.id,
             "name": t.name,
-            "status": None if t.status == "accepted" else str(t.status),
+            "status": None if t.status == m.ReviewStatus.ACCEPTED else str(t.status),
             "rationale": t.rationale,
             "merged_into": t.merged_into,
             "description": t.description,

@@ -2,22 +2,43 @@
 
 Values that depend on the method profile (impact levels, attack-potential factors) are checked when the
 model is built (`build.py`), where the profile is known; this schema checks shape, enums and types.
+The enums are not spelled out here: the vocabulary catalogue (properties, STRIDE, component and interface
+kinds), the method's attack vectors and the model's enums (treatment, review status, rating approach, CAL
+method) are their one source.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from opencsms.engine.catalogue.load import vocabulary
+from opencsms.engine.method.schema import Vector
+from opencsms.engine.tara.model import CalMethod, FeasibilityMethod, ReviewStatus, Treatment
+
 FORMAT = "tara/1"
 Id = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=100, description="Stable id, unique in the file")
-Property = Literal[
-    "confidentiality", "integrity", "availability", "authenticity", "authorization", "non_repudiation"
-]
-Vector = Literal["network", "adjacent", "local", "physical"]
-TreatmentOption = Literal["avoid", "reduce", "share", "retain"]
-MethodName = Literal["attack_potential", "cvss", "attack_vector"]
+if (
+    TYPE_CHECKING
+):  # to mypy each is a string; pydantic accepts only the listed ones (the JSON Schema lists them)
+    Property = str
+    Stride = str
+    ComponentKind = str
+    InterfaceKind = str
+    TreatmentOption = str
+    Status = str
+    MethodName = str
+    CalName = str
+else:
+    Property = Literal[vocabulary().ids("properties")]
+    Stride = Literal[vocabulary().ids("stride")]
+    ComponentKind = Literal[vocabulary().ids("component_kinds")]
+    InterfaceKind = Literal[vocabulary().ids("interface_kinds")]
+    TreatmentOption = Literal[tuple(t.value for t in Treatment)]
+    Status = Literal[tuple(s.value for s in ReviewStatus)]
+    MethodName = Literal[tuple(m.value for m in FeasibilityMethod)]
+    CalName = Literal[tuple(m.value for m in CalMethod)]
 
 
 class _Doc(BaseModel):
@@ -26,8 +47,10 @@ class _Doc(BaseModel):
 
 class MethodDoc(_Doc):
     profile: str = Field("iso21434", description="iso21434, heavens-1.0, evita, or a profile file path")
-    feasibility: MethodName = Field("attack_potential", description="Default rating approach (Annex G)")
-    cal: Literal["annex_e", "risk_based"] = Field("annex_e", description="CAL from Annex E, or risk-based")
+    feasibility: MethodName = Field(
+        FeasibilityMethod.ATTACK_POTENTIAL.value, description="Default rating approach (Annex G)"
+    )
+    cal: CalName = Field(CalMethod.ANNEX_E.value, description="CAL from Annex E, or risk-based")
     acceptance: int = Field(1, ge=1, le=5, description="Highest risk value retained without a rationale")
 
 
@@ -55,7 +78,7 @@ class ItemDoc(_Doc):
 class ComponentDoc(_Doc):
     id: str = Id
     name: str
-    kind: Literal["ecu", "gateway", "sensor", "actuator", "backend", "mobile", "external"]
+    kind: ComponentKind
     description: str = ""
     functions: list[str] = Field([], description="Ids of the item functions it realises")
     in_scope: bool = Field(True, description="False for elements outside the item boundary")
@@ -66,29 +89,7 @@ class ComponentDoc(_Doc):
 class InterfaceDoc(_Doc):
     id: str = Id
     name: str
-    kind: Literal[
-        "can",
-        "can_fd",
-        "lin",
-        "flexray",
-        "automotive_ethernet",
-        "bluetooth",
-        "wifi",
-        "cellular",
-        "v2x",
-        "gnss",
-        "uwb",
-        "nfc",
-        "rf_key",
-        "usb",
-        "sd_card",
-        "obd",
-        "charging",
-        "debug",
-        "internet",
-        "internal",
-        "sensor_field",
-    ]
+    kind: InterfaceKind
     components: list[str] = Field(min_length=1, description="Ids of the components on this channel")
     external: bool = Field(False, description="True when an outside party can reach the channel")
     description: str = ""
@@ -190,13 +191,13 @@ class ThreatScenarioDoc(_Doc):
     asset: str
     property: Property
     cause: str = ""
-    stride: Literal["S", "T", "R", "I", "D", "E"] | None = None
+    stride: Stride | None = None
     damage_scenarios: list[str] = []
     annex5: list[str] = Field([], description="UN R155 Annex 5 Part A threat ids, e.g. '5.1'")
     attack_paths: list[AttackPathDoc] = []
     treatment: TreatmentDoc | None = None
-    status: Literal["proposed", "accepted", "rejected", "merged"] = Field(
-        "accepted", description="Review status; generated threat scenarios start as proposed"
+    status: Status = Field(
+        ReviewStatus.ACCEPTED.value, description="Review status; generated threat scenarios start as proposed"
     )
     rationale: str = Field("", description="Why the threat scenario was rejected or merged")
     merged_into: str | None = Field(None, description="The threat scenario a merged one was folded into")
@@ -265,6 +266,13 @@ class TaraDoc(_Doc):
     annex5_not_applicable: list[NotApplicableDoc] = Field(
         [], description="UN R155 Annex 5 threats and mitigations not applicable to the item, with rationale"
     )
+
+
+# The lists of a document in the file's order; each entry is one element (`build.ELEMENTS` builds them; a
+# server keeps one row each: `tara.models.Kind`, held equal by tests/integration/tara/test_element_kinds.py).
+LISTS: tuple[str, ...] = tuple(
+    name for name, field in TaraDoc.model_fields.items() if get_origin(field.annotation) is list
+)
 
 
 def json_schema() -> dict[str, Any]:

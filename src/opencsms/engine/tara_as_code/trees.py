@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from opencsms.engine.errors import RuleViolation
+
 GATES = ("and", "or")
 
 
-class TreeEditError(ValueError):
+class TreeEditError(RuleViolation):
     """An edit that cannot apply to this tree."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from opencsms.engine.tara.model import AttackPath, TaraModel
+from opencsms.engine.tara.model import AttackPath, ReviewStatus, TaraModel
 from opencsms.engine.tara_as_code.dump import path_document
 from opencsms.engine.threatgen.match import Proposal
 
@@ -34,7 +34,7 @@ def proposal_data(p: Proposal, path: AttackPath | None = None) -> dict[str, Any]
     data: dict[str, Any] = {
         "id": p.id,
         "name": p.name,
-        "status": "proposed",
+        "status": ReviewStatus.PROPOSED.value,
         "asset": p.asset,
         "property": p.property,
         "stride": p.stride,

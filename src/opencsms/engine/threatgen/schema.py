@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from opencsms.engine.tara_as_code.schema import Property
+from opencsms.engine.tara_as_code.schema import Property, Stride
 
 RuleId = Field(pattern=r"^[A-Z][A-Z0-9\-]*$", max_length=40)
 
@@ -48,7 +48,7 @@ class Match(_Strict):
 
 class ThreatTemplate(_Strict):
     property: Property
-    stride: Literal["S", "T", "R", "I", "D", "E"]
+    stride: Stride
     name: str = Field(description="Template: $asset, $component, $interface, $interface_kind")
     cause: str = ""
     annex5: list[str] = Field(min_length=1, description="UN R155 Annex 5 Part A threat ids")

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from opencsms.core.errors import Invalid
+from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import RuleViolation, TaraResult
 from opencsms.engine.catalogue import annex5
 from opencsms.engine.reports.path_pictures import AssetPathPictures, architecture_svg, asset_path_pictures
-from opencsms.engine.tara.coverage import Annex5Coverage, ThreatCoverage, annex5_coverage
+from opencsms.engine.tara.coverage import THREAT_STATES, Annex5Coverage, ThreatCoverage, annex5_coverage
+from opencsms.engine.tara.model import ReviewStatus
 from opencsms.engine.threatgen import GenerationPlan, RuleSet, plan_generation, propose
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.tara.selectors.documents import evaluated, tara
@@ -25,8 +26,8 @@ from opencsms.tara.selectors.workspace import PAGE_SIZE, Access, access, words
 
 MAX_K = 10
 # What a generated threat scenario can be: its review status, or obsolete (its rule no longer matches).
-GENERATED_STATES = ("proposed", "accepted", "rejected", "merged", "obsolete")
-ANNEX5_STATES = ("uncovered", "pending", "covered", "not_applicable")
+GENERATED_STATES = (*ReviewStatus, "obsolete")
+ANNEX5_STATES = THREAT_STATES
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def asset_paths(
     try:
         return asset_path_pictures(result, asset, k, residual=residual, drawn=drawn)
     except RuleViolation as error:
-        raise Invalid(str(error)) from None
+        raise from_engine(error) from None
 
 
 def paths_page(user: User, tara_id: int, asset: str, k: int, residual: bool) -> PathsPage:

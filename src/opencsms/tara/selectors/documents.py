@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import Invalid, NotFound, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult, evaluate, yamlsafe
 from opencsms.engine.reports import FORMATS, render
@@ -146,7 +146,7 @@ def _evaluated_version(tara_obj: Tara, version: str) -> TaraResult:
     try:
         model, profile = parse(frozen.content.encode(), f"baseline {frozen.name}")
     except ParseError as exc:  # a baseline of an older format version
-        raise Invalid(f"baseline {frozen.name} cannot be read: {exc}") from None
+        raise from_engine(exc, f"baseline {frozen.name} cannot be read") from None
     return evaluate(model, profile)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import NotFound, from_engine
 from opencsms.core.models import User
 from opencsms.engine import CatalogueError
 from opencsms.engine.threatgen import RuleSet, load_rules
@@ -48,7 +48,7 @@ def organisation_rules(organisation_id: int) -> RuleSet:
     try:
         return load_rules(texts=rule_texts(organisation_id))
     except CatalogueError as exc:
-        raise Invalid(f"the organisation's threat rule files do not load: {exc}") from None
+        raise from_engine(exc, "the organisation's threat rule files do not load") from None
 
 
 def rule_set(tara_obj: Tara) -> RuleSet:

@@ -16,16 +16,16 @@ from django.db.models import QuerySet
 
 from opencsms.core.models import User
 from opencsms.engine import MethodProfile, load_profile
+from opencsms.engine.catalogue import vocabulary
+from opencsms.engine.method.schema import VECTORS
+from opencsms.engine.tara.model import ReviewStatus, Treatment
 from opencsms.engine.tara_as_code.trees import gate_of
 from opencsms.organisation.access import Perm, permissions
 from opencsms.tara.models import Element, Kind, State, Tara
 from opencsms.tara.selectors.documents import ElementFilter, element, elements, evaluated, tara
 
 PAGE_SIZE = 50
-VECTORS = ("network", "adjacent", "local", "physical")
-STRIDE = ("S", "T", "R", "I", "D", "E")
-THREAT_STATUSES = ("proposed", "accepted", "rejected", "merged")
-DECISIONS = ("avoid", "reduce", "share", "retain")
+STRIDE = vocabulary().ids("stride")
 LIST_FIELDS = ("properties", "damage_scenarios", "mitigations", "goals", "controls", "components", "claims")
 # The common fields each kind's edit form shows (everything else: "edit as YAML").
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -61,8 +61,16 @@ class Access:
         return Perm.EDIT in self.perms
 
     @property
+    def draft(self) -> bool:
+        return self.state == State.DRAFT
+
+    @property
+    def in_review(self) -> bool:
+        return self.state == State.IN_REVIEW
+
+    @property
     def editable(self) -> bool:
-        return self.can_edit and self.state != State.IN_REVIEW
+        return self.can_edit and not self.in_review
 
     @property
     def can_review(self) -> bool:
@@ -96,8 +104,8 @@ class Levels:
     factors: list[tuple[str, str, list[tuple[str, str]]]]  # name, label, (id, label) choices
     vectors: tuple[str, ...] = VECTORS
     stride: tuple[str, ...] = STRIDE
-    statuses: tuple[str, ...] = THREAT_STATUSES
-    decisions: tuple[str, ...] = DECISIONS
+    statuses: tuple[str, ...] = tuple(ReviewStatus)
+    decisions: tuple[str, ...] = tuple(Treatment)
 
 
 def profile_of(tara_obj: Tara) -> MethodProfile:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.errors import Conflict, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.tara_as_code import read_document
@@ -21,15 +21,12 @@ from opencsms.tara import mapping
 from opencsms.tara.models import Element, Tara
 from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
 
-MAX_SHOWN_PROBLEMS = 20
-
 
 def _read(raw: bytes, filename: str) -> tuple[dict[str, object], list[mapping.Row]]:
     try:
         data, _model, _profile = read_document(raw, filename or "<upload>")
     except ParseError as exc:
-        shown = [str(p) for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
-        raise Invalid("the file is not a valid TARA: " + "; ".join(shown)) from None
+        raise from_engine(exc, "the file is not a valid TARA") from None
     return mapping.split(data)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.errors import Conflict, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult
 from opencsms.organisation.access import Perm, require
@@ -30,7 +30,6 @@ from opencsms.tara.models import Element, State, Tara
 from opencsms.tara.working import Working
 
 DERIVED_FIELDS = ("risk", "residual_risk", "feasibility", "impact", "cal", "status")
-MAX_SHOWN_PROBLEMS = 10
 
 
 def take_for_edit(actor: User, tara_id: int) -> Tara:
@@ -55,18 +54,12 @@ def take_for_edit(actor: User, tara_id: int) -> Tara:
     return tara
 
 
-def _invalid(exc: ParseError) -> Invalid:
-    shown = [f"{p.rule}: {p.message}" for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
-    more = len(exc.problems) - len(shown)
-    return Invalid("; ".join(shown) + (f"; and {more} more" if more > 0 else ""))
-
-
 def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
     """Evaluate the TARA's `document` (its rows already saved) and store what the engine derives."""
     try:
         state = working.build(tara, document)
     except ParseError as exc:
-        raise _invalid(exc) from None
+        raise from_engine(exc) from None
     derived = mapping.document_derived(state.result, document)
     stale = []
     for element_id, kind, ref, *values in Element.objects.filter(tara=tara).values_list(
@@ -88,7 +81,7 @@ def store_entry(tara: Tara, element: Element, before: dict[str, Any] | None) -> 
     try:
         state = working.advance(tara, previous, element, before, document=lambda: selectors.document(tara))
     except ParseError as exc:
-        raise _invalid(exc) from None
+        raise from_engine(exc) from None
     _store_rows(tara, state.result, mapping.touched(previous.result, state.result), element)
     _store(tara, state, previous)
     return state.result

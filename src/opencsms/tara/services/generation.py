@@ -16,6 +16,7 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
+from opencsms.engine.tara.model import ReviewStatus
 from opencsms.engine.threatgen import GenerationPlan, first_paths, plan_generation, proposal_data, propose
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind
@@ -85,7 +86,7 @@ def generate_threats(*, actor: User, tara_id: int, with_paths: bool = False) -> 
     return plan
 
 
-DECISIONS = ("accepted", "rejected", "proposed")
+DECISIONS = (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED, ReviewStatus.PROPOSED)  # what a person decides
 
 
 @transaction.atomic
@@ -98,7 +99,7 @@ def decide_threats(
     if status not in DECISIONS:
         raise Invalid(f"status {status!r}: use one of {', '.join(DECISIONS)}")
     rationale = rationale.strip()
-    if status == "rejected" and not rationale:
+    if status == ReviewStatus.REJECTED and not rationale:
         raise Invalid("a rejection needs a rationale: say why the threat does not apply")
     wanted = list(dict.fromkeys(refs))
     if not wanted:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid
+from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import RuleViolation
 from opencsms.engine.analysis.attack_paths import paths_for_threat
@@ -31,7 +31,7 @@ def attach_paths(*, actor: User, tara_id: int, threat_ref: str, k: int) -> tuple
     try:
         paths = paths_for_threat(result.model, result.profile, threat_ref, k)
     except RuleViolation as error:
-        raise Invalid(str(error)) from None
+        raise from_engine(error) from None
     if not paths:
         raise Invalid(f"no external entry point reaches the asset of {threat_ref}: there is no path to add")
     existing = list(element.data.get("attack_paths") or [])

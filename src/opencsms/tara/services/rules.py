@@ -11,7 +11,7 @@ from django.db import transaction
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid
+from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import CatalogueError
 from opencsms.engine.threatgen import load_rules, read_rule_file
@@ -34,7 +34,7 @@ def _checked(raw: bytes, filename: str, organisation_id: int) -> RuleFileDoc:
         new = read_rule_file(raw, filename)
         load_rules(texts=(*selectors.rule_texts(organisation_id, without=new.urn), (filename, raw)))
     except CatalogueError as exc:
-        raise Invalid(f"not a valid threat rule file: {exc}") from None
+        raise from_engine(exc, "not a valid threat rule file") from None
     return new
 
 

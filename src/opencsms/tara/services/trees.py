@@ -11,7 +11,7 @@ from typing import Any, Literal
 from django.db import transaction
 
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid
+from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine.tara_as_code import trees
 from opencsms.tara.models import Element, Kind
@@ -48,5 +48,5 @@ def edit_attack_tree(
     try:
         data = _apply(element.data, op, path, at, edit)
     except trees.TreeEditError as exc:
-        raise Invalid(str(exc)) from None
+        raise from_engine(exc) from None
     return save_element_data(actor, element, data, AuditAction.ATTACK_TREE_EDITED)

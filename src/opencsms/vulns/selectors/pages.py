@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.core.selectors import object_history
+from opencsms.engine.matching import exploitation
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, holders, permissions
 from opencsms.organisation.models import Level, LevelObject, Organisation, Project
@@ -188,7 +189,7 @@ def finding_page(user: User, finding_id: int) -> FindingPage:
     project = found.release.project
     ids = mapping.finding_ids(found)
     organisation_id = project.business_unit.organisation_id
-    kev, epss = mapping.exploitation(
+    kev, epss = exploitation(
         ids,
         {r.cve: r for r in KnownExploited.objects.filter(organisation_id=organisation_id, cve__in=ids)},
         {r.cve: r for r in EpssScore.objects.filter(organisation_id=organisation_id, cve__in=ids)},

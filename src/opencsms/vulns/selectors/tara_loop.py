@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from opencsms.engine.tara_as_code.trees import gate_of
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns.models import Finding
 
 
 def _steps(node: dict[str, Any], address: str = "") -> list[tuple[str, dict[str, Any]]]:
     """Every leaf (attack step) of an attack tree with its address ("" root, "0.2" ...)."""
-    gate = next((g for g in ("and", "or") if g in node), None)
+    gate = gate_of(node)
     if gate is None:
         return [(address, node)]
     found: list[tuple[str, dict[str, Any]]] = []

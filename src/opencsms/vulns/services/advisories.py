@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import Invalid, NotFound, from_engine
 from opencsms.core.models import User
 from opencsms.core.tasks import task
 from opencsms.engine import ParseError
@@ -36,8 +36,6 @@ from opencsms.vulns.models import AdvisoryKey, AdvisorySource, SourceKind
 from opencsms.vulns.services.matching import match_advisories
 from opencsms.vulns.services.notifications import notify_new_findings
 from opencsms.vulns.services.withdrawals import close_withdrawn
-
-MAX_SHOWN_PROBLEMS = 10
 
 
 @dataclass(frozen=True)
@@ -88,8 +86,7 @@ def read_upload(raw: bytes, filename: str) -> AdvisoryRead:
             return AdvisoryRead(tuple(found), tuple(skipped))
         return AdvisoryRead(tuple(parse_advisories(raw, filename or "<upload>")))
     except ParseError as exc:
-        shown = [str(p) for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
-        raise Invalid("the advisories cannot be read: " + "; ".join(shown)) from None
+        raise from_engine(exc, "the advisories cannot be read") from None
 
 
 def _store(organisation: Organisation, advisories: tuple[Advisory, ...]) -> tuple[list[Advisory], int, int]:
@@ -167,7 +164,7 @@ def import_advisories(
         try:
             read = read_advisories(paths)
         except ParseError as exc:
-            raise Invalid("the advisories cannot be read: " + str(exc.problems[0])) from None
+            raise from_engine(exc, "the advisories cannot be read") from None
         what = ", ".join(str(p) for p in paths)
     else:
         raise Invalid("give a file or paths")
@@ -205,7 +202,7 @@ def _fetch(source: AdvisorySource) -> AdvisoryRead:
             return sync_rolie(source.location, since=since)
         return sync_nvd(source.location, since=since)
     except ParseError as exc:
-        raise Invalid(f"{source.name}: " + str(exc.problems[0])) from None
+        raise from_engine(exc, source.name) from None
     except OSError as exc:  # network or file system
         raise Invalid(f"{source.name}: cannot read {source.location}: {exc}") from None
 

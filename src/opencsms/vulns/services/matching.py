@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from opencsms.engine.advisories import Advisory
-from opencsms.engine.matching import AdvisoryIndex, Finding, PortfolioIndex, match
-from opencsms.engine.matching.merge import primary_id
+from opencsms.engine.matching import AdvisoryIndex, Finding, PortfolioIndex, exploitation, match
+from opencsms.engine.matching.merge import merged
 from opencsms.engine.sbom import Sbom
 from opencsms.vulns import mapping
 from opencsms.vulns.models import (
@@ -82,9 +82,11 @@ def _identity(release_id: int, finding: Finding) -> Identity:
     return (release_id, c.ref, c.purl, c.cpe)
 
 
-def match_release(release: Release, rows: list[ReleaseComponent], sbom: Sbom) -> list[FindingRow]:
-    """A release's components against the stored advisories naming their packages."""
-    keys = {key for component in sbom.components for key, _ in mapping.component_key_texts(component)}
+def match_release(
+    release: Release, rows: list[ReleaseComponent], sbom: Sbom, keys: set[str]
+) -> list[FindingRow]:
+    """A release's components (`rows`, stored with their match `keys`) against the stored advisories
+    naming their packages."""
     advisories = candidate_advisories(release.project.business_unit.organisation_id, keys)
     if not advisories:
         return []
@@ -113,31 +115,32 @@ def match_advisories(organisation_id: int, advisories: list[Advisory]) -> list[F
     return store_findings(found, lookup, organisation_id)
 
 
+MERGED = (  # the columns matching writes (`mapping.finding_fields`), but KEV and EPSS (`_signals`)
+    "vulnerability_id",
+    "aliases",
+    "evidence",
+    "vectors",
+    "remediations",
+    "score",
+    "severity",
+    "summary",
+)
+
+
 def _merge_into(row: FindingRow, finding: Finding) -> bool:
-    """Fold an engine finding into an existing row (same component, a shared id); True when it changed."""
-    fields = mapping.finding_fields(finding)
-    ids = {row.vulnerability_id, *row.aliases, finding.id, *finding.aliases}
-    evidence = list(row.evidence)
-    for item in fields["evidence"]:
-        if item not in evidence:
-            evidence.append(item)
-    better = (finding.score or 0) > (row.score or 0)
+    """Fold an engine finding into a row of its component that shares an id (the engine's `merged`; a
+    stored row keeps its name); True when the row changed."""
+    kept = mapping.matched(row, finding.component)
+    fields = mapping.finding_fields(merged(kept, finding, row.vulnerability_id if row.pk else ""))
     before = (row.aliases, row.evidence, row.score)
-    identifier = row.vulnerability_id if row.pk else primary_id(ids)  # a triaged row keeps its name
-    row.vulnerability_id = identifier
-    row.aliases = sorted(ids - {identifier})
-    row.evidence = evidence
-    row.vectors = list(dict.fromkeys([*row.vectors, *fields["vectors"]]))
-    row.remediations = list(dict.fromkeys([*row.remediations, *fields["remediations"]]))
-    if better:
-        row.score, row.severity = finding.score, finding.severity
-    row.summary = row.summary or finding.summary
+    for name in MERGED:
+        setattr(row, name, fields[name])
     return (row.aliases, row.evidence, row.score) != before
 
 
 def _signals(organisation_id: int, rows: list[FindingRow]) -> None:
     """Set the KEV flag and EPSS of new or merged rows from the organisation's stored KEV and EPSS
-    (`mapping.exploitation`)."""
+    (`engine.matching.exploitation`)."""
     ids = sorted({i for row in rows for i in mapping.finding_ids(row)})
     kev: dict[str, str] = {}
     epss: dict[str, EpssScore] = {}
@@ -147,7 +150,7 @@ def _signals(organisation_id: int, rows: list[FindingRow]) -> None:
         scores = EpssScore.objects.filter(organisation_id=organisation_id, cve__in=batch)
         epss.update((score.cve, score) for score in scores.only("cve", "epss"))
     for row in rows:
-        entry, score = mapping.exploitation(mapping.finding_ids(row), kev, epss)
+        entry, score = exploitation(mapping.finding_ids(row), kev, epss)
         row.kev, row.epss = entry is not None, score.epss if score else None
 
 
@@ -183,17 +186,5 @@ def store_findings(
         created.append(row)
     _signals(organisation_id, [*created, *changed.values()])
     FindingRow.objects.bulk_create(created, batch_size=BATCH)
-    merged = [
-        "kev",
-        "epss",
-        "vulnerability_id",
-        "aliases",
-        "evidence",
-        "vectors",
-        "remediations",
-        "score",
-        "severity",
-        "summary",
-    ]
-    FindingRow.objects.bulk_update(list(changed.values()), merged, batch_size=BATCH)
+    FindingRow.objects.bulk_update(list(changed.values()), ["kev", "epss", *MERGED], batch_size=BATCH)
     return created

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.errors import Conflict, Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.sbom import Sbom, parse_sbom
@@ -25,8 +25,6 @@ from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent
 from opencsms.vulns.services.matching import match_release
 
-MAX_SHOWN_PROBLEMS = 10
-
 
 def _read(raw: bytes, filename: str) -> Sbom:
     if len(raw) > selectors.MAX_SBOM_BYTES:
@@ -34,8 +32,7 @@ def _read(raw: bytes, filename: str) -> Sbom:
     try:
         return parse_sbom(raw, filename or "<upload>")
     except ParseError as exc:
-        shown = [str(p) for p in exc.problems[:MAX_SHOWN_PROBLEMS]]
-        raise Invalid("the file is not a readable SBOM: " + "; ".join(shown)) from None
+        raise from_engine(exc, "the file is not a readable SBOM") from None
 
 
 def _tara(project: Project, tara_id: int | None, component_ref: str) -> Tara | None:
@@ -49,7 +46,8 @@ def _tara(project: Project, tara_id: int | None, component_ref: str) -> Tara | N
     return found
 
 
-def _store_components(release: Release, sbom: Sbom) -> list[ReleaseComponent]:
+def _store_components(release: Release, sbom: Sbom) -> tuple[list[ReleaseComponent], set[str]]:
+    """The SBOM's components stored with their match keys: (the rows, every match key)."""
     rows = [mapping.component_row(release, c, position) for position, c in enumerate(sbom.components)]
     ReleaseComponent.objects.bulk_create(rows, batch_size=1000)
     keys = [
@@ -58,7 +56,7 @@ def _store_components(release: Release, sbom: Sbom) -> list[ReleaseComponent]:
         for key, version in mapping.component_key_texts(component)
     ]
     ComponentKey.objects.bulk_create(keys, batch_size=1000)
-    return rows
+    return rows, {k.key for k in keys}
 
 
 @transaction.atomic
@@ -97,8 +95,8 @@ def upload_sbom(
         sbom_format=sbom.format[:64],
         created_by=actor,
     )
-    rows = _store_components(release, sbom)
-    created = match_release(release, rows, sbom)
+    rows, keys = _store_components(release, sbom)
+    created = match_release(release, rows, sbom, keys)
     audit.record(
         actor=actor,
         action=AuditAction.RELEASE_CREATED,
