@@ -34,8 +34,8 @@ def test_no_timestamp_unless_one_is_passed(result: TaraResult, fmt: str) -> None
 
 
 def test_unknown_format_is_refused(result: TaraResult) -> None:
-    with pytest.raises(ValueError, match="unknown report format 'pdf'"):
-        render(result, "pdf")
+    with pytest.raises(ValueError, match="unknown report format 'docx'"):
+        render(result, "docx")
 
 
 def test_json_has_its_format_and_sorted_keys(result: TaraResult) -> None:
