@@ -15,7 +15,15 @@ from io import BytesIO
 from fpdf import FPDF
 from fpdf.outline import OutlineSection
 
-from opencsms.engine.documents.model import Document, Facts, Figure, HeatMap, Section, Table, display
+from opencsms.engine.documents.model import (
+    Document,
+    Facts,
+    Figure,
+    HeatMap,
+    Section,
+    Table,
+    display,
+)
 from opencsms.engine.documents.palette import HEADER, MUTED
 from opencsms.engine.documents.pdf_tables import Blocks
 from opencsms.engine.documents.pdf_text import latin1
@@ -26,6 +34,7 @@ MARGIN = 12.0
 INK = "1C2430"
 LEAD = "8E1C1C"
 LINE = 4.6  # mm per line of body text
+CAPTION = 30.0  # mm kept for a figure's title, lead and note
 KEEP = 30.0  # mm: a block's title, note, header and first rows stay together
 TOC_LINES_FIRST, TOC_LINES = 18, 30  # contents lines on the head page, on a page of its own
 _SIZE = re.compile(r'viewBox="\s*[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)\s*"')
@@ -151,6 +160,8 @@ class _Writer:
     def _keep(self, block: Table | Facts | HeatMap | Figure) -> None:
         """A new page unless the block's title fits with the start of the block (a table's first rows, a
         small block whole)."""
+        if isinstance(block, Figure):
+            return  # a figure keeps its caption with its picture itself
         if isinstance(block, HeatMap):
             needed = 20.0 + 9 * len(block.rows.levels)
         elif isinstance(block, Facts):
@@ -172,21 +183,24 @@ class _Writer:
         self.tables.table(table)
 
     def figure(self, figure: Figure) -> None:
-        """The figure's title, lead and note, its picture as large as the page allows, then the steps."""
+        """The figure's title, lead and note, its picture as large as the page allows (on a new page with
+        its caption when the rest of the page is too small), then the steps."""
         pdf = self.pdf
+        svg = figure.picture.svg()
+        size = _SIZE.search(svg)
+        ratio = float(size.group(2)) / float(size.group(1)) if size else 0.6
+        width = min(pdf.epw, (pdf.h - 2 * MARGIN - CAPTION) / ratio)
+        height = width * ratio
+        if pdf.y + CAPTION + height > pdf.page_break_trigger:
+            pdf.add_page()
         pdf.text_line(figure.title, size=10.5, style="B")
         if figure.lead:
             pdf.text_line(figure.lead, size=8.5, style="B", colour=LEAD)
         if figure.note:
             pdf.text_line(figure.note, size=8, colour=MUTED)
-        svg = figure.picture.svg()
-        size = _SIZE.search(svg)
-        ratio = float(size.group(2)) / float(size.group(1)) if size else 0.6
-        room = pdf.h - 2 * MARGIN - 30.0
-        width = min(pdf.epw, room / ratio)
-        if pdf.y + width * ratio > pdf.page_break_trigger:
-            pdf.add_page()
-        pdf.image(BytesIO(_svg(svg)), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=width * ratio)
+        x, y = pdf.l_margin + (pdf.epw - width) / 2, pdf.y + 1
+        pdf.image(BytesIO(_svg(svg)), x=x, y=y, w=width, h=height)
+        pdf.set_y(y + height)
         for step in figure.steps:
             pdf.text_line(step, size=8)
 
