@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal, Protocol
 
 Cell = str | int | float | bool | None | tuple[str, ...]
@@ -252,6 +253,13 @@ class Document:
     @property
     def heading(self) -> str:
         return f"{self.kind}: {self.title}" if self.kind else self.title
+
+    def dated(self, fixed: datetime) -> datetime:
+        """When the document was generated if `generated` is ISO 8601, else `fixed` (files need a date)."""
+        try:
+            return datetime.fromisoformat(self.generated) if self.generated else fixed
+        except ValueError:
+            return fixed
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)

@@ -41,15 +41,6 @@ _SIZE = re.compile(r'viewBox="\s*[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)\s
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
-def _timestamp(generated: str | None) -> datetime:
-    """The document's generation time if it is ISO 8601, else a fixed one (naive times taken as UTC)."""
-    try:
-        stamp = datetime.fromisoformat(generated) if generated else FIXED_TIME
-    except ValueError:
-        stamp = FIXED_TIME
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
 def heading(section: Section) -> str:
     return f"{section.id} {section.title}" if section.work_product else section.title
 
@@ -71,7 +62,8 @@ class _Pdf(FPDF):
         self.document = document
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN + 4)
-        self.set_creation_date(_timestamp(document.generated))
+        stamp = document.dated(FIXED_TIME)
+        self.set_creation_date(stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC))  # naive: taken as UTC
         self.set_creator("OpenCSMS")
         self.set_producer("OpenCSMS")
         self.set_title(latin1(document.heading))

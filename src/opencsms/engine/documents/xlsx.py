@@ -229,15 +229,6 @@ def _stable_zip(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def _timestamp(generated: str | None) -> datetime:
-    """The workbook's created/modified time: the document's generation time if it is ISO 8601, else fixed."""
-    try:
-        stamp = datetime.fromisoformat(generated) if generated else FIXED_TIME
-    except ValueError:
-        stamp = FIXED_TIME
-    return stamp.replace(tzinfo=None)
-
-
 def render_xlsx(document: Document, theme: Theme = PLAIN) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
@@ -249,7 +240,7 @@ def render_xlsx(document: Document, theme: Theme = PLAIN) -> bytes:
     props = wb.properties
     props.creator = props.lastModifiedBy = "OpenCSMS"
     props.title = document.heading
-    props.created = props.modified = _timestamp(document.generated)
+    props.created = props.modified = document.dated(FIXED_TIME).replace(tzinfo=None)
     raw = BytesIO()
     archive = ZipFile(raw, "w", ZIP_DEFLATED)
     ExcelWriter(wb, archive).save()  # closes the archive
