@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -25,3 +27,10 @@ def compare_golden(path: Path, actual: bytes, update: bool) -> None:
             f"{path.name} differs from the golden file at line {first + 1} (run pytest --update-golden):\n"
             f"  expected: {want}\n  actual:   {got}"
         )
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page of a PDF as pypdf reads it, each page under a line with its number: PDFs are
+    compared with golden files by what they say, which does not change with the library's byte layout."""
+    pages = PdfReader(BytesIO(pdf)).pages
+    return "".join(f"--- page {i}\n{page.extract_text()}\n" for i, page in enumerate(pages, 1))

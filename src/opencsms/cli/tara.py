@@ -27,6 +27,8 @@ from opencsms.engine.threatgen import summary
 from opencsms.engine.threatgen.attach import attach_paths, attach_summary
 from opencsms.engine.threatgen.write import generate_file
 
+BINARY = {"xlsx": "an xlsx workbook", "pdf": "a PDF document"}  # report formats not printed on a terminal
+
 app = typer.Typer(
     help="TARA-as-code: check, report and compare ISO/SAE 21434 TARAs kept in YAML.", no_args_is_help=True
 )
@@ -76,14 +78,14 @@ def check(
 @app.command()
 def report(
     file: FileArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html, xlsx, json or md")] = "html",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, xlsx, json, md or pdf")] = "html",
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout)")] = None,
 ) -> None:
     """Write the TARA report: one section (or sheet) per work product WP-15-01..WP-15-08."""
     if fmt not in FORMATS:
         raise _fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if out is None and fmt == "xlsx" and sys.stdout.isatty():
-        raise _fail("an xlsx workbook is binary: give --output FILE.xlsx")
+    if out is None and fmt in BINARY and sys.stdout.isatty():
+        raise _fail(f"{BINARY[fmt]} is binary: give --output FILE.{fmt}")
     data = render(_evaluate(file), fmt)
     write_output(data, out, f"{len(data):,} bytes")
 

@@ -126,6 +126,11 @@ def test_import_refusal_and_export_over_http() -> None:
     assert exported.content.startswith(b"opencsms: tara/1\nid: connected-ev\n")
     report = client.get(f"/api/v1/taras/{body['id']}/report?format=xlsx")
     assert report.content[:2] == b"PK"
+    pdf = client.get(f"/api/v1/taras/{body['id']}/report?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert 'filename="connected-ev.pdf"' in pdf["Content-Disposition"]
+    assert pdf.content.startswith(b"%PDF-")
+    assert client.get(f"/api/v1/taras/{body['id']}/report?format=docx").status_code == 422
 
 
 def test_threat_list_filters_sorts_and_pages() -> None:

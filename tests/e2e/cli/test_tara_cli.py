@@ -9,6 +9,7 @@ import jsonschema
 import openpyxl
 import pytest
 import yaml
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from opencsms.cli.main import app
@@ -141,8 +142,20 @@ def test_report_writes_each_format(starter: Path, tmp_path: Path, fmt: str) -> N
         assert b"WP-15-08" in data
 
 
+def test_report_writes_a_pdf(starter: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "report.pdf"
+    code, out = run("tara", "report", str(starter), "--format", "pdf", "--output", str(out_file))
+    assert code == 0, out
+    reader = PdfReader(out_file)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert out_file.read_bytes().startswith(b"%PDF-")
+    assert "WP-15-08 Risk treatment decisions" in text
+    assert reader.metadata is not None
+    assert reader.metadata.creator == "OpenCSMS"
+
+
 def test_report_unknown_format(starter: Path) -> None:
-    assert run("tara", "report", str(starter), "--format", "pdf")[0] == 2
+    assert run("tara", "report", str(starter), "--format", "docx")[0] == 2
 
 
 def test_schema_is_a_json_schema_that_accepts_the_starter_and_the_examples(starter: Path) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 
 from opencsms.tara.forms import ImportForm
 from opencsms.tara.models import Element, Kind, State, Tara
@@ -99,9 +102,22 @@ def test_downloads(workspace: Workspace) -> None:
     exported = client.get(f"/taras/{workspace.tara.pk}/export.yaml")
     assert exported["Content-Type"].startswith("application/yaml")
     assert b"opencsms: tara/1" in exported.content
-    for fmt in ("html", "xlsx", "json", "md"):
+    for fmt in ("html", "xlsx", "json", "md", "pdf"):
         assert client.get(f"/taras/{workspace.tara.pk}/report.{fmt}").status_code == 200
-    assert client.get(f"/taras/{workspace.tara.pk}/report.pdf").status_code == 422
+    assert client.get(f"/taras/{workspace.tara.pk}/report.docx").status_code == 422
+
+
+def test_pdf_report_download(workspace: Workspace) -> None:
+    client = workspace.client("auditor")
+    overview = client.get(f"/taras/{workspace.tara.pk}/").content.decode()
+    assert f'href="/taras/{workspace.tara.pk}/report.pdf"' in overview
+    response = client.get(f"/taras/{workspace.tara.pk}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="{workspace.tara.ref}.pdf"' in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "WP-15-07 Risk values" in text
+    assert workspace.tara.name in text
 
 
 def test_the_element_list_filters_sorts_and_pages_as_a_partial(workspace: Workspace) -> None:

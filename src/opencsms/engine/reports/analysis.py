@@ -4,9 +4,9 @@ WP-15-04 impact ratings (ISO/SAE 21434:2021 15.3, 15.4, 15.5)."""
 from __future__ import annotations
 
 from opencsms.engine.catalogue import annex5
+from opencsms.engine.documents import Cell, Column, Section, Table
 from opencsms.engine.reports.context import Context
 from opencsms.engine.reports.review import review_table
-from opencsms.engine.reports.structure import Cell, Column, Section, Table
 from opencsms.engine.tara.model import DamageScenario
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from opencsms.engine.documents import Cell, Column, Section, Table
 from opencsms.engine.method.profile import INFINITE
 from opencsms.engine.reports.context import METHOD_LABELS, Context
 from opencsms.engine.reports.path_analysis import path_analysis
-from opencsms.engine.reports.structure import Cell, Column, Section, Table
 from opencsms.engine.tara.evaluate import interface_vectors
 from opencsms.engine.tara.feasibility import step_vector
 from opencsms.engine.tara.model import AttackPath, FeasibilityMethod, Gate, Node, Rating, Step

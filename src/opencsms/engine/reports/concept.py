@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from opencsms.engine.reports.context import CAL_METHODS, Context
-from opencsms.engine.reports.structure import Cell, Column, Section, Table
+from opencsms.engine.documents import Cell, Column, Section, Table
+from opencsms.engine.reports.context import CAL_METHODS, ISO, Context
 from opencsms.engine.tara.feasibility import iter_steps
 from opencsms.engine.tara.result import Severity
 
@@ -155,7 +155,9 @@ def traceability(ctx: Context) -> Section:
     note = "Damage scenario <- threat scenario -> goal -> requirement -> component; one row per chain."
     table = Table("traceability", "Traceability", columns, tuple(_trace_rows(ctx)), note=note)
     intro = "From each damage scenario through its threat scenarios, decisions and goals to the components."
-    return Section("traceability", "Traceability", "Traceability", "9.4, 9.5, 15.9", intro, (table,), False)
+    return Section(
+        "traceability", "Traceability", "Traceability", "9.4, 9.5, 15.9", intro, (table,), False, ISO
+    )
 
 
 def _count(n: int, noun: str) -> str:
@@ -180,4 +182,4 @@ def findings(ctx: Context) -> Section:
     table = Table("findings", "Findings", columns, tuple(rows), note=note)
     errors, warnings = len(ctx.result.errors), len(ctx.result.warnings)
     intro = f"{_count(errors, 'error')} and {_count(warnings, 'warning')} from the method's rules."
-    return Section("findings", "Findings", "Findings", "9.4, 9.5, 15.3-15.9", intro, (table,), False)
+    return Section("findings", "Findings", "Findings", "9.4, 9.5, 15.3-15.9", intro, (table,), False, ISO)

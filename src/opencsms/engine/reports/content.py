@@ -1,4 +1,5 @@
-"""The ONE format-neutral report of an evaluated TARA; every renderer lays out what `build_report` returns.
+"""The ONE format-neutral report of an evaluated TARA: `build_report` makes it a document
+(`engine.documents`), which every format lays out.
 
 Sections, in order: method and provenance, summary, then the work products of ISO/SAE 21434:2021 clause 15
 and 9 (WP-09-01, WP-15-01..08, WP-09-03, WP-09-04, WP-09-06), traceability and findings.
@@ -9,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from opencsms.engine.catalogue import annex5, vocabulary, work_products
+from opencsms.engine.documents import Cell, Column, Document, Fact, Facts, Section, Table
 from opencsms.engine.method.schema import Cited
 from opencsms.engine.reports import analysis, attacks, concept, coverage, item, risks
-from opencsms.engine.reports.context import CAL_METHODS, METHOD_LABELS, Context
-from opencsms.engine.reports.structure import Cell, Column, Fact, Facts, Report, Section, Table
+from opencsms.engine.reports.context import CAL_METHODS, ISO, METHOD_LABELS, Context
+from opencsms.engine.reports.palette import BADGES
 from opencsms.engine.tara.model import CalMethod, FeasibilityMethod, Treatment
 from opencsms.engine.tara.result import TaraResult
 
+FORMAT = "opencsms-tara-report/1"  # the JSON report's shape
+KICKER = ("Threat analysis and risk assessment", "ISO/SAE 21434", "UN R155")
 _TABLE_COLUMNS = (
     Column("table", "Table"),
     Column("urn", "URN", "id"),
@@ -97,7 +101,7 @@ def method_section(ctx: Context) -> Section:
     )
     intro = "The method profile and the versioned, cited tables that every rating below comes from (15.1)."
     blocks = (facts, _rating_tables(ctx), _catalogues(), _scales(ctx))
-    return Section("method", "Method and provenance", "Method", "15.1", intro, blocks, False)
+    return Section("method", "Method and provenance", "Method", "15.1", intro, blocks, False, ISO)
 
 
 def _counts(ctx: Context) -> Facts:
@@ -116,7 +120,7 @@ def _counts(ctx: Context) -> Facts:
         Fact("Errors", len(result.errors), "number"),
         Fact("Warnings", len(result.warnings), "number"),
     )
-    return Facts("counts", "Figures", facts, cards=True)
+    return Facts("counts", "Figures", facts, cards=True, accent="status")
 
 
 def _distribution(ctx: Context) -> Table:
@@ -143,7 +147,7 @@ def _decisions(ctx: Context) -> Table:
 def summary_section(ctx: Context) -> Section:
     intro = f"{ctx.model.name}: the TARA at a glance."
     blocks = (_counts(ctx), _distribution(ctx), _decisions(ctx))
-    return Section("summary", "Summary", "Summary", "15.8, 15.9", intro, blocks, False)
+    return Section("summary", "Summary", "Summary", "15.8, 15.9", intro, blocks, False, ISO)
 
 
 SECTIONS: tuple[Callable[[Context], Section], ...] = (
@@ -167,18 +171,39 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
 )
 
 
-def build_report(result: TaraResult, generated: str | None = None) -> Report:
+def _findings(result: TaraResult) -> str:
+    counts = ((len(result.errors), "error"), (len(result.warnings), "warning"))
+    return ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts if n) or "none"
+
+
+def _about(result: TaraResult) -> tuple[Fact, ...]:
+    """The model and method the report is of, for the head of the document."""
+    model, source = result.model, result.profile.source
+    version = (Fact("Version", model.version),) if model.version else ()
+    return (
+        Fact("Model", model.id, "id"),
+        *version,
+        Fact("Item", model.item.name),
+        Fact("Method", f"{source.name} ({result.profile.urn} {source.version})"),
+        Fact("Findings", _findings(result)),
+    )
+
+
+def build_report(result: TaraResult, generated: str | None = None) -> Document:
     """The report of `result`; `generated` (e.g. an ISO date) is printed only when given."""
     ctx = Context(result)
-    model = result.model
-    return Report(
+    model, profile = result.model, result.profile
+    return Document(
         title=model.name,
-        model_id=model.id,
-        model_version=model.version,
-        item=model.item.name,
-        method=result.profile.source.name,
-        profile_urn=result.profile.urn,
-        profile_version=result.profile.source.version,
+        kind="TARA report",
+        kicker=KICKER,
+        facts=_about(result),
+        meta={
+            "model": {"id": model.id, "version": model.version, "item": model.item.name},
+            "method": {"name": profile.source.name, "urn": profile.urn, "version": profile.source.version},
+        },
+        format=FORMAT,
         generated=generated,
         sections=tuple(build(ctx) for build in SECTIONS),
+        badges=BADGES,
     )

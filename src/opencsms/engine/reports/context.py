@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from opencsms.engine.catalogue import annex5, vocabulary, work_products
 from opencsms.engine.catalogue.schema import Annex5Threat
+from opencsms.engine.documents import Block, Section
 from opencsms.engine.method.profile import MethodProfile
 from opencsms.engine.reports.architecture import Architecture, architecture
-from opencsms.engine.reports.structure import Block, Section
 from opencsms.engine.tara.model import (
     CalMethod,
     FeasibilityMethod,
@@ -18,6 +18,7 @@ from opencsms.engine.tara.model import (
 )
 from opencsms.engine.tara.result import TaraResult
 
+ISO = "ISO/SAE 21434:2021"  # the standard the work products and clauses are of
 METHOD_LABELS = {
     FeasibilityMethod.ATTACK_POTENTIAL: "Attack potential",
     FeasibilityMethod.CVSS: "CVSS exploitability",
@@ -72,7 +73,7 @@ class Context:
     def section(self, wp_id: str, short_title: str, intro: str, blocks: Iterable[Block]) -> Section:
         """A work-product section named and placed by the ISO/SAE 21434 work-product catalogue."""
         wp = self._wps[wp_id]
-        return Section(wp.id, wp.name, short_title, wp.clause, intro, tuple(blocks))
+        return Section(wp.id, wp.name, short_title, wp.clause, intro, tuple(blocks), standard=ISO)
 
     def architecture(self) -> Architecture:
         """The architecture for the pictures, entry points labelled with their attack vector."""

@@ -5,8 +5,8 @@ Part B/C mitigation against the controls (UN R155 7.3.3 and 7.3.4), from `tara.c
 from __future__ import annotations
 
 from opencsms.engine.catalogue import annex5
+from opencsms.engine.documents import Cell, Column, Fact, Facts, Section, Table
 from opencsms.engine.reports.context import Context
-from opencsms.engine.reports.structure import Cell, Column, Fact, Facts, Section, Table
 from opencsms.engine.tara.coverage import Annex5Coverage, annex5_coverage
 
 # engine status -> the words the report uses
@@ -48,7 +48,7 @@ def _cards(coverage: Annex5Coverage) -> Facts:
         *(Fact(label(s).capitalize(), coverage.count(s), "number") for s in THREAT_STATUSES),
         Fact("Mitigations realised", f"{_implemented(coverage)} of {len(coverage.mitigations)}"),
     )
-    return Facts("annex5-counts", "Coverage", facts, cards=True)
+    return Facts("annex5-counts", "Coverage", facts, cards=True, accent="status")
 
 
 def _categories(coverage: Annex5Coverage) -> Table:

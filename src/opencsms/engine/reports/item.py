@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from opencsms.engine.documents import Block, Column, Fact, Facts, Figure, Section, Table
 from opencsms.engine.reports.context import Context
-from opencsms.engine.reports.structure import Block, Column, Fact, Facts, Figure, Section, Table
+from opencsms.engine.reports.pictures import Drawing
 
 
 def _facts(ctx: Context) -> Facts:
@@ -96,7 +97,7 @@ def _data_flows(ctx: Context) -> Table:
 
 
 def architecture_figure(ctx: Context) -> tuple[Block, ...]:
-    """The architecture picture (HTML only), if there is anything to draw."""
+    """The architecture picture (HTML and PDF), if there is anything to draw."""
     arch = ctx.architecture()
     if not arch.nodes:
         return ()
@@ -104,7 +105,7 @@ def architecture_figure(ctx: Context) -> tuple[Block, ...]:
         "Components, buses and external entry points, laid out by distance from the entry points over the "
         "attack graph; dashed: out of scope."
     )
-    return (Figure("architecture", "Architecture", arch, note=note),)
+    return (Figure("architecture", "Architecture", Drawing(arch, "Architecture"), note=note),)
 
 
 def item_definition(ctx: Context) -> Section:

@@ -1,6 +1,9 @@
-"""Colours shared by the HTML and XLSX reports: risk values 1 (green) to 5 (red), and the table style."""
+"""How the TARA report shows its own kinds of values, in every format: risk values 1 (green) to 5 (red),
+statuses (UN R155 Annex 5 coverage, review of threat scenarios), finding severities and attack-tree gates."""
 
 from __future__ import annotations
+
+from opencsms.engine.documents import Badge
 
 # risk value -> (background, text), as RGB hex without '#'
 RISK_COLOURS: dict[int, tuple[str, str]] = {
@@ -10,21 +13,8 @@ RISK_COLOURS: dict[int, tuple[str, str]] = {
     4: ("EF6C00", "FFFFFF"),
     5: ("C62828", "FFFFFF"),
 }
-HEADER = ("1F3A5F", "FFFFFF")
-ZEBRA = "F3F6FA"
 
-
-def risk_colour(value: int | None) -> tuple[str, str] | None:
-    return RISK_COLOURS.get(value) if value is not None else None
-
-
-def tint(colour: str, amount: float = 0.7) -> str:
-    """`colour` mixed with white (`amount` 0: unchanged, 1: white), for empty heat-map cells."""
-    channels = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
-
-
-# status (UN R155 Annex 5 coverage, threat scenario review) -> (background, text)
+# status -> (background, text)
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "covered": ("2E7D32", "FFFFFF"),
     "implemented": ("2E7D32", "FFFFFF"),
@@ -38,17 +28,20 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "obsolete": ("CFD6DE", "33404F"),
 }
 
-
-def status_key(label: str) -> str:
-    """The colour key of a status label: `rejected, obsolete` is coloured as `rejected`."""
-    return label.split(",", maxsplit=1)[0].strip()
-
-
-def status_colour(label: object) -> tuple[str, str] | None:
-    return STATUS_COLOURS.get(status_key(label)) if isinstance(label, str) else None
+RISK = Badge(
+    "risk",
+    "risk",
+    {str(value): colours for value, colours in RISK_COLOURS.items()},
+    prefix="r",
+    title="risk value",
+    numeric=True,
+)
+STATUS = Badge("status", "state", STATUS_COLOURS, prefix="st-", fallback="st-other")
+SEVERITY = Badge("severity", "status", classes={"error": "err"}, fallback="warn")
+GATE = Badge("gate", "gate", tag=True)
+BADGES = (RISK, STATUS, SEVERITY, GATE)
 
 
 def status_class(label: object) -> str:
-    """The CSS class of a status badge, e.g. `st-pending-review`."""
-    key = status_key(label) if isinstance(label, str) else ""
-    return "st-" + key.replace(" ", "-") if key in STATUS_COLOURS else "st-other"
+    """The CSS class of a status badge, e.g. `st-pending-review`; `rejected, obsolete` is `st-rejected`."""
+    return STATUS.variant(label if isinstance(label, str) else "")

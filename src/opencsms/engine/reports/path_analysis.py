@@ -10,9 +10,10 @@ from __future__ import annotations
 from opencsms.engine.analysis.attack_paths import AssetPaths, asset_paths
 from opencsms.engine.analysis.graph import ATTACKER, AttackGraph, build_graph
 from opencsms.engine.analysis.paths import FoundPath
+from opencsms.engine.documents import Block, Cell, Column, Figure, Table
 from opencsms.engine.errors import RuleViolation
 from opencsms.engine.reports.context import Context
-from opencsms.engine.reports.structure import Block, Cell, Column, Figure, Table
+from opencsms.engine.reports.pictures import Drawing
 
 COLUMNS = (
     Column("component", "Target component", "id"),
@@ -98,15 +99,17 @@ class _Rows:
             f"({rating}) · feasibility {feasibility}; with the controls on the way {path.residual_total}"
         )
         note = f"Assets {', '.join(assets)} · threat scenarios {', '.join(threats) or 'none yet'}"
+        title = f"{name} ({component})"
+        hops = tuple((hop.source, hop.target) for hop in path.hops)
         self.figures.append(
             Figure(
                 key=f"path-{component}",
-                title=f"{name} ({component})",
-                architecture=self.arch,
-                path=tuple((hop.source, hop.target) for hop in path.hops),
+                title=title,
+                picture=Drawing(self.arch, title, hops),
                 note=note,
                 steps=steps(path),
                 lead=lead,
+                variant="path",
             )
         )
 

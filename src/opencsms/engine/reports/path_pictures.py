@@ -15,8 +15,7 @@ from opencsms.engine.analysis.graph import AttackGraph, build_graph
 from opencsms.engine.analysis.paths import FoundPath
 from opencsms.engine.reports.context import Context
 from opencsms.engine.reports.path_analysis import route, steps
-from opencsms.engine.reports.pictures import figure_svg
-from opencsms.engine.reports.structure import Figure
+from opencsms.engine.reports.pictures import Drawing, figure_svg
 from opencsms.engine.tara.result import TaraResult
 
 
@@ -51,7 +50,7 @@ def architecture_svg(result: TaraResult) -> str:
     arch = Context(result).architecture()
     if not arch.nodes:
         return ""
-    return figure_svg(Figure("architecture", "Architecture", arch), "architecture", draw_base=True)
+    return figure_svg(Drawing(arch, "Architecture"), "architecture", draw_base=True)
 
 
 def _picture(
@@ -59,13 +58,7 @@ def _picture(
 ) -> PathPicture:
     profile = ctx.profile
     entry = path.entry.removeprefix("entry:")
-    figure = Figure(
-        key=f"path-{rank}",
-        title=title,
-        architecture=ctx.architecture(),
-        path=tuple((hop.source, hop.target) for hop in path.hops),
-        steps=steps(path),
-    )
+    drawing = Drawing(ctx.architecture(), title, tuple((hop.source, hop.target) for hop in path.hops))
     return PathPicture(
         rank=rank,
         entry=entry,
@@ -78,7 +71,7 @@ def _picture(
         feasibility=ctx.feasibility(profile.feasibility_from_potential(path.initial_total)) or "",
         residual_potential=path.residual_total,
         residual_feasibility=ctx.feasibility(profile.feasibility_from_potential(path.residual_total)) or "",
-        svg=figure_svg(figure, f"path-base-{rank}", draw_base=True) if drawn else "",
+        svg=figure_svg(drawing, f"path-base-{rank}", draw_base=True) if drawn else "",
     )
 
 

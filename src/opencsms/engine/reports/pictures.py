@@ -1,16 +1,19 @@
-"""Inline SVG pictures of the HTML report: the architecture (WP-09-01) and attack paths on it (WP-15-05).
+"""SVG pictures of the report: the architecture (WP-09-01) and attack paths on it (WP-15-05).
 
 Plain SVG markup for inline use in HTML (which puts it in the SVG namespace, so no `xmlns`), no scripts,
-presentation attributes only, every model text escaped. The architecture is drawn once, as a group with an
-id; the attack path pictures reuse it with `<use>` (dimmed) and draw only the path on top, which keeps a
-report with many paths small. Deterministic: coordinates are rounded to 0.1.
+presentation attributes only, every model text escaped. In the HTML the architecture is drawn once, as a
+group with an id; the attack path pictures reuse it with `<use>` (dimmed) and draw only the path on top,
+which keeps a report with many paths small (`shared_svgs`). Drawn alone (`Drawing.svg`, e.g. for the PDF)
+each picture holds the whole architecture. Deterministic: coordinates are rounded to 0.1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
+from opencsms.engine.documents import Figure
 from opencsms.engine.reports.architecture import Architecture, ArchNode
 from opencsms.engine.reports.layout import (
     DETAIL_SIZE,
@@ -23,7 +26,6 @@ from opencsms.engine.reports.layout import (
     layout,
     name_lines,
 )
-from opencsms.engine.reports.structure import Figure
 
 FONT = "-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 RED = "#C62828"
@@ -41,6 +43,22 @@ COMPONENT_STYLES = {
 }
 ECU_STYLE = ("#EAF1FB", "#2F6FB2")
 OUT_OF_SCOPE = ("#FAFBFC", "#8A96A6")
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """A picture of the architecture, optionally with one attack path highlighted (a figure's picture).
+
+    `path` holds the hops of the path as (source, target) attack-graph node keys, from the attacker on.
+    """
+
+    architecture: Architecture
+    title: str
+    path: tuple[tuple[str, str], ...] = ()
+
+    def svg(self) -> str:
+        """The picture alone, the architecture drawn in it."""
+        return figure_svg(self, "arch", draw_base=True)
 
 
 def _n(value: float) -> str:
@@ -185,7 +203,7 @@ def _hop(lay: Layout, number: int, source: str, target: str) -> tuple[str, str]:
     return f'<path {head} d="{d}" {style}/>' + _arrow(b, from_left=forward), badge
 
 
-def _path(figure: Figure, lay: Layout, base: str) -> str:
+def _path(figure: Drawing, lay: Layout, base: str) -> str:
     index = {n.key: i for i, n in enumerate(figure.architecture.nodes)}
     lines, badges, nodes = [], [], []
     for number, (source, target) in enumerate(figure.path):
@@ -202,7 +220,7 @@ def _path(figure: Figure, lay: Layout, base: str) -> str:
     return "".join(["<g>", *lines, *nodes, *badges, _attacker(lay, RED), "</g>"])
 
 
-def figure_svg(figure: Figure, base: str, *, draw_base: bool) -> str:
+def figure_svg(figure: Drawing, base: str, *, draw_base: bool) -> str:
     """The SVG of `figure`; its architecture is drawn as group `base`, or reused if `draw_base` is false."""
     lay = layout(figure.architecture)
     if draw_base:
@@ -219,14 +237,19 @@ def figure_svg(figure: Figure, base: str, *, draw_base: bool) -> str:
     )
 
 
-def figure_svgs(figures: Iterable[Figure]) -> dict[str, str]:
-    """The SVG of each figure by key, in document order: each architecture is drawn in full only once."""
+def shared_svgs(figures: Sequence[Figure]) -> Mapping[str, str]:
+    """The SVG of each figure by key, in document order, to inline in one HTML page: each architecture is
+    drawn in full only once, later pictures of it reuse it. Other pictures are drawn as they are."""
     drawn: dict[Architecture, str] = {}
     svgs: dict[str, str] = {}
     for figure in figures:
-        base = drawn.get(figure.architecture)
+        picture = figure.picture
+        if not isinstance(picture, Drawing):
+            svgs[figure.key] = picture.svg()
+            continue
+        base = drawn.get(picture.architecture)
         first = base is None
         if base is None:
-            base = drawn[figure.architecture] = f"arch{len(drawn) + 1}"
-        svgs[figure.key] = figure_svg(figure, base, draw_base=first)
+            base = drawn[picture.architecture] = f"arch{len(drawn) + 1}"
+        svgs[figure.key] = figure_svg(picture, base, draw_base=first)
     return svgs

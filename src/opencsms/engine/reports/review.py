@@ -4,8 +4,8 @@ be reviewed, and those rejected, merged or made obsolete, which stay in the mode
 
 from __future__ import annotations
 
+from opencsms.engine.documents import Cell, Column, Table
 from opencsms.engine.reports.context import Context
-from opencsms.engine.reports.structure import Cell, Column, Table
 from opencsms.engine.tara.model import ReviewStatus, ThreatScenario
 
 

@@ -3,9 +3,9 @@ decisions (ISO/SAE 21434:2021 15.8, 15.9)."""
 
 from __future__ import annotations
 
+from opencsms.engine.documents import Axis, Cell, Column, HeatCell, HeatMap, Level, Section, Table
 from opencsms.engine.reports.analysis import category_label
 from opencsms.engine.reports.context import Context
-from opencsms.engine.reports.structure import Cell, Column, HeatCell, HeatMap, Level, Section, Table
 from opencsms.engine.tara.feasibility import iter_steps
 from opencsms.engine.tara.model import ThreatScenario
 
@@ -23,9 +23,20 @@ def heat_map(ctx: Context, residual: bool = False) -> HeatMap:
     return HeatMap(
         "heatmap-residual" if residual else "heatmap-initial",
         title,
-        tuple(Level(i, ctx.impact(i) or i) for i in impacts),
-        tuple(Level(f, ctx.feasibility(f) or f) for f in feasibilities),
+        Axis("impact", "impacts", "Impact", "Impact", tuple(Level(i, ctx.impact(i) or i) for i in impacts)),
+        Axis(
+            "feasibility",
+            "feasibilities",
+            "Feasibility",
+            "Attack feasibility",
+            tuple(Level(f, ctx.feasibility(f) or f) for f in feasibilities),
+        ),
         cells,
+        value="risk",
+        value_label="risk value",
+        badge="risk",
+        counted="threat scenarios",
+        total_label="rated threat scenarios",
     )
 
 

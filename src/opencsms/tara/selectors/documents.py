@@ -162,7 +162,7 @@ def compare(tara_obj: Tara, old: str, new: str) -> TaraDiff:
 
 
 def report(tara_obj: Tara, fmt: str) -> bytes:
-    """The TARA report of the working state in `fmt` (html, xlsx, json or md)."""
+    """The TARA report of the working state in `fmt` (html, xlsx, json, md or pdf)."""
     if fmt not in FORMATS:
         raise Invalid(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
     return render(evaluated(tara_obj), fmt)

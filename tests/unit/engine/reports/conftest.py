@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from opencsms.engine import TaraResult, evaluate
-from opencsms.engine.reports import build_report
-from opencsms.engine.reports.structure import Report
+from opencsms.engine.reports import Report, build_report
 from opencsms.engine.tara_as_code import load_file
 from tests.golden_files import GOLDEN as GOLDEN_ROOT
 

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from opencsms.engine import TaraResult
-from opencsms.engine.reports import render
+from opencsms.engine.documents import Facts, Section, Table
+from opencsms.engine.reports import Report, render
 from opencsms.engine.reports.coverage import STATUS_LABELS, summary_line
 from opencsms.engine.reports.palette import STATUS_COLOURS, status_class
-from opencsms.engine.reports.structure import Facts, Report, Section, Table
 from opencsms.engine.tara.coverage import Annex5Coverage, annex5_coverage
 
 

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from opencsms.engine import TaraResult, evaluate
 from opencsms.engine.catalogue import work_products
-from opencsms.engine.reports import render
-from opencsms.engine.reports.markdown import escape
-from opencsms.engine.reports.structure import Cell, Facts, HeatMap, Report, Table, display
+from opencsms.engine.documents import Cell, Facts, HeatMap, Table, display
+from opencsms.engine.documents.markdown import escape
+from opencsms.engine.reports import Report, render
 from opencsms.engine.tara_as_code import parse
 
 
@@ -61,13 +61,11 @@ def test_heat_maps_follow_the_matrix(result: TaraResult, report: Report) -> None
     heats = [b for b in report.section("WP-15-07").blocks if isinstance(b, HeatMap)]
     assert [h.key for h in heats] == ["heatmap-initial", "heatmap-residual"]
     for heat, residual in zip(heats, (False, True), strict=True):
-        assert [lv.id for lv in heat.impacts] == ["severe", "major", "moderate", "negligible"]
-        assert [lv.id for lv in heat.feasibilities] == ["very_low", "low", "medium", "high"]
-        counts = {(c.impact, c.feasibility): c.count for row in heat.cells for c in row if c.count}
+        assert [lv.id for lv in heat.rows.levels] == ["severe", "major", "moderate", "negligible"]
+        assert [lv.id for lv in heat.columns.levels] == ["very_low", "low", "medium", "high"]
+        counts = {(c.row, c.column): c.count for row in heat.cells for c in row if c.count}
         assert counts == result.heat_map(residual)
-        assert all(
-            c.risk == result.profile.risk(c.impact, c.feasibility)[1] for row in heat.cells for c in row
-        )
+        assert all(c.value == result.profile.risk(c.row, c.column)[1] for row in heat.cells for c in row)
         assert heat.total == sum(result.heat_map(residual).values())
 
 

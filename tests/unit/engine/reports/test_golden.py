@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from opencsms.engine import TaraResult
 from opencsms.engine.reports import FORMAT, FORMATS, render
-from tests.golden_files import compare_golden
+from tests.golden_files import compare_golden, pdf_text
 from tests.unit.engine.reports.conftest import GOLDEN
 
 
@@ -17,6 +19,11 @@ from tests.unit.engine.reports.conftest import GOLDEN
 @pytest.mark.parametrize("fmt", ["md", "json", "html"])
 def test_report_matches_golden_file(result: TaraResult, fmt: str, update_golden: bool) -> None:
     compare_golden(GOLDEN / f"small.report.{fmt}", render(result, fmt), update_golden)
+
+
+@pytest.mark.golden
+def test_pdf_report_says_what_the_golden_file_says(result: TaraResult, update_golden: bool) -> None:
+    compare_golden(GOLDEN / "small.report.pdf.txt", pdf_text(render(result, "pdf")).encode(), update_golden)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -33,9 +40,20 @@ def test_no_timestamp_unless_one_is_passed(result: TaraResult, fmt: str) -> None
     assert b"2031-02-03T04:05:06" in stamped
 
 
+def test_pdf_is_dated_only_when_a_time_is_passed(result: TaraResult) -> None:
+    plain = PdfReader(BytesIO(render(result, "pdf")))
+    assert plain.metadata is not None
+    assert plain.metadata.creation_date == datetime(2000, 1, 1, tzinfo=UTC)
+    assert "Generated" not in plain.pages[0].extract_text()
+    stamped = PdfReader(BytesIO(render(result, "pdf", generated=datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC))))
+    assert stamped.metadata is not None
+    assert stamped.metadata.creation_date == datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
+    assert "Generated 2031-02-03T04:05:06+00:00" in stamped.pages[0].extract_text()
+
+
 def test_unknown_format_is_refused(result: TaraResult) -> None:
-    with pytest.raises(ValueError, match="unknown report format 'pdf'"):
-        render(result, "pdf")
+    with pytest.raises(ValueError, match="unknown report format 'docx'"):
+        render(result, "docx")
 
 
 def test_json_has_its_format_and_sorted_keys(result: TaraResult) -> None:

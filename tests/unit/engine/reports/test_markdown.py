@@ -8,8 +8,8 @@ import pytest
 
 from opencsms.engine import TaraResult, evaluate
 from opencsms.engine.catalogue import work_products
+from opencsms.engine.documents.markdown import escape, slug
 from opencsms.engine.reports import render
-from opencsms.engine.reports.markdown import escape, slug
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -14,11 +15,11 @@ import pytest
 from opencsms.engine import TaraResult, evaluate
 from opencsms.engine.analysis.attack_paths import asset_paths
 from opencsms.engine.analysis.graph import ATTACKER, build_graph
-from opencsms.engine.reports import build_report, render
+from opencsms.engine.documents import Figure
+from opencsms.engine.reports import Report, build_report, render
 from opencsms.engine.reports.architecture import UNREACHED, architecture
-from opencsms.engine.reports.html import figures
 from opencsms.engine.reports.layout import clip, layout, wrap
-from opencsms.engine.reports.structure import Figure, Report
+from opencsms.engine.reports.pictures import Drawing, shared_svgs
 from opencsms.engine.tara.model import Component, Interface
 from opencsms.engine.tara_as_code import load_file, parse
 from tests.unit.engine.reports.test_content import HEAVENS
@@ -30,6 +31,17 @@ def _svgs(html: str) -> dict[str, ET.Element]:
     """Every inline SVG of the page, parsed as XML, by the id of the figure around it."""
     found = re.findall(r'<figure class="diagram[^"]*" id="([^"]+)">.*?(<svg .*?</svg>)', html, re.S)
     return {key: ET.fromstring(svg) for key, svg in found}  # noqa: S314 - our own output
+
+
+def figures(report: Report) -> Mapping[str, str]:
+    """The inline SVG of every picture of the report's HTML page, by figure key."""
+    return shared_svgs([f for s in report.sections for f in s.figures])
+
+
+def drawing(figure: Figure) -> Drawing:
+    """The architecture (and attack path) a figure of the report draws."""
+    assert isinstance(figure.picture, Drawing)
+    return figure.picture
 
 
 def _boxes(svg: ET.Element, kind: str) -> list[str]:
@@ -122,7 +134,7 @@ def test_the_path_table_and_figure_say_the_same(result: TaraResult, report: Repo
     assert row["potential"] == path.total
     assert row["feasibility"] == result.profile.feasibility.labels[path.feasibility(result.profile)]
     (figure,) = section.figures
-    assert figure.path == tuple((h.source, h.target) for h in path.hops)
+    assert drawing(figure).path == tuple((h.source, h.target) for h in path.hops)
     assert figure.steps == (
         "1. Compromise Body control module over OBD-II port",
         "2. Send on Body CAN from Body control module",
@@ -136,7 +148,7 @@ def test_the_architecture_is_drawn_once_and_reused(report: Report) -> None:
     assert svgs["architecture"].count('<g id="arch1">') == 1
     assert '<use href="#arch1" opacity="0.28"/>' in svgs["path-HL"]
     assert 'id="arch1"' not in svgs["path-HL"]
-    only_paths = [replace(f, key="p") for s in report.sections for f in s.figures if f.path]
+    only_paths = [replace(f, key="p") for s in report.sections for f in s.figures if drawing(f).path]
     alone = figures(replace(report, sections=(replace(report.sections[0], blocks=tuple(only_paths)),)))
     assert '<g opacity="0.28"><g id="arch1">' in alone["p"]  # no architecture figure before: drawn here
 
@@ -176,7 +188,7 @@ def test_unreached_components_get_their_own_column(result: TaraResult) -> None:
 def test_the_reference_model_is_laid_out_without_overlaps() -> None:
     model, profile = load_file(REFERENCE)
     report = build_report(evaluate(model, profile))
-    arch = report.section("WP-09-01").figures[0].architecture
+    arch = drawing(report.section("WP-09-01").figures[0]).architecture
     lay = layout(arch)
     assert set(lay.boxes) == {n.key for n in arch.nodes}
     assert len([n for n in arch.nodes if n.kind == "component"]) == len(model.components)
@@ -186,7 +198,7 @@ def test_the_reference_model_is_laid_out_without_overlaps() -> None:
             assert a.y + a.h < b.y, (a, b)
     assert all(b.x >= 0 and b.right <= lay.width and b.y >= 0 and b.y + b.h <= lay.height for b in boxes)
     targets = {a.component for a in asset_paths(model, profile) if a.paths}
-    paths = [f for f in report.section("WP-15-05").figures if f.path]
+    paths = [f for f in report.section("WP-15-05").figures if drawing(f).path]
     assert sorted(f.key for f in paths) == sorted(f"path-{c}" for c in targets)
     html = render(evaluate(model, profile), "html").decode()
     assert all(svg.tag == "svg" for svg in _svgs(html).values())
@@ -220,5 +232,5 @@ def test_without_the_iso_factors_there_is_no_path_analysis_but_a_picture() -> No
     assert table.note.startswith("Not available: attack path analysis rates hops with the ISO/SAE 21434")
     assert not report.section("WP-15-05").figures
     (figure,) = report.section("WP-09-01").figures
-    assert [n.key for n in figure.architecture.nodes] == ["entry:BT", "component:BCM"]
+    assert [n.key for n in drawing(figure).architecture.nodes] == ["entry:BT", "component:BCM"]
     assert "<svg " in render(evaluate(model, profile), "html").decode()

@@ -8,10 +8,10 @@ import re
 from dataclasses import replace
 
 from opencsms.engine import TaraResult, evaluate
-from opencsms.engine.reports import build_report, render
-from opencsms.engine.reports.markdown import escape
+from opencsms.engine.documents import Table
+from opencsms.engine.documents.markdown import escape
+from opencsms.engine.reports import Report, build_report, render
 from opencsms.engine.reports.review import review_status
-from opencsms.engine.reports.structure import Report, Table
 from opencsms.engine.tara.model import Provenance, ReviewStatus
 
 

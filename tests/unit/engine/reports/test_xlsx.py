@@ -13,8 +13,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from opencsms.engine import TaraResult, evaluate
 from opencsms.engine.catalogue import work_products
+from opencsms.engine.documents.palette import HEADER, tint
 from opencsms.engine.reports import render
-from opencsms.engine.reports.palette import HEADER, RISK_COLOURS, tint
+from opencsms.engine.reports.palette import RISK_COLOURS
 
 
 @pytest.fixture(scope="module")

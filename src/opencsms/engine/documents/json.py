@@ -1,15 +1,14 @@
-"""The report as JSON (`opencsms-tara-report/1`): the format-neutral structure, sorted keys, indent 2.
+"""A document as JSON: its sections and blocks as data, sorted keys, indent 2; `format` names the shape
+(the producer's, e.g. `opencsms-tara-report/1`) and the document's `meta` is merged in at the top.
 
-Pictures are HTML only; the tables beside them carry their content.
+Pictures are HTML and PDF only; the tables beside them carry their content.
 """
 
 from __future__ import annotations
 
 import json
 
-from opencsms.engine.reports.structure import Cell, Facts, HeatMap, Report, Section, Table
-
-FORMAT = "opencsms-tara-report/1"
+from opencsms.engine.documents.model import Cell, Document, Facts, HeatMap, Section, Table
 
 
 def _value(value: Cell) -> object:
@@ -44,14 +43,15 @@ def _facts(facts: Facts) -> dict[str, object]:
 
 
 def _heat_map(heat: HeatMap) -> dict[str, object]:
+    rows, columns = heat.rows, heat.columns
     return {
         "kind": heat.kind,
         "key": heat.key,
         "title": heat.title,
-        "impacts": [{"id": lv.id, "label": lv.label} for lv in heat.impacts],
-        "feasibilities": [{"id": lv.id, "label": lv.label} for lv in heat.feasibilities],
+        rows.plural: [{"id": lv.id, "label": lv.label} for lv in rows.levels],
+        columns.plural: [{"id": lv.id, "label": lv.label} for lv in columns.levels],
         "cells": [
-            {"impact": c.impact, "feasibility": c.feasibility, "risk": c.risk, "count": c.count}
+            {rows.key: c.row, columns.key: c.column, heat.value: c.value, "count": c.count}
             for row in heat.cells
             for c in row
         ],
@@ -79,16 +79,15 @@ def _section(section: Section) -> dict[str, object]:
     }
 
 
-def to_data(report: Report) -> dict[str, object]:
+def to_data(document: Document) -> dict[str, object]:
     return {
-        "format": FORMAT,
-        "title": report.title,
-        "model": {"id": report.model_id, "version": report.model_version, "item": report.item},
-        "method": {"name": report.method, "urn": report.profile_urn, "version": report.profile_version},
-        "generated": report.generated,
-        "sections": [_section(s) for s in report.sections],
+        "format": document.format,
+        "title": document.title,
+        "generated": document.generated,
+        "sections": [_section(s) for s in document.sections],
+        **document.meta,
     }
 
 
-def render_json(report: Report) -> bytes:
-    return (json.dumps(to_data(report), sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+def render_json(document: Document) -> bytes:
+    return (json.dumps(to_data(document), sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()

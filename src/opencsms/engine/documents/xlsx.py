@@ -1,5 +1,5 @@
-"""The report as an Excel workbook (openpyxl): a Summary sheet, one sheet per work product, Traceability,
-Findings and Method. Deterministic: fixed document properties and zip timestamps, same input same bytes."""
+"""A document as an Excel workbook (openpyxl): one sheet per section, the first headed by the document.
+Deterministic: fixed document properties and zip timestamps, same input same bytes."""
 
 from __future__ import annotations
 
@@ -9,14 +9,28 @@ from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from opencsms.engine.reports.palette import HEADER, ZEBRA, risk_colour, status_colour, tint
-from opencsms.engine.reports.structure import Cell, Column, Facts, HeatMap, Report, Section, Table, display
+from opencsms.engine.documents.model import (
+    Badge,
+    Cell,
+    Column,
+    Document,
+    Facts,
+    HeatMap,
+    Section,
+    Table,
+    display,
+)
+from opencsms.engine.documents.palette import HEADER, ZEBRA, tint
+from opencsms.engine.documents.palette import MUTED as MUTED_INK
+from opencsms.engine.documents.theme import PLAIN, Theme
 
 FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - openpyxl stores naive UTC
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -24,11 +38,10 @@ MAX_SHEET_NAME = 31
 MIN_WIDTH, MAX_WIDTH = 8, 60
 LINE_HEIGHT = 15  # points per line of 11-point text
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
-_SHEET_ORDER = {"summary": 0, "traceability": 2, "findings": 3, "method": 4}
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14, color=HEADER[0])
-MUTED = Font(italic=True, color="5D6B7C")
+MUTED = Font(italic=True, color=MUTED_INK)
 HEADER_FONT = Font(bold=True, color=HEADER[1])
 HEADER_FILL = PatternFill("solid", fgColor=HEADER[0])
 ZEBRA_FILL = PatternFill("solid", fgColor=ZEBRA)
@@ -45,8 +58,9 @@ def sheet_name(section: Section) -> str:
 class _Sheet:
     """Writes blocks one under the other and tracks the column widths their cells need."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Worksheet, badges: dict[str, Badge]) -> None:
         self.ws = ws
+        self.badges = badges
         self.row = 1
         self.widths: dict[int, int] = {}
         self.texts: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of wrapped cells
@@ -99,14 +113,15 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(line) // per_line)) for line in text.splitlines() or [""])
 
 
-def _colour(ws: Worksheet, row: int, col: int, value: int | None, *, faint: bool = False) -> None:
-    colours = risk_colour(value)
-    cell = ws.cell(row=row, column=col)
+def _badge(cell: XlCell | MergedCell, style: Badge, value: Cell, *, faint: bool = False) -> None:
+    """Fill a cell with its value's colours, faint for an empty heat-map cell; centre numbers and tags."""
+    colours = style.colour(value)
     if colours is not None:
         background, text = colours
         cell.fill = PatternFill("solid", fgColor=tint(background) if faint else background)
         cell.font = Font(bold=not faint, color="7A8594" if faint else text)
-    cell.alignment = CENTRE_TOP
+    if style.numeric or style.tag:
+        cell.alignment = CENTRE_TOP
 
 
 def _row_cells(sheet: _Sheet, table: Table, index: int, row: tuple[Cell, ...]) -> None:
@@ -120,17 +135,9 @@ def _row_cells(sheet: _Sheet, table: Table, index: int, row: tuple[Cell, ...]) -
 
 def _style(sheet: _Sheet, col: int, column: Column, value: Cell, *, depth: int) -> None:
     cell = sheet.ws.cell(row=sheet.row, column=col)
-    if column.kind == "risk":
-        _colour(
-            sheet.ws,
-            sheet.row,
-            col,
-            value if isinstance(value, int) and not isinstance(value, bool) else None,
-        )
-    elif column.kind == "status" and (colours := status_colour(value)) is not None:
-        cell.fill = PatternFill("solid", fgColor=colours[0])
-        cell.font = Font(bold=True, color=colours[1])
-    elif column.kind in ("number", "bool", "check", "gate"):
+    if (style := sheet.badges.get(column.kind)) is not None:
+        _badge(cell, style, value)
+    elif column.kind in ("number", "bool", "check"):
         cell.alignment = CENTRE_TOP
     elif column.kind == "tree":
         cell.alignment = Alignment(horizontal="left", indent=depth * 2, vertical="top", wrap_text=True)
@@ -163,31 +170,33 @@ def _facts(sheet: _Sheet, facts: Facts) -> None:
         sheet.put(sheet.row, 1, fact.label)
         sheet.ws.cell(row=sheet.row, column=1).font = BOLD
         sheet.put(sheet.row, 2, fact.value, fact.kind)
-        if fact.kind == "risk":
-            _colour(sheet.ws, sheet.row, 2, fact.value if isinstance(fact.value, int) else None)
+        if (style := sheet.badges.get(fact.kind)) is not None:
+            _badge(sheet.ws.cell(row=sheet.row, column=2), style, fact.value)
         sheet.row += 1
 
 
 def _heat_map(sheet: _Sheet, heat: HeatMap) -> None:
-    sheet.text(
-        f"{heat.title} ({heat.total} rated threat scenarios; cell: count, coloured by risk value)", BOLD
-    )
-    sheet.header(["Impact \\ Feasibility", *(lv.label for lv in heat.feasibilities)])
-    for level, cells in zip(heat.impacts, heat.cells, strict=True):
+    sheet.text(f"{heat.title} ({heat.caption})", BOLD)
+    sheet.header([heat.corner, *(lv.label for lv in heat.columns.levels)])
+    style = sheet.badges.get(heat.badge)
+    for level, cells in zip(heat.rows.levels, heat.cells, strict=True):
         sheet.put(sheet.row, 1, level.label)
         sheet.ws.cell(row=sheet.row, column=1).font = BOLD
         for col, heat_cell in enumerate(cells, start=2):
             sheet.put(sheet.row, col, heat_cell.count, "number")
-            _colour(sheet.ws, sheet.row, col, heat_cell.risk, faint=not heat_cell.count)
+            cell = sheet.ws.cell(row=sheet.row, column=col)
+            if style is not None:
+                _badge(cell, style, heat_cell.value, faint=not heat_cell.count)
+            cell.alignment = CENTRE_TOP
         sheet.row += 1
 
 
-def _section(ws: Worksheet, section: Section, head: list[str]) -> None:
+def _section(sheet: _Sheet, section: Section, head: list[str]) -> None:
     """One sheet: a title (`head[0]`, else the section's), lines under it, then the blocks."""
-    sheet = _Sheet(ws)
     title = f"{section.id} {section.title}" if section.work_product else section.title
     sheet.text(head[0] if head else title, TITLE)
-    for line in [*head[1:], f"{section.standard} {section.clause}. {section.intro}"]:
+    reference = f"{section.standard} {section.clause}. " if section.clause else ""
+    for line in [*head[1:], f"{reference}{section.intro}"]:
         sheet.text(line, MUTED)
     shown = section.data_blocks
     for index, block in enumerate(shown):
@@ -202,14 +211,10 @@ def _section(ws: Worksheet, section: Section, head: list[str]) -> None:
     sheet.fit()
 
 
-def _report_lines(report: Report) -> list[str]:
-    version = f" version {report.model_version}" if report.model_version else ""
-    lines = [
-        f"TARA report: {report.title}",
-        f"Model {report.model_id}{version}; item: {report.item}",
-        f"Method: {report.method} ({report.profile_urn} {report.profile_version})",
-    ]
-    return [*lines, f"Generated: {report.generated}"] if report.generated else lines
+def sheet_head(document: Document) -> list[str]:
+    """The generic head of the first sheet: the heading, the document's facts, when it was generated."""
+    lines = [document.heading, *(f"{f.label}: {display(f.value)}" for f in document.facts)]
+    return [*lines, f"Generated: {document.generated}"] if document.generated else lines
 
 
 def _stable_zip(raw: bytes) -> bytes:
@@ -224,26 +229,18 @@ def _stable_zip(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def _timestamp(generated: str | None) -> datetime:
-    """The workbook's created/modified time: the report's generation time if it is ISO 8601, else fixed."""
-    try:
-        stamp = datetime.fromisoformat(generated) if generated else FIXED_TIME
-    except ValueError:
-        stamp = FIXED_TIME
-    return stamp.replace(tzinfo=None)
-
-
-def render_xlsx(report: Report) -> bytes:
+def render_xlsx(document: Document, theme: Theme = PLAIN) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
-    sections = sorted(report.sections, key=lambda s: _SHEET_ORDER.get(s.id, 1))
-    for section in sections:
-        head = _report_lines(report) if section.id == "summary" else []
-        _section(wb.create_sheet(sheet_name(section)), section, head)
+    badges = {b.kind: b for b in document.badges}
+    sections = sorted(document.sections, key=lambda s: theme.sheet_ranks.get(s.id, 1))
+    for index, section in enumerate(sections):
+        head = (theme.sheet_head or sheet_head)(document) if index == 0 else []
+        _section(_Sheet(wb.create_sheet(sheet_name(section)), badges), section, head)
     props = wb.properties
     props.creator = props.lastModifiedBy = "OpenCSMS"
-    props.title = f"TARA report: {report.title}"
-    props.created = props.modified = _timestamp(report.generated)
+    props.title = document.heading
+    props.created = props.modified = document.dated(FIXED_TIME).replace(tzinfo=None)
     raw = BytesIO()
     archive = ZipFile(raw, "w", ZIP_DEFLATED)
     ExcelWriter(wb, archive).save()  # closes the archive

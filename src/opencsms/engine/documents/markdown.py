@@ -1,13 +1,14 @@
-"""The report as GitHub-flavoured Markdown: one `##` section per work product, tables with escaped cells.
+"""A document as GitHub-flavoured Markdown: one `##` section per section, tables with escaped cells.
 
-Pictures are HTML only; the tables beside them carry their content.
+Pictures are HTML and PDF only; the tables beside them carry their content.
 """
 
 from __future__ import annotations
 
 import re
 
-from opencsms.engine.reports.structure import Cell, Facts, HeatMap, Report, Section, Table, display
+from opencsms.engine.documents.model import Cell, Document, Facts, HeatMap, Section, Table, display
+from opencsms.engine.documents.theme import PLAIN, Theme
 
 _INDENT = "\u2003"  # an em space survives table-cell trimming
 
@@ -27,7 +28,7 @@ def heading(section: Section) -> str:
     return f"{section.id} {section.title}" if section.work_product else section.title
 
 
-def _cell(value: Cell, kind: str, depth: int = 0) -> str:
+def cell(value: Cell, kind: str, depth: int = 0) -> str:
     if kind == "lines" and isinstance(value, tuple):
         return "<br>".join(escape(line) for line in value)
     text = escape(display(value))
@@ -46,28 +47,28 @@ def _table(table: Table, section: Section) -> list[str]:
     lines.append("|" + "|".join("---" for _ in table.columns) + "|")
     for i, row in enumerate(table.rows):
         depth = table.depths[i] if table.depths else 0
-        cells = (_cell(v, c.kind, depth) for c, v in zip(table.columns, row, strict=True))
+        cells = (cell(v, c.kind, depth) for c, v in zip(table.columns, row, strict=True))
         lines.append("| " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 
 def _facts(facts: Facts) -> list[str]:
-    lines = [f"- **{escape(f.label)}:** {_cell(f.value, f.kind) or '-'}" for f in facts.facts]
+    lines = [f"- **{escape(f.label)}:** {cell(f.value, f.kind) or '-'}" for f in facts.facts]
     return [f"### {facts.title}", "", *lines, ""]
 
 
 def _heat_map(heat: HeatMap) -> list[str]:
-    header = ["Impact \\ Feasibility", *(escape(lv.label) for lv in heat.feasibilities)]
+    header = [heat.corner, *(escape(lv.label) for lv in heat.columns.levels)]
     lines = [
         f"### {heat.title}",
         "",
-        f"_{heat.total} rated threat scenarios; each cell: count (risk value)._",
+        f"_{heat.total} {heat.total_label}; each cell: count ({heat.value_label})._",
         "",
     ]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join("---" for _ in header) + "|")
-    for level, row in zip(heat.impacts, heat.cells, strict=True):
-        cells = [f"**{c.count}** ({c.risk})" if c.count else f"0 ({c.risk})" for c in row]
+    for level, row in zip(heat.rows.levels, heat.cells, strict=True):
+        cells = [f"**{c.count}** ({c.value})" if c.count else f"0 ({c.value})" for c in row]
         lines.append(f"| **{escape(level.label)}** | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
@@ -80,31 +81,28 @@ def _block(block: Table | Facts | HeatMap, section: Section) -> list[str]:
     return _heat_map(block)
 
 
-def _header(report: Report) -> list[str]:
-    version = f" version {escape(report.model_version)}" if report.model_version else ""
-    lines = [
-        f"# TARA report: {escape(report.title)}",
-        "",
-        f"Model `{report.model_id}`{version} · Item: {escape(report.item)} · "
-        f"Method: {escape(report.method)} (`{report.profile_urn}` {escape(report.profile_version)})",
-        "",
-    ]
-    if report.generated:
-        lines += [f"Generated: {escape(report.generated)}", ""]
-    lines += ["## Contents", ""]
-    lines += [f"- [{escape(heading(s))}](#{slug(heading(s))})" for s in report.sections]
+def head(document: Document) -> list[str]:
+    """The generic head: the heading, the document's facts on one line, when it was generated."""
+    lines = [f"# {escape(document.heading)}", ""]
+    if document.facts:
+        described = (f"{escape(f.label)}: {cell(f.value, f.kind) or '-'}" for f in document.facts)
+        lines += [" · ".join(described), ""]
+    if document.generated:
+        lines += [f"Generated: {escape(document.generated)}", ""]
+    return lines
+
+
+def _contents(document: Document) -> list[str]:
+    lines = ["## Contents", ""]
+    lines += [f"- [{escape(heading(s))}](#{slug(heading(s))})" for s in document.sections]
     return [*lines, ""]
 
 
-def render_markdown(report: Report) -> bytes:
-    lines = _header(report)
-    for section in report.sections:
-        lines += [
-            f"## {escape(heading(section))}",
-            "",
-            f"_{section.standard} {section.clause}._ {escape(section.intro)}",
-            "",
-        ]
+def render_markdown(document: Document, theme: Theme = PLAIN) -> bytes:
+    lines = [*(theme.head or head)(document), *_contents(document)]
+    for section in document.sections:
+        reference = f"_{section.standard} {section.clause}._ " if section.clause else ""
+        lines += [f"## {escape(heading(section))}", "", f"{reference}{escape(section.intro)}", ""]
         for block in section.data_blocks:
             lines += _block(block, section)
     return ("\n".join(lines).rstrip() + "\n").encode()
