@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from opencsms.core import selectors
+from opencsms.core.access import lists
 from opencsms.core.forms import LoginForm
 from opencsms.core.http import actor, client_ip
 from opencsms.core.models import User
@@ -45,6 +46,7 @@ login = login_not_required(LoginView.as_view())
 logout = auth_views.LogoutView.as_view()
 
 
+@lists("view", on="tara")  # organisation.access.Perm.VIEW (core cannot import it)
 def audit_log(request: HttpRequest, visible: Visibility) -> HttpResponse:
     """The latest audit records the user may see; `?before=<seq>` pages back (htmx appends the rows)."""
     before = request.GET.get("before", "")
@@ -56,6 +58,7 @@ def audit_log(request: HttpRequest, visible: Visibility) -> HttpResponse:
     return render(request, template, {"records": records, "page_size": selectors.AUDIT_PAGE_SIZE})
 
 
+@lists("view", on="tara")
 def object_history(
     request: HttpRequest, object_type: str, object_id: str, visible: Visibility
 ) -> HttpResponse:

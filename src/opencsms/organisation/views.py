@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import lists, needs
 from opencsms.core.http import actor
 from opencsms.organisation import selectors, services
+from opencsms.organisation.access import Perm
 from opencsms.organisation.forms import LevelForm, MemberAddForm, MemberRoleForm
 from opencsms.organisation.models import Level, LevelObject, Role
 
@@ -40,11 +42,13 @@ CHILDREN: dict[Level, tuple[Callable[..., LevelObject], Level]] = {
 }
 
 
+@lists(Perm.VIEW, on="organisation")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations(actor(request))
     return render(request, "organisation/organisation_list.html", {"organisations": organisations})
 
 
+@needs(Perm.VIEW, on="level")
 def level_detail(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
     """The page of an organisation, business unit or project (`organisation/<kind>_detail.html`)."""
     page = selectors.level_page(actor(request), kind, level_id)
@@ -59,6 +63,7 @@ def level_detail(request: HttpRequest, kind: Level, level_id: int) -> HttpRespon
 
 
 @require_POST
+@needs(Perm.MANAGE_MEMBERS, on="level")
 def member_add(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
     form = MemberAddForm(request.POST)
     if form.is_valid():
@@ -71,6 +76,7 @@ def member_add(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse
 
 
 @require_POST
+@needs(Perm.MANAGE_MEMBERS, on="level")
 def member_role(request: HttpRequest, kind: Level, level_id: int, user_id: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     if form.is_valid():
@@ -83,6 +89,7 @@ def member_role(request: HttpRequest, kind: Level, level_id: int, user_id: int) 
 
 
 @require_POST
+@needs(Perm.MANAGE_MEMBERS, on="level")
 def member_remove(request: HttpRequest, kind: Level, level_id: int, user_id: int) -> HttpResponse:
     services.remove_member(actor=actor(request), level=kind, level_id=level_id, user_id=user_id)
     messages.success(request, "Member removed.")
@@ -90,6 +97,7 @@ def member_remove(request: HttpRequest, kind: Level, level_id: int, user_id: int
 
 
 @require_POST
+@needs(Perm.ADMINISTER, on="level")
 def child_create(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
     """A new business unit of an organisation, or project of a business unit (`kind` is the parent's)."""
     form = LevelForm(request.POST)

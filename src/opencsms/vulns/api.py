@@ -10,7 +10,9 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from opencsms.core.access import lists, needs, signed_in
 from opencsms.core.http import actor, attachment
+from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
@@ -36,11 +38,13 @@ router = Router(tags=["vulns"])
 
 
 @router.get("/projects/{project_id}/releases", response=list[ReleaseOut])
+@lists(Perm.VIEW, on="release")
 def list_releases(request: HttpRequest, project_id: int) -> QuerySet[Release]:
     return selectors.releases(actor(request), project_id=project_id)
 
 
 @router.post("/projects/{project_id}/releases", response={201: ReleaseOut})
+@needs(Perm.EDIT, on="project")
 def upload_sbom(
     request: HttpRequest,
     project_id: int,
@@ -55,17 +59,20 @@ def upload_sbom(
 
 
 @router.get("/releases/{release_id}", response=ReleaseOut)
+@needs(Perm.VIEW, on="release")
 def get_release(request: HttpRequest, release_id: int) -> Release:
     return selectors.release(actor(request), release_id)
 
 
 @router.get("/releases/{release_id}/findings", response=list[FindingOut])
 @paginate(LimitOffsetPagination)
+@needs(Perm.VIEW, on="release")
 def list_findings(request: HttpRequest, release_id: int, filters: Query[FindingQuery]) -> QuerySet[Finding]:
     return selectors.findings(actor(request), release_id=release_id, filters=filters.to_filter())
 
 
 @router.get("/releases/{release_id}/vex", response={200: dict[str, Any]})
+@needs(Perm.VIEW, on="release")
 def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -> HttpResponse:  # noqa: A002
     release = selectors.release(actor(request), release_id)
     name = f"{release.name}-{release.version}.{format}.json"
@@ -73,11 +80,13 @@ def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)
+@needs(Perm.VIEW, on="finding")
 def get_finding(request: HttpRequest, finding_id: int) -> Finding:
     return selectors.finding(actor(request), finding_id)
 
 
 @router.patch("/findings/{finding_id}", response=FindingOut)
+@needs(Perm.EDIT, on="finding")
 def triage(request: HttpRequest, finding_id: int, payload: TriageIn) -> Finding:
     changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
                for k, v in payload.dict(exclude_unset=True).items()}  # fmt: skip
@@ -85,11 +94,13 @@ def triage(request: HttpRequest, finding_id: int, payload: TriageIn) -> Finding:
 
 
 @router.get("/findings/{finding_id}/threats", response=list[ThreatOut])
+@needs(Perm.VIEW, on="finding")
 def list_threats(request: HttpRequest, finding_id: int) -> list[dict[str, Any]]:
     return selectors.threats_for_finding(selectors.finding(actor(request), finding_id))
 
 
 @router.post("/findings/{finding_id}/tara-link", response=LinkOut)
+@needs(Perm.EDIT, on="finding")
 def link_to_step(request: HttpRequest, finding_id: int, payload: LinkIn) -> dict[str, Any]:
     element = services.link_finding_to_step(
         actor=actor(request), finding_id=finding_id, threat_ref=payload.threat, path_ref=payload.path,
@@ -99,6 +110,7 @@ def link_to_step(request: HttpRequest, finding_id: int, payload: LinkIn) -> dict
 
 
 @router.post("/projects/{project_id}/advisories", response=ImportOut)
+@needs(Perm.EDIT, on="project")
 def import_for_project(request: HttpRequest, project_id: int, file: File[UploadedFile]) -> Any:
     raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
     return services.import_advisories(
@@ -107,6 +119,7 @@ def import_for_project(request: HttpRequest, project_id: int, file: File[Uploade
 
 
 @router.post("/organisations/{organisation_id}/advisories", response=ImportOut)
+@needs(Perm.EDIT, on="organisation")
 def import_for_organisation(request: HttpRequest, organisation_id: int, file: File[UploadedFile]) -> Any:
     raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
     return services.import_advisories(
@@ -115,6 +128,7 @@ def import_for_organisation(request: HttpRequest, organisation_id: int, file: Fi
 
 
 @router.post("/projects/{project_id}/exploitation", response=ExploitationOut)
+@needs(Perm.EDIT, on="project")
 def exploitation_for_project(
     request: HttpRequest, project_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
 ) -> Any:
@@ -125,6 +139,7 @@ def exploitation_for_project(
 
 
 @router.post("/organisations/{organisation_id}/exploitation", response=ExploitationOut)
+@needs(Perm.EDIT, on="organisation")
 def exploitation_for_organisation(
     request: HttpRequest, organisation_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
 ) -> Any:
@@ -139,11 +154,13 @@ def exploitation_for_organisation(
 
 
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])
+@lists(Perm.VIEW, on="advisory_source")
 def list_sources(request: HttpRequest, organisation_id: int) -> QuerySet[AdvisorySource]:
     return selectors.advisory_sources(actor(request), organisation_id=organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/advisory-sources", response={201: SourceOut})
+@needs(Perm.EDIT, on="organisation")
 def create_source(request: HttpRequest, organisation_id: int, payload: SourceIn) -> Status[AdvisorySource]:
     source = services.create_advisory_source(
         actor=actor(request), organisation_id=organisation_id, **payload.dict()
@@ -152,16 +169,19 @@ def create_source(request: HttpRequest, organisation_id: int, payload: SourceIn)
 
 
 @router.post("/advisory-sources/{source_id}/sync", response={202: SourceOut})
+@needs(Perm.EDIT, on="advisory_source")
 def queue_sync(request: HttpRequest, source_id: int) -> Status[AdvisorySource]:
     return Status(202, services.queue_sync(actor=actor(request), source_id=source_id))
 
 
 @router.get("/notifications", response=list[NotificationOut])
 @paginate(LimitOffsetPagination)
+@signed_in
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     return selectors.notifications(actor(request), unread_only=unread)
 
 
 @router.post("/notifications/read", response=ReadOut)
+@signed_in
 def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     return {"read": services.mark_notifications_read(actor=actor(request), notification_ids=payload.ids)}

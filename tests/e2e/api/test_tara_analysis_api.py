@@ -1,9 +1,8 @@
 """The analysis endpoints of the TARA API: threat generation (preview and apply), decisions, attack paths
-(and turning them into attack trees), UN R155 Annex 5 coverage; each by role, and what they answer."""
+(and turning them into attack trees), UN R155 Annex 5 coverage: what they answer (who may call them:
+tests/e2e/permissions)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,54 +10,12 @@ from django.test import Client
 
 from opencsms.organisation.models import Role
 from opencsms.tara.models import Element, Tara
-from tests.e2e.api.test_tara_api import _tara, _user
+from tests.e2e.api.test_tara_api import _tara
 from tests.factories.core import make_admin, make_user
 from tests.factories.organisation import make_membership, make_tree
 from tests.integration.tara.test_rule_files import FIRMWARE_RULE
 
 pytestmark = pytest.mark.django_db
-T = "/api/v1/taras/{pk}"
-ENDPOINTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
-    "preview": ("get", T + "/generation", None),
-    "paths": ("get", T + "/attack-paths?asset=A-01&k=2", None),
-    "annex5": ("get", T + "/annex5", None),
-    "generate": ("post", T + "/generation", None),
-    "decide": ("post", T + "/threat-decisions", {"refs": ["TS-01"], "status": "accepted"}),
-    "attach": ("post", T + "/threat_scenarios/TS-08/attack-paths", {"k": 1}),
-}
-READ, WRITE, DENIED = (200, 200, 200), (200, 200, 200), (403, 403, 403)
-EXPECTED = {
-    "engineer": READ + WRITE,
-    "reviewer": READ + DENIED,
-    "auditor": READ + DENIED,
-    "supplier_guest": READ + DENIED,
-    "no membership": (404,) * 6,
-}
-
-
-def _send(client: Client, tara: Tara, endpoint: str) -> Any:
-    method, path, body = ENDPOINTS[endpoint]
-    url = path.format(pk=tara.pk)
-    if body is None:
-        return getattr(client, method)(url)
-    return getattr(client, method)(url, body, content_type="application/json")
-
-
-@pytest.mark.parametrize(
-    ("who", "endpoint", "expected"),
-    [
-        pytest.param(who, endpoint, statuses[i], id=f"{who}-{endpoint}")
-        for who, statuses in EXPECTED.items()
-        for i, endpoint in enumerate(ENDPOINTS)
-    ],
-)
-def test_analysis_endpoints_by_role(who: str, endpoint: str, expected: int) -> None:
-    tree = make_tree()
-    tara = _tara(tree, submitted=False)
-    client = Client()
-    client.force_login(_user(who, tree))
-    response = _send(client, tara, endpoint)
-    assert response.status_code == expected, response.content
 
 
 @pytest.fixture

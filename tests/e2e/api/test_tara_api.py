@@ -1,9 +1,7 @@
-"""The TARA API: a role x endpoint permission matrix, import/export over HTTP, pages and query counts."""
+"""The TARA API: import/export over HTTP, pages and query counts. Who may call each endpoint is the
+permission matrix's (tests/e2e/permissions)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +9,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from opencsms.core.models import User
 from opencsms.organisation.models import Role
 from opencsms.tara import services
 from opencsms.tara.models import Tara
@@ -21,53 +18,6 @@ from tests.integration.tara.conftest import REFERENCE
 
 pytestmark = pytest.mark.django_db
 
-Call = Callable[[Client, Tara], Any]
-T = "/api/v1/taras/{tara.pk}"
-
-
-def _call(method: str, path: str, data: dict[str, Any] | None = None) -> Call:
-    def call(client: Client, tara: Tara) -> Any:
-        body = {k: (v.format(tara=tara) if isinstance(v, str) else v) for k, v in (data or {}).items()}
-        return getattr(client, method)(path.format(tara=tara), data=body, content_type="application/json")
-
-    return call
-
-
-def _import(client: Client, tara: Tara) -> Any:
-    with REFERENCE.open("rb") as file:
-        return client.post(f"/api/v1/projects/{tara.project_id}/taras", {"file": file, "replace": "true"})
-
-
-ENDPOINTS: dict[str, Call] = {
-    "list taras": _call("get", "/api/v1/projects/{tara.project_id}/taras"),
-    "get tara": _call("get", T),
-    "export": _call("get", T + "/export"),
-    "list threats": _call("get", T + "/elements/threat_scenarios?limit=5"),
-    "import (replace)": _import,
-    "change asset": _call("patch", T + "/elements/assets/A-01", {"changes": {"name": "Renamed"}}),
-    "submit": _call("post", T + "/submit", {"note": ""}),
-    "approve": _call("post", T + "/approve", {"content_sha256": "{tara.content_sha256}"}),
-    "create baseline": _call("post", T + "/baselines", {"name": "b1"}),
-}
-
-# Roles held at the business unit (the supplier guest at the project); "approve" runs on a TARA that an
-# engineer submitted; the other endpoints on a draft.
-EXPECTED: dict[str, tuple[int, ...]] = {
-    "administrator": (200, 200, 200, 200, 201, 200, 200, 201, 201),
-    "cybersecurity_manager": (200, 200, 200, 200, 201, 200, 200, 201, 201),
-    "engineer": (200, 200, 200, 200, 201, 200, 200, 403, 201),
-    "reviewer": (200, 200, 200, 200, 403, 403, 403, 201, 201),
-    "auditor": (200, 200, 200, 200, 403, 403, 403, 403, 403),
-    "supplier_guest": (200, 200, 200, 200, 403, 403, 403, 403, 403),
-    "no membership": (200, 404, 404, 404, 404, 404, 404, 404, 404),
-    "superuser": (200, 200, 200, 200, 201, 200, 200, 201, 201),
-}
-MATRIX = [
-    pytest.param(who, endpoint, statuses[index], id=f"{who}-{endpoint}")
-    for who, statuses in EXPECTED.items()
-    for index, endpoint in enumerate(ENDPOINTS)
-]
-
 
 def _tara(tree: Tree, submitted: bool) -> Tara:
     author = make_user()
@@ -76,30 +26,6 @@ def _tara(tree: Tree, submitted: bool) -> Tara:
     if submitted:
         tara = services.submit_for_review(actor=author, tara_id=tara.pk)
     return tara
-
-
-def _user(who: str, tree: Tree) -> User:
-    user = make_admin() if who == "superuser" else make_user()
-    if who == "supplier_guest":
-        make_membership(user, tree.project, Role.SUPPLIER_GUEST)
-    elif who in Role.values:
-        make_membership(user, tree.business_unit, Role(who))
-    return user
-
-
-@pytest.mark.parametrize(("who", "endpoint", "expected"), MATRIX)
-def test_permission_matrix(who: str, endpoint: str, expected: int) -> None:
-    assert len(EXPECTED[who]) == len(ENDPOINTS)
-    tree = make_tree()
-    tara = _tara(tree, submitted=endpoint == "approve")
-    client = Client()
-    client.force_login(_user(who, tree))
-    response = ENDPOINTS[endpoint](client, tara)
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert {"code", "detail"} <= response.json().keys()
-    if endpoint == "list taras" and who == "no membership":
-        assert response.json() == []
 
 
 def test_import_refusal_and_export_over_http() -> None:

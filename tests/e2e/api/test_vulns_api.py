@@ -1,9 +1,7 @@
-"""The vulnerability API: a role x endpoint matrix, upload over HTTP, filters, pages and query counts."""
+"""The vulnerability API: upload over HTTP, filters, pages and query counts. Who may call each endpoint is
+the permission matrix's (tests/e2e/permissions)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,69 +9,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from opencsms.core.models import User
 from opencsms.engine.vex import parse_vex
 from opencsms.organisation.models import Role
 from opencsms.vulns import services
-from opencsms.vulns.models import Finding, Release
+from opencsms.vulns.models import Release
 from tests.factories.core import make_admin, make_user
 from tests.factories.organisation import Tree, make_membership, make_tree
-from tests.factories.vulns import CRITICAL, cyclonedx, epss_csv, kev_json, make_release, osv, osv_bytes
+from tests.factories.vulns import CRITICAL, epss_csv, kev_json, make_release, osv, osv_bytes
 
 pytestmark = pytest.mark.django_db
-
-Call = Callable[[Client, Release, Finding], Any]
-
-
-def _get(path: str) -> Call:
-    return lambda client, release, finding: client.get(path.format(r=release, f=finding))
-
-
-def _upload(client: Client, release: Release, finding: Finding) -> Any:
-    file = SimpleUploadedFile("ecu.cdx.json", cyclonedx("pkg:npm/left-pad@1.0.0"))
-    return client.post(
-        f"/api/v1/projects/{release.project_id}/releases", {"file": file, "name": "ecu", "version": "2"}
-    )
-
-
-def _advisories(client: Client, release: Release, finding: Finding) -> Any:
-    file = SimpleUploadedFile("adv.json", osv_bytes(osv("GHSA-9", "left-pad")))
-    return client.post(f"/api/v1/projects/{release.project_id}/advisories", {"file": file})
-
-
-def _triage(client: Client, release: Release, finding: Finding) -> Any:
-    return client.patch(
-        f"/api/v1/findings/{finding.pk}", {"stage": "weakness"}, content_type="application/json"
-    )
-
-
-ENDPOINTS: dict[str, Call] = {
-    "list releases": _get("/api/v1/projects/{r.project_id}/releases"),
-    "get release": _get("/api/v1/releases/{r.pk}"),
-    "list findings": _get("/api/v1/releases/{r.pk}/findings?severity=critical"),
-    "get finding": _get("/api/v1/findings/{f.pk}"),
-    "export vex": _get("/api/v1/releases/{r.pk}/vex?format=csaf"),
-    "threats": _get("/api/v1/findings/{f.pk}/threats"),
-    "upload sbom": _upload,
-    "import advisories": _advisories,
-    "triage": _triage,
-}
-# Roles held at the business unit (the supplier guest at the project).
-EXPECTED: dict[str, tuple[int, ...]] = {
-    "administrator": (200, 200, 200, 200, 200, 200, 201, 200, 200),
-    "cybersecurity_manager": (200, 200, 200, 200, 200, 200, 201, 200, 200),
-    "engineer": (200, 200, 200, 200, 200, 200, 201, 200, 200),
-    "reviewer": (200, 200, 200, 200, 200, 200, 403, 403, 403),
-    "auditor": (200, 200, 200, 200, 200, 200, 403, 403, 403),
-    "supplier_guest": (200, 200, 200, 200, 200, 200, 403, 403, 403),
-    "no membership": (200, 404, 404, 404, 404, 404, 404, 404, 404),
-    "superuser": (200, 200, 200, 200, 200, 200, 201, 200, 200),
-}
-MATRIX = [
-    pytest.param(who, endpoint, statuses[index], id=f"{who}-{endpoint}")
-    for who, statuses in EXPECTED.items()
-    for index, endpoint in enumerate(ENDPOINTS)
-]
 
 
 def _release(tree: Tree, *purls: str) -> Release:
@@ -85,30 +29,6 @@ def _release(tree: Tree, *purls: str) -> Release:
         raw=osv_bytes(*(osv(f"GHSA-{n}", f"lib-{n}", vector=CRITICAL) for n in range(20))),
     )
     return make_release(author, tree.project, *(purls or ("pkg:npm/lib-0@1.0.0",)))
-
-
-def _user(who: str, tree: Tree) -> User:
-    user = make_admin() if who == "superuser" else make_user()
-    if who == "supplier_guest":
-        make_membership(user, tree.project, Role.SUPPLIER_GUEST)
-    elif who in Role.values:
-        make_membership(user, tree.business_unit, Role(who))
-    return user
-
-
-@pytest.mark.parametrize(("who", "endpoint", "expected"), MATRIX)
-def test_permission_matrix(who: str, endpoint: str, expected: int) -> None:
-    assert len(EXPECTED[who]) == len(ENDPOINTS)
-    tree = make_tree()
-    release = _release(tree)
-    client = Client()
-    client.force_login(_user(who, tree))
-    response = ENDPOINTS[endpoint](client, release, release.findings.get())
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert {"code", "detail"} <= response.json().keys()
-    if endpoint == "list releases" and who == "no membership":
-        assert response.json() == []
 
 
 def test_upload_refusal_filters_and_vex_over_http() -> None:

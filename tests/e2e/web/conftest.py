@@ -35,8 +35,7 @@ class Workspace:
         return client
 
 
-@pytest.fixture
-def workspace(db: None) -> Workspace:
+def make_workspace() -> Workspace:
     tree = make_tree()
     users = {role: make_matrix_user(tree, role) for role in Role.values}
     tara = services.import_tara(
@@ -46,6 +45,11 @@ def workspace(db: None) -> Workspace:
         filename=REFERENCE.name,
     )
     return Workspace(tree, tara, users)
+
+
+@pytest.fixture
+def workspace(db: None) -> Workspace:
+    return make_workspace()
 
 
 EXAMPLES = REFERENCE.parent / "vulns"
@@ -73,8 +77,7 @@ class Monitored:
         return self.workspace.client(who)
 
 
-@pytest.fixture
-def monitored(workspace: Workspace) -> Monitored:
+def monitor(workspace: Workspace) -> Monitored:
     engineer, project = workspace.users["engineer"], workspace.tree.project
     services_vulns.import_advisories(
         actor=engineer, project_id=project.pk, raw=advisories_zip(EXAMPLES / "new-advisory.osv.json")
@@ -91,3 +94,8 @@ def monitored(workspace: Workspace) -> Monitored:
     )
     finding = release.findings.get(vulnerability_id="EXAMPLE-2026-0001")
     return Monitored(workspace, release, finding)
+
+
+@pytest.fixture
+def monitored(workspace: Workspace) -> Monitored:
+    return monitor(workspace)

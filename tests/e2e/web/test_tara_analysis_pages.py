@@ -1,6 +1,6 @@
 """The analysis pages of a TARA through the test client: the architecture picture, threat generation with
 decisions, attack paths with highlighted pictures and their conversion into attack trees, UN R155 Annex 5
-coverage; and who may see and do what on them."""
+coverage (who may call each page and action: the permission matrix, tests/e2e/permissions)."""
 
 from __future__ import annotations
 
@@ -22,47 +22,6 @@ from tests.integration.tara.test_rule_files import FIRMWARE_RULE
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
-
-ACTIONS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "architecture": ("get", "/taras/{t.pk}/architecture/", {}),
-    "generation": ("get", "/taras/{t.pk}/generation/", {}),
-    "paths": ("get", "/taras/{t.pk}/attack-paths/?asset=A-01&k=2", {}),
-    "annex5": ("get", "/taras/{t.pk}/annex5/", {}),
-    "generate": ("post", "/taras/{t.pk}/generation/run/", {}),
-    "decide": ("post", "/taras/{t.pk}/generation/decide/", {"refs": "TS-01", "status": "accepted"}),
-    "attach paths": ("post", "/taras/{t.pk}/attack-paths/attach/", {"threat": "TS-08", "k": "1"}),
-    "not applicable": (
-        "post",
-        "/taras/{t.pk}/annex5/not-applicable/",
-        {"annex5": "14.1", "rationale": "a draft-era entry"},
-    ),
-}
-READ, EDIT = (200, 200, 200, 200), (302, 302, 302, 302)
-DENIED, HIDDEN = (403, 403, 403, 403), (404,) * 8
-EXPECTED: dict[str, tuple[int, ...]] = {
-    "administrator": READ + EDIT,
-    "cybersecurity_manager": READ + EDIT,
-    "engineer": READ + EDIT,
-    "reviewer": READ + DENIED,
-    "auditor": READ + DENIED,
-    "supplier_guest": READ + DENIED,
-    "no membership": HIDDEN,
-    "superuser": READ + EDIT,
-}
-MATRIX = [
-    pytest.param(who, action, statuses[index], id=f"{who}-{action}")
-    for who, statuses in EXPECTED.items()
-    for index, action in enumerate(ACTIONS)
-]
-
-
-@pytest.mark.parametrize(("who", "action", "expected"), MATRIX)
-def test_analysis_permission_matrix(workspace: Workspace, who: str, action: str, expected: int) -> None:
-    assert len(EXPECTED[who]) == len(ACTIONS)
-    method, path, data = ACTIONS[action]
-    response = getattr(workspace.client(who), method)(path.format(t=workspace.tara), data, **HX)
-    assert response.status_code == expected
-    assert 'role="alert"' not in response.content.decode()
 
 
 def test_the_architecture_page_draws_components_buses_and_entry_points(workspace: Workspace) -> None:

@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial
+from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import (
     AttachPathsForm,
@@ -23,11 +25,13 @@ from opencsms.tara.forms import (
 from opencsms.tara.models import Kind
 
 
+@needs(Perm.VIEW, on="tara")
 def architecture(request: HttpRequest, tara_id: int) -> HttpResponse:
     page = selectors.architecture_page(actor(request), tara_id)
     return render(request, "tara/architecture.html", {"page": page})
 
 
+@needs(Perm.VIEW, on="tara")
 def generation(request: HttpRequest, tara_id: int) -> HttpResponse:
     state, q, number = request.GET.get("state", ""), request.GET.get("q", "")[:200], request.GET.get("page")
     page = selectors.generation_page(actor(request), tara_id, state, q, number)
@@ -35,6 +39,7 @@ def generation(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def generate(request: HttpRequest, tara_id: int) -> HttpResponse:
     with_paths = checked(GenerateForm(request.POST))["with_paths"]
     plan = services.generate_threats(actor=actor(request), tara_id=tara_id, with_paths=with_paths)
@@ -50,6 +55,7 @@ def generate(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def decide(request: HttpRequest, tara_id: int) -> HttpResponse:
     fields = checked(DecisionForm(request.POST))
     decided = services.decide_threats(actor=actor(request), tara_id=tara_id, **fields)
@@ -59,6 +65,7 @@ def decide(request: HttpRequest, tara_id: int) -> HttpResponse:
     return redirect(f"{back}?state={state}" if state in selectors.GENERATED_STATES else back)
 
 
+@needs(Perm.VIEW, on="tara")
 def paths(request: HttpRequest, tara_id: int) -> HttpResponse:
     fields = checked(PathsForm(request.GET))
     page = selectors.paths_page(
@@ -68,6 +75,7 @@ def paths(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def attach_paths(request: HttpRequest, tara_id: int) -> HttpResponse:
     fields = checked(AttachPathsForm(request.POST))
     threat, added = services.attach_paths(
@@ -77,12 +85,14 @@ def attach_paths(request: HttpRequest, tara_id: int) -> HttpResponse:
     return redirect("tara:element", tara_id, Kind.THREAT_SCENARIO, threat.ref)
 
 
+@needs(Perm.VIEW, on="tara")
 def annex5(request: HttpRequest, tara_id: int) -> HttpResponse:
     page = selectors.coverage_page(actor(request), tara_id, request.GET.get("state", ""))
     return page_or_partial(request, "tara/annex5.html", "tara/_annex5_threats.html", {"page": page})
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def not_applicable(request: HttpRequest, tara_id: int) -> HttpResponse:
     fields = checked(NotApplicableForm(request.POST))
     data = {"id": fields["annex5"], "rationale": fields["rationale"]}

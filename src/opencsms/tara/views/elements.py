@@ -8,13 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial
+from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm
 from opencsms.tara.models import Kind
 
 
+@needs(Perm.VIEW, on="tara")
 def element_list(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
     form = FilterForm(request.GET)
     listing = selectors.element_list(actor(request), tara_id, kind, form.to_filter(), request.GET.get("page"))
@@ -22,12 +25,14 @@ def element_list(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse
     return page_or_partial(request, "tara/element_list.html", "tara/_element_table.html", context)
 
 
+@needs(Perm.VIEW, on="tara")
 def element_detail(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
     detail = selectors.element_detail(actor(request), tara_id, kind, ref)
     return page_or_partial(request, "tara/element_detail.html", "tara/_element_panel.html", {"d": detail})
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def element_edit(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
     form = ElementForm(kind, request.POST)
     checked(form)
@@ -36,6 +41,7 @@ def element_edit(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Ht
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def element_yaml(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
     """The element made exactly the YAML (fields left out are removed)."""
     form = YamlForm(request.POST)
@@ -45,6 +51,7 @@ def element_yaml(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Ht
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def element_create(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
     data = checked(YamlForm(request.POST))["yaml"]
     created = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=data)
@@ -53,6 +60,7 @@ def element_create(request: HttpRequest, tara_id: int, kind: Kind) -> HttpRespon
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def element_delete(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
     services.delete_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
     messages.success(request, f"{ref} deleted.")

@@ -8,19 +8,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment, page_or_partial
 from opencsms.engine.reports import MEDIA_TYPES
+from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm
 from opencsms.tara.models import ImportJob
 
 
+@lists(Perm.VIEW, on="tara")
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard(actor(request), request.GET.get("scope", ""))
     return render(request, "tara/dashboard.html", {"board": board})
 
 
+@needs(Perm.VIEW, on="project")
 def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
     listing = selectors.project_taras(actor(request), project_id)
     context = {"listing": listing, "form": ImportForm()}
@@ -28,6 +32,7 @@ def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="project")
 def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
     fields = checked(ImportForm(request.POST, request.FILES))
     upload, replace = fields["file"], fields["replace"]
@@ -41,12 +46,14 @@ def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
     return redirect("tara:overview", done.pk)
 
 
+@needs(Perm.VIEW, on="tara")
 def overview(request: HttpRequest, tara_id: int) -> HttpResponse:
     page = selectors.tara_page(actor(request), tara_id)
     return render(request, "tara/overview.html", {"page": page, "item_form": ItemForm.of(page.item)})
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
     form = ItemForm(request.POST)
     checked(form)
@@ -55,16 +62,19 @@ def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
     return redirect("tara:overview", tara_id)
 
 
+@needs(Perm.VIEW, on="tara")
 def export_yaml(request: HttpRequest, tara_id: int) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
     return attachment(selectors.export_yaml(tara), f"{tara.ref}.tara.yaml", "application/yaml; charset=utf-8")
 
 
+@needs(Perm.VIEW, on="tara")
 def report(request: HttpRequest, tara_id: int, fmt: str) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
     return attachment(selectors.report(tara, fmt), f"{tara.ref}.{fmt}", MEDIA_TYPES.get(fmt, ""))
 
 
+@needs(Perm.VIEW, on="tara")
 def diff(request: HttpRequest, tara_id: int) -> HttpResponse:
     old, new = request.GET.get("old", ""), request.GET.get("new", "working")
     page = selectors.diff_page(actor(request), tara_id, old, new)

@@ -8,13 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor
+from opencsms.organisation.access import Perm
 from opencsms.tara import services
 from opencsms.tara.forms import ApproveForm, BaselineForm, NoteForm, ReasonForm
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def submit(request: HttpRequest, tara_id: int) -> HttpResponse:
     note = checked(NoteForm(request.POST))["note"]
     services.submit_for_review(actor=actor(request), tara_id=tara_id, note=note)
@@ -23,6 +26,7 @@ def submit(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="tara")
 def withdraw(request: HttpRequest, tara_id: int) -> HttpResponse:
     services.withdraw_from_review(actor=actor(request), tara_id=tara_id)
     messages.success(request, "Withdrawn from review: the TARA is a draft again.")
@@ -30,6 +34,7 @@ def withdraw(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.REVIEW, on="tara")
 def return_to_draft(request: HttpRequest, tara_id: int) -> HttpResponse:
     reason = checked(ReasonForm(request.POST))["reason"]
     services.return_to_draft(actor=actor(request), tara_id=tara_id, reason=reason)
@@ -38,6 +43,7 @@ def return_to_draft(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.APPROVE, on="tara")
 def approve(request: HttpRequest, tara_id: int) -> HttpResponse:
     fields = checked(ApproveForm(request.POST))
     baseline = services.approve(actor=actor(request), tara_id=tara_id, **fields)
@@ -46,6 +52,7 @@ def approve(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, Perm.REVIEW, on="tara")
 def baseline_create(request: HttpRequest, tara_id: int) -> HttpResponse:
     name = checked(BaselineForm(request.POST))["name"]
     baseline = services.create_baseline(actor=actor(request), tara_id=tara_id, name=name)

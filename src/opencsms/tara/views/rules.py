@@ -8,12 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment, page_or_partial
+from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import RuleFileForm
 
 
+@needs(Perm.VIEW, on="organisation")
 def rule_files(request: HttpRequest, organisation_id: int) -> HttpResponse:
     page = selectors.rule_files_page(actor(request), organisation_id)
     context = {"page": page, "form": RuleFileForm()}
@@ -21,6 +24,7 @@ def rule_files(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="organisation")
 def rule_file_upload(request: HttpRequest, organisation_id: int) -> HttpResponse:
     upload = checked(RuleFileForm(request.POST, request.FILES))["file"]
     rule_file = services.upload_rule_file(
@@ -30,6 +34,7 @@ def rule_file_upload(request: HttpRequest, organisation_id: int) -> HttpResponse
     return redirect("tara:rule_files", organisation_id)
 
 
+@needs(Perm.VIEW, on="rule_file")
 def rule_file_download(request: HttpRequest, rule_file_id: int) -> HttpResponse:
     rule_file = selectors.rule_file(actor(request), rule_file_id)
     name = f"{rule_file.urn.rsplit(':', 1)[-1]}.yaml"
@@ -37,6 +42,7 @@ def rule_file_download(request: HttpRequest, rule_file_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="rule_file")
 def rule_file_delete(request: HttpRequest, rule_file_id: int) -> HttpResponse:
     rule_file = services.delete_rule_file(actor=actor(request), rule_file_id=rule_file_id)
     messages.success(request, f"Threat rules {rule_file.name} removed; threat scenarios they proposed stay.")

@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial
+from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm
@@ -33,6 +35,7 @@ def _target(kind: Level, level_id: int) -> Target:
     )
 
 
+@needs(Perm.VIEW, on="level")
 def advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
     page = selectors.advisory_page(
         actor(request), kind, level_id, request.GET.get("q", "")[:200], request.GET.get("page")
@@ -47,6 +50,7 @@ def advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse
 
 
 @require_POST
+@needs(Perm.EDIT, on="level")
 def import_advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
     upload = checked(AdvisoryImportForm(request.POST, request.FILES))["file"]
     done = services.import_advisories(
@@ -61,6 +65,7 @@ def import_advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpR
 
 
 @require_POST
+@needs(Perm.EDIT, on="level")
 def import_exploitation(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
     d = checked(ExploitationForm(request.POST, request.FILES))
     upload = d["file"]
@@ -74,6 +79,7 @@ def import_exploitation(request: HttpRequest, kind: Level, level_id: int) -> Htt
 
 
 @require_POST
+@needs(Perm.EDIT, on="organisation")
 def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     d = checked(SourceForm(request.POST))
     source = services.create_advisory_source(actor=actor(request), organisation_id=organisation_id, **d)
@@ -82,6 +88,7 @@ def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="advisory_source")
 def source_sync(request: HttpRequest, source_id: int) -> HttpResponse:
     source = services.queue_sync(actor=actor(request), source_id=source_id)
     messages.success(request, f"Sync of {source.name} queued: the worker imports it (task {source.task_id}).")

@@ -9,13 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial, wants_partial
 from opencsms.core.models import User
+from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import FindingFilterForm, LinkForm, TriageForm
 
 
+@needs(Perm.VIEW, on="finding")
 def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
     page = selectors.finding_page(actor(request), finding_id)
     return render(request, "vulns/finding.html", {"f": page, "triage_form": TriageForm()})
@@ -30,15 +33,18 @@ def _panel(
     return render(request, partial, {"panel": read(actor(request), finding_id), **forms})
 
 
+@needs(Perm.VIEW, on="finding")
 def triage_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
     return _panel(request, finding_id, "vulns/_triage.html", selectors.triage_panel, triage_form=TriageForm())
 
 
+@needs(Perm.VIEW, on="finding")
 def threats_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
     return _panel(request, finding_id, "vulns/_threats.html", selectors.threats_panel)
 
 
 @require_POST
+@needs(Perm.EDIT, on="finding")
 def triage(request: HttpRequest, finding_id: int) -> HttpResponse:
     form = TriageForm(request.POST)
     checked(form)
@@ -47,6 +53,7 @@ def triage(request: HttpRequest, finding_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="finding")
 def link(request: HttpRequest, finding_id: int) -> HttpResponse:
     d = checked(LinkForm(request.POST))
     services.link_finding_to_step(
@@ -56,6 +63,7 @@ def link(request: HttpRequest, finding_id: int) -> HttpResponse:
     return redirect("vulns:threats_panel", finding_id)
 
 
+@lists(Perm.VIEW, on="finding")
 def portfolio(request: HttpRequest) -> HttpResponse:
     form = FindingFilterForm(request.GET)
     page = selectors.portfolio_page(

@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import signed_in
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import ReadForm
 
 
+@signed_in
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread = request.GET.get("unread") == "1"
     page = selectors.notification_page(
@@ -22,6 +24,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@signed_in
 def mark_read(request: HttpRequest) -> HttpResponse:
     form = ReadForm(request.POST)
     checked(form)

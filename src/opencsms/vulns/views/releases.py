@@ -8,12 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from opencsms.core.access import needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment, page_or_partial
+from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.forms import FindingFilterForm, UploadForm
 
 
+@needs(Perm.VIEW, on="project")
 def project_releases(request: HttpRequest, project_id: int) -> HttpResponse:
     listing = selectors.project_releases(actor(request), project_id, request.GET.get("page"))
     context = {"listing": listing, "form": UploadForm()}
@@ -21,6 +24,7 @@ def project_releases(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
+@needs(Perm.EDIT, on="project")
 def upload(request: HttpRequest, project_id: int) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     checked(form)
@@ -29,6 +33,7 @@ def upload(request: HttpRequest, project_id: int) -> HttpResponse:
     return redirect("vulns:release", release.pk)
 
 
+@needs(Perm.VIEW, on="release")
 def release(request: HttpRequest, release_id: int) -> HttpResponse:
     form = FindingFilterForm(request.GET)
     page = selectors.release_page(actor(request), release_id, form.to_filter(), request.GET.get("page"))
@@ -36,11 +41,13 @@ def release(request: HttpRequest, release_id: int) -> HttpResponse:
     return page_or_partial(request, "vulns/release.html", "vulns/_finding_table.html", context)
 
 
+@needs(Perm.VIEW, on="release")
 def components(request: HttpRequest, release_id: int) -> HttpResponse:
     page = selectors.component_page(actor(request), release_id, request.GET.get("page"))
     return page_or_partial(request, "vulns/components.html", "vulns/_component_table.html", {"c": page})
 
 
+@needs(Perm.VIEW, on="release")
 def vex(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     found = selectors.release(actor(request), release_id)
     name = f"{found.name}-{found.version}.{fmt}.json"
