@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-
 
 def compare_golden(path: Path, actual: bytes, update: bool) -> None:
     """Fail with the first differing line unless `actual` equals the golden file at `path`."""

@@ -6,15 +6,14 @@ TARA for review; the reviewer approves it and sees the risk change in the diff; 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
 from opencsms.organisation.demo import Demo
 from tests.browser.conftest import sign_in
+from tests.paths import REFERENCE
 
-REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "connected-ev.tara.yaml"
 HARD = {
     "elapsed_time": "beyond_six_months",
     "specialist_expertise": "multiple_experts",

@@ -7,7 +7,6 @@ coverage matrix shows every Part A threat."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,8 @@ from opencsms.organisation.demo import Demo
 from opencsms.tara import services
 from opencsms.tara.models import Tara
 from tests.browser.conftest import sign_in
+from tests.paths import REFERENCE
 
-REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "connected-ev.tara.yaml"
 NEW_ENTRY = "id: DASHCAM-WIFI\nname: Dash camera Wi-Fi\nkind: wifi\ncomponents: [IVI]\nexternal: true\n"
 
 

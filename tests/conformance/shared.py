@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.paths import REPOSITORY
+
 SHARED = (REPOSITORY / ".." / "shared" / "data").resolve()
 
 

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from django.db import connection, transaction
+from django.test import Client
 
 from opencsms.core import audit, services
 from opencsms.core.audit import AuditAction
@@ -55,3 +56,10 @@ def raw_sql(sql: str, params: list[Any] | None = None) -> None:
     """Run SQL behind the ORM's back, as someone tampering with the database would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
+
+
+def logged_in(user: User) -> Client:
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from django.test import Client
+
 from opencsms.core.models import User
 from opencsms.organisation.models import BusinessUnit, LevelObject, Membership, Organisation, Project, Role
-from tests.factories.core import make_admin, make_user
+from tests.factories.core import logged_in, make_admin, make_user
 
 _numbers = itertools.count(1)
 
@@ -67,3 +69,10 @@ def make_matrix_user(tree: Tree, who: str) -> User:
     elif who in Role.values:
         make_membership(user, tree.business_unit, Role(who))
     return user
+
+
+def member(tree: Tree, role: Role, level: str = "business_unit") -> Client:
+    """A client signed in as a new user with `role` at the tree's `level`."""
+    user = make_user()
+    make_membership(user, getattr(tree, level), role)
+    return logged_in(user)

@@ -97,3 +97,17 @@ def make_model(
 def with_treatment(model: m.TaraModel, treatment: m.TreatmentDecision | None) -> m.TaraModel:
     threat = replace(model.threat_scenarios[0], treatment=treatment)
     return replace(model, threat_scenarios=(threat, *model.threat_scenarios[1:]))
+
+
+# An organisation's own threat rule file (format `{version}` in): one rule on firmware integrity.
+FIRMWARE_RULE = """urn: urn:opencsms:rules:acme
+version: "{version}"
+name: ACME rules
+cites: ACME cybersecurity handbook, chapter 7
+rules:
+  - id: ACME-FW-ROLLBACK
+    name: Firmware rolled back to a vulnerable version
+    cites: ACME handbook 7.3
+    match: {{asset: {{tags: [firmware], properties: [integrity]}}}}
+    threat: {{property: integrity, stride: T, name: "Rollback of $asset on $component", annex5: ["12.2"]}}
+"""

@@ -1,7 +1,7 @@
 """Who may call a route: a declaration on every page view and API operation, read by the permission matrix.
 
 A declaration checks nothing at run time (services check, with `organisation.access.require`); it says what
-they must decide, and `tests/e2e/permissions` holds every route to it: it finds the routes in Django's URL
+they must decide, and `tests/config/permissions` holds every route to it: it finds the routes in Django's URL
 resolver and the API's routers, calls each one as every role, and compares the answer with the one the
 declaration and `organisation.access.GRANTS` imply. A route without a declaration fails that test.
 

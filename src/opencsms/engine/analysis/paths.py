@@ -8,7 +8,7 @@ counts, and the path's potential is the sum of those maxima. That cost never dro
   best path to every target at once; its cost grows with the graph's size times the (small) number of
   non-dominated factor vectors per node, never with the number of paths.
 - `k_best_paths`: Yen's algorithm for the k best simple paths, with that search as its spur step.
-Both are checked against brute-force enumeration on small random graphs (tests/unit/engine/analysis).
+Both are checked against brute-force enumeration on small random graphs (tests/engine/analysis).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ a whole parse decides by the order of declarations: an id declared twice, a refe
 (steps are declared while threat scenarios are built), and an id that an obsolete generated threat
 scenario names leniently. In those cases, and when an entry's top-level id changes, the whole changed
 document is parsed instead (`document()`), so the outcome is always exactly `parse_state`'s: the same
-model, or `ParseError` with the same problems (tests/unit/engine/test_incremental.py).
+model, or `ParseError` with the same problems (tests/engine/tara_as_code/test_incremental.py).
 """
 
 from __future__ import annotations

@@ -269,7 +269,7 @@ class TaraDoc(_Doc):
 
 
 # The lists of a document in the file's order; each entry is one element (`build.ELEMENTS` builds them; a
-# server keeps one row each: `tara.models.Kind`, held equal by tests/integration/tara/test_element_kinds.py).
+# server keeps one row each: `tara.models.Kind`, held equal by tests/tara/test_element_kinds.py).
 LISTS: tuple[str, ...] = tuple(
     name for name, field in TaraDoc.model_fields.items() if get_origin(field.annotation) is list
 )

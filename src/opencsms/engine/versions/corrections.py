@@ -1,6 +1,6 @@
 """Version orderings where univers disagrees with the ecosystem (checked against the OSV version vectors).
 
-Each function returns a sort key; each is tested in tests/unit/engine/vulns/test_versions.py with the vector
+Each function returns a sort key; each is tested in tests/engine/versions/test_versions.py with the vector
 lines univers gets wrong (ISO/SAE 21434 clause 8.5: a wrong order is a missed or a false finding).
 """
 

@@ -12,7 +12,7 @@
   first edit of the TARA), it is `store_evaluation`.
 Both refuse a document the engine refuses with `Invalid` naming the problems, so the service's
 transaction rolls back and the stored TARA stays valid; both store the same derived values, summary,
-findings and content hash (tests/integration/tara/test_incremental_edits.py).
+findings and content hash (tests/tara/test_incremental_edits.py).
 """
 
 from __future__ import annotations

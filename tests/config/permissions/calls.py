@@ -1,0 +1,238 @@
+"""How the matrix calls a route: URL parameters filled from the world by name, and, for the routes that need
+more (a payload that really succeeds when allowed, a TARA in review, another element or file), a `Call`.
+
+A new read route with the usual parameters needs nothing here; a new write route without its payload fails
+the matrix for the callers who may use it (the answer is a refusal of the input, not the success).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from opencsms.core import services as core_services
+from opencsms.core.models import User
+from opencsms.organisation.schemas import LevelPath
+from opencsms.tara import services as tara_services
+from opencsms.tara.models import Kind, Tara
+from tests.config.permissions.routes import Route
+from tests.config.permissions.world import World
+from tests.factories.tara import FIRMWARE_RULE
+from tests.factories.vulns import kev_json
+from tests.factories.workspace import VULN_EXAMPLES
+from tests.paths import REFERENCE
+
+Values = Callable[[World], Mapping[str, Any]]
+
+
+def _none(world: World) -> Mapping[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Call:
+    """`args` override URL parameters, `query` is the query string, `data` the form or JSON body; `before`
+    arranges the state the route needs, inside the call's savepoint, and may give URL parameters."""
+
+    args: Values = _none
+    query: Values = _none
+    data: Values = _none
+    before: Callable[[World, User | None], Mapping[str, Any]] | None = None
+
+
+def _level_args(world: World, route: Route) -> dict[str, Any]:
+    """`kind` and `level_id` of a route on a level, and the member there whose role it may change."""
+    if route.level is None:
+        return {"kind": Kind.THREAT_SCENARIO}
+    kind = next(path for path in LevelPath if path.level == route.level) if route.api else route.level
+    level_id, member = world.levels()[route.level].pk, world.members[route.level].pk
+    return {"kind": kind, "level_id": level_id, "user_id": member}
+
+
+def default_args(world: World, route: Route) -> dict[str, Any]:
+    values = {
+        **_level_args(world, route),
+        "organisation_id": world.tree.organisation.pk,
+        "project_id": world.tree.project.pk,
+        "tara_id": world.tara.pk,
+        "ref": "TS-01",
+        "job_id": world.import_job.pk,
+        "rule_file_id": world.rule_file.pk,
+        "release_id": world.monitored.release.pk,
+        "finding_id": world.monitored.finding.pk,
+        "source_id": world.advisory_source.pk,
+    }
+    return {name: str(values[name]) for name in route.params if name in values}
+
+
+def _submitted(world: World, user: User | None) -> Mapping[str, Any]:
+    tara_services.submit_for_review(actor=world.author, tara_id=world.tara.pk)
+    return {}
+
+
+def _approval(world: World) -> Mapping[str, Any]:
+    return {"content_sha256": Tara.objects.get(pk=world.tara.pk).content_sha256}
+
+
+def _new_claim(world: World, user: User | None) -> Mapping[str, Any]:
+    data = {"id": "CL-99", "text": "A claim to delete"}
+    tara_services.create_element(actor=world.author, tara_id=world.tara.pk, kind=Kind.CLAIM, data=data)
+    return {"kind": Kind.CLAIM, "ref": "CL-99"}
+
+
+def _own_token(world: World, user: User | None) -> Mapping[str, Any]:
+    token, _ = core_services.create_api_token(actor=user or world.author, name="to revoke")
+    return {"token_id": token.pk}
+
+
+def _file(filename: str, raw: bytes, **fields: str) -> Values:
+    return lambda world: {"file": SimpleUploadedFile(filename, raw), **fields}
+
+
+TARA_FILE = _file("ev.tara.yaml", REFERENCE.read_bytes(), replace="true")
+RULE_FILE = _file("acme.yaml", FIRMWARE_RULE.format(version="2").encode())
+GATEWAY = (VULN_EXAMPLES / "cgw-firmware-1.8.0.cdx.json").read_bytes()
+SBOM = Call(data=_file("cgw.cdx.json", GATEWAY, name="Gateway firmware", version="1.8.0"))
+ADVISORIES = Call(data=_file("new.json", (VULN_EXAMPLES / "new-advisory.osv.json").read_bytes()))
+KEV = Call(data=_file("kev.json", kev_json("CVE-2022-32149"), kind="kev"))
+
+
+def _fixed(**values: Any) -> Values:
+    return lambda world: values
+
+
+CLAIM = _fixed(kind=Kind.CLAIM, ref="CL-01")
+NEW_CLAIM = _fixed(kind=Kind.CLAIM)
+IN_REVIEW = Call(before=_submitted)
+RETURN = Call(before=_submitted, data=_fixed(reason="rate TS-01 again"))
+APPROVE = Call(before=_submitted, data=_approval)
+BASELINE = Call(data=_fixed(name="b1"))
+DIFF = Call(query=lambda w: {"old": f"baseline:{w.baseline.pk}"})
+DECIDE = Call(data=_fixed(refs=["TS-01"], status="accepted"))
+PATHS = Call(query=_fixed(asset="A-01", k="1"))
+TREE_EDIT = Call(data=_fixed(op="set_gate", path="AP-01a", gate="or"))
+DELETE_CLAIM = Call(before=_new_claim)
+LINK = Call(data=_fixed(threat="TS-05", path="AP-05a", address="0"))
+SOURCE = Call(data=_fixed(name="Go", kind="osv_path", location="/srv/go"))
+
+
+def _item(world: World) -> Mapping[str, Any]:
+    functions = yaml.safe_dump(world.tara.header["item"]["functions"])
+    return {"name": "Renamed item", "description": "d", "functions": functions}
+
+
+PAGE_CALLS: dict[str, Call] = {
+    "core:history": Call(args=lambda w: {"object_type": "tara.tara", "object_id": w.tara.pk}),
+    "organisation:business_unit_create": Call(data=_fixed(name="Matrix unit")),
+    "organisation:project_create": Call(data=_fixed(name="Matrix project")),
+    "organisation:member_add": Call(data=lambda w: {"user": w.newcomer.username, "role": "engineer"}),
+    "organisation:member_role": Call(data=_fixed(role="reviewer")),
+    "tara:import": Call(data=TARA_FILE),
+    "tara:rule_upload": Call(data=RULE_FILE),
+    "tara:item_edit": Call(data=_item),
+    "tara:report": Call(args=_fixed(fmt="md")),
+    "tara:diff": DIFF,
+    "tara:withdraw": IN_REVIEW,
+    "tara:return": RETURN,
+    "tara:approve": APPROVE,
+    "tara:baseline_create": BASELINE,
+    "tara:decide": DECIDE,
+    "tara:paths": PATHS,
+    "tara:attach_paths": Call(data=_fixed(threat="TS-08", k="1")),
+    "tara:not_applicable": Call(data=_fixed(annex5="14.2", rationale="not in this item")),
+    "tara:tree_edit": TREE_EDIT,
+    "tara:element_create": Call(args=NEW_CLAIM, data=_fixed(yaml="id: CL-99\ntext: New claim\n")),
+    "tara:element_edit": Call(args=CLAIM, data=_fixed(f_text="Changed claim")),
+    "tara:element_yaml": Call(
+        args=CLAIM, data=_fixed(yaml="id: CL-01\ntext: Changed\n", previous_keys="id,text")
+    ),
+    "tara:element_delete": DELETE_CLAIM,
+    "vulns:upload": SBOM,
+    "vulns:vex": Call(args=_fixed(fmt="csaf")),
+    "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),
+    "vulns:link": LINK,
+    "vulns:organisation_advisory_import": ADVISORIES,
+    "vulns:project_advisory_import": ADVISORIES,
+    "vulns:organisation_exploitation_import": KEV,
+    "vulns:project_exploitation_import": KEV,
+    "vulns:source_create": SOURCE,
+}
+T = "/taras/{tara_id}"
+API_CALLS: dict[str, Call] = {
+    "POST /users": Call(data=_fixed(username="matrix-created")),
+    "POST /tokens": Call(data=_fixed(name="matrix token")),
+    "DELETE /tokens/{token_id}": Call(before=_own_token),
+    "POST /organisations": Call(data=_fixed(name="Matrix organisation")),
+    "POST /business-units": Call(data=lambda w: {"organisation_id": w.tree.organisation.pk, "name": "New"}),
+    "POST /projects": Call(data=lambda w: {"business_unit_id": w.tree.business_unit.pk, "name": "New"}),
+    "POST /{kind}/{level_id}/members": Call(data=lambda w: {"user_id": w.newcomer.pk, "role": "engineer"}),
+    "PATCH /{kind}/{level_id}/members/{user_id}": Call(data=_fixed(role="reviewer")),
+    "POST /projects/{project_id}/taras": Call(data=TARA_FILE),
+    "POST /projects/{project_id}/tara-imports": Call(data=TARA_FILE),
+    f"PATCH {T}": Call(data=_fixed(changes={"name": "Renamed TARA"})),
+    f"GET {T}/report": Call(query=_fixed(format="md")),
+    f"POST {T}/elements/{{kind}}": Call(args=NEW_CLAIM, data=_fixed(data={"id": "CL-99", "text": "x"})),
+    f"PATCH {T}/elements/{{kind}}/{{ref}}": Call(args=CLAIM, data=_fixed(changes={"text": "Changed"})),
+    f"DELETE {T}/elements/{{kind}}/{{ref}}": DELETE_CLAIM,
+    f"POST {T}/threat_scenarios/{{ref}}/tree": TREE_EDIT,
+    f"POST {T}/threat-decisions": DECIDE,
+    f"GET {T}/attack-paths": PATHS,
+    f"POST {T}/threat_scenarios/{{ref}}/attack-paths": Call(args=_fixed(ref="TS-08"), data=_fixed(k=1)),
+    "POST /organisations/{organisation_id}/threat-rules": Call(data=RULE_FILE),
+    f"POST {T}/submit": Call(data=_fixed(note="")),
+    f"POST {T}/withdraw": IN_REVIEW,
+    f"POST {T}/return": RETURN,
+    f"POST {T}/approve": APPROVE,
+    f"POST {T}/baselines": BASELINE,
+    f"GET {T}/diff": DIFF,
+    "POST /projects/{project_id}/releases": SBOM,
+    "GET /releases/{release_id}/vex": Call(query=_fixed(format="csaf")),
+    "PATCH /findings/{finding_id}": Call(data=_fixed(stage="weakness")),
+    "POST /findings/{finding_id}/tara-link": LINK,
+    "POST /projects/{project_id}/advisories": ADVISORIES,
+    "POST /organisations/{organisation_id}/advisories": ADVISORIES,
+    "POST /projects/{project_id}/exploitation": KEV,
+    "POST /organisations/{organisation_id}/exploitation": KEV,
+    "POST /organisations/{organisation_id}/advisory-sources": SOURCE,
+    "POST /notifications/read": Call(data=_fixed(ids=[])),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    route: Route
+    url: str
+    data: Mapping[str, Any]
+    query: Mapping[str, Any]
+
+
+def arrange(world: World, route: Route, user: User | None) -> Request:
+    """Arrange what `route` needs (its `Call.before`) and make the request `user` will send."""
+    call = (API_CALLS if route.api else PAGE_CALLS).get(route.key, Call())
+    arranged = call.before(world, user) if call.before else {}
+    given = {**call.args(world), **arranged}
+    args = {**default_args(world, route), **{name: str(value) for name, value in given.items()}}
+    url = "/api/v1" + route.path.format(**args) if route.api else reverse(route.path, kwargs=args)
+    return Request(route, url, call.data(world), call.query(world))
+
+
+def send(client: Client, request: Request) -> HttpResponse:
+    """Pages: a GET, or an htmx POST (a success redirects; a refusal by a rule would answer 200 inline).
+    API: a GET, a multipart POST with files, else a JSON body."""
+    route, url, data = request.route, request.url, request.data
+    if route.method == "GET":
+        return client.get(url, request.query)
+    if not route.api:
+        return client.post(url, data, HTTP_HX_REQUEST="true")
+    if any(isinstance(value, SimpleUploadedFile) for value in data.values()):
+        return client.post(url, data)
+    body = json.dumps(data) if data else ""
+    return client.generic(route.method, url, body, content_type="application/json")

@@ -1,0 +1,90 @@
+"""Builders of the page tests' worlds: the organisation tree with one user per role and the reference model
+imported into its project by the engineer (`make_workspace`); with vulnerability monitoring, the example
+TCU release with the example advisories' findings (`monitor`, examples/vulns). The fixtures `workspace`
+and `monitored` are in tests/tara/conftest.py and tests/vulns/conftest.py."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.test import Client
+
+from opencsms.core.models import User
+from opencsms.organisation.models import Role
+from opencsms.tara import services
+from opencsms.tara.models import Tara
+from opencsms.vulns import services as services_vulns
+from opencsms.vulns.models import Finding, Release
+from tests.factories.organisation import Tree, make_matrix_user, make_tree
+from tests.paths import EXAMPLES, REFERENCE
+
+
+@dataclass(frozen=True)
+class Workspace:
+    tree: Tree
+    tara: Tara
+    users: dict[str, User]
+
+    def client(self, who: str) -> Client:
+        client = Client()
+        client.force_login(self.users[who] if who in self.users else make_matrix_user(self.tree, who))
+        return client
+
+
+def make_workspace() -> Workspace:
+    tree = make_tree()
+    users = {role: make_matrix_user(tree, role) for role in Role.values}
+    tara = services.import_tara(
+        actor=users[Role.ENGINEER],
+        project_id=tree.project.pk,
+        raw=REFERENCE.read_bytes(),
+        filename=REFERENCE.name,
+    )
+    return Workspace(tree, tara, users)
+
+
+VULN_EXAMPLES = EXAMPLES / "vulns"  # the example SBOMs and advisories
+
+
+def advisories_zip(*extra: Path) -> bytes:
+    """The example Go advisories (examples/vulns/advisories) and `extra` files as one zip upload."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in [*sorted((VULN_EXAMPLES / "advisories").glob("*.json")), *extra]:
+            archive.write(file, file.name)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Monitored:
+    """The workspace with vulnerability monitoring: the TCU release (on the TARA's TCU component) with the
+    example advisories' findings, one of them (EXAMPLE-2026-0001) with a CVSS v3 vector."""
+
+    workspace: Workspace
+    release: Release
+    finding: Finding  # EXAMPLE-2026-0001 on gorilla/websocket: critical, CVSS v3
+
+    def client(self, who: str) -> Client:
+        return self.workspace.client(who)
+
+
+def monitor(workspace: Workspace) -> Monitored:
+    engineer, project = workspace.users["engineer"], workspace.tree.project
+    services_vulns.import_advisories(
+        actor=engineer, project_id=project.pk, raw=advisories_zip(VULN_EXAMPLES / "new-advisory.osv.json")
+    )
+    release = services_vulns.upload_sbom(
+        actor=engineer,
+        project_id=project.pk,
+        name="TCU firmware",
+        version="4.2.0",
+        raw=(VULN_EXAMPLES / "tcu-firmware-4.2.0.cdx.json").read_bytes(),
+        filename="tcu-firmware-4.2.0.cdx.json",
+        component_ref="TCU",
+        tara_id=workspace.tara.pk,
+    )
+    finding = release.findings.get(vulnerability_id="EXAMPLE-2026-0001")
+    return Monitored(workspace, release, finding)
