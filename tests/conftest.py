@@ -32,6 +32,8 @@ def _set_up_django() -> None:
     os.environ["OPENCSMS_ENV"] = "test"
     os.environ["OPENCSMS_DATABASE_URL"] = _test_database_url()
     os.environ["DJANGO_SETTINGS_MODULE"] = "opencsms.config.settings"
+    # advisory source folders the fixtures name (/srv/...); tests of the policy set their own (core.outbound)
+    os.environ["OPENCSMS_SOURCE_DIRECTORIES"] = "/srv"
     django.setup()
 
 

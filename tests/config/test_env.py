@@ -165,3 +165,18 @@ def test_production_collects_hashed_compressed_static_files_with_htmx_from_npm(t
         assert (static / manifest[name]).is_file(), name
         assert (static / f"{manifest[name]}.gz").is_file(), name
     assert not (static / "vendor" / "htmx" / "package.json").exists()  # only the dist files
+
+
+def test_the_outbound_policy_is_closed_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    default = Settings()
+    assert (default.source_directories, default.outbound_allow_hosts) == ([], [])
+    monkeypatch.setenv("OPENCSMS_SOURCE_DIRECTORIES", "/srv/osv, /data/csaf")
+    monkeypatch.setenv("OPENCSMS_OUTBOUND_ALLOW_HOSTS", "mirror.internal,10.0.0.5")
+    monkeypatch.setenv("OPENCSMS_OUTBOUND_TIMEOUT", "60")
+    settings = Settings()
+    assert settings.source_directories == ["/srv/osv", "/data/csaf"]
+    assert settings.outbound_allow_hosts == ["mirror.internal", "10.0.0.5"]
+    assert settings.outbound_timeout == 60
+    monkeypatch.setenv("OPENCSMS_SOURCE_DIRECTORIES", "relative/osv")
+    with pytest.raises(ValidationError, match="must be an absolute path"):
+        Settings()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,7 +157,8 @@ def test_zip_and_real_go_advisory(team: Team) -> None:
     assert "GO-2020-0001" in finding.aliases
 
 
-def test_advisory_source_folder_sync_runs_as_a_task(team: Team, tmp_path: Path) -> None:
+def test_advisory_source_folder_sync_runs_as_a_task(team: Team, tmp_path: Path, settings: Any) -> None:
+    settings.OUTBOUND = {**settings.OUTBOUND, "source_directories": [str(tmp_path)]}
     (tmp_path / "GO-2020-0001.json").write_bytes((INPUTS / "osv-GO-2020-0001.json").read_bytes())
     (tmp_path / "notes.txt").write_text("skipped")
     release = make_release(team.engineer, team.project, "pkg:golang/github.com/gin-gonic/gin@v1.4.0")

@@ -61,6 +61,7 @@ def _configure(settings: Any, webhook: str = "") -> None:
         "secret": SECRET,
         "base_url": "https://csms.test",
     }
+    settings.OUTBOUND = {**settings.OUTBOUND, "allow_hosts": ["127.0.0.1"]}  # the test's own webhook
 
 
 def _import(team: Team, *records: dict[str, object]) -> services.ImportResult:

@@ -3,6 +3,8 @@ services' refusals shown where the user acted, downloads that read back, and the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -244,7 +246,8 @@ def test_advisories_kev_and_epss_are_imported_and_searched(monitored: Monitored)
     assert "not-epss" in _text(engineer.get(refused["Location"]))
 
 
-def test_sources_are_created_and_their_sync_is_queued(monitored: Monitored) -> None:
+def test_sources_are_created_and_their_sync_is_queued(monitored: Monitored, settings: Any) -> None:
+    settings.OUTBOUND = {**settings.OUTBOUND, "source_directories": [str(VULN_EXAMPLES)]}
 
     organisation = monitored.workspace.tree.organisation
     admin = make_user()

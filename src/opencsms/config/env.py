@@ -53,8 +53,17 @@ class Settings(BaseSettings):
     # TARAs whose working state each process keeps for fast edits and reads (tara.working):
     # about 110 MB each at 20,000 threat scenarios; 0 keeps none (every edit reads the whole TARA).
     kept_tara_states: int = Field(4, ge=0)
+    # What the server reads and fetches for users (core.outbound): advisory source folders only under these
+    # absolute directories (none by default: no folder sources); feed URLs and webhooks only to public
+    # addresses unless the host is named here; every fetch limited in bytes and seconds.
+    source_directories: Annotated[list[str], NoDecode] = []
+    outbound_allow_hosts: Annotated[list[str], NoDecode] = []
+    outbound_max_bytes: int = Field(256 * 1024 * 1024, ge=1)
+    outbound_timeout: float = Field(300.0, gt=0)
 
-    @field_validator("allowed_hosts", "csrf_trusted_origins", mode="before")
+    @field_validator(
+        "allowed_hosts", "csrf_trusted_origins", "source_directories", "outbound_allow_hosts", mode="before"
+    )
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
@@ -67,6 +76,14 @@ class Settings(BaseSettings):
         for origin in value:
             if urlsplit(origin).scheme not in {"http", "https"}:
                 raise ValueError(f"OPENCSMS_CSRF_TRUSTED_ORIGINS: {origin!r} needs a scheme (https://...)")
+        return value
+
+    @field_validator("source_directories")
+    @classmethod
+    def _absolute_directories(cls, value: list[str]) -> list[str]:
+        for directory in value:
+            if not Path(directory).is_absolute():
+                raise ValueError(f"OPENCSMS_SOURCE_DIRECTORIES: {directory!r} must be an absolute path")
         return value
 
     @field_validator("notify_webhook_url", "base_url")

@@ -92,6 +92,13 @@ VULNS_NOTIFY = {
     "secret": ENV.notify_webhook_secret.get_secret_value(),
     "base_url": ENV.base_url,
 }
+# What the server reads and fetches for users: advisory source folders, feed URLs, webhooks (core.outbound).
+OUTBOUND = {
+    "source_directories": ENV.source_directories,
+    "allow_hosts": ENV.outbound_allow_hosts,
+    "max_bytes": ENV.outbound_max_bytes,
+    "timeout": ENV.outbound_timeout,
+}
 if ENV.email_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS = ENV.email_host, ENV.email_port, ENV.email_use_tls

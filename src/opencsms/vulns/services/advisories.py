@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from opencsms.core import audit
+from opencsms.core import audit, outbound
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound, from_engine
 from opencsms.core.models import User
@@ -180,6 +180,7 @@ def create_advisory_source(
         raise Invalid(f"kind {kind!r}: use one of {', '.join(SourceKind.values)}")
     if kind != SourceKind.OSV_PATH and not location.startswith(("https://", "http://")):
         raise Invalid("a feed source needs an http(s) URL")
+    _check_location(kind, location, outbound.current())
     source = AdvisorySource.objects.create(organisation=organisation, name=name, kind=kind, location=location)
     audit.record(
         actor=actor,
@@ -191,16 +192,33 @@ def create_advisory_source(
     return source
 
 
+def _check_location(kind: str, location: str, policy: outbound.Policy) -> Path | None:
+    """The source's folder (osv_path) or URL checked against the operator's outbound policy: when the
+    source is saved, and again when the worker reads it (the folder or the host's addresses may change)."""
+    if kind == SourceKind.OSV_PATH:
+        return outbound.checked_folder(location, policy)
+    outbound.checked_url(location, policy)
+    return None
+
+
 def _fetch(source: AdvisorySource) -> AdvisoryRead:
     since = source.last_result.get("since", "") if source.kind != SourceKind.OSV_URL else ""
+    policy = outbound.current()
+
+    def fetch(url: str) -> bytes:
+        return outbound.fetch(url, policy)
+
     try:
-        if source.kind == SourceKind.OSV_PATH:
-            return read_advisories([Path(source.location)], explicit_files_must_parse=False)
+        folder = _check_location(source.kind, source.location, policy)
+        if folder is not None:
+            return read_advisories([folder], explicit_files_must_parse=False)
         if source.kind == SourceKind.OSV_URL:
-            return sync_osv_archive(source.location)
+            return sync_osv_archive(source.location, fetch=fetch)
         if source.kind == SourceKind.CSAF_ROLIE:
-            return sync_rolie(source.location, since=since)
-        return sync_nvd(source.location, since=since)
+            return sync_rolie(source.location, since=since, fetch=fetch)
+        return sync_nvd(source.location, since=since, fetch=fetch)
+    except outbound.Refused as exc:
+        raise Invalid(f"{source.name}: {exc.detail}") from None
     except ParseError as exc:
         raise from_engine(exc, source.name) from None
     except OSError as exc:  # network or file system

@@ -18,8 +18,8 @@ import hashlib
 import hmac
 import json
 import smtplib
-import urllib.request
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from opencsms.core import audit
+from opencsms.core import audit, outbound
 from opencsms.core.models import User
 from opencsms.core.tasks import task
 from opencsms.organisation.access import Perm, holders
@@ -35,7 +35,7 @@ from opencsms.organisation.models import Project, Role
 from opencsms.vulns.models import Finding, Notification, Release
 
 NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)
-WEBHOOK_TIMEOUT = 10  # seconds
+WEBHOOK_TIMEOUT = 10.0  # seconds, at most (the outbound policy's limit when lower)
 SIGNATURE_HEADER = "X-OpenCSMS-Signature"
 MAX_NAMED = 5  # vulnerability ids named in a new-findings message
 
@@ -120,12 +120,15 @@ def _webhook(rows: list[Notification]) -> str:
     headers = {"Content-Type": "application/json", "User-Agent": "OpenCSMS"}
     if config["secret"]:
         headers[SIGNATURE_HEADER] = signature(body, config["secret"])
-    request = urllib.request.Request(config["webhook"], data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only (config.env)
-    try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
-            return f"sent: HTTP {response.status}"
-    except OSError as exc:  # URLError and HTTPError are OSErrors
-        return f"error: {exc}"[:500]
+    policy = outbound.current()
+    policy = replace(policy, timeout=min(policy.timeout, WEBHOOK_TIMEOUT))
+    try:  # the operator's webhook goes through the outbound policy like an advisory source
+        status = outbound.post(config["webhook"], body, headers, policy)
+    except outbound.Refused as exc:
+        return f"error: {exc.detail}"[:500]
+    if not 200 <= status < 300:
+        return f"error: HTTP {status}"
+    return f"sent: HTTP {status}"
 
 
 def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
