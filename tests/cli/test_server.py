@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django_tasks import TaskResultStatus
 from typer.testing import CliRunner
 
@@ -35,6 +36,8 @@ def test_serve_migrates_collects_static_files_then_becomes_gunicorn(monkeypatch:
     assert argv[1:4] == ["-m", "gunicorn", "opencsms.config.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "192.0.2.10:8123"
     assert argv[argv.index("--workers") + 1] == "3"
+    timeout = int(argv[argv.index("--timeout") + 1])  # fits the largest synchronous TARA import
+    assert timeout == settings.SERVE_TIMEOUT >= settings.TARA_SYNC_IMPORT_MAX_BYTES / 2**20 * 10
 
 
 def test_an_ipv6_address_is_bracketed_for_gunicorn() -> None:

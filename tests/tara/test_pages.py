@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 import pytest
 import yaml
@@ -64,11 +65,10 @@ def test_import_with_replace_makes_a_new_working_state(workspace: Workspace) -> 
     assert response.url == f"/taras/{workspace.tara.pk}/"
 
 
-def test_a_large_file_is_queued_for_the_worker(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_file_is_queued_for_the_worker(workspace: Workspace, settings: Any) -> None:
     from opencsms.tara.models import ImportJob
-    from opencsms.tara.services import imports
 
-    monkeypatch.setattr(imports, "BACKGROUND_FROM_BYTES", 1000)
+    settings.TARA_SYNC_IMPORT_MAX_BYTES = 1000
     client = workspace.client("engineer")
     upload = SimpleUploadedFile("ev.tara.yaml", REFERENCE.read_bytes())
     project = workspace.tree.project.pk

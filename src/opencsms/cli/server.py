@@ -15,6 +15,7 @@ import typer
 
 from opencsms.cli import server_tara
 from opencsms.cli.django_setup import run_management_command, setup_django
+from opencsms.cli.jobs import sweep_jobs, sweeping
 
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.organisation.demo import Demo
@@ -45,19 +46,37 @@ def serve(
     """Migrate the database, collect static files, then serve the web application with gunicorn."""
     run_management_command(["migrate", "--noinput"])
     run_management_command(["collectstatic", "--noinput", "--verbosity", "0"])
-    os.execv(sys.executable, gunicorn_command(host=host, port=port, workers=workers))  # noqa: S606
+    from django.conf import settings
+
+    command = gunicorn_command(host=host, port=port, workers=workers, timeout=settings.SERVE_TIMEOUT)
+    os.execv(sys.executable, command)  # noqa: S606
 
 
-def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
-    """The gunicorn command line of `serve` (WhiteNoise serves the static files inside the WSGI app)."""
+def gunicorn_command(*, host: str, port: int, workers: int, timeout: int = 60) -> list[str]:
+    """The gunicorn command line of `serve` (WhiteNoise serves the static files inside the WSGI app);
+    `timeout` (settings.SERVE_TIMEOUT) fits the largest synchronous TARA import."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return [sys.executable, "-m", "gunicorn", "opencsms.config.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--access-logfile", "-"]  # fmt: skip
+            "--bind", bind, "--workers", str(workers), "--timeout", str(timeout),
+            "--access-logfile", "-"]  # fmt: skip
 
 
 def run_worker(args: list[str]) -> None:
-    """The django-tasks database worker (`db_worker`); `--batch` runs what is queued, then exits."""
-    run_management_command(["db_worker", *args])
+    """The django-tasks database worker (`db_worker`); `--batch` runs what is queued, then exits. Jobs whose
+    worker was lost are swept first and then on a schedule while it runs (`cli.jobs`)."""
+    setup_django()
+    from django.conf import settings
+
+    with sweeping(float(settings.JOBS["sweep_seconds"])):
+        run_management_command(["db_worker", *args])
+
+
+@app.command()
+def sweep() -> None:
+    """Retry or fail the background jobs whose worker stopped (the worker does this itself; for cron)."""
+    setup_django()
+    swept = sweep_jobs()
+    typer.echo(", ".join(f"{count} {kind}" for kind, count in swept.items()) + " swept")
 
 
 DEMO_TARA = Path("examples/connected-ev.tara.yaml")

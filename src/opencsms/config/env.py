@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     outbound_allow_hosts: Annotated[list[str], NoDecode] = []
     outbound_max_bytes: int = Field(256 * 1024 * 1024, ge=1)
     outbound_timeout: float = Field(300.0, gt=0)
+    # Background jobs (core.leases): a running job's heartbeat every `job_heartbeat_seconds`; one silent for
+    # `job_stale_seconds` lost its worker and is retried once or failed by the sweep, which the worker runs
+    # at start and every `job_sweep_seconds`. A TARA file larger than `tara_sync_import_max_bytes` sent to
+    # the synchronous import API is queued for the worker (202 and the job's URL).
+    job_heartbeat_seconds: float = Field(30.0, gt=0)
+    job_stale_seconds: float = Field(600.0, gt=0)
+    job_sweep_seconds: float = Field(60.0, gt=0)
+    tara_sync_import_max_bytes: int = Field(2 * 1024 * 1024, ge=0)
 
     @field_validator(
         "allowed_hosts", "csrf_trusted_origins", "source_directories", "outbound_allow_hosts", mode="before"
@@ -102,6 +110,14 @@ class Settings(BaseSettings):
                 f"OPENCSMS_DATABASE_URL must start with sqlite:// or postgresql://, not {scheme!r}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _heartbeats_come_before_staleness(self) -> Settings:
+        if self.job_stale_seconds < 2 * self.job_heartbeat_seconds:
+            raise ValueError(
+                "OPENCSMS_JOB_STALE_SECONDS must be at least twice OPENCSMS_JOB_HEARTBEAT_SECONDS"
+            )
+        return self
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:

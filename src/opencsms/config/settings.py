@@ -6,6 +6,7 @@ values that differ, and production refuses the development secret key at start-u
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from opencsms.config.env import Settings, database_settings
@@ -99,6 +100,17 @@ OUTBOUND = {
     "max_bytes": ENV.outbound_max_bytes,
     "timeout": ENV.outbound_timeout,
 }
+# Background jobs: heartbeat, when a silent job counts as lost, how often the worker sweeps (core.leases).
+JOBS = {
+    "heartbeat_seconds": ENV.job_heartbeat_seconds,
+    "stale_seconds": ENV.job_stale_seconds,
+    "sweep_seconds": ENV.job_sweep_seconds,
+}
+# TARA files larger than this sent to the synchronous import are queued for the worker (tara.services).
+TARA_SYNC_IMPORT_MAX_BYTES = ENV.tara_sync_import_max_bytes
+# gunicorn's request timeout (`opencsms server serve`) fits the largest synchronous import: measured 2.3 s
+# per MiB (1,400 threat scenarios, 1.85 MiB: 4.2 s on a shared 2-core machine); 10 s per MiB leaves 4x.
+SERVE_TIMEOUT = max(60, math.ceil(TARA_SYNC_IMPORT_MAX_BYTES / 2**20 * 10))
 if ENV.email_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS = ENV.email_host, ENV.email_port, ENV.email_use_tls

@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     TARA_IMPORTED = "tara.imported"
     TARA_REPLACED = "tara.replaced"
     TARA_IMPORT_REQUESTED = "tara.import_requested"
+    TARA_IMPORT_STALLED = "tara.import_stalled"  # its worker stopped: retried or failed by the sweep
     TARA_REVISION_STARTED = "tara.revision_started"
     TARA_SUBMITTED = "tara.submitted_for_review"
     TARA_WITHDRAWN = "tara.withdrawn_from_review"
@@ -62,6 +63,7 @@ class AuditAction(StrEnum):
     RELEASE_CREATED = "vulns_release.created"
     ADVISORIES_IMPORTED = "vulns_advisories.imported"
     ADVISORY_SOURCE_CREATED = "vulns_advisory_source.created"
+    SOURCE_SYNC_STALLED = "vulns_advisory_source.sync_stalled"  # its worker stopped: failed by the sweep
     FINDING_TRIAGED = "vulns_finding.triaged"
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"

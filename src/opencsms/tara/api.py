@@ -42,6 +42,7 @@ from opencsms.tara.schemas import (
     TaraDetailOut,
     TaraOut,
     TreeEditIn,
+    job_url,
 )
 
 router = Router(tags=["tara"])
@@ -54,16 +55,24 @@ def list_taras(request: HttpRequest, project_id: int) -> QuerySet[Tara]:
     return selectors.taras(actor(request), project_id=project_id)
 
 
-@router.post("/projects/{project_id}/taras", response={201: TaraDetailOut})
+@router.post("/projects/{project_id}/taras", response={201: TaraDetailOut, 202: ImportJobOut})
 @needs(Perm.EDIT, on="project")
 def import_tara(
-    request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
-) -> Status[Tara]:
+    request: HttpRequest,
+    response: HttpResponse,
+    project_id: int,
+    file: File[UploadedFile],
+    replace: Form[bool] = False,
+) -> Status[Tara] | Status[ImportJob]:
+    """Import at once, or (a file over `TARA_SYNC_IMPORT_MAX_BYTES`) queue it: 202, Location: the job."""
     raw = file.read(selectors.MAX_UPLOAD_BYTES + 1)  # the engine refuses anything longer, naming the limit
-    tara = services.import_tara(
+    done = services.import_or_queue(
         actor=actor(request), project_id=project_id, raw=raw, filename=file.name or "", replace=replace
     )
-    return Status(201, tara)
+    if isinstance(done, ImportJob):
+        response["Location"] = job_url(done)
+        return Status(202, done)
+    return Status(201, done)
 
 
 @router.post("/projects/{project_id}/tara-imports", response={202: ImportJobOut})
@@ -81,7 +90,7 @@ def request_import(
 @router.get("/tara-imports/{job_id}", response=ImportJobOut)
 @needs(Perm.VIEW, on="import_job")
 def get_import(request: HttpRequest, job_id: int) -> ImportJob:
-    return selectors.import_job(actor(request), job_id)
+    return services.import_job_status(actor=actor(request), job_id=job_id)
 
 
 @router.get("/taras/{tara_id}", response=TaraDetailOut)

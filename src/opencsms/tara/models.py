@@ -181,6 +181,11 @@ class ImportJob(models.Model):
     tara = models.ForeignKey(Tara, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refreshed by the worker while it runs the import (core.leases)"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started, lost ones included")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from pydantic import Field
 from opencsms.engine.tara.coverage import Annex5Coverage
 from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.threatgen import GenerationPlan
-from opencsms.tara.models import ImportStatus, Kind, State
+from opencsms.tara.models import ImportJob, ImportStatus, Kind, State
 from opencsms.tara.selectors import ANNEX5_STATES, MAX_K, SORTS, ElementFilter
 from opencsms.tara.services.generation import DECISIONS
 from opencsms.tara.services.trees import TreeOp
@@ -127,8 +127,17 @@ class BaselineOut(Schema):
     approved_at: datetime | None
 
 
+def job_url(job: ImportJob) -> str:
+    """Where the job's status is read (GET)."""
+    return f"/api/v1/tara-imports/{job.pk}"
+
+
 class ImportJobOut(Schema):
+    """A background import: `heartbeat_at` is refreshed while the worker runs it; `attempts` counts runs
+    started (a run whose worker was lost is queued once more, then failed)."""
+
     id: int
+    url: str
     project_id: int
     filename: str
     size: int
@@ -136,8 +145,15 @@ class ImportJobOut(Schema):
     status: ImportStatus
     error: str
     tara_id: int | None
+    attempts: int
     created_at: datetime
+    started_at: datetime | None
+    heartbeat_at: datetime | None
     finished_at: datetime | None
+
+    @staticmethod
+    def resolve_url(job: ImportJob) -> str:
+        return job_url(job)
 
 
 class GenerationOut(Schema):

@@ -168,6 +168,13 @@ def create_source(request: HttpRequest, organisation_id: int, payload: SourceIn)
     return Status(201, source)
 
 
+@router.get("/advisory-sources/{source_id}", response=SourceOut)
+@needs(Perm.VIEW, on="advisory_source")
+def get_source(request: HttpRequest, source_id: int) -> AdvisorySource:
+    """The source and its last sync: `sync_status` queued, running, done or failed (`sync_error` says why)."""
+    return services.source_status(actor=actor(request), source_id=source_id)
+
+
 @router.post("/advisory-sources/{source_id}/sync", response={202: SourceOut})
 @needs(Perm.EDIT, on="advisory_source")
 def queue_sync(request: HttpRequest, source_id: int) -> Status[AdvisorySource]:

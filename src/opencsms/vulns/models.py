@@ -260,6 +260,14 @@ class SourceKind(models.TextChoices):
     NVD = "nvd", "NVD CVE API 2.0 base URL"
 
 
+class SyncStatus(models.TextChoices):
+    NEVER = "", "Never synced"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class AdvisorySource(models.Model):
     """Where an organisation's advisories come from; `sync` reads it and matches what is new."""
 
@@ -272,6 +280,11 @@ class AdvisorySource(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_result = models.JSONField(default=dict)
     task_id = models.CharField(max_length=64, blank=True, help_text="The last queued sync task")
+    sync_status = models.CharField(max_length=16, choices=SyncStatus.choices, blank=True, default="")
+    sync_error = models.TextField(blank=True, help_text="Why the last sync failed")
+    sync_heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refreshed by the worker while it syncs (core.leases)"
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -135,6 +135,9 @@ class SourceOut(Schema):
     last_synced_at: dt.datetime | None
     last_result: dict[str, Any]
     task_id: str
+    sync_status: str = Field(description="'' (never), queued, running, done or failed")
+    sync_error: str
+    sync_heartbeat_at: dt.datetime | None
 
 
 class StepOut(Schema):

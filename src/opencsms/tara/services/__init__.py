@@ -3,7 +3,13 @@
 from opencsms.tara.services.documents import import_if_missing, import_tara
 from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
 from opencsms.tara.services.generation import decide_threats, generate_threats
-from opencsms.tara.services.imports import import_or_queue, request_import, run_import
+from opencsms.tara.services.imports import (
+    import_job_status,
+    import_or_queue,
+    request_import,
+    run_import,
+    sweep_imports,
+)
 from opencsms.tara.services.paths import attach_paths
 from opencsms.tara.services.review import (
     approve,
@@ -27,12 +33,14 @@ __all__ = [
     "edit_attack_tree",
     "generate_threats",
     "import_if_missing",
+    "import_job_status",
     "import_or_queue",
     "import_tara",
     "request_import",
     "return_to_draft",
     "run_import",
     "submit_for_review",
+    "sweep_imports",
     "update_element",
     "update_header",
     "upload_rule_file",

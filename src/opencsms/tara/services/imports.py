@@ -1,33 +1,43 @@
 """TARA files imported in the background: a large file (20,000 threat scenarios is ~28 MB and takes about
 half a minute to check and evaluate) would outlast a web request, so it is queued and the worker
 (`opencsms worker`) imports it as the person who asked, through the same `import_tara` service.
+
+A file larger than `settings.TARA_SYNC_IMPORT_MAX_BYTES` is queued even when sent to the synchronous import
+(`import_or_queue`). While the worker runs an import it keeps the job's heartbeat fresh (core.leases); a
+job still running whose heartbeat went silent lost its worker, and `sweep_imports` (run by the worker at
+start and on a schedule, and when someone looks at the job) queues it once more or, on the second loss,
+fails it with a message. The import is one transaction, so a lost run leaves nothing half-imported.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from opencsms.core import audit
+from opencsms.core import audit, leases
 from opencsms.core.audit import AuditAction, correlation
 from opencsms.core.errors import DomainError
 from opencsms.core.models import User
+from opencsms.core.services import system_user
 from opencsms.core.tasks import task
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, require
 from opencsms.organisation.models import Level
+from opencsms.tara import selectors
 from opencsms.tara.models import ImportJob, ImportStatus, Tara
 from opencsms.tara.services.documents import import_tara
 
-BACKGROUND_FROM_BYTES = 2 * 1024 * 1024  # larger files are imported by the worker (about 2 s per MB)
+MAX_ATTEMPTS = 2  # a job whose worker was lost twice is failed, not queued a third time
 
 
 def import_or_queue(
     *, actor: User, project_id: int, raw: bytes, filename: str = "", replace: bool = False
 ) -> Tara | ImportJob:
-    """Import a small file at once; queue a large one for the worker (the web pages use this)."""
-    if len(raw) >= BACKGROUND_FROM_BYTES:
+    """Import a small file at once; queue one larger than `settings.TARA_SYNC_IMPORT_MAX_BYTES` for the
+    worker (the pages and the synchronous import API use this; about 2 s per MB)."""
+    if len(raw) > settings.TARA_SYNC_IMPORT_MAX_BYTES:
         return request_import(actor=actor, project_id=project_id, raw=raw, filename=filename, replace=replace)
     return import_tara(actor=actor, project_id=project_id, raw=raw, filename=filename, replace=replace)
 
@@ -58,17 +68,26 @@ def _enqueue(job_id: int) -> None:
     ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
 
 
-@task()
-def run_import(job_id: int) -> str:
-    """Import a queued file as the user who asked (their permission is checked again, now)."""
+def _start(job_id: int) -> ImportJob | None:
+    """Mark a queued job running (its first heartbeat); None when it is not queued any more."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
         if job.status != ImportStatus.QUEUED:
-            return str(job.status)
-        job.status = ImportStatus.RUNNING
-        job.save(update_fields=["status"])
+            return None
+        job.status, job.attempts = ImportStatus.RUNNING, job.attempts + 1
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
+    return job
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """Import a queued file as the user who asked (their permission is checked again, now)."""
+    job = _start(job_id)
+    if job is None:
+        return str(ImportJob.objects.get(pk=job_id).status)
     try:
-        with correlation(f"tara-import-{job.pk}"):
+        with correlation(f"tara-import-{job.pk}"), leases.heartbeat(job, "heartbeat_at"):
             tara = import_tara(
                 actor=job.requested_by,
                 project_id=job.project_id,
@@ -82,3 +101,48 @@ def run_import(job_id: int) -> str:
     job.raw, job.finished_at = b"", timezone.now()
     job.save(update_fields=["status", "tara", "error", "raw", "finished_at"])
     return str(job.status)
+
+
+def _stalled(job: ImportJob, actor: User) -> None:
+    """Queue a job whose worker was lost once more, or fail it after `MAX_ATTEMPTS` losses (audited)."""
+    name = job.filename or "the file"
+    if job.attempts < MAX_ATTEMPTS:
+        job.status, job.error = ImportStatus.QUEUED, ""
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    else:
+        job.status, job.finished_at, job.raw = ImportStatus.FAILED, timezone.now(), b""
+        job.error = (
+            f"the worker stopped while importing {name} ({job.attempts} times); "
+            "start the import again, or check the worker's memory and logs"
+        )
+    job.save(update_fields=["status", "error", "finished_at", "raw"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.TARA_IMPORT_STALLED,
+        obj=job,
+        after={"status": job.status, "attempts": job.attempts, "error": job.error},
+        scope=job.scope,
+    )
+
+
+@transaction.atomic
+def sweep_imports(*, job_id: int | None = None) -> list[ImportJob]:
+    """Jobs running without a heartbeat for longer than the limit lost their worker: queue each once more
+    or fail it (all of them, or the one given). Rows another transaction holds are alive and skipped."""
+    found = ImportJob.objects.filter(leases.silent("heartbeat_at"), status=ImportStatus.RUNNING)
+    if job_id is not None:
+        found = found.filter(pk=job_id)
+    stalled = list(found.select_for_update(skip_locked=True).order_by("pk"))
+    if stalled:
+        actor = system_user()
+        for job in stalled:
+            _stalled(job, actor)
+    return stalled
+
+
+def import_job_status(*, actor: User, job_id: int) -> ImportJob:
+    """The job as someone looks at it: swept first, so a lost worker shows as such at once."""
+    job = selectors.import_job(actor, job_id)
+    if job.status == ImportStatus.RUNNING and sweep_imports(job_id=job.pk):
+        job.refresh_from_db()
+    return job

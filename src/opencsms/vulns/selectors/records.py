@@ -192,6 +192,15 @@ def advisory_sources(user: User, *, organisation_id: int) -> QuerySet[AdvisorySo
     return AdvisorySource.objects.filter(organisation__in=visible.values("pk")).order_by("name", "id")
 
 
+def advisory_source(user: User, source_id: int) -> AdvisorySource:
+    """One source of an organisation the user sees (NotFound otherwise)."""
+    visible = organisation_selectors.organisations(user)
+    found = AdvisorySource.objects.filter(pk=source_id, organisation__in=visible.values("pk")).first()
+    if found is None:
+        raise NotFound(f"no advisory source {source_id}")
+    return found
+
+
 def notifications(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
     found = Notification.objects.filter(user=user)
     if unread_only:

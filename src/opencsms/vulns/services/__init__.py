@@ -4,17 +4,17 @@ from opencsms.vulns.services.advisories import (
     ImportResult,
     create_advisory_source,
     import_advisories,
-    queue_sync,
     sync_source,
-    sync_source_task,
 )
 from opencsms.vulns.services.exploitation import ExploitationResult, import_exploitation
 from opencsms.vulns.services.notifications import (
     deliver_notifications,
     deliver_notifications_task,
     mark_notifications_read,
+    sweep_deliveries,
 )
 from opencsms.vulns.services.releases import upload_sbom
+from opencsms.vulns.services.syncs import queue_sync, source_status, sweep_syncs, sync_source_task
 from opencsms.vulns.services.tara_loop import link_finding_to_step
 from opencsms.vulns.services.triage import triage_finding
 
@@ -29,6 +29,9 @@ __all__ = [
     "link_finding_to_step",
     "mark_notifications_read",
     "queue_sync",
+    "source_status",
+    "sweep_deliveries",
+    "sweep_syncs",
     "sync_source",
     "sync_source_task",
     "triage_finding",

@@ -5,15 +5,14 @@ those against the components they name (`matching.match_advisories`): an unchang
 hash comparison, and a new one an indexed lookup of its packages (ISO/SAE 21434 8.4, 8.5). Findings whose
 every advisory is now withdrawn are closed (`withdrawals.close_withdrawn`), and the people of each release
 with new findings are notified.
-`sync_source` reads an `AdvisorySource` with the engine's feed code; `sync_source_task` runs it in the
-worker (`opencsms worker`), queued by `queue_sync`.
+`sync_source` reads an `AdvisorySource` with the engine's feed code; `syncs.sync_source_task` runs it in
+the worker (`opencsms worker`), queued by `syncs.queue_sync`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,6 @@ from opencsms.core import audit, outbound
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound, from_engine
 from opencsms.core.models import User
-from opencsms.core.tasks import task
 from opencsms.engine import ParseError
 from opencsms.engine.advisories import Advisory, AdvisoryRead, parse_advisories, read_advisories
 from opencsms.engine.advisories.feeds import sync_nvd, sync_osv_archive, sync_rolie
@@ -239,25 +237,3 @@ def sync_source(*, actor: User, source_id: int) -> ImportResult:
     source.last_result = {"since": started, **result.__dict__}
     source.save(update_fields=["last_synced_at", "last_result"])
     return result
-
-
-@task()
-def sync_source_task(source_id: int, actor_id: int) -> dict[str, Any]:
-    """The worker's entry point: sync one source as the user who queued it."""
-    actor = User.objects.get(pk=actor_id)
-    with audit.correlation():
-        return sync_source(actor=actor, source_id=source_id).__dict__
-
-
-@transaction.atomic
-def queue_sync(*, actor: User, source_id: int) -> AdvisorySource:
-    """Queue a sync of the source for the worker (committed with the request, or not at all)."""
-    found = AdvisorySource.objects.filter(pk=source_id).first()
-    if found is None:
-        raise NotFound(f"no advisory source {source_id}")
-    organisation_for(actor, found.organisation_id, None)
-    source = AdvisorySource.objects.select_for_update().get(pk=found.pk)
-    result = sync_source_task.enqueue(source_id=source.pk, actor_id=actor.pk)
-    source.task_id = str(result.id)[:64]
-    source.save(update_fields=["task_id"])
-    return source

@@ -4,7 +4,8 @@ who act on it).
 `notify` writes the notifications inside the caller's transaction and, when a channel is configured
 (`settings.VULNS_NOTIFY`, from `OPENCSMS_NOTIFY_*`), queues `deliver_notifications_task` in the same
 transaction: the task row commits with the change or not at all, so the worker sends nothing for a change
-that rolled back and sends only after the commit. An advisory import notifies every release with new
+that rolled back and sends only after the commit; `sweep_deliveries` queues once more a delivery whose
+worker was lost. An advisory import notifies every release with new
 findings at once (`notify_new_findings`): the same queries for one release as for many of a project.
 Delivery runs outside any transaction (no lock is held while a mail server or webhook answers) and
 records per channel `sent`, `skipped` or the error in `Notification.delivery`. `read_at` and `delivery`
@@ -27,7 +28,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from opencsms.core import audit, outbound
+from opencsms.core import audit, leases, outbound
 from opencsms.core.models import User
 from opencsms.core.tasks import task
 from opencsms.organisation.access import Perm, holders
@@ -135,7 +136,8 @@ def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
     """Send the notifications not delivered yet by email and webhook; record each channel's result."""
     config = _config()
     rows = list(
-        Notification.objects.filter(pk__in=notification_ids, delivery={})
+        Notification.objects.filter(pk__in=notification_ids)
+        .exclude(delivery__has_key="at")  # not delivered yet (a retry is marked without "at")
         .select_related("user", "project")
         .order_by("pk")
     )
@@ -154,6 +156,32 @@ def deliver_notifications_task(notification_ids: list[int]) -> dict[str, int]:
     """The worker's entry point: deliver notifications (queued by `notify` with the change)."""
     with audit.correlation():
         return deliver_notifications(notification_ids)
+
+
+def _lost_twice(rows: list[Notification], limit: str) -> list[Notification]:
+    lost = [row for row in rows if str(row.delivery.get("retry", "")) < limit]
+    failed = "error: the worker stopped while delivering it (twice); not sent"
+    for row in lost:
+        row.delivery = {"email": failed, "webhook": failed, "at": timezone.now().isoformat()}
+    Notification.objects.bulk_update(lost, ["delivery"])
+    return lost
+
+
+@transaction.atomic
+def sweep_deliveries() -> int:
+    """Notifications still undelivered long after they were written lost their worker (deliveries take
+    seconds): queue their delivery once more, marked `retry`; after a second loss record the failure.
+    Bookkeeping like `delivery` itself, not audited. How many notifications were swept."""
+    if not _channels():
+        return 0
+    limit = leases.stale_before()
+    waiting = Notification.objects.exclude(delivery__has_key="at").filter(created_at__lt=limit)
+    retried = list(waiting.filter(delivery={}).values_list("pk", flat=True))
+    failed = _lost_twice(list(waiting.filter(delivery__has_key="retry")), limit.isoformat())
+    if retried:
+        Notification.objects.filter(pk__in=retried).update(delivery={"retry": timezone.now().isoformat()})
+        transaction.on_commit(lambda: deliver_notifications_task.enqueue(notification_ids=retried))
+    return len(retried) + len(failed)
 
 
 @transaction.atomic

@@ -1,0 +1,103 @@
+"""Advisory source syncs as background jobs: queued, run by the worker, and swept when the worker is lost.
+
+`queue_sync` marks the source `queued` and enqueues `sync_source_task` in the request's transaction. The
+worker marks it `running`, keeps `sync_heartbeat_at` fresh while `advisories.sync_source` runs (core.leases),
+then `done`, or `failed` with the refusal's words. A source still `running` whose heartbeat went silent lost
+its worker: `sweep_syncs` (run by the worker at start and on a schedule, and when someone reads the source)
+fails it with a message; nothing of the lost run was kept (the sync is one transaction), and the next sync
+reads everything since the last complete one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from opencsms.core import audit, leases
+from opencsms.core.audit import AuditAction
+from opencsms.core.errors import DomainError, NotFound
+from opencsms.core.models import User
+from opencsms.core.services import system_user
+from opencsms.core.tasks import task
+from opencsms.vulns import selectors
+from opencsms.vulns.models import AdvisorySource, SyncStatus
+from opencsms.vulns.services.advisories import organisation_for, sync_source
+
+
+def _start(source_id: int) -> bool:
+    """Mark the source running (its first heartbeat) unless a sync of it already runs."""
+    with transaction.atomic():
+        return bool(
+            AdvisorySource.objects.filter(pk=source_id)
+            .exclude(sync_status=SyncStatus.RUNNING)
+            .update(sync_status=SyncStatus.RUNNING, sync_error="", sync_heartbeat_at=timezone.now())
+        )
+
+
+def _finish(source_id: int, status: SyncStatus, error: str = "") -> None:
+    with transaction.atomic():
+        AdvisorySource.objects.filter(pk=source_id).update(sync_status=status, sync_error=error)
+
+
+@task()
+def sync_source_task(source_id: int, actor_id: int) -> dict[str, Any]:
+    """The worker's entry point: sync one source as the user who queued it."""
+    actor = User.objects.get(pk=actor_id)
+    if not _start(source_id):
+        return {"skipped": "a sync of this source is running"}
+    try:
+        with audit.correlation(), leases.heartbeat(AdvisorySource(pk=source_id), "sync_heartbeat_at"):
+            result = sync_source(actor=actor, source_id=source_id)
+    except (DomainError, PermissionDenied) as exc:
+        _finish(source_id, SyncStatus.FAILED, getattr(exc, "detail", str(exc)))
+        raise
+    _finish(source_id, SyncStatus.DONE)
+    return result.__dict__
+
+
+@transaction.atomic
+def queue_sync(*, actor: User, source_id: int) -> AdvisorySource:
+    """Queue a sync of the source for the worker (committed with the request, or not at all)."""
+    found = AdvisorySource.objects.filter(pk=source_id).first()
+    if found is None:
+        raise NotFound(f"no advisory source {source_id}")
+    organisation_for(actor, found.organisation_id, None)
+    source = AdvisorySource.objects.select_for_update().get(pk=found.pk)
+    result = sync_source_task.enqueue(source_id=source.pk, actor_id=actor.pk)
+    source.task_id = str(result.id)[:64]
+    source.sync_status, source.sync_error = SyncStatus.QUEUED, ""
+    source.save(update_fields=["task_id", "sync_status", "sync_error"])
+    return source
+
+
+@transaction.atomic
+def sweep_syncs(*, source_id: int | None = None) -> list[AdvisorySource]:
+    """Syncs running without a heartbeat for longer than the limit lost their worker: fail them (all, or
+    the source given), audited as the system. A row a live sync holds is skipped."""
+    found = AdvisorySource.objects.filter(leases.silent("sync_heartbeat_at"), sync_status=SyncStatus.RUNNING)
+    if source_id is not None:
+        found = found.filter(pk=source_id)
+    stalled = list(found.select_for_update(skip_locked=True).order_by("pk"))
+    for source in stalled:
+        source.sync_status = SyncStatus.FAILED
+        source.sync_error = f"the worker stopped while syncing {source.name}; sync it again"
+        source.save(update_fields=["sync_status", "sync_error"])
+        audit.record(
+            actor=system_user(),
+            action=AuditAction.SOURCE_SYNC_STALLED,
+            obj=source,
+            after={"sync_status": source.sync_status, "sync_error": source.sync_error},
+            scope=source.scope,
+        )
+    return stalled
+
+
+def source_status(*, actor: User, source_id: int) -> AdvisorySource:
+    """The source as someone looks at it: swept first, so a lost worker shows as such at once."""
+    source = selectors.advisory_source(actor, source_id)
+    if source.sync_status == SyncStatus.RUNNING and sweep_syncs(source_id=source.pk):
+        source.refresh_from_db()
+    return source
