@@ -124,3 +124,21 @@ def test_a_large_synchronous_import_answers_202_and_the_worker_does_it(settings:
     with REFERENCE.open("rb") as file:
         at_once = client.post(f"/api/v1/projects/{tree.project.pk}/taras", {"file": file, "replace": "true"})
     assert at_once.status_code == 201, at_once.content
+
+
+def test_an_unexpected_error_fails_the_job_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opencsms.tara.services import imports
+
+    tree = make_tree()
+    job = _queue(tree, _engineer(tree))
+
+    def broken(**kwargs: Any) -> Tara:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(imports, "import_tara", broken)
+    with pytest.raises(RuntimeError):
+        imports.run_import.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ImportStatus.FAILED, 1)
+    assert job.error == "the import stopped on an unexpected error; see the logs"
+    assert services.sweep_imports() == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from opencsms.core import audit, leases
@@ -98,9 +98,17 @@ def run_import(job_id: int) -> str:
         job.status, job.tara, job.error = ImportStatus.DONE, tara, ""
     except (DomainError, PermissionDenied) as exc:
         job.status, job.error = ImportStatus.FAILED, getattr(exc, "detail", str(exc))
+    except Exception:  # a defect: the job says so at once (not after the stale limit), the task records it
+        job.status, job.error = ImportStatus.FAILED, "the import stopped on an unexpected error; see the logs"
+        _finish(job)
+        raise
+    _finish(job)
+    return str(job.status)
+
+
+def _finish(job: ImportJob) -> None:
     job.raw, job.finished_at = b"", timezone.now()
     job.save(update_fields=["status", "tara", "error", "raw", "finished_at"])
-    return str(job.status)
 
 
 def _stalled(job: ImportJob, actor: User) -> None:
@@ -143,6 +151,11 @@ def sweep_imports(*, job_id: int | None = None) -> list[ImportJob]:
 def import_job_status(*, actor: User, job_id: int) -> ImportJob:
     """The job as someone looks at it: swept first, so a lost worker shows as such at once."""
     job = selectors.import_job(actor, job_id)
-    if job.status == ImportStatus.RUNNING and sweep_imports(job_id=job.pk):
-        job.refresh_from_db()
+    if job.status != ImportStatus.RUNNING:
+        return job
+    try:
+        if sweep_imports(job_id=job.pk):
+            job.refresh_from_db()
+    except DatabaseError:  # SQLite busy with another write: the worker's own sweep will see to it
+        pass
     return job

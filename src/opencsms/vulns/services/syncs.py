@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from opencsms.core import audit, leases
@@ -98,6 +98,11 @@ def sweep_syncs(*, source_id: int | None = None) -> list[AdvisorySource]:
 def source_status(*, actor: User, source_id: int) -> AdvisorySource:
     """The source as someone looks at it: swept first, so a lost worker shows as such at once."""
     source = selectors.advisory_source(actor, source_id)
-    if source.sync_status == SyncStatus.RUNNING and sweep_syncs(source_id=source.pk):
-        source.refresh_from_db()
+    if source.sync_status != SyncStatus.RUNNING:
+        return source
+    try:
+        if sweep_syncs(source_id=source.pk):
+            source.refresh_from_db()
+    except DatabaseError:  # SQLite busy with another write (perhaps this sync): the worker's sweep sees to it
+        pass
     return source
