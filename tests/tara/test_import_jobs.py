@@ -142,3 +142,35 @@ def test_an_unexpected_error_fails_the_job_at_once(monkeypatch: pytest.MonkeyPat
     assert (job.status, job.attempts) == (ImportStatus.FAILED, 1)
     assert job.error == "the import stopped on an unexpected error; see the logs"
     assert services.sweep_imports() == []
+
+
+@pytest.mark.postgres_only
+def test_a_job_whose_row_is_held_by_a_live_transaction_is_not_swept() -> None:
+    """PostgreSQL: the worker's open transaction on the job's row shows it is alive, heartbeat or not."""
+    import threading
+
+    from django.db import connection, transaction
+
+    tree = make_tree()
+    job = _queue(tree, _engineer(tree))
+    _lost(job, attempts=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def live_worker() -> None:
+        try:
+            with transaction.atomic():
+                ImportJob.objects.select_for_update().get(pk=job.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=live_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert services.sweep_imports() == []
+    finally:
+        release.set()
+        thread.join()
+    assert [j.pk for j in services.sweep_imports()] == [job.pk]  # the transaction ended: now it is lost
