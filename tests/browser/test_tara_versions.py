@@ -1,9 +1,11 @@
 """In the browser, a TARA's versions: the engineer freezes a baseline, lowers one damage scenario's safety
 impact and compares the baseline with the working state: the diff shows the one risk value per impact
-category that fell, though no threat scenario's highest risk moved."""
+category that fell, though no threat scenario's highest risk moved. The reviewer approves the TARA, opens
+the approval's baseline and downloads its report, which carries the baseline's content hash."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -51,5 +53,32 @@ def test_the_diff_shows_a_risk_value_per_impact_category(page: Any, demo: Demo) 
     expect(first.locator("td")).to_have_text(["TS-01", "DS-01", "safety", "risk", "5", "1"])
     residual = page.get_by_test_id("risk-value-changes").locator("tbody tr").nth(1)
     expect(residual.locator("td")).to_have_text(["TS-01", "DS-01", "safety", "residual risk", "2", "1"])
+    assert page.console.csp_violations() == []
+    assert page.console.errors == []
+
+
+def test_the_approved_baselines_report_carries_its_hash(page: Any, demo: Demo) -> None:
+    tara = imported(demo)
+    services.submit_for_review(actor=User.objects.get(username="engineer"), tara_id=tara.pk)
+    page.goto("/login/")
+    sign_in(page, "reviewer")
+    page.goto(f"/taras/{tara.pk}/")
+    page.get_by_test_id("approve-form").get_by_role("button").click()
+    expect(page.get_by_test_id("state")).to_have_text("Approved")
+    page.get_by_test_id("baselines").get_by_role("link", name="r1 approved").click()
+    expect(page.locator("h1")).to_contain_text("Baseline r1 approved")
+    digest = Tara.objects.get(pk=tara.pk).content_sha256
+    reviewer = User.objects.get(username="reviewer")
+    approver = reviewer.get_full_name() or reviewer.username
+    expect(page.get_by_test_id("content-hash")).to_have_text(digest)
+    downloads = page.get_by_test_id("baseline-downloads")
+    for label, fmt in (("HTML", "html"), ("Markdown", "md")):
+        with page.expect_download() as started:
+            downloads.get_by_role("link", name=label, exact=True).click()
+        download = started.value
+        assert download.suggested_filename == f"{tara.ref}-r1-approved-{digest[:8]}.{fmt}"
+        content = Path(download.path()).read_text(encoding="utf-8")
+        assert digest in content
+        assert approver in content
     assert page.console.csp_violations() == []
     assert page.console.errors == []

@@ -1,11 +1,17 @@
-"""The API over a TARA's versions (the working state and its baselines): the diff with every risk value."""
+"""The API over a TARA's versions (the working state and its baselines): the diff with every risk value,
+and the report of any version with its document control block, named after it."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
+from opencsms.engine.reports import FORMATS
 from opencsms.tara import services
 from opencsms.tara.models import Baseline
+from tests.engine.documents.test_control import text_of
 from tests.factories.workspace import Workspace
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +54,76 @@ def test_the_diff_endpoint_lists_each_changed_risk_value(workspace: Workspace) -
     refused = workspace.client("auditor").get(url, {"old": "yesterday"})
     assert refused.status_code == 422
     assert "yesterday" in refused.json()["detail"]
+
+
+def approved_then_changed(workspace: Workspace) -> tuple[Baseline, str]:
+    """The TARA submitted, approved (its baseline `r1 approved`), then changed (revision 2, a draft);
+    returns the approval's baseline and the approver's name."""
+    tara, reviewer = workspace.tara, workspace.users["reviewer"]
+    services.submit_for_review(actor=workspace.users["engineer"], tara_id=tara.pk)
+    tara.refresh_from_db()
+    approval = services.approve(actor=reviewer, tara_id=tara.pk, content_sha256=tara.content_sha256)
+    lower_ds01_safety(workspace)
+    return approval, reviewer.get_full_name() or reviewer.username
+
+
+def disposition_name(response: Any) -> str:
+    return str(response["Content-Disposition"]).split('filename="')[1].rstrip('"')
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_baseline_report_names_its_version_in_every_format(workspace: Workspace, fmt: str) -> None:
+    approval, approver = approved_then_changed(workspace)
+    tara = workspace.tara
+    url = f"/api/v1/taras/{tara.pk}/report"
+    response = workspace.client("auditor").get(url, {"format": fmt, "version": f"baseline:{approval.pk}"})
+    assert response.status_code == 200
+    digest = approval.content_sha256
+    assert disposition_name(response) == f"{tara.ref}-r1-approved-{digest[:8]}.{fmt}"
+    text = text_of(response.content, fmt)
+    for shown in (tara.name, "approved", approver, digest, "Baseline r1 approved"):
+        assert shown in text, f"{shown!r} missing from the {fmt} report"
+    assert ('"revision": 1' if fmt == "json" else "r1") in text
+
+
+def test_the_working_state_report_names_its_revision_and_state(workspace: Workspace) -> None:
+    approval, _ = approved_then_changed(workspace)
+    tara = workspace.tara
+    tara.refresh_from_db()
+    assert tara.content_sha256 != approval.content_sha256
+    response = workspace.client("auditor").get(f"/api/v1/taras/{tara.pk}/report", {"format": "md"})
+    assert disposition_name(response) == f"{tara.ref}-r2-draft-{tara.content_sha256[:8]}.md"
+    text = response.content.decode()
+    assert "- **Revision:** r2" in text
+    assert "- **Review state:** draft" in text
+    assert "- **Approved by:** not approved" in text
+    assert f"- **Content hash (SHA-256):** {tara.content_sha256}" in text
+
+
+def test_an_approved_working_state_names_its_approver(workspace: Workspace) -> None:
+    tara, reviewer = workspace.tara, workspace.users["reviewer"]
+    services.submit_for_review(actor=workspace.users["engineer"], tara_id=tara.pk)
+    tara.refresh_from_db()
+    services.approve(actor=reviewer, tara_id=tara.pk, content_sha256=tara.content_sha256)
+    response = workspace.client("auditor").get(f"/api/v1/taras/{tara.pk}/report", {"format": "json"})
+    control = json.loads(response.content)["document_control"]
+    assert (control["state"], control["approver"], control["version"]) == (
+        "approved",
+        reviewer.get_full_name() or reviewer.username,
+        "Working state",
+    )
+    assert disposition_name(response) == f"{tara.ref}-r1-approved-{tara.content_sha256[:8]}.json"
+
+
+def test_a_plain_baseline_is_not_approved_and_bad_versions_are_refused(workspace: Workspace) -> None:
+    plain = freeze(workspace)
+    client, url = workspace.client("auditor"), f"/api/v1/taras/{workspace.tara.pk}/report"
+    response = client.get(url, {"format": "json", "version": f"baseline:{plain.pk}"})
+    control = json.loads(response.content)["document_control"]
+    assert (control["state"], control["approver"]) == ("not approved", None)
+    assert "-r1-not-approved-" in disposition_name(response)
+    refused = client.get(url, {"format": "json", "version": "latest"})
+    assert refused.status_code == 422
+    assert "latest" in refused.json()["detail"]
+    assert client.get(url, {"format": "json", "version": "baseline:999999"}).status_code == 404
+    assert client.get(url, {"format": "docx", "version": f"baseline:{plain.pk}"}).status_code == 422
