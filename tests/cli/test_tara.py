@@ -73,7 +73,7 @@ def test_diff_reports_a_risk_value_below_the_threats_highest(tmp_path: Path) -> 
     edited.write_text(text[:at] + "safety: negligible" + text[at + len("safety: severe") :], encoding="utf-8")
     code, out = run("tara", "diff", str(REFERENCE), str(edited))
     assert code == 0, out
-    assert "Ratings and risks: 0 changes" in out
+    assert "Threat scenario ratings and highest risks: 0 changes" in out
     assert "Risk values (per damage scenario and impact category): 12 changes" in out
     assert "  TS-01 DS-01 safety risk: 5 -> 1\n" in out
     assert "  TS-01 DS-01 safety residual_risk: 2 -> 1\n" in out

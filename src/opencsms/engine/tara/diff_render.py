@@ -36,7 +36,7 @@ def _lines(result: TaraDiff, bullet: str, code: str) -> list[str]:
         lines.append(f"{bullet}{_MARK[element.change]} {element.collection} {code}{element.id}{code}")
         for field in element.fields:
             lines.append(f"    {field.field}: {_value(field.old)} -> {_value(field.new)}")
-    lines.append(f"Ratings and risks: {len(result.risks)} changes")
+    lines.append(f"Threat scenario ratings and highest risks: {len(result.risks)} changes")
     for risk in result.risks:
         lines.append(
             f"{bullet}{code}{risk.threat}{code} {risk.field}: {_value(risk.old)} -> {_value(risk.new)}"
