@@ -4,32 +4,21 @@ and the report of any version with its document control block, named after it.""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from opencsms.engine.reports import FORMATS
 from opencsms.tara import services
-from opencsms.tara.models import Baseline
-from tests.engine.documents.test_control import text_of
-from tests.factories.workspace import Workspace
+from tests.factories.workspace import (
+    Workspace,
+    approved_then_changed,
+    disposition_name,
+    freeze,
+    lower_ds01_safety,
+)
+from tests.golden_files import readable_text
 
 pytestmark = pytest.mark.django_db
-
-
-def lower_ds01_safety(workspace: Workspace) -> None:
-    """DS-01's safety impact severe -> negligible: TS-01's safety risk 5 -> 1, its highest stays 5."""
-    services.update_element(
-        actor=workspace.users["engineer"],
-        tara_id=workspace.tara.pk,
-        kind="damage_scenarios",
-        ref="DS-01",
-        changes={"impact": {"safety": "negligible", "operational": "severe", "financial": "major"}},
-    )
-
-
-def freeze(workspace: Workspace, name: str = "before") -> Baseline:
-    return services.create_baseline(actor=workspace.users["engineer"], tara_id=workspace.tara.pk, name=name)
 
 
 def test_the_diff_endpoint_lists_each_changed_risk_value(workspace: Workspace) -> None:
@@ -56,21 +45,6 @@ def test_the_diff_endpoint_lists_each_changed_risk_value(workspace: Workspace) -
     assert "yesterday" in refused.json()["detail"]
 
 
-def approved_then_changed(workspace: Workspace) -> tuple[Baseline, str]:
-    """The TARA submitted, approved (its baseline `r1 approved`), then changed (revision 2, a draft);
-    returns the approval's baseline and the approver's name."""
-    tara, reviewer = workspace.tara, workspace.users["reviewer"]
-    services.submit_for_review(actor=workspace.users["engineer"], tara_id=tara.pk)
-    tara.refresh_from_db()
-    approval = services.approve(actor=reviewer, tara_id=tara.pk, content_sha256=tara.content_sha256)
-    lower_ds01_safety(workspace)
-    return approval, reviewer.get_full_name() or reviewer.username
-
-
-def disposition_name(response: Any) -> str:
-    return str(response["Content-Disposition"]).split('filename="')[1].rstrip('"')
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_baseline_report_names_its_version_in_every_format(workspace: Workspace, fmt: str) -> None:
     approval, approver = approved_then_changed(workspace)
@@ -80,7 +54,7 @@ def test_a_baseline_report_names_its_version_in_every_format(workspace: Workspac
     assert response.status_code == 200
     digest = approval.content_sha256
     assert disposition_name(response) == f"{tara.ref}-r1-approved-{digest[:8]}.{fmt}"
-    text = text_of(response.content, fmt)
+    text = readable_text(response.content, fmt)
     for shown in (tara.name, "approved", approver, digest, "Baseline r1 approved"):
         assert shown in text, f"{shown!r} missing from the {fmt} report"
     assert ('"revision": 1' if fmt == "json" else "r1") in text

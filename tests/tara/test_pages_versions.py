@@ -6,9 +6,14 @@ from __future__ import annotations
 import pytest
 
 from opencsms.engine.reports import FORMATS, MEDIA_TYPES
-from tests.engine.documents.test_control import text_of
-from tests.factories.workspace import Workspace
-from tests.tara.test_api_versions import approved_then_changed, disposition_name, freeze, lower_ds01_safety
+from tests.factories.workspace import (
+    Workspace,
+    approved_then_changed,
+    disposition_name,
+    freeze,
+    lower_ds01_safety,
+)
+from tests.golden_files import readable_text
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -55,7 +60,7 @@ def test_a_baseline_report_download_names_its_version(workspace: Workspace, fmt:
     response = workspace.client("auditor").get(f"/taras/{tara.pk}/baselines/{approval.pk}/report.{fmt}")
     assert response["Content-Type"] == MEDIA_TYPES[fmt]
     assert disposition_name(response) == f"{tara.ref}-r1-approved-{approval.content_sha256[:8]}.{fmt}"
-    text = text_of(response.content, fmt)
+    text = readable_text(response.content, fmt)
     for shown in (tara.name, approver, approval.content_sha256, "Document control" if fmt != "json" else ""):
         assert shown in text
 
