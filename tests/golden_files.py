@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 
@@ -32,3 +33,15 @@ def pdf_text(pdf: bytes) -> str:
     compared with golden files by what they say, which does not change with the library's byte layout."""
     pages = PdfReader(BytesIO(pdf)).pages
     return "".join(f"--- page {i}\n{page.extract_text()}\n" for i, page in enumerate(pages, 1))
+
+
+def readable_text(raw: bytes, fmt: str) -> str:
+    """What a person reads in a downloaded document: the text of a PDF, every cell of a workbook (one a
+    line), else the file as text (HTML, Markdown, JSON)."""
+    if fmt == "pdf":
+        return pdf_text(raw)
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(BytesIO(raw))
+        cells = (c.value for ws in book.worksheets for row in ws.iter_rows() for c in row)
+        return "\n".join(str(v) for v in cells if v is not None)
+    return raw.decode()

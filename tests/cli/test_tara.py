@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from opencsms.cli.main import app
-from tests.paths import EXAMPLES
+from tests.paths import EXAMPLES, REFERENCE
 
 RUNNER = CliRunner()
 
@@ -62,6 +62,23 @@ def test_edit_a_rating_then_check_and_diff_show_the_new_risk(starter: Path, tmp_
     assert code == 1
     code, out = run("tara", "diff", str(starter), str(starter), "--exit-code")
     assert (code, out.splitlines()[-1]) == (0, "No changes.")
+
+
+def test_diff_reports_a_risk_value_below_the_threats_highest(tmp_path: Path) -> None:
+    """DS-01's safety impact severe -> negligible: TS-01's safety risk 5 -> 1, its highest stays 5."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    start = text.index("- id: DS-01")
+    at = text.index("safety: severe", start)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text[:at] + "safety: negligible" + text[at + len("safety: severe") :], encoding="utf-8")
+    code, out = run("tara", "diff", str(REFERENCE), str(edited))
+    assert code == 0, out
+    assert "Threat scenario ratings and highest risks: 0 changes" in out
+    assert "Risk values (per damage scenario and impact category): 12 changes" in out
+    assert "  TS-01 DS-01 safety risk: 5 -> 1\n" in out
+    assert "  TS-01 DS-01 safety residual_risk: 2 -> 1\n" in out
+    code, _ = run("tara", "diff", str(REFERENCE), str(edited), "--exit-code")
+    assert code == 1
 
 
 def test_diff_as_json_lists_added_elements(starter: Path, tmp_path: Path) -> None:

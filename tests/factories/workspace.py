@@ -9,13 +9,14 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.test import Client
 
 from opencsms.core.models import User
 from opencsms.organisation.models import Role
 from opencsms.tara import services
-from opencsms.tara.models import Tara
+from opencsms.tara.models import Baseline, Tara
 from opencsms.vulns import services as services_vulns
 from opencsms.vulns.models import Finding, Release
 from tests.factories.organisation import Tree, make_matrix_user, make_tree
@@ -44,6 +45,39 @@ def make_workspace() -> Workspace:
         filename=REFERENCE.name,
     )
     return Workspace(tree, tara, users)
+
+
+# A TARA's versions (tests/tara/test_*_versions.py): baselines, an approval, a change below a highest risk.
+
+
+def lower_ds01_safety(workspace: Workspace) -> None:
+    """DS-01's safety impact severe -> negligible: TS-01's safety risk 5 -> 1, its highest stays 5."""
+    services.update_element(
+        actor=workspace.users["engineer"],
+        tara_id=workspace.tara.pk,
+        kind="damage_scenarios",
+        ref="DS-01",
+        changes={"impact": {"safety": "negligible", "operational": "severe", "financial": "major"}},
+    )
+
+
+def freeze(workspace: Workspace, name: str = "before") -> Baseline:
+    return services.create_baseline(actor=workspace.users["engineer"], tara_id=workspace.tara.pk, name=name)
+
+
+def approved_then_changed(workspace: Workspace) -> tuple[Baseline, str]:
+    """The TARA submitted, approved (its baseline `r1 approved`), then changed (revision 2, a draft);
+    returns the approval's baseline and the approver's name."""
+    tara, reviewer = workspace.tara, workspace.users["reviewer"]
+    services.submit_for_review(actor=workspace.users["engineer"], tara_id=tara.pk)
+    tara.refresh_from_db()
+    approval = services.approve(actor=reviewer, tara_id=tara.pk, content_sha256=tara.content_sha256)
+    lower_ds01_safety(workspace)
+    return approval, reviewer.get_full_name() or reviewer.username
+
+
+def disposition_name(response: Any) -> str:
+    return str(response["Content-Disposition"]).split('filename="')[1].rstrip('"')
 
 
 VULN_EXAMPLES = EXAMPLES / "vulns"  # the example SBOMs and advisories

@@ -54,7 +54,8 @@ def test_import_refusal_and_export_over_http() -> None:
     assert report.content[:2] == b"PK"
     pdf = client.get(f"/api/v1/taras/{body['id']}/report?format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    assert 'filename="connected-ev.pdf"' in pdf["Content-Disposition"]
+    named = f'filename="connected-ev-r1-draft-{body["content_sha256"][:8]}.pdf"'
+    assert named in pdf["Content-Disposition"]
     assert pdf.content.startswith(b"%PDF-")
     assert client.get(f"/api/v1/taras/{body['id']}/report?format=docx").status_code == 422
 

@@ -114,7 +114,9 @@ def test_pdf_report_download(workspace: Workspace) -> None:
     assert f'href="/taras/{workspace.tara.pk}/report.pdf"' in overview
     response = client.get(f"/taras/{workspace.tara.pk}/report.pdf")
     assert response["Content-Type"] == "application/pdf"
-    assert f'filename="{workspace.tara.ref}.pdf"' in response["Content-Disposition"]
+    tara = workspace.tara
+    named = f'filename="{tara.ref}-r1-draft-{tara.content_sha256[:8]}.pdf"'
+    assert named in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF-")
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "WP-15-07 Risk values" in text

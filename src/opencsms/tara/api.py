@@ -12,7 +12,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from opencsms.core.access import lists, needs
 from opencsms.core.http import actor, attachment
-from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
@@ -121,9 +120,16 @@ def export_tara(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 @router.get("/taras/{tara_id}/report", response={200: str})
 @needs(Perm.VIEW, on="tara")
-def report(request: HttpRequest, tara_id: int, format: str = "html") -> HttpResponse:  # noqa: A002
-    tara = selectors.tara(actor(request), tara_id)
-    return attachment(selectors.report(tara, format), f"{tara.ref}.{format}", MEDIA_TYPES.get(format, ""))
+def report(
+    request: HttpRequest,
+    tara_id: int,
+    format: str = "html",  # noqa: A002
+    version: str = "working",
+) -> HttpResponse:
+    """The report of a version (`working`, the working state, or `baseline:<id>`) with its document
+    control block; the file is named after the version (`<reference>-r<revision>-<state>-<hash>.<format>`)."""
+    made = selectors.report(selectors.tara(actor(request), tara_id), format, version)
+    return attachment(made.content, made.filename, made.media_type)
 
 
 @router.get("/taras/{tara_id}/elements/{kind}", response=list[ElementOut])

@@ -40,6 +40,12 @@ urlpatterns = [
     path("taras/<int:tara_id>/return/", review.return_to_draft, name="return"),
     path("taras/<int:tara_id>/approve/", review.approve, name="approve"),
     path("taras/<int:tara_id>/baselines/", review.baseline_create, name="baseline_create"),
+    path("taras/<int:tara_id>/baselines/<int:baseline_id>/", pages.baseline, name="baseline"),
+    path(
+        "taras/<int:tara_id>/baselines/<int:baseline_id>/report.<str:fmt>",
+        pages.baseline_report,
+        name="baseline_report",
+    ),
     path("taras/<int:tara_id>/architecture/", analysis.architecture, name="architecture"),
     path("taras/<int:tara_id>/generation/", analysis.generation, name="generation"),
     path("taras/<int:tara_id>/generation/run/", analysis.generate, name="generate"),

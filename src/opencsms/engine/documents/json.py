@@ -80,10 +80,12 @@ def _section(section: Section) -> dict[str, object]:
 
 
 def to_data(document: Document) -> dict[str, object]:
+    control = {"document_control": document.control.as_data()} if document.control else {}
     return {
         "format": document.format,
         "title": document.title,
         "generated": document.generated,
+        **control,
         "sections": [_section(s) for s in document.sections],
         **document.meta,
     }

@@ -98,8 +98,15 @@ def _contents(document: Document) -> list[str]:
     return [*lines, ""]
 
 
+def _control(document: Document) -> list[str]:
+    """The document control block (which version of what), under the head."""
+    if document.control is None:
+        return []
+    return _facts(Facts("document-control", "Document control", document.control.facts))
+
+
 def render_markdown(document: Document, theme: Theme = PLAIN) -> bytes:
-    lines = [*(theme.head or head)(document), *_contents(document)]
+    lines = [*(theme.head or head)(document), *_control(document), *_contents(document)]
     for section in document.sections:
         reference = f"_{section.standard} {section.clause}._ " if section.clause else ""
         lines += [f"## {escape(heading(section))}", "", f"{reference}{escape(section.intro)}", ""]

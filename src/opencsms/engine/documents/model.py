@@ -8,6 +8,7 @@ with the document (`Badge`), not built into a renderer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -235,10 +236,65 @@ class Badge:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentControl:
+    """Which version of what a document is of (document control): every format shows it at the head
+    of the document, and the file name carries it (`file_name`). The subject's `name` and `reference`
+    (its id), the `revision`, its review `state` (`approved`), its `approver` (None: not approved) and
+    when, the `content_hash` (SHA-256, hex) of the content it was made from, and the `version` it is
+    (`Working state`, `Baseline r3 approved`)."""
+
+    name: str
+    reference: str
+    revision: int
+    state: str
+    approver: str | None
+    content_hash: str
+    version: str = ""
+    approved_at: str | None = None
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        approved = (Fact("Approved at", self.approved_at),) if self.approved_at else ()
+        return (
+            Fact("Document", self.name),
+            Fact("Reference", self.reference),
+            Fact("Version", self.version or "-"),
+            Fact("Revision", f"r{self.revision}"),
+            Fact("Review state", self.state),
+            Fact("Approved by", self.approver or "not approved"),
+            *approved,
+            Fact("Content hash (SHA-256)", self.content_hash),
+        )
+
+    def as_data(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "reference": self.reference,
+            "version": self.version,
+            "revision": self.revision,
+            "state": self.state,
+            "approver": self.approver,
+            "approved_at": self.approved_at,
+            "content_hash": self.content_hash,
+        }
+
+    def file_name(self, extension: str) -> str:
+        """`connected-ev-r3-approved-1a2b3c4d.html`: reference, revision, state, the hash's first 8."""
+        parts = (_slug(self.reference), f"r{self.revision}", _slug(self.state), _slug(self.content_hash[:8]))
+        return "-".join(p for p in parts if p) + f".{extension}"
+
+
+def _slug(text: str) -> str:
+    """Lower-case letters and digits, every other run of characters one dash (safe in a file name)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A whole document. `kind` and `title` make its heading (`TARA report: Headlamp`); `kicker` is a
-    line of context above the title, `facts` describe the document under it; `meta` is the same as data
-    for the JSON format (named `format`); `generated` is printed only when given."""
+        line of context above the title, `facts` describe the document under it; `meta` is the same as data
+        for the JSON format (named `format`); `generated` is printed only when given; `control` (which version
+    of what the document is of) is shown at its head when given."""
 
     title: str
     sections: tuple[Section, ...]
@@ -249,6 +305,7 @@ class Document:
     format: str = "opencsms-document/1"
     generated: str | None = None
     badges: tuple[Badge, ...] = ()
+    control: DocumentControl | None = None
 
     @property
     def heading(self) -> str:

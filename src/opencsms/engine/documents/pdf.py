@@ -17,6 +17,7 @@ from fpdf.outline import OutlineSection
 
 from opencsms.engine.documents.model import (
     Document,
+    Fact,
     Facts,
     Figure,
     HeatMap,
@@ -111,9 +112,22 @@ class _Writer:
             pdf.set_font(FONT, style="B", size=9)
             pdf.cell(32, LINE, "Generated")
             pdf.text_line(doc.generated)
+        if doc.control is not None:
+            self._control(doc.control.facts)
         pdf.ln(4)
         extra = max(0, len(doc.sections) - TOC_LINES_FIRST)
         pdf.insert_toc_placeholder(self._contents, pages=1 + -(-extra // TOC_LINES), allow_extra_pages=True)
+
+    def _control(self, facts: tuple[Fact, ...]) -> None:
+        """The document control block: which version of what the document is of."""
+        pdf = self.pdf
+        pdf.ln(2)
+        pdf.text_line("Document control", size=11, style="B", colour=HEADER[0])
+        for fact in facts:
+            pdf.set_font(FONT, style="B", size=9)
+            pdf.set_text_color(f"#{MUTED}")
+            pdf.cell(42, LINE, latin1(fact.label))
+            pdf.text_line(display(fact.value))
 
     def _contents(self, pdf: FPDF, outline: list[OutlineSection]) -> None:
         pdf.set_x(pdf.l_margin)

@@ -191,13 +191,17 @@ def _heat_map(sheet: _Sheet, heat: HeatMap) -> None:
         sheet.row += 1
 
 
-def _section(sheet: _Sheet, section: Section, head: list[str]) -> None:
-    """One sheet: a title (`head[0]`, else the section's), lines under it, then the blocks."""
+def _section(sheet: _Sheet, section: Section, head: list[str], control: Facts | None = None) -> None:
+    """One sheet: a title (`head[0]`, else the section's), lines under it, the document control block
+    (the first sheet), then the blocks."""
     title = f"{section.id} {section.title}" if section.work_product else section.title
     sheet.text(head[0] if head else title, TITLE)
     reference = f"{section.standard} {section.clause}. " if section.clause else ""
     for line in [*head[1:], f"{reference}{section.intro}"]:
         sheet.text(line, MUTED)
+    if control is not None:
+        sheet.row += 1
+        _facts(sheet, control)
     shown = section.data_blocks
     for index, block in enumerate(shown):
         sheet.row += 1
@@ -234,9 +238,13 @@ def render_xlsx(document: Document, theme: Theme = PLAIN) -> bytes:
     wb.remove(wb.active)  # type: ignore[arg-type]
     badges = {b.kind: b for b in document.badges}
     sections = sorted(document.sections, key=lambda s: theme.sheet_ranks.get(s.id, 1))
+    control = (
+        Facts("document-control", "Document control", document.control.facts) if document.control else None
+    )
     for index, section in enumerate(sections):
         head = (theme.sheet_head or sheet_head)(document) if index == 0 else []
-        _section(_Sheet(wb.create_sheet(sheet_name(section)), badges), section, head)
+        sheet = _Sheet(wb.create_sheet(sheet_name(section)), badges)
+        _section(sheet, section, head, control if index == 0 else None)
     props = wb.properties
     props.creator = props.lastModifiedBy = "OpenCSMS"
     props.title = document.heading

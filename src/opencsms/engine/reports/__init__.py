@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from opencsms.engine import documents
-from opencsms.engine.documents import FORMATS, MEDIA_TYPES, Document
+from opencsms.engine.documents import FORMATS, MEDIA_TYPES, Document, DocumentControl
 from opencsms.engine.reports.content import FORMAT, build_report
 from opencsms.engine.reports.theme import THEME
 from opencsms.engine.tara.result import TaraResult
@@ -24,12 +24,19 @@ from opencsms.engine.tara.result import TaraResult
 Report = Document  # a TARA report is a document
 
 
-def render(result: TaraResult, fmt: str, *, generated: datetime | None = None) -> bytes:
-    """The TARA report of `result` in format `fmt` (one of `FORMATS`); `generated` is printed if given."""
+def render(
+    result: TaraResult,
+    fmt: str,
+    *,
+    generated: datetime | None = None,
+    control: DocumentControl | None = None,
+) -> bytes:
+    """The TARA report of `result` in format `fmt` (one of `FORMATS`); `generated` is printed if given,
+    and `control` (which version of which TARA it is) as the document control block at the head."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     stamp = generated.isoformat(timespec="seconds") if generated is not None else None
-    return documents.render(build_report(result, stamp), fmt, THEME)
+    return documents.render(build_report(result, stamp, control), fmt, THEME)
 
 
-__all__ = ["FORMAT", "FORMATS", "MEDIA_TYPES", "Report", "build_report", "render"]
+__all__ = ["FORMAT", "FORMATS", "MEDIA_TYPES", "DocumentControl", "Report", "build_report", "render"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from opencsms.engine.catalogue import annex5, vocabulary, work_products
-from opencsms.engine.documents import Cell, Column, Document, Fact, Facts, Section, Table
+from opencsms.engine.documents import Cell, Column, Document, DocumentControl, Fact, Facts, Section, Table
 from opencsms.engine.method.schema import Cited
 from opencsms.engine.reports import analysis, attacks, concept, coverage, item, risks
 from opencsms.engine.reports.context import CAL_METHODS, ISO, METHOD_LABELS, Context
@@ -189,8 +189,11 @@ def _about(result: TaraResult) -> tuple[Fact, ...]:
     )
 
 
-def build_report(result: TaraResult, generated: str | None = None) -> Document:
-    """The report of `result`; `generated` (e.g. an ISO date) is printed only when given."""
+def build_report(
+    result: TaraResult, generated: str | None = None, control: DocumentControl | None = None
+) -> Document:
+    """The report of `result`; `generated` (e.g. an ISO date) is printed only when given, and `control`
+    (which version of which TARA: revision, review state, approver, content hash) at the head."""
     ctx = Context(result)
     model, profile = result.model, result.profile
     return Document(
@@ -206,4 +209,5 @@ def build_report(result: TaraResult, generated: str | None = None) -> Document:
         generated=generated,
         sections=tuple(build(ctx) for build in SECTIONS),
         badges=BADGES,
+        control=control,
     )

@@ -82,11 +82,12 @@ def _cell_table(ctx: Context) -> Table:
         Column("residual_risk", "Residual risk", "risk"),
     )
     rows: list[tuple[Cell, ...]] = []
+    values = ctx.result.risk_values()
     for threat in ctx.threat_scenarios:
         r = ctx.result.threats[threat.id]
         after = r.residual_feasibility
         for cell in r.risks:
-            residual = ctx.profile.risk(cell.impact, after)[1] if after is not None else None
+            residual = values[threat.id, cell.damage_scenario, cell.category][1]
             rows.append(
                 (
                     threat.id,

@@ -2,7 +2,9 @@
 
 The basis for baselines: elements are matched by id; a changed element lists each changed field as a
 dotted path with its old and new value; every threat scenario whose feasibility, risk, residual risk
-or CAL moved is listed with both values.
+or CAL moved is listed with both values; and every risk value (15.8: one per threat scenario, damage
+scenario and impact category, before and after treatment) that moved, appeared or went, so a change
+below a threat scenario's highest risk is seen too.
 """
 
 from __future__ import annotations
@@ -51,15 +53,30 @@ class RiskChange:
 
 
 @dataclass(frozen=True)
+class RiskValueChange:
+    """One risk value of 15.8 (RQ-15-16 NOTE 1) that moved: `field` is `risk` (before treatment) or
+    `residual_risk` (after it); None is no value (the threat scenario or cell is new or gone, not rated,
+    or its risk avoided)."""
+
+    threat: str
+    damage_scenario: str
+    category: str
+    field: str  # risk | residual_risk
+    old: int | None
+    new: int | None
+
+
+@dataclass(frozen=True)
 class TaraDiff:
     elements: tuple[ElementChange, ...] = ()
     risks: tuple[RiskChange, ...] = ()
     method: tuple[FieldChange, ...] = ()
     summary: dict[str, Any] = field(default_factory=dict)
+    risk_values: tuple[RiskValueChange, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.elements or self.risks or self.method)
+        return not (self.elements or self.risks or self.method or self.risk_values)
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -106,6 +123,20 @@ def _risks(old: TaraResult, new: TaraResult) -> list[RiskChange]:
     return changes
 
 
+def _risk_values(old: TaraResult, new: TaraResult) -> list[RiskValueChange]:
+    """Each risk value, before and after treatment, that differs; in the new version's order, then the
+    values only the old one has."""
+    before, after = old.risk_values(), new.risk_values()
+    none: tuple[int | None, int | None] = (None, None)
+    changes = []
+    for key in [*after, *(k for k in before if k not in after)]:
+        a, b = before.get(key, none), after.get(key, none)
+        for index, name in enumerate(("risk", "residual_risk")):
+            if a[index] != b[index]:
+                changes.append(RiskValueChange(*key, name, a[index], b[index]))
+    return changes
+
+
 def diff(old: TaraResult, new: TaraResult) -> TaraDiff:
     """Compare two evaluated TARAs of the same item (old first)."""
     elements = [change for c in COLLECTIONS for change in _elements(old, new, c)]
@@ -126,4 +157,5 @@ def diff(old: TaraResult, new: TaraResult) -> TaraDiff:
             "new": new.risk_counts(residual=True),
         },
     }
-    return TaraDiff(tuple(elements), tuple(_risks(old, new)), method, summary)
+    values = tuple(_risk_values(old, new))
+    return TaraDiff(tuple(elements), tuple(_risks(old, new)), method, summary, values)

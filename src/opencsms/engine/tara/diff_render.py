@@ -36,11 +36,15 @@ def _lines(result: TaraDiff, bullet: str, code: str) -> list[str]:
         lines.append(f"{bullet}{_MARK[element.change]} {element.collection} {code}{element.id}{code}")
         for field in element.fields:
             lines.append(f"    {field.field}: {_value(field.old)} -> {_value(field.new)}")
-    lines.append(f"Ratings and risks: {len(result.risks)} changes")
+    lines.append(f"Threat scenario ratings and highest risks: {len(result.risks)} changes")
     for risk in result.risks:
         lines.append(
             f"{bullet}{code}{risk.threat}{code} {risk.field}: {_value(risk.old)} -> {_value(risk.new)}"
         )
+    lines.append(f"Risk values (per damage scenario and impact category): {len(result.risk_values)} changes")
+    for value in result.risk_values:
+        where = f"{code}{value.threat}{code} {code}{value.damage_scenario}{code} {value.category}"
+        lines.append(f"{bullet}{where} {value.field}: {_value(value.old)} -> {_value(value.new)}")
     before, after = result.summary["risk_before"], result.summary["risk_after_treatment"]
     lines.append(f"Risk values before treatment: {_counts(before['old'])} -> {_counts(before['new'])}")
     lines.append(f"Residual risk values: {_counts(after['old'])} -> {_counts(after['new'])}")

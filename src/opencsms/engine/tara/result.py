@@ -108,6 +108,17 @@ class TaraResult:
             cells[key] = cells.get(key, 0) + 1
         return cells
 
+    def risk_values(self) -> dict[tuple[str, str, str], tuple[int, int | None]]:
+        """15.8 (RQ-15-16 NOTE 1): every risk value, keyed by (threat scenario, damage scenario, impact
+        category), before treatment and after it (None after: the risk is avoided or not rated)."""
+        values: dict[tuple[str, str, str], tuple[int, int | None]] = {}
+        for threat in self.threats.values():
+            after = threat.residual_feasibility
+            for cell in threat.risks:
+                residual = self.profile.risk(cell.impact, after)[1] if after is not None else None
+                values[threat.id, cell.damage_scenario, cell.category] = (cell.value, residual)
+        return values
+
     def risk_counts(self, residual: bool = False) -> dict[int, int]:
         counts = dict.fromkeys(range(1, 6), 0)
         for threat in self.threats.values():

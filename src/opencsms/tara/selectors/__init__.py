@@ -1,6 +1,8 @@
 """Reads of the TARA app, one module per noun; import them from here.
 
 - `documents`: TARAs and their elements scoped to the user, the document, its evaluation, baselines, diffs.
+- `versions`: the working state and each baseline as a version: its document control (revision, review
+  state, approver, content hash), its report named after it, a baseline's page.
 - `analysis`: the architecture picture, threat generation, attack paths and UN R155 Annex 5 coverage.
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
@@ -39,7 +41,6 @@ from opencsms.tara.selectors.documents import (
     export_yaml,
     findings,
     import_job,
-    report,
     tara,
     taras,
 )
@@ -53,6 +54,7 @@ from opencsms.tara.selectors.rules import (
     rule_set,
     rule_texts,
 )
+from opencsms.tara.selectors.versions import BaselinePage, ReportFile, baseline_page, report
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels, statuses
 
 __all__ = [
@@ -61,11 +63,14 @@ __all__ = [
     "MAX_K",
     "MAX_UPLOAD_BYTES",
     "SORTS",
+    "BaselinePage",
     "ElementFilter",
+    "ReportFile",
     "RuleFilesPage",
     "architecture_page",
     "asset_paths",
     "baseline",
+    "baseline_page",
     "baselines",
     "compare",
     "coverage",

@@ -14,7 +14,6 @@ from django.db.models import Q, QuerySet
 from opencsms.core.errors import Invalid, NotFound, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult, evaluate, yamlsafe
-from opencsms.engine.reports import FORMATS, render
 from opencsms.engine.tara.diff import TaraDiff, diff
 from opencsms.engine.tara.diff_render import render_diff
 from opencsms.engine.tara_as_code import dump_data, parse
@@ -135,19 +134,29 @@ def baseline(tara_obj: Tara, baseline_id: int) -> Baseline:
     return found
 
 
-def _evaluated_version(tara_obj: Tara, version: str) -> TaraResult:
-    """`working` or `baseline:<id>`."""
+def version_baseline(tara_obj: Tara, version: str) -> Baseline | None:
+    """The baseline a version names (`baseline:<id>`), or None for `working` (the working state)."""
     if version == "working":
-        return evaluated(tara_obj)
+        return None
     prefix, _, number = version.partition(":")
     if prefix != "baseline" or not number.isdigit():
         raise Invalid(f"version {version!r}: use `working` or `baseline:<id>`")
-    frozen = baseline(tara_obj, int(number))
+    return baseline(tara_obj, int(number))
+
+
+def evaluated_baseline(frozen: Baseline) -> TaraResult:
+    """The engine's evaluation of a baseline's frozen document."""
     try:
         model, profile = parse(frozen.content.encode(), f"baseline {frozen.name}")
     except ParseError as exc:  # a baseline of an older format version
         raise from_engine(exc, f"baseline {frozen.name} cannot be read") from None
     return evaluate(model, profile)
+
+
+def _evaluated_version(tara_obj: Tara, version: str) -> TaraResult:
+    """`working` or `baseline:<id>`."""
+    frozen = version_baseline(tara_obj, version)
+    return evaluated(tara_obj) if frozen is None else evaluated_baseline(frozen)
 
 
 def diff_data(tara_obj: Tara, old: str, new: str) -> dict[str, Any]:
@@ -159,10 +168,3 @@ def diff_data(tara_obj: Tara, old: str, new: str) -> dict[str, Any]:
 def compare(tara_obj: Tara, old: str, new: str) -> TaraDiff:
     """What changed from version `old` to `new` (each `working` or `baseline:<id>`)."""
     return diff(_evaluated_version(tara_obj, old), _evaluated_version(tara_obj, new))
-
-
-def report(tara_obj: Tara, fmt: str) -> bytes:
-    """The TARA report of the working state in `fmt` (html, xlsx, json, md or pdf)."""
-    if fmt not in FORMATS:
-        raise Invalid(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return render(evaluated(tara_obj), fmt)

@@ -153,7 +153,7 @@ def diff_page(user: User, tara_id: int, old: str, new: str) -> DiffPage:
         (f"baseline:{b.pk}", f"{b.name} (r{b.revision})") for b in baselines(found)
     ]
     data = diff_data(found, old, new) if old and new else None
-    risky = {r["threat"] for r in data["risks"]} if data else set()
+    risky = {r["threat"] for r in [*data["risks"], *data["risk_values"]]} if data else set()
     return DiffPage(found, old, new, versions, data, risky)
 
 

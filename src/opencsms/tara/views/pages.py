@@ -1,5 +1,6 @@
 """The dashboard, a project's TARA list with the import form, a TARA's overview, its item definition,
-downloads (TARA-as-code YAML, reports) and the diff between two of its versions."""
+downloads (TARA-as-code YAML, reports of the working state and of each baseline), a baseline's page and
+the diff between two of its versions."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_POST
 from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment, page_or_partial
-from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm
@@ -70,8 +70,20 @@ def export_yaml(request: HttpRequest, tara_id: int) -> HttpResponse:
 
 @needs(Perm.VIEW, on="tara")
 def report(request: HttpRequest, tara_id: int, fmt: str) -> HttpResponse:
-    tara = selectors.tara(actor(request), tara_id)
-    return attachment(selectors.report(tara, fmt), f"{tara.ref}.{fmt}", MEDIA_TYPES.get(fmt, ""))
+    made = selectors.report(selectors.tara(actor(request), tara_id), fmt)
+    return attachment(made.content, made.filename, made.media_type)
+
+
+@needs(Perm.VIEW, on="tara")
+def baseline(request: HttpRequest, tara_id: int, baseline_id: int) -> HttpResponse:
+    page = selectors.baseline_page(actor(request), tara_id, baseline_id)
+    return render(request, "tara/baseline.html", {"page": page})
+
+
+@needs(Perm.VIEW, on="tara")
+def baseline_report(request: HttpRequest, tara_id: int, baseline_id: int, fmt: str) -> HttpResponse:
+    made = selectors.report(selectors.tara(actor(request), tara_id), fmt, f"baseline:{baseline_id}")
+    return attachment(made.content, made.filename, made.media_type)
 
 
 @needs(Perm.VIEW, on="tara")
