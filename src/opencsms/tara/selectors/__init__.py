@@ -40,6 +40,7 @@ from opencsms.tara.selectors.documents import (
     findings,
     import_job,
     report,
+    revision_authors,
     tara,
     taras,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "paths_page",
     "project_taras",
     "report",
+    "revision_authors",
     "rule_file",
     "rule_files",
     "rule_files_page",
