@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from opencsms.config.env import Settings
@@ -202,3 +203,13 @@ def test_a_missing_key_file_is_generated_once_and_private(tmp_path: Path) -> Non
         assert audit_key.sign("x") == first
     assert path.stat().st_mode & 0o777 == 0o600
     assert len(path.read_text().strip()) == 64
+
+
+def test_the_system_check_reports_a_missing_key(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.key"
+    with (
+        override_settings(AUDIT_KEY="", AUDIT_KEY_FILE=missing, AUDIT_KEY_GENERATE=False),
+        pytest.raises(SystemCheckError, match=r"opencsms\.E001.*OPENCSMS_AUDIT_KEY"),
+    ):
+        call_command("check")
+    call_command("check")  # the test key loads

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 MIN_KEY_LENGTH = 32
@@ -31,6 +32,15 @@ def sign(text: str) -> str:
 
 def matches(text: str, signature: str) -> bool:
     return hmac.compare_digest(sign(text), signature)
+
+
+def check_audit_key(**_: object) -> list[checks.CheckMessage]:
+    """A Django system check (run by `migrate`, `serve` and `check`): the key must load before any write."""
+    try:
+        audit_key()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="opencsms.E001")]
+    return []
 
 
 def audit_key() -> bytes:
