@@ -71,10 +71,15 @@ def test_checkpoint_needs_a_file_or_the_schedule() -> None:
     assert "give either --to FILE or --schedule" in result.output
 
 
-def test_schedule_enqueues_the_task() -> None:
+def test_schedule_enqueues_the_task_once() -> None:
     result = runner.invoke(app, ["audit", "checkpoint", "--schedule"])
     assert result.exit_code == 0, result.output
-    assert DBTaskResult.objects.get().task_path == "opencsms.core.checkpoints.write_checkpoint_task"
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "opencsms.core.checkpoints.write_checkpoint_task"
+    assert f"checkpoints scheduled (task {queued.id})" in result.output
+    again = runner.invoke(app, ["audit", "checkpoint", "--schedule"])
+    assert f"already scheduled (task {queued.id})" in again.output
+    assert DBTaskResult.objects.count() == 1
 
 
 def test_the_task_writes_a_checkpoint_and_enqueues_the_next(tmp_path: Path) -> None:

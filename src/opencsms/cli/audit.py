@@ -55,11 +55,11 @@ def checkpoint(
         typer.echo("give either --to FILE or --schedule", err=True)
         raise typer.Exit(2)
     setup_django()
-    from opencsms.core.checkpoints import write_checkpoint, write_checkpoint_task
+    from opencsms.core.checkpoints import schedule_checkpoints, write_checkpoint
 
     if schedule:
-        result = write_checkpoint_task.enqueue()
-        typer.echo(f"checkpoints scheduled (task {result.id})")
+        task_id, new = schedule_checkpoints()
+        typer.echo(f"{'checkpoints' if new else 'already'} scheduled (task {task_id})")
         return
     assert to is not None
     written = write_checkpoint(to)

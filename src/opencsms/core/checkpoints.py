@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from opencsms.core.audit_key import matches, sign
 from opencsms.core.models import GENESIS_HASH, AuditChainHead, ChangeRecord
@@ -77,6 +78,9 @@ def checkpoint_problems(checkpoint: dict[str, Any]) -> list[str]:
     return []
 
 
+TASK_PATH = "opencsms.core.checkpoints.write_checkpoint_task"
+
+
 @task()
 def write_checkpoint_task(repeat: bool = True) -> str:
     """Write a checkpoint into AUDIT_CHECKPOINT_DIR; enqueue the next one when it repeats."""
@@ -89,6 +93,18 @@ def write_checkpoint_task(repeat: bool = True) -> str:
     if repeat and minutes:
         write_checkpoint_task.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue()
     return str(folder / name)
+
+
+def schedule_checkpoints() -> tuple[str, bool]:
+    """Start the repeating checkpoint task unless one is already waiting: (its id, whether it is new)."""
+    waiting = (
+        DBTaskResult.objects.filter(task_path=TASK_PATH, status__in=["READY", "RUNNING"])
+        .values_list("id", flat=True)
+        .first()
+    )
+    if waiting is not None:
+        return str(waiting), False
+    return str(write_checkpoint_task.enqueue().id), True
 
 
 def _canonical(body: dict[str, Any]) -> str:
