@@ -21,7 +21,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from opencsms.core import dbcopy
@@ -44,13 +44,22 @@ class Restored:
     problems: list[str] = field(default_factory=list)
 
 
+def _tables() -> dict[str, str]:
+    """The table of each OpenCSMS model, by label."""
+    return {
+        model._meta.label_lower: model._meta.db_table
+        for model in apps.get_models()
+        if model.__module__.startswith("opencsms.")
+    }
+
+
 def counts() -> dict[str, int]:
     """Rows per OpenCSMS model whose table exists (an empty or unmigrated database has none)."""
-    tables = set(connection.introspection.table_names())
+    present = set(connection.introspection.table_names())
     return {
-        model._meta.label_lower: model._default_manager.count()
-        for model in apps.get_models()
-        if model.__module__.startswith("opencsms.") and model._meta.db_table in tables
+        label: apps.get_model(label)._default_manager.count()
+        for label, table in _tables().items()
+        if table in present
     }
 
 
@@ -65,14 +74,14 @@ def create_backup(archive: Path) -> dict[str, Any]:
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="opencsms-backup-") as work:
         database = Path(work) / dbcopy.DUMP_NAMES[kind]
-        _call(dbcopy.dump, database)
+        rows, head = _copy(kind, database)
         manifest = {
             "format": FORMAT,
             "version": version("opencsms"),
             "database": kind,
             "created": timezone.now().isoformat(timespec="seconds"),
-            "counts": counts(),
-            "audit_head": audit_head(),
+            "counts": rows,
+            "audit_head": head,
         }
         archive.parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(archive, "w:gz") as tar:
@@ -81,6 +90,16 @@ def create_backup(archive: Path) -> dict[str, Any]:
             if media_root.is_dir():
                 tar.add(media_root, arcname=MEDIA)
     return manifest
+
+
+def _copy(kind: str, database: Path) -> tuple[dict[str, int], dict[str, Any]]:
+    """Copy the database; the counts and audit head of what the copy holds (not of later writes)."""
+    if kind == dbcopy.SQLITE:
+        _call(dbcopy.dump, database)
+        return dbcopy.sqlite_rows(database, _tables())
+    with transaction.atomic():  # pg_dump reads this transaction's snapshot (dbcopy.dump)
+        _call(dbcopy.dump, database)
+        return counts(), audit_head()
 
 
 def read_manifest(archive: Path) -> dict[str, Any]:

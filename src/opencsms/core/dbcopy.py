@@ -26,14 +26,37 @@ def kind() -> str:
 
 
 def dump(target: Path) -> None:
-    """Write a consistent copy of the database to `target`."""
+    """Write a consistent copy of the database to `target`.
+
+    SQLite: the online backup API (outside a transaction; read the copy with `sqlite_rows`). PostgreSQL: run
+    it inside `transaction.atomic()`, which it makes REPEATABLE READ; pg_dump reads that transaction's
+    exported snapshot, so reads in the same transaction see what the copy holds.
+    """
     if kind() == SQLITE:
         connection.ensure_connection()
         with sqlite3.connect(target) as copy:
-            connection.connection.backup(copy)  # a consistent snapshot while others may write
+            connection.connection.backup(copy)
         copy.close()
         return
-    _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target)])
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", "--file", str(target)])
+
+
+def sqlite_rows(copy: Path, tables: dict[str, str]) -> tuple[dict[str, int], dict[str, object]]:
+    """Rows per label (of `tables`: label -> table) and the audit head, read from a SQLite copy."""
+    with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as database:
+        present = {row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        counts = {
+            label: int(database.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])  # noqa: S608
+            for label, table in tables.items()
+            if table in present
+        }
+        row = database.execute("SELECT seq, hash FROM core_auditchainhead WHERE id = 1").fetchone()
+    database.close()
+    return counts, {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": ""}
 
 
 def load(source: Path) -> None:
