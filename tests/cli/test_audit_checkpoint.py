@@ -101,3 +101,20 @@ def test_the_task_does_not_repeat_when_switched_off(tmp_path: Path) -> None:
         write_checkpoint_task.call()
     assert not DBTaskResult.objects.exists()
     assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
+
+
+def test_verify_against_a_folder_uses_its_latest_checkpoint(tmp_path: Path) -> None:
+    make_records(make_user(), 2)
+    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path, AUDIT_CHECKPOINT_MINUTES=0):
+        write_checkpoint_task.call()
+        make_records(make_user(), 2)
+        write_checkpoint_task.call()
+    raw_sql("DELETE FROM core_changerecord WHERE seq = 4")
+    result = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "saw record #4 (records deleted: truncated)" in result.output
+    empty = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "none")])
+    assert empty.exit_code == 2
+    (tmp_path / "none").mkdir()
+    empty = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "none")])
+    assert (empty.exit_code, "holds no checkpoint" in empty.output) == (2, True)

@@ -18,7 +18,7 @@ app = typer.Typer(
 def verify(
     checkpoint: Annotated[
         Path | None,
-        typer.Option("--checkpoint", help="A checkpoint file: also find records cut off or rewritten since"),
+        typer.Option("--checkpoint", help="A checkpoint file, or a folder of them (the latest is used)"),
     ] = None,
 ) -> None:
     """Recompute the keyed hash chain of every change record; exit 1 and list the problems if any."""

@@ -46,7 +46,12 @@ def write_checkpoint(path: Path) -> dict[str, Any]:
 
 
 def read_checkpoint(path: Path) -> dict[str, Any]:
-    """The checkpoint in `path`; ValueError naming the problem when it is not one."""
+    """The checkpoint in `path` (a folder: its latest); ValueError naming the problem."""
+    if path.is_dir():
+        written = sorted(path.glob("checkpoint-*.json"))
+        if not written:
+            raise ValueError(f"{path}: the folder holds no checkpoint-*.json")
+        path = written[-1]  # names start with the zero-padded sequence number, then the time
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
