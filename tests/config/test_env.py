@@ -118,9 +118,22 @@ def _manage(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Compl
 
 
 def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
-    env = {"OPENCSMS_ENV": "production", "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {
+        "OPENCSMS_ENV": "production",
+        "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50),
+        "OPENCSMS_AUDIT_KEY": secrets.token_urlsafe(40),
+    }
     result = _manage(tmp_path, env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path: Path) -> None:
+    env = {"OPENCSMS_ENV": "production", "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50)}
+    result = _manage(tmp_path, env, "check")
+    assert result.returncode != 0
+    assert "opencsms.E001" in result.stderr
+    assert "set OPENCSMS_AUDIT_KEY or OPENCSMS_AUDIT_KEY_FILE" in result.stderr
+    assert not (tmp_path / "var" / "audit.key").exists()  # never invented in production
 
 
 def test_production_refuses_to_start_with_the_development_secret(tmp_path: Path) -> None:
@@ -130,9 +143,13 @@ def test_production_refuses_to_start_with_the_development_secret(tmp_path: Path)
 
 
 def test_production_behind_a_tls_proxy_passes_the_deployment_checks(tmp_path: Path) -> None:
+    key_file = tmp_path / "keys" / "audit.key"
+    key_file.parent.mkdir()
+    key_file.write_text(secrets.token_hex(32))
     env = {
         "OPENCSMS_ENV": "production",
         "OPENCSMS_SECRET_KEY": secrets.token_urlsafe(50),
+        "OPENCSMS_AUDIT_KEY_FILE": str(key_file),
         "OPENCSMS_BEHIND_TLS_PROXY": "true",
         "OPENCSMS_ALLOWED_HOSTS": "csms.example.com",
         "OPENCSMS_CSRF_TRUSTED_ORIGINS": "https://csms.example.com",

@@ -8,6 +8,8 @@ time: `server` and `audit` start it inside their commands.
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -21,7 +23,7 @@ _SUBCOMMANDS = {
     "catalogue": ("opencsms.cli.catalogue", "Method profiles, catalogues and threat rules: validate them."),
     "vulns": ("opencsms.cli.vulns", "Vulnerability monitoring: scan SBOMs against advisories, apply VEX."),
     "server": ("opencsms.cli.server", "The management system: Django management commands, serve, worker."),
-    "audit": ("opencsms.cli.audit", "The audit trail: verify the hash chain."),
+    "audit": ("opencsms.cli.audit", "The audit trail: verify the keyed chain, write signed checkpoints."),
 }
 
 
@@ -60,6 +62,21 @@ def _root() -> None:
 def worker(ctx: typer.Context) -> None:
     """Run the background task worker (django-tasks' `db_worker`; `--batch` runs the queue once and exits)."""
     import_module("opencsms.cli.server").run_worker(list(ctx.args))
+
+
+@app.command()
+def backup(archive: Path) -> None:
+    """Back up the database and the uploaded files into one archive (.tar.gz) with a manifest."""
+    import_module("opencsms.cli.backup").run_backup(archive)
+
+
+@app.command()
+def restore(
+    archive: Path,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a database that holds data")] = False,
+) -> None:
+    """Restore a backup archive, then verify the audit chain and compare with the manifest."""
+    import_module("opencsms.cli.backup").run_restore(archive, force=force)
 
 
 if __name__ == "__main__":  # pragma: no cover

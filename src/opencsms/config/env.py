@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(600.0, gt=0)
     job_sweep_seconds: float = Field(60.0, gt=0)
     tara_sync_import_max_bytes: int = Field(2 * 1024 * 1024, ge=0)
+    # The audit trail's HMAC key (core.audit_key): the key itself, or a file holding it; neither set, a key
+    # generated in var/audit.key (dev and test; production refuses to write audit records without one).
+    audit_key: SecretStr = SecretStr("")
+    audit_key_file: str = ""
+    # Signed checkpoints of the audit chain written by the background task, and how often (0: not repeated).
+    audit_checkpoint_dir: str = "var/checkpoints"
+    audit_checkpoint_minutes: int = Field(60, ge=0)
 
     @field_validator(
         "allowed_hosts", "csrf_trusted_origins", "source_directories", "outbound_allow_hosts", mode="before"
@@ -133,6 +140,9 @@ class Settings(BaseSettings):
                 )
             if len(secret) < MIN_SECRET_LENGTH:
                 raise ValueError(f"OPENCSMS_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+        audit_key = self.audit_key.get_secret_value()
+        if audit_key and len(audit_key) < MIN_SECRET_LENGTH:
+            raise ValueError(f"OPENCSMS_AUDIT_KEY must have at least {MIN_SECRET_LENGTH} characters")
         return self
 
     @property

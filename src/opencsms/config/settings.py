@@ -123,6 +123,14 @@ DEFAULT_FROM_EMAIL = ENV.email_from
 # (core.navigation), and a link registered but not listed here, or listed but not registered, is an error.
 NAVIGATION = {"main": ("dashboard", "organisations", "findings", "audit"), "user": ("notifications",)}
 
+# The audit trail's HMAC key and its signed checkpoints (core.audit_key, core.checkpoints; docs/security.md).
+AUDIT_KEY = ENV.audit_key.get_secret_value()
+AUDIT_KEY_FILE = Path(ENV.audit_key_file) if ENV.audit_key_file else WORKDIR / "var" / "audit.key"
+AUDIT_KEY_GENERATE = not (ENV.is_production or ENV.audit_key_file)  # a missing var/audit.key is made
+AUDIT_CHECKPOINT_DIR = WORKDIR / ENV.audit_checkpoint_dir  # an absolute setting stays absolute
+AUDIT_CHECKPOINT_MINUTES = ENV.audit_checkpoint_minutes
+MEDIA_ROOT = WORKDIR / "var" / "media"  # uploaded files (none today: uploads are kept in the database)
+
 # TARAs whose working state a process keeps (tara.working; OPENCSMS_KEPT_TARA_STATES).
 TARA_KEPT_STATES = ENV.kept_tara_states
 

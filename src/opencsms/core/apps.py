@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
 
+from opencsms.core.audit_key import check_audit_key
 from opencsms.core.navigation import Link, register
 
 
@@ -15,3 +17,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         register(Link("audit", "Audit", "core:audit"))
+        checks.register(check_audit_key)

@@ -4,20 +4,21 @@ Every mutating service calls `record()` inside its transaction, with the acting 
 `AuditAction`. The correlation id of the request, CLI command or task is taken from a context variable that
 the middleware, the CLI and the task wrapper set with `correlation()`.
 
-Each record's `hash` is the SHA-256 of a canonical JSON of all its other fields, `prev_hash` included, so
-editing a record breaks its own hash, and deleting, inserting or reordering records breaks the links.
+Each record's `hash` is the HMAC-SHA256, with a key kept outside the database (`core.audit_key`), of a
+canonical JSON of all its other fields, `prev_hash` included (`core.audit_hash`), so editing a record breaks
+its own hash, deleting, inserting or reordering records breaks the links, and nobody without the key can
+recompute them. The chain head is signed too. Cutting records off the end or emptying the chain is found
+against a signed checkpoint kept outside the database (`core.checkpoints`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC
 from enum import StrEnum
 from typing import Any
 
@@ -25,6 +26,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from opencsms.core.audit_hash import (
+    KEYED_CHAIN_STARTED,
+    head_text,
+    keyed_hash,
+    legacy_hash,
+    to_milliseconds,
+)
+from opencsms.core.audit_key import matches, sign
 from opencsms.core.models import GENESIS_HASH, AuditChainHead, ChangeRecord, User
 
 
@@ -68,6 +77,7 @@ class AuditAction(StrEnum):
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
+    AUDIT_CHAIN_KEYED = KEYED_CHAIN_STARTED  # written once, by the upgrade (core.audit_hash)
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")
@@ -128,7 +138,7 @@ def record(
     head = _locked_head()
     entry = ChangeRecord(
         seq=head.seq + 1,
-        time=timezone.now(),
+        time=to_milliseconds(timezone.now()),
         actor=actor,
         actor_name=actor.get_username(),
         action=action.value,
@@ -142,10 +152,11 @@ def record(
         correlation_id=current_correlation_id(),
         prev_hash=head.hash,
     )
-    entry.hash = record_hash(entry)
+    entry.hash = keyed_hash(entry)
     entry.save(force_insert=True)
     head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
+    head.signature = sign(head_text(head.seq, head.hash))
+    head.save(update_fields=["seq", "hash", "signature"])
     return entry
 
 
@@ -161,32 +172,12 @@ def _locked_head() -> AuditChainHead:
         return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
-def record_hash(entry: ChangeRecord) -> str:
-    """SHA-256 hex of the canonical JSON of every field but `hash` (and the database id)."""
-    payload = {
-        "seq": entry.seq,
-        "time": entry.time.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "scope": entry.scope,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-        "correlation_id": entry.correlation_id,
-        "prev_hash": entry.prev_hash,
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def verify_chain() -> list[str]:
     """Human-readable problems of the audit chain: edited, deleted, inserted or reordered records."""
     problems: list[str] = []
     expected_seq, prev_hash = 1, GENESIS_HASH
+    marker = ChangeRecord.objects.filter(action=KEYED_CHAIN_STARTED).order_by("seq").first()
+    keyed_from = 0 if marker is None else marker.seq  # records before the marker are legacy (unkeyed)
     for entry in ChangeRecord.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             problems.append(_gap(expected_seq, entry.seq))
@@ -195,7 +186,8 @@ def verify_chain() -> list[str]:
                 f"record #{entry.seq}: its link (prev_hash) does not match record #{entry.seq - 1}"
                 " (records replaced, reordered or their hashes changed)"
             )
-        if record_hash(entry) != entry.hash:
+        expected = keyed_hash(entry) if entry.seq >= keyed_from else legacy_hash(entry)
+        if expected != entry.hash:
             problems.append(f"record #{entry.seq}: its content does not match its hash (edited)")
         expected_seq, prev_hash = entry.seq + 1, entry.hash
     problems.extend(_head_problems(expected_seq - 1, prev_hash))
@@ -215,6 +207,8 @@ def _head_problems(last_seq: int, last_hash: str) -> list[str]:
         return [
             f"the chain ends at record #{last_seq} but its head says #{head.seq} (records deleted at the end)"
         ]
+    if head.seq and not matches(head_text(head.seq, head.hash), head.signature):
+        return ["the chain head is not signed with the audit key (moved back or forged)"]
     return []
 
 

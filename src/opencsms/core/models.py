@@ -50,7 +50,7 @@ class ApiToken(models.Model):
 
 
 class ChangeRecord(models.Model):
-    """One audited change, append-only: `hash` is the SHA-256 of all other fields, `prev_hash` the link.
+    """One audited change, append-only: `hash` is the HMAC-SHA256 of all other fields, `prev_hash` the link.
 
     Written only by `core.audit.record()`; checked by `core.audit.verify_chain()` (`opencsms audit verify`).
     """
@@ -100,6 +100,7 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    signature = models.CharField(max_length=64, blank=True, default="", help_text="HMAC of seq and hash")
 
     class Meta:
         constraints = [

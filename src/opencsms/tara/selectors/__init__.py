@@ -41,6 +41,7 @@ from opencsms.tara.selectors.documents import (
     export_yaml,
     findings,
     import_job,
+    revision_authors,
     tara,
     taras,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "paths_page",
     "project_taras",
     "report",
+    "revision_authors",
     "rule_file",
     "rule_files",
     "rule_files_page",

@@ -9,10 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
+from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound, from_engine
-from opencsms.core.models import User
+from opencsms.core.models import ChangeRecord, User
 from opencsms.engine import ParseError, TaraResult, evaluate, yamlsafe
 from opencsms.engine.tara.diff import TaraDiff, diff
 from opencsms.engine.tara.diff_render import render_diff
@@ -168,3 +169,17 @@ def diff_data(tara_obj: Tara, old: str, new: str) -> dict[str, Any]:
 def compare(tara_obj: Tara, old: str, new: str) -> TaraDiff:
     """What changed from version `old` to `new` (each `working` or `baseline:<id>`)."""
     return diff(_evaluated_version(tara_obj, old), _evaluated_version(tara_obj, new))
+
+
+_NOT_CHANGES = (AuditAction.TARA_WITHDRAWN, AuditAction.TARA_RETURNED, AuditAction.TARA_APPROVED)
+
+
+def revision_authors(tara: Tara) -> set[int]:
+    """Ids of the users with an audited change of the TARA or its elements since its last approval."""
+    own = Q(object_type="tara.tara", object_id=str(tara.pk))
+    approved = ChangeRecord.objects.filter(own, action=AuditAction.TARA_APPROVED).aggregate(last=Max("seq"))
+    elements = Q(object_type="tara.element", scope=tara.scope, object_repr__startswith=f"{tara.ref}/")
+    changes = ChangeRecord.objects.filter(own | elements, seq__gt=approved["last"] or 0).exclude(
+        action__in=[action.value for action in _NOT_CHANGES]
+    )
+    return set(changes.values_list("actor_id", flat=True).distinct())

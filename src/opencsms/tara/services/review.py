@@ -5,8 +5,10 @@ draft --submit--> in review --approve--> approved ; in review --withdraw / retur
 approved --any change--> draft of the next revision (see `evaluation.take_for_edit`).
 
 An approval records who approved, when, and the SHA-256 of the approved document, and freezes that
-document as a baseline. Four eyes: nobody approves a revision they submitted. The approver names the hash
-they reviewed, so a TARA that changed in between is not approved by mistake.
+document as a baseline. Four eyes: nobody approves a revision they submitted or changed, where "changed"
+is any audited change of the TARA or its elements since its last approval (the audit trail is the record of
+authorship; returning and withdrawing are not changes). The approver names the hash they reviewed, so a
+TARA that changed in between is not approved by mistake.
 """
 
 from __future__ import annotations
@@ -110,6 +112,8 @@ def approve(*, actor: User, tara_id: int, content_sha256: str, note: str = "") -
     tara = _locked(actor, tara_id, Perm.APPROVE, State.IN_REVIEW)
     if tara.submitted_by_id == actor.pk:
         raise Conflict("four eyes: you submitted this revision, so someone else must approve it")
+    if actor.pk in selectors.revision_authors(tara):
+        raise Conflict("four eyes: you changed this revision, so someone else must approve it")
     if content_sha256 != tara.content_sha256:
         raise Conflict("the TARA changed since you opened it: review the current content, then approve")
     baseline = _freeze(actor, tara, f"r{tara.revision} approved", approved=True)
