@@ -32,6 +32,22 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Stale(Conflict):
+    """The change was made from an older version of the object than the stored one (someone else saved it
+    in between): nothing was written. `current` is the stored version (an entity tag) and `differences`
+    each field where the stored value and the caller's differ, as (field, stored, the caller's)."""
+
+    code = "stale_version"
+
+    def __init__(self, what: str, *, current: str, differences: list[tuple[str, str, str]]) -> None:
+        super().__init__(
+            f"{what} was changed by someone else since you opened it (it is now at version {current}): "
+            "nothing was saved; review their values and apply yours again"
+        )
+        self.current = current
+        self.differences = differences
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"

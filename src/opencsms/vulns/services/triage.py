@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from opencsms.core import audit
+from opencsms.core import audit, versions
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
@@ -89,7 +89,8 @@ def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], acti
     after = audit.snapshot(finding)
     if after == before:
         return finding
-    finding.save(update_fields=[*Finding.audit_fields, "updated_at"])
+    finding.version += 1
+    finding.save(update_fields=[*Finding.audit_fields, "version", "updated_at"])
     audit.record(actor=actor, action=action, obj=finding, before=before, after=after, scope=finding.scope)
     return finding
 
@@ -106,8 +107,10 @@ def triage_finding(
     rationale: str = _UNSET,
     owner_id: int | None = _UNSET,
     due_date: dt.date | None = _UNSET,
+    expected: str | None = None,
 ) -> Finding:
-    """Change a finding's triage; arguments left out keep their value."""
+    """Change a finding's triage; arguments left out keep their value. `expected`: the version the change
+    was made from (`Stale` when the triage changed since)."""
     visible = selectors.finding(actor, finding_id)
     require(actor, Perm.EDIT, visible.release.project)
     finding = Finding.objects.select_for_update().select_related("release__project").get(pk=visible.pk)
@@ -119,6 +122,10 @@ def triage_finding(
         "rationale": rationale,
         "due_date": due_date,
     }
+    yours = {name: value for name, value in {**given, "owner_id": owner_id}.items() if value is not _UNSET}
+    stored = {name: getattr(finding, name) for name in yours}
+    what = f"the triage of {finding.vulnerability_id}"
+    versions.check(what, expected=expected, current=finding.version, stored=stored, yours=yours)
     changes: dict[str, Any] = {
         name: value if value is not None or name == "due_date" else ""
         for name, value in given.items()

@@ -1,0 +1,74 @@
+"""Optimistic concurrency: every editable object has a version, and a change made from an older one is
+refused instead of silently overwriting what someone else saved in between (a lost update).
+
+A row of the database keeps a `version` integer that its service raises on every write; an entry of a
+TARA document (a JSON value) is versioned by a digest of its content, so it needs no column and changes
+exactly when the content does. Pages carry the version a form was rendered from in a hidden field `etag`;
+the API sends it as the `ETag` header and the `etag` field of the object, and takes it back as `If-Match`
+(or the payload's `etag`). The service compares it with the stored one inside its transaction, after
+locking the row (`select_for_update`), so pages, API and CLI are protected alike; a caller that sends no
+version is not checked (the last write wins, as before).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from opencsms.core.errors import Stale
+
+FIELD = "etag"  # the hidden field of the pages' forms and the API's field
+
+
+def digest(value: Any) -> str:
+    """The version of a JSON value: the first 16 hex digits of the SHA-256 of its canonical JSON."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def quoted(version: str | int) -> str:
+    """The version as an HTTP entity tag (`"3"`)."""
+    return f'"{version}"'
+
+
+def unquoted(tag: str | None) -> str | None:
+    """The version an `If-Match` header or a form field names (quotes and a weak `W/` dropped); None for
+    none or `*` (any version)."""
+    text = (tag or "").strip().removeprefix("W/").strip('"').strip()
+    return None if text in ("", "*") else text
+
+
+def as_text(value: Any) -> str:
+    """A field's value as a person reads it on the conflict page."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def differences(stored: Mapping[str, Any], yours: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Each field of `yours` whose value differs from the `stored` one: (field, stored, yours) as text."""
+    return [
+        (name, as_text(stored.get(name)), as_text(value))
+        for name, value in yours.items()
+        if as_text(stored.get(name)) != as_text(value)
+    ]
+
+
+def check(
+    what: str,
+    *,
+    expected: str | int | None,
+    current: str | int,
+    stored: Mapping[str, Any],
+    yours: Mapping[str, Any],
+) -> None:
+    """Refuse (`Stale`) a change of `what` made from version `expected` when the stored one is `current`;
+    `stored` and `yours` are the fields as stored and as the caller wants them (for the differences).
+    No version given: nothing to check."""
+    if expected is None or str(expected) == str(current):
+        return
+    raise Stale(what, current=str(current), differences=differences(stored, yours))

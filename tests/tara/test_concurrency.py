@@ -1,0 +1,170 @@
+"""Optimistic concurrency in the TARA workspace (core.versions): two people save the same element (or the
+item definition) from the same version; the second save is refused with 409, loses nothing of the
+first, shows both values, and applies again on top of the current version."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import yaml
+from django.test import Client
+
+from opencsms.core.errors import Stale
+from opencsms.core.models import ChangeRecord
+from opencsms.organisation.models import Role
+from opencsms.tara import services
+from opencsms.tara.models import Element, Kind, Tara
+from tests.factories.organisation import member
+from tests.factories.workspace import Workspace
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _etag(page: str, form: str = "fields-form") -> str:
+    found = re.search(rf'data-testid="{form}">\s*<input type="hidden" name="etag" value="([0-9a-f]+)"', page)
+    assert found, "the form carries the version it was rendered from"
+    return found.group(1)
+
+
+def _reapply(page: str) -> dict[str, list[str]]:
+    form = page[page.index('data-testid="reapply-form"') :]
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form):
+        if name != "csrfmiddlewaretoken":
+            fields.setdefault(name, []).append(html.unescape(value))
+    return fields
+
+
+def _two_editors(workspace: Workspace) -> tuple[Client, Client]:
+    return workspace.client("engineer"), member(workspace.tree, Role.ENGINEER)
+
+
+def test_the_second_of_two_saves_from_one_version_is_refused_and_reapplied(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    url = f"/taras/{workspace.tara.pk}/claims/CL-01/"
+    seen_by_alice = _etag(alice.get(url).content.decode())
+    seen_by_bob = _etag(bob.get(url).content.decode())
+    assert seen_by_alice == seen_by_bob
+    saved = alice.post(url + "edit/", {"etag": seen_by_alice, "f_text": "Alice's claim"})
+    assert saved.status_code == 302
+    records = ChangeRecord.objects.count()
+    refused = bob.post(url + "edit/", {"etag": seen_by_bob, "f_text": "Bob's claim"})
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "changed by someone else" in page
+    assert re.search(r"<td data-testid=\"theirs\">Alice&#x27;s claim</td>", page)
+    assert re.search(r"<td data-testid=\"yours\">Bob&#x27;s claim</td>", page)
+    claim = Element.objects.get(tara=workspace.tara, kind=Kind.CLAIM, ref="CL-01")
+    assert claim.data["text"] == "Alice's claim"  # nothing of the first save is lost
+    assert ChangeRecord.objects.count() == records  # the refusal wrote nothing
+    again = _reapply(page)
+    assert again["etag"] == [claim.etag]
+    assert again["f_text"] == ["Bob's claim"]
+    assert bob.post(url + "edit/", again).status_code == 302
+    claim.refresh_from_db()
+    assert claim.data["text"] == "Bob's claim"
+
+
+def test_an_htmx_save_shows_the_conflict_inside_the_panel(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    url = f"/taras/{workspace.tara.pk}/claims/CL-01/"
+    seen = _etag(bob.get(url).content.decode(), "yaml-form")
+    alice.post(url + "edit/", {"etag": seen, "f_text": "Alice's claim"})
+    refused = bob.post(
+        url + "yaml/",
+        {"etag": seen, "yaml": "id: CL-01\ntext: Bob's YAML\n", "previous_keys": "id,text"},
+        HTTP_HX_TARGET="element-panel",
+        **HX,
+    )
+    assert refused.status_code == 409
+    assert refused["HX-Retarget"] == "#element-panel"
+    assert "<html" not in refused.content.decode()
+    assert 'data-testid="reapply-form"' in refused.content.decode()
+    assert Element.objects.get(tara=workspace.tara, ref="CL-01").data["text"] == "Alice's claim"
+
+
+def test_the_item_definition_carries_its_version(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    tara = workspace.tara
+    page = bob.get(f"/taras/{tara.pk}/").content.decode()
+    seen = re.search(r'name="etag" value="([0-9a-f]+)"', page)
+    assert seen
+    assert seen.group(1) == tara.etag
+    functions = yaml.safe_dump(tara.header["item"]["functions"])
+    mine = {"etag": tara.etag, "name": "Alice's item", "functions": functions}
+    assert alice.post(f"/taras/{tara.pk}/item/", mine).status_code == 302
+    refused = bob.post(f"/taras/{tara.pk}/item/", mine | {"name": "Bob's item"})
+    assert refused.status_code == 409
+    assert "Alice&#x27;s item" in refused.content.decode()
+    assert Tara.objects.get(pk=tara.pk).header["item"]["name"] == "Alice's item"
+
+
+def test_the_service_checks_the_version_inside_its_transaction(workspace: Workspace) -> None:
+    engineer = workspace.users[Role.ENGINEER]
+    tara = workspace.tara
+    element = Element.objects.get(tara=tara, kind=Kind.CLAIM, ref="CL-01")
+    old = element.etag
+    changed = services.update_element(
+        actor=engineer, tara_id=tara.pk, kind=Kind.CLAIM, ref="CL-01", changes={"text": "A"}, expected=old
+    )
+    assert changed.etag != old
+    with pytest.raises(Stale) as stale:
+        services.update_element(
+            actor=engineer, tara_id=tara.pk, kind=Kind.CLAIM, ref="CL-01", changes={"text": "B"}, expected=old
+        )
+    assert stale.value.current == changed.etag
+    assert stale.value.differences == [("text", "A", "B")]
+    unchecked = services.update_element(  # no version given: the last write wins, as before
+        actor=engineer, tara_id=tara.pk, kind=Kind.CLAIM, ref="CL-01", changes={"text": "C"}
+    )
+    assert unchecked.data["text"] == "C"
+
+
+def test_the_api_sends_etags_and_refuses_a_stale_if_match(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    url = f"/api/v1/taras/{workspace.tara.pk}/elements/claims/CL-01"
+    read = bob.get(url)
+    tag = read["ETag"]
+    assert tag == f'"{read.json()["etag"]}"'
+    saved = alice.patch(
+        url, {"changes": {"text": "Alice"}}, content_type="application/json", HTTP_IF_MATCH=tag
+    )
+    assert saved.status_code == 200
+    assert saved["ETag"] == f'"{saved.json()["etag"]}"' != tag
+    refused = bob.patch(url, {"changes": {"text": "Bob"}}, content_type="application/json", HTTP_IF_MATCH=tag)
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["code"] == "stale_version"
+    assert body["current_etag"] == saved.json()["etag"]
+    assert refused["ETag"] == saved["ETag"]
+    assert body["differences"] == [{"field": "text", "current": "Alice", "yours": "Bob"}]
+    assert bob.get(url).json()["data"]["text"] == "Alice"
+    in_body = bob.patch(
+        url, {"changes": {"text": "Bob"}, "etag": body["current_etag"]}, content_type="application/json"
+    )
+    assert in_body.status_code == 200
+    assert in_body.json()["data"]["text"] == "Bob"
+    stale_in_body = alice.patch(
+        url, {"changes": {"text": "x"}, "etag": "0" * 16}, content_type="application/json"
+    )
+    assert stale_in_body.status_code == 409
+
+
+def test_the_header_api_sends_etags_and_refuses_a_stale_if_match(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    url = f"/api/v1/taras/{workspace.tara.pk}"
+    tag = bob.get(url)["ETag"]
+    payload = {"changes": {"version": "2.0"}}
+    saved = alice.patch(url, payload, content_type="application/json", HTTP_IF_MATCH=tag)
+    assert saved.status_code == 200
+    assert saved["ETag"] != tag
+    refused = bob.patch(
+        url, {"changes": {"version": "3.0"}}, content_type="application/json", HTTP_IF_MATCH=tag
+    )
+    assert refused.status_code == 409
+    assert refused.json()["current_etag"] == saved.json()["etag"]
+    assert Tara.objects.get(pk=workspace.tara.pk).header["version"] == "2.0"
+    assert bob.patch(url, payload, content_type="application/json", HTTP_IF_MATCH="*").status_code == 200
