@@ -24,7 +24,8 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _etag(page: str, form: str = "fields-form") -> str:
-    found = re.search(rf'data-testid="{form}">\s*<input type="hidden" name="etag" value="([0-9a-f]+)"', page)
+    hidden = r'<input type="hidden"(?: id="fields-etag")? name="etag" value="([0-9a-f]+)"'
+    found = re.search(rf'data-testid="{form}">\s*{hidden}', page)
     assert found, "the form carries the version it was rendered from"
     return found.group(1)
 
@@ -55,6 +56,9 @@ def test_the_second_of_two_saves_from_one_version_is_refused_and_reapplied(works
     assert refused.status_code == 409
     page = refused.content.decode()
     assert "changed by someone else" in page
+    assert (
+        f"saved by {workspace.users[Role.ENGINEER].get_username()} at " in page
+    )  # who, from the audit trail
     assert re.search(r"<td data-testid=\"theirs\">Alice&#x27;s claim</td>", page)
     assert re.search(r"<td data-testid=\"yours\">Bob&#x27;s claim</td>", page)
     claim = Element.objects.get(tara=workspace.tara, kind=Kind.CLAIM, ref="CL-01")
@@ -168,3 +172,40 @@ def test_the_header_api_sends_etags_and_refuses_a_stale_if_match(workspace: Work
     assert refused.json()["current_etag"] == saved.json()["etag"]
     assert Tara.objects.get(pk=workspace.tara.pk).header["version"] == "2.0"
     assert bob.patch(url, payload, content_type="application/json", HTTP_IF_MATCH="*").status_code == 200
+
+
+def test_tree_edits_carry_the_version_and_keep_the_fields_form_current(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    tara = workspace.tara
+    url = f"/taras/{tara.pk}/threat_scenarios/TS-01/"
+    seen = _etag(bob.get(url).content.decode())
+    assert f'<input type="hidden" name="etag" value="{seen}"><input type="hidden" name="path"' in (
+        bob.get(url).content.decode()
+    )
+    edit = {"op": "set_gate", "path": "AP-01a", "at": "", "gate": "or"}
+    done = alice.post(url + "tree/edit/", edit | {"etag": seen}, follow=True, **HX)
+    now = Element.objects.get(tara=tara, kind=Kind.THREAT_SCENARIO, ref="TS-01").etag
+    assert now != seen
+    tree = done.content.decode()  # the partial brings the fields form's version up to date (out of band)
+    assert f'<input type="hidden" id="fields-etag" name="etag" value="{now}" hx-swap-oob="true">' in tree
+    refused = bob.post(url + "tree/edit/", edit | {"etag": seen, "gate": "and"}, HTTP_HX_TARGET="tree", **HX)
+    assert refused.status_code == 409
+    assert refused["HX-Retarget"] == "#tree"
+    assert "your edit: set_gate at node root" in refused.content.decode()
+    assert Element.objects.get(tara=tara, kind=Kind.THREAT_SCENARIO, ref="TS-01").etag == now
+    name = {"f_name": "Renamed after a tree edit", "etag": now}
+    assert alice.post(url + "edit/", name).status_code == 302  # no conflict with one's own tree edit
+
+
+def test_the_tree_api_refuses_a_stale_if_match(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    tara = workspace.tara
+    tag = bob.get(f"/api/v1/taras/{tara.pk}/elements/threat_scenarios/TS-01")["ETag"]
+    url = f"/api/v1/taras/{tara.pk}/threat_scenarios/TS-01/tree"
+    edit = {"path": "AP-01a", "op": "set_gate", "gate": "or"}
+    saved = alice.post(url, edit, content_type="application/json", HTTP_IF_MATCH=tag)
+    assert saved.status_code == 200
+    assert saved["ETag"] != tag
+    refused = bob.post(url, edit | {"gate": "and"}, content_type="application/json", HTTP_IF_MATCH=tag)
+    assert refused.status_code == 409
+    assert f'"{refused.json()["current_etag"]}"' == saved["ETag"]

@@ -34,18 +34,23 @@ class Conflict(DomainError):
 
 class Stale(Conflict):
     """The change was made from an older version of the object than the stored one (someone else saved it
-    in between): nothing was written. `current` is the stored version (an entity tag) and `differences`
-    each field where the stored value and the caller's differ, as (field, stored, the caller's)."""
+    in between): nothing was written. `current` is the stored version (an entity tag), `differences`
+    each field where the stored value and the caller's differ, as (field, stored, the caller's), and
+    `saved_by` who made the last recorded change and when (from the audit trail), when known."""
 
     code = "stale_version"
 
-    def __init__(self, what: str, *, current: str, differences: list[tuple[str, str, str]]) -> None:
+    def __init__(
+        self, what: str, *, current: str, differences: list[tuple[str, str, str]], saved_by: str = ""
+    ) -> None:
+        by = f", saved by {saved_by}" if saved_by else ""
         super().__init__(
-            f"{what} was changed by someone else since you opened it (it is now at version {current}): "
+            f"{what} was changed by someone else since you opened it (it is now at version {current}{by}): "
             "nothing was saved; review their values and apply yours again"
         )
         self.current = current
         self.differences = differences
+        self.saved_by = saved_by
 
 
 class Invalid(DomainError):

@@ -17,7 +17,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import models
+
 from opencsms.core.errors import Stale
+from opencsms.core.models import ChangeRecord
 
 FIELD = "etag"  # the hidden field of the pages' forms and the API's field
 
@@ -58,7 +61,19 @@ def differences(stored: Mapping[str, Any], yours: Mapping[str, Any]) -> list[tup
     ]
 
 
+def saved_by(obj: models.Model) -> str:
+    """Who made the last recorded change of `obj` and when (the audit trail), or "" when none is."""
+    last = (
+        ChangeRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("-seq")
+        .values_list("actor_name", "time")
+        .first()
+    )
+    return "" if last is None else f"{last[0]} at {last[1]:%Y-%m-%d %H:%M} UTC"
+
+
 def check(
+    obj: models.Model,
     what: str,
     *,
     expected: str | int | None,
@@ -66,9 +81,10 @@ def check(
     stored: Mapping[str, Any],
     yours: Mapping[str, Any],
 ) -> None:
-    """Refuse (`Stale`) a change of `what` made from version `expected` when the stored one is `current`;
-    `stored` and `yours` are the fields as stored and as the caller wants them (for the differences).
-    No version given: nothing to check."""
+    """Refuse (`Stale`) a change of `obj` (named `what`) made from version `expected` when the stored one
+    is `current`; `stored` and `yours` are the fields as stored and as the caller wants them (for the
+    differences). No version given: nothing to check."""
     if expected is None or str(expected) == str(current):
         return
-    raise Stale(what, current=str(current), differences=differences(stored, yours))
+    found = differences(stored, yours)
+    raise Stale(what, current=str(current), differences=found, saved_by=saved_by(obj))

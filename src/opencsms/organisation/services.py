@@ -90,7 +90,7 @@ def change_role(
     membership = _locked_membership(actor, level_obj, user_id)
     _require_managing(actor, level_obj, Role(membership.role), role)
     versions.check(
-        f"the membership of {membership.user}", expected=expected, current=membership.version,
+        membership, f"the membership of {membership.user}", expected=expected, current=membership.version,
         stored={"role": membership.role}, yours={"role": role},
     )  # fmt: skip
     if role != Role.ADMINISTRATOR:

@@ -180,19 +180,28 @@ def delete_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> 
     return Status(204, None)
 
 
-@router.post("/taras/{tara_id}/threat_scenarios/{ref}/tree", response=ElementOut)
+@router.post(
+    "/taras/{tara_id}/threat_scenarios/{ref}/tree",
+    response={200: ElementOut, 409: StaleOut},
+    openapi_extra=IF_MATCH,
+)
 @needs(Perm.EDIT, on="tara")
-def edit_attack_tree(request: HttpRequest, tara_id: int, ref: str, payload: TreeEditIn) -> Element:
-    edit: dict[str, Any] = payload.dict(exclude={"path", "op", "at"}, exclude_none=True)
-    return services.edit_attack_tree(
+def edit_attack_tree(
+    request: HttpRequest, tara_id: int, ref: str, payload: TreeEditIn, response: HttpResponse
+) -> Element:
+    edit: dict[str, Any] = payload.dict(exclude={"path", "op", "at", "etag"}, exclude_none=True)
+    element = services.edit_attack_tree(
         actor=actor(request),
         tara_id=tara_id,
         threat=ref,
         path=payload.path,
         op=payload.op,
         at=payload.at,
+        expected=expected_version(request, payload.etag),
         **edit,
     )
+    with_etag(response, element.etag)
+    return element
 
 
 @router.get("/taras/{tara_id}/generation", response=GenerationOut)

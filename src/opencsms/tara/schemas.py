@@ -101,6 +101,7 @@ class TreeEditIn(Schema):
     index: int | None = Field(None, ge=0, description="add, move: the place among the children")
     gate: Gate | None = Field(None, description="set_gate: the gate kind")
     changes: dict[str, Any] | None = Field(None, description="update: field -> value, null removes")
+    etag: str | None = Field(None, description="The threat scenario's version (else If-Match); stale: 409")
 
 
 class NoteIn(Schema):

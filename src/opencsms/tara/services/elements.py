@@ -105,7 +105,7 @@ def update_element(
     list_kind = _kind(kind)
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, list_kind, ref)
-    versions.check(ref, expected=expected, current=element.etag, stored=element.data, yours=changes)
+    versions.check(element, ref, expected=expected, current=element.etag, stored=element.data, yours=changes)
     if "id" in changes and changes["id"] != ref:
         raise Invalid("an element's id cannot change: create a new element and move the references")
     return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
@@ -136,7 +136,9 @@ def update_header(*, actor: User, tara_id: int, changes: dict[str, Any], expecte
         raise Invalid(f"{', '.join(unknown)}: only {', '.join(HEADER_FIELDS)} can change here")
     tara = take_for_edit(actor, tara_id)
     current, stored = tara.etag, tara.header
-    versions.check("the TARA's header", expected=expected, current=current, stored=stored, yours=changes)
+    versions.check(
+        tara, "the TARA's header", expected=expected, current=current, stored=stored, yours=changes
+    )
     before = {key: tara.header.get(key) for key in changes}
     header = tara.header = _merged(tara.header, changes)
     tara.save(update_fields=["header", "updated_at"])

@@ -125,7 +125,7 @@ def triage_finding(
     yours = {name: value for name, value in {**given, "owner_id": owner_id}.items() if value is not _UNSET}
     stored = {name: getattr(finding, name) for name in yours}
     what = f"the triage of {finding.vulnerability_id}"
-    versions.check(what, expected=expected, current=finding.version, stored=stored, yours=yours)
+    versions.check(finding, what, expected=expected, current=finding.version, stored=stored, yours=yours)
     changes: dict[str, Any] = {
         name: value if value is not None or name == "due_date" else ""
         for name, value in given.items()
