@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import pytest
 import yaml
 from django.test import Client
 
 from opencsms.core.errors import Stale
-from opencsms.core.models import ChangeRecord
+from opencsms.core.models import ChangeRecord, User
 from opencsms.organisation.models import Role
 from opencsms.tara import services
 from opencsms.tara.models import Element, Kind, Tara
+from tests.factories.core import race
 from tests.factories.organisation import member
 from tests.factories.workspace import Workspace
 
@@ -209,3 +211,24 @@ def test_the_tree_api_refuses_a_stale_if_match(workspace: Workspace) -> None:
     refused = bob.post(url, edit | {"gate": "and"}, content_type="application/json", HTTP_IF_MATCH=tag)
     assert refused.status_code == 409
     assert f'"{refused.json()["current_etag"]}"' == saved["ETag"]
+
+
+@pytest.mark.postgres_only  # two connections at once: SQLite's in-memory test database is per thread
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_one_element_from_one_version_one_wins(workspace: Workspace) -> None:
+    tara = workspace.tara
+    seen = Element.objects.get(tara=tara, kind=Kind.CLAIM, ref="CL-01").etag
+    engineer, manager = workspace.users[Role.ENGINEER], workspace.users[Role.CYBERSECURITY_MANAGER]
+
+    def save(actor: User, text: str) -> Callable[[], object]:
+        return lambda: services.update_element(
+            actor=actor, tara_id=tara.pk, kind=Kind.CLAIM, ref="CL-01", changes={"text": text}, expected=seen
+        )
+
+    outcomes = race(save(engineer, "first"), save(manager, "second"))
+    saved = [o for o in outcomes if isinstance(o, Element)]
+    stale = [o for o in outcomes if isinstance(o, Stale)]
+    assert (len(saved), len(stale)) == (1, 1), outcomes
+    stored = Element.objects.get(tara=tara, kind=Kind.CLAIM, ref="CL-01")
+    assert stored.data["text"] == saved[0].data["text"]
+    assert stale[0].current == stored.etag

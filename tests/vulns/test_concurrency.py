@@ -5,14 +5,18 @@ the version as ETag and takes it as If-Match."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
 
-from opencsms.core.models import ChangeRecord
+from opencsms.core.errors import Stale
+from opencsms.core.models import ChangeRecord, User
 from opencsms.organisation.models import Role
+from opencsms.vulns import services
 from opencsms.vulns.models import Finding
-from tests.factories.organisation import member
+from tests.factories.core import make_user, race
+from tests.factories.organisation import make_membership, member
 from tests.vulns.conftest import Team, pads_release
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,24 @@ def test_the_triage_api_sends_etags_and_refuses_a_stale_if_match(team: Team) -> 
     assert Finding.objects.get(pk=finding.pk).stage == "weakness"
     in_body = bob.patch(url, {"stage": "analysed", "etag": "2"}, content_type="application/json")
     assert (in_body.status_code, in_body.json()["stage"]) == (200, "analysed")
+
+
+@pytest.mark.postgres_only  # two connections at once: SQLite's in-memory test database is per thread
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_triages_from_one_version_one_wins(team: Team) -> None:
+    finding = _finding(team)
+    other = make_user("other")
+    make_membership(other, team.project, Role.ENGINEER)
+
+    def triage(actor: User, rationale: str) -> Callable[[], object]:
+        return lambda: services.triage_finding(
+            actor=actor, finding_id=finding.pk, stage="weakness", rationale=rationale, expected="1"
+        )
+
+    outcomes = race(triage(team.engineer, "first"), triage(other, "second"))
+    saved = [o for o in outcomes if isinstance(o, Finding)]
+    stale = [o for o in outcomes if isinstance(o, Stale)]
+    assert (len(saved), len(stale)) == (1, 1), outcomes
+    finding.refresh_from_db()
+    assert (finding.rationale, finding.version) == (saved[0].rationale, 2)
+    assert stale[0].current == "2"
