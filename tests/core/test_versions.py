@@ -32,3 +32,9 @@ def test_differences_name_each_field_that_differs_as_text() -> None:
         ("name", "Theirs", "Mine"),
         ("refs", '["A"]', '["A", "B"]'),
     ]
+
+
+def test_own_changes_are_the_fields_that_differ_from_the_base() -> None:
+    base = {"name": "N", "description": "D", "refs": ["A"]}
+    changes = {"name": "N", "description": "Mine", "refs": ["A"], "new": "x", "gone": None}
+    assert versions.own_changes(changes, base) == {"description": "Mine", "new": "x"}

@@ -74,6 +74,27 @@ def test_the_second_of_two_saves_from_one_version_is_refused_and_reapplied(works
     assert claim.data["text"] == "Bob's claim"
 
 
+def test_applying_again_keeps_what_the_other_person_changed(workspace: Workspace) -> None:
+    alice, bob = _two_editors(workspace)
+    url = f"/taras/{workspace.tara.pk}/goals/CG-01/"
+    goal = Element.objects.get(tara=workspace.tara, kind=Kind.GOAL, ref="CG-01")
+    original = {"f_name": goal.data["name"], "f_description": goal.data["description"]}
+    seen = _etag(bob.get(url).content.decode())
+    alice.post(url + "edit/", original | {"etag": seen, "f_name": "Alice's name"})
+    refused = bob.post(url + "edit/", original | {"etag": seen, "f_description": "Bob's description"})
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    name_row = page[page.index('data-testid="conflict-name"') :]
+    assert '<td data-testid="who">them</td>' in name_row[: name_row.index("</tr>")]
+    description_row = page[page.index('data-testid="conflict-description"') :]
+    assert '<td data-testid="who">you</td>' in description_row[: description_row.index("</tr>")]
+    again = _reapply(page)
+    assert again["base"] == [seen]
+    assert bob.post(url + "edit/", again).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.data["name"], goal.data["description"]) == ("Alice's name", "Bob's description")
+
+
 def test_an_htmx_save_shows_the_conflict_inside_the_panel(workspace: Workspace) -> None:
     alice, bob = _two_editors(workspace)
     url = f"/taras/{workspace.tara.pk}/claims/CL-01/"
@@ -146,7 +167,9 @@ def test_the_api_sends_etags_and_refuses_a_stale_if_match(workspace: Workspace) 
     assert body["code"] == "stale_version"
     assert body["current_etag"] == saved.json()["etag"]
     assert refused["ETag"] == saved["ETag"]
-    assert body["differences"] == [{"field": "text", "current": "Alice", "yours": "Bob"}]
+    assert body["differences"] == [
+        {"field": "text", "current": "Alice", "yours": "Bob", "changed_by": "both"}
+    ]
     assert bob.get(url).json()["data"]["text"] == "Alice"
     in_body = bob.patch(
         url, {"changes": {"text": "Bob"}, "etag": body["current_etag"]}, content_type="application/json"

@@ -79,7 +79,9 @@ def test_the_triage_api_sends_etags_and_refuses_a_stale_if_match(team: Team) -> 
     refused = bob.patch(url, {"stage": "analysed"}, content_type="application/json", HTTP_IF_MATCH='"1"')
     assert refused.status_code == 409
     assert refused.json()["current_etag"] == "2"
-    assert refused.json()["differences"] == [{"field": "stage", "current": "weakness", "yours": "analysed"}]
+    assert refused.json()["differences"] == [
+        {"field": "stage", "current": "weakness", "yours": "analysed", "changed_by": None}
+    ]
     assert Finding.objects.get(pk=finding.pk).stage == "weakness"
     in_body = bob.patch(url, {"stage": "analysed", "etag": "2"}, content_type="application/json")
     assert (in_body.status_code, in_body.json()["stage"]) == (200, "analysed")

@@ -43,7 +43,10 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(Stale)
 def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
     """409 naming the stored version (`current_etag`, also the `ETag` header) and the differing fields."""
-    fields = [{"field": name, "current": theirs, "yours": yours} for name, theirs, yours in exc.differences]
+    fields = [
+        {"field": name, "current": theirs, "yours": yours, "changed_by": who or None}
+        for name, theirs, yours, who in exc.rows
+    ]
     response = _error(request, 409, exc.code, exc.detail, current_etag=exc.current, differences=fields)
     response["ETag"] = versions.quoted(exc.current)
     return response

@@ -65,6 +65,12 @@ def expected_version(request: HttpRequest, given: str | None = None) -> str | No
     return versions.unquoted(found)
 
 
+def base_version(request: HttpRequest) -> str | None:
+    """The version the user's form was first made from, when they apply it again from the conflict page
+    (its field `base`); None otherwise."""
+    return versions.unquoted(request.POST.get(versions.BASE))
+
+
 def with_etag(response: HttpResponse, version: str | int) -> None:
     """Send the object's version as the `ETag` header of `response`."""
     response["ETag"] = versions.quoted(version)

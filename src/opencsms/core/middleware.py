@@ -97,15 +97,17 @@ class DomainErrorMiddleware:
 
 def _conflict(request: HttpRequest, stale: Stale) -> HttpResponse:
     """A stale save, 409: the stored values beside the user's, field by field, and the user's form again
-    (every value they sent, as hidden fields) with the current version, to apply theirs on top; in an htmx
-    request inside the element the form targeted (the htmx configuration swaps a 409)."""
+    (every value they sent, as hidden fields) with the current version and the version the form was made
+    from (`base`: a service that knows that content applies only what the user changed), to apply theirs
+    on top; in an htmx request inside the element the form targeted (the htmx configuration swaps a 409)."""
     sent = [
         (name, value)
         for name in request.POST
-        if name not in ("csrfmiddlewaretoken", versions.FIELD)
+        if name not in ("csrfmiddlewaretoken", versions.FIELD, versions.BASE)
         for value in request.POST.getlist(name)
     ]
-    context = {"stale": stale, "sent": sent, "action": request.path, "back": _back(request)}
+    base = request.POST.get(versions.BASE) or request.POST.get(versions.FIELD, "")  # what the form showed
+    context = {"stale": stale, "sent": sent, "base": base, "action": request.path, "back": _back(request)}
     target = request.headers.get("HX-Target", "")
     if getattr(request, "htmx", None) and target:
         response = render(request, "core/_conflict.html", context, status=409)

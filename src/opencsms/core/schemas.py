@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class MeOut(Schema):
@@ -48,6 +48,9 @@ class DifferenceOut(Schema):
     field: str
     current: str
     yours: str
+    changed_by: Literal["them", "you", "both"] | None = Field(
+        None, description="Who changed the field since your version, where that version is known"
+    )
 
 
 class StaleOut(Schema):

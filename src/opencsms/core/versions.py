@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
@@ -23,6 +23,7 @@ from opencsms.core.errors import Stale
 from opencsms.core.models import ChangeRecord
 
 FIELD = "etag"  # the hidden field of the pages' forms and the API's field
+BASE = "base"  # the conflict page's: the version the user's form was made from, when applied again
 
 
 def digest(value: Any) -> str:
@@ -72,6 +73,41 @@ def saved_by(obj: models.Model) -> str:
     return "" if last is None else f"{last[0]} at {last[1]:%Y-%m-%d %H:%M} UTC"
 
 
+def content_at(obj: models.Model, version: str, current: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The content of `obj`, a JSON value versioned by its digest, at `version`: `current`, or the before
+    or after of one of its last audit records whose digest is `version` (the records of such objects
+    hold the whole value); None when none is (then nobody knows what the caller started from)."""
+    if digest(current) == version:
+        return current
+    records = ChangeRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    for before, after in records.order_by("-seq").values_list("before", "after")[:100]:
+        for value in (after, before):
+            if isinstance(value, dict) and digest(value) == version:
+                return value
+    return None
+
+
+def own_changes(changes: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of `changes` that differ from `base`, the content the caller's form was made from: what
+    they changed themselves, to apply on top of someone else's newer version."""
+    return {name: value for name, value in changes.items() if as_text(value) != as_text(base.get(name))}
+
+
+def _who_changed(
+    stored: Mapping[str, Any], yours: Mapping[str, Any], base: Mapping[str, Any] | None
+) -> dict[str, str]:
+    if base is None:
+        return {}
+    marks = {}
+    for name, value in yours.items():
+        theirs, mine = (
+            as_text(stored.get(name)) != as_text(base.get(name)),
+            as_text(value) != as_text(base.get(name)),
+        )
+        marks[name] = "both" if theirs and mine else "them" if theirs else "you" if mine else ""
+    return marks
+
+
 def check(
     obj: models.Model,
     what: str,
@@ -80,11 +116,19 @@ def check(
     current: str | int,
     stored: Mapping[str, Any],
     yours: Mapping[str, Any],
+    base: Callable[[], Mapping[str, Any] | None] = lambda: None,
 ) -> None:
     """Refuse (`Stale`) a change of `obj` (named `what`) made from version `expected` when the stored one
     is `current`; `stored` and `yours` are the fields as stored and as the caller wants them (for the
-    differences). No version given: nothing to check."""
+    differences), `base` gives the content at `expected` where it can be known (who changed each field).
+    No version given: nothing to check."""
     if expected is None or str(expected) == str(current):
         return
     found = differences(stored, yours)
-    raise Stale(what, current=str(current), differences=found, saved_by=saved_by(obj))
+    raise Stale(
+        what,
+        current=str(current),
+        differences=found,
+        saved_by=saved_by(obj),
+        changed_by=_who_changed(stored, yours, base()),
+    )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, expected_version, page_or_partial
+from opencsms.core.http import actor, base_version, expected_version, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm
@@ -38,7 +38,7 @@ def element_edit(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Ht
     checked(form)
     services.update_element(
         actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes(),
-        expected=expected_version(request),
+        expected=expected_version(request), base=base_version(request),
     )  # fmt: skip
     return redirect("tara:element", tara_id, kind, ref)
 
@@ -51,7 +51,7 @@ def element_yaml(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Ht
     checked(form)
     services.update_element(
         actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes(),
-        expected=expected_version(request),
+        expected=expected_version(request), base=base_version(request),
     )  # fmt: skip
     return redirect("tara:element", tara_id, kind, ref)
 
