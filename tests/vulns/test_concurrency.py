@@ -58,6 +58,29 @@ def test_the_second_triage_from_one_version_is_refused_and_loses_nothing(team: T
     assert (finding.rationale, finding.version) == ("Bob's analysis", 3)
 
 
+def test_applying_again_keeps_what_the_other_person_changed(team: Team) -> None:
+    finding = _finding(team)
+    alice, bob = _editors(team)
+    path = f"/findings/{finding.pk}/triage/edit/"
+    assert alice.post(path, TRIAGE | {"etag": "1"}).status_code == 302  # version 2: a weakness
+    alice.post(path, TRIAGE | {"etag": "2", "rationale": "Alice's analysis"})
+    refused = bob.post(path, TRIAGE | {"etag": "2", "due_date": "2030-01-31"})
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    rationale = page[page.index('data-testid="conflict-rationale"') :]
+    assert '<td data-testid="who">them</td>' in rationale[: rationale.index("</tr>")]
+    due = page[page.index('data-testid="conflict-due_date"') :]
+    assert '<td data-testid="who">you</td>' in due[: due.index("</tr>")]
+    again = bob.post(path, TRIAGE | {"etag": "3", "base": "2", "due_date": "2030-01-31"})
+    assert again.status_code == 302
+    finding.refresh_from_db()
+    assert (finding.rationale, str(finding.due_date), finding.version) == (
+        "Alice's analysis",
+        "2030-01-31",
+        4,
+    )
+
+
 def test_an_unchanged_save_keeps_the_version(team: Team) -> None:
     finding = _finding(team)
     alice, _ = _editors(team)
@@ -80,7 +103,7 @@ def test_the_triage_api_sends_etags_and_refuses_a_stale_if_match(team: Team) -> 
     assert refused.status_code == 409
     assert refused.json()["current_etag"] == "2"
     assert refused.json()["differences"] == [
-        {"field": "stage", "current": "weakness", "yours": "analysed", "changed_by": None}
+        {"field": "stage", "current": "weakness", "yours": "analysed", "changed_by": "both"}
     ]
     assert Finding.objects.get(pk=finding.pk).stage == "weakness"
     in_body = bob.patch(url, {"stage": "analysed", "etag": "2"}, content_type="application/json")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django.db import models
@@ -48,9 +48,9 @@ def as_text(value: Any) -> str:
     """A field's value as a person reads it on the conflict page."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)  # a text, number or date as itself (a date as stored in the audit trail: ISO)
 
 
 def differences(stored: Mapping[str, Any], yours: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -85,6 +85,22 @@ def content_at(obj: models.Model, version: str, current: Mapping[str, Any]) -> M
             if isinstance(value, dict) and digest(value) == version:
                 return value
     return None
+
+
+def fields_at(
+    obj: models.Model, version: str | None, *, current: int, actions: Collection[str]
+) -> dict[str, Any] | None:
+    """The audited fields of `obj`, a row whose `version` its service raises with each change audited as
+    one of `actions`, at the older `version`: the `before` of the (current - version)th last such record;
+    None when that is not known."""
+    if version is None or not version.isdigit() or int(version) >= current:
+        return None
+    steps = current - int(version)
+    records = ChangeRecord.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), action__in=list(actions)
+    )
+    found = list(records.order_by("-seq").values_list("before", flat=True)[:steps])
+    return found[-1] if len(found) == steps and isinstance(found[-1], dict) else None
 
 
 def own_changes(changes: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, Any]:
