@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, transaction
@@ -63,3 +65,26 @@ def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def race(*writes: Callable[[], object]) -> list[object]:
+    """Run `writes` in threads that start together (each on its own database connection); what each
+    returned or raised, in order. For PostgreSQL only: SQLite's in-memory test database is per thread."""
+    start = threading.Barrier(len(writes))
+    outcomes: list[object] = [None] * len(writes)
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            outcomes[index] = writes[index]()
+        except Exception as exc:  # the caller looks at what each write ended with
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes

@@ -82,6 +82,7 @@ def test_lists_and_member_lifecycle_through_the_api() -> None:
         "username": "eng",
         "role": "engineer",
         "scope": f"project:{project['id']}",
+        "etag": "1",
     }
     assert [m["username"] for m in client.get(members).json()] == ["eng"]
     last = client.delete(f"/api/v1/organisations/{organisation['id']}/members/{boss.pk}")

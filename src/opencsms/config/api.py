@@ -13,7 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from opencsms.core import api as core_api
-from opencsms.core.errors import DomainError
+from opencsms.core import versions
+from opencsms.core.errors import DomainError, Stale
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
@@ -37,6 +38,18 @@ def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: o
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.detail)
+
+
+@api.exception_handler(Stale)
+def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
+    """409 naming the stored version (`current_etag`, also the `ETag` header) and the differing fields."""
+    fields = [
+        {"field": name, "current": theirs, "yours": yours, "changed_by": who or None}
+        for name, theirs, yours, who in exc.rows
+    ]
+    response = _error(request, 409, exc.code, exc.detail, current_etag=exc.current, differences=fields)
+    response["ETag"] = versions.quoted(exc.current)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

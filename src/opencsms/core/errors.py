@@ -32,6 +32,43 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Stale(Conflict):
+    """The change was made from an older version of the object than the stored one (someone else saved it
+    in between): nothing was written. `current` is the stored version (an entity tag), `differences`
+    each field where the stored value and the caller's differ, as (field, stored, the caller's), and
+    `saved_by` who made the last recorded change and when (from the audit trail), when known, and
+    `changed_by` for each field who changed it since the caller's version ("them", "you", "both"), when
+    that version's content is known."""
+
+    code = "stale_version"
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        current: str,
+        differences: list[tuple[str, str, str]],
+        saved_by: str = "",
+        changed_by: dict[str, str] | None = None,
+    ) -> None:
+        by = f", saved by {saved_by}" if saved_by else ""
+        super().__init__(
+            f"{what} was changed by someone else since you opened it (it is now at version {current}{by}): "
+            "nothing was saved; review their values and apply yours again"
+        )
+        self.current = current
+        self.differences = differences
+        self.saved_by = saved_by
+        self.changed_by = changed_by or {}
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """Each difference with who changed the field since the caller's version ("" when unknown)."""
+        return [
+            (name, theirs, yours, self.changed_by.get(name, "")) for name, theirs, yours in self.differences
+        ]
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from opencsms.core import versions
 from opencsms.core.models import User
 
 
@@ -55,3 +56,21 @@ def attachment(content: str | bytes, filename: str, content_type: str) -> HttpRe
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
+
+
+def expected_version(request: HttpRequest, given: str | None = None) -> str | None:
+    """The version a write was made from: `given` (an API payload's `etag`), else the form field `etag`
+    (pages), else the `If-Match` header (API); None when the caller named none."""
+    found = given or request.POST.get(versions.FIELD) or request.headers.get("If-Match")
+    return versions.unquoted(found)
+
+
+def base_version(request: HttpRequest) -> str | None:
+    """The version the user's form was first made from, when they apply it again from the conflict page
+    (its field `base`); None otherwise."""
+    return versions.unquoted(request.POST.get(versions.BASE))
+
+
+def with_etag(response: HttpResponse, version: str | int) -> None:
+    """Send the object's version as the `ETag` header of `response`."""
+    response["ETag"] = versions.quoted(version)

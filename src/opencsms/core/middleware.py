@@ -15,8 +15,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from opencsms.core import audit
-from opencsms.core.errors import DomainError, NotFound
+from opencsms.core import audit, versions
+from opencsms.core.errors import DomainError, NotFound, Stale
 
 HEADER = "X-Request-ID"
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -83,6 +83,8 @@ class DomainErrorMiddleware:
             raise Http404(exception.detail) from exception
         if not isinstance(exception, DomainError):
             return None
+        if isinstance(exception, Stale) and request.method == "POST":
+            return _conflict(request, exception)
         htmx = getattr(request, "htmx", None)
         if htmx and not htmx.boosted:
             return _inline_error(request, exception.detail)
@@ -91,6 +93,27 @@ class DomainErrorMiddleware:
             return HttpResponseRedirect(_back(request))
         context = {"status": exception.status, "detail": exception.detail}
         return render(request, "core/error.html", context, status=exception.status)
+
+
+def _conflict(request: HttpRequest, stale: Stale) -> HttpResponse:
+    """A stale save, 409: the stored values beside the user's, field by field, and the user's form again
+    (every value they sent, as hidden fields) with the current version and the version the form was made
+    from (`base`: a service that knows that content applies only what the user changed), to apply theirs
+    on top; in an htmx request inside the element the form targeted (the htmx configuration swaps a 409)."""
+    sent = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", versions.FIELD, versions.BASE)
+        for value in request.POST.getlist(name)
+    ]
+    base = request.POST.get(versions.BASE) or request.POST.get(versions.FIELD, "")  # what the form showed
+    context = {"stale": stale, "sent": sent, "base": base, "action": request.path, "back": _back(request)}
+    target = request.headers.get("HX-Target", "")
+    if getattr(request, "htmx", None) and target:
+        response = render(request, "core/_conflict.html", context, status=409)
+        response["HX-Retarget"], response["HX-Reswap"] = f"#{target}", "innerHTML"
+        return response
+    return render(request, "core/conflict.html", context, status=409)
 
 
 def _inline_error(request: HttpRequest, detail: str) -> HttpResponse:

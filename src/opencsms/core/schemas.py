@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class MeOut(Schema):
@@ -41,3 +42,35 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     token: str
+
+
+class DifferenceOut(Schema):
+    field: str
+    current: str
+    yours: str
+    changed_by: Literal["them", "you", "both"] | None = Field(
+        None, description="Who changed the field since your version, where that version is known"
+    )
+
+
+class StaleOut(Schema):
+    """409 for a write made from an older version (core.versions): nothing was saved."""
+
+    code: str
+    detail: str
+    current_etag: str
+    differences: list[DifferenceOut]
+
+
+IF_MATCH: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "The version (ETag) the change is made from; a stale one answers 409 "
+            "with the current version. Without it (and without `etag` in the body) nothing is checked.",
+        }
+    ]
+}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from opencsms.core.access import lists, needs, superuser_only
-from opencsms.core.http import actor
+from opencsms.core.http import actor, expected_version, with_etag
+from opencsms.core.schemas import IF_MATCH, StaleOut
 from opencsms.organisation import selectors, services
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import BusinessUnit, Membership, Organisation, Project
@@ -81,14 +82,28 @@ def add_member(request: HttpRequest, kind: LevelPath, level_id: int, payload: Me
     return Status(201, member)
 
 
-@router.patch("/{kind}/{level_id}/members/{user_id}", response=MemberOut, operation_id=V1_IDS + "change_role")
+@router.patch(
+    "/{kind}/{level_id}/members/{user_id}",
+    response={200: MemberOut, 409: StaleOut},
+    operation_id=V1_IDS + "change_role",
+    openapi_extra=IF_MATCH,
+)
 @needs(Perm.MANAGE_MEMBERS, on="level")
 def change_role(
-    request: HttpRequest, kind: LevelPath, level_id: int, user_id: int, payload: RoleIn
+    request: HttpRequest,
+    kind: LevelPath,
+    level_id: int,
+    user_id: int,
+    *,
+    payload: RoleIn,
+    response: HttpResponse,
 ) -> Membership:
-    return services.change_role(
-        actor=actor(request), level=kind.level, level_id=level_id, user_id=user_id, role=payload.role
-    )
+    member = services.change_role(
+        actor=actor(request), level=kind.level, level_id=level_id, user_id=user_id, role=payload.role,
+        expected=expected_version(request, payload.etag),
+    )  # fmt: skip
+    with_etag(response, member.etag)
+    return member
 
 
 @router.delete(

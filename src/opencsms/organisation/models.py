@@ -120,6 +120,7 @@ class Membership(models.Model):
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
     role = models.CharField(max_length=32, choices=Role.choices)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change (core.versions)")
 
     class Meta:
         ordering = ["id"]
@@ -163,3 +164,8 @@ class Membership(models.Model):
         if self.business_unit_id is not None:
             return f"{Level.BUSINESS_UNIT}:{self.business_unit_id}"
         return f"{Level.PROJECT}:{self.project_id}"
+
+    @property
+    def etag(self) -> str:
+        """The version as the pages and the API carry it (core.versions)."""
+        return str(self.version)

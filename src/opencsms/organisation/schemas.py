@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from opencsms.organisation.models import Level, Role
 
@@ -70,6 +70,7 @@ class MemberIn(Schema):
 
 class RoleIn(Schema):
     role: Role
+    etag: str | None = Field(None, description="The version changed (else If-Match); a stale one: 409")
 
 
 class MemberOut(Schema):
@@ -78,6 +79,7 @@ class MemberOut(Schema):
     username: str
     role: Role
     scope: str
+    etag: str = Field(description="The membership's version (also the ETag header): send it as If-Match")
 
     @staticmethod
     def resolve_username(obj: object) -> str:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
-from opencsms.core import audit
+from opencsms.core import audit, versions
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import User
@@ -81,15 +81,23 @@ def add_member(*, actor: User, level: Level, level_id: int, user_id: int, role: 
 
 
 @transaction.atomic
-def change_role(*, actor: User, level: Level, level_id: int, user_id: int, role: Role) -> Membership:
+def change_role(
+    *, actor: User, level: Level, level_id: int, user_id: int, role: Role, expected: str | None = None
+) -> Membership:
+    """Change a member's role; `expected`: the membership's version the change was made from (`Stale`
+    when it changed since)."""
     level_obj = selectors.level(actor, level, level_id)
     membership = _locked_membership(actor, level_obj, user_id)
     _require_managing(actor, level_obj, Role(membership.role), role)
+    versions.check(
+        membership, f"the membership of {membership.user}", expected=expected, current=membership.version,
+        stored={"role": membership.role}, yours={"role": role},
+    )  # fmt: skip
     if role != Role.ADMINISTRATOR:
         _keep_an_administrator(level_obj, membership)
     before = audit.snapshot(membership)
-    membership.role = role
-    membership.save(update_fields=["role"])
+    membership.role, membership.version = role, membership.version + 1
+    membership.save(update_fields=["role", "version"])
     audit.record(
         actor=actor,
         action=AuditAction.MEMBER_ROLE_CHANGED,

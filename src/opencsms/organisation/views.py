@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import lists, needs
-from opencsms.core.http import actor
+from opencsms.core.http import actor, expected_version
 from opencsms.organisation import selectors, services
 from opencsms.organisation.access import Perm
 from opencsms.organisation.forms import LevelForm, MemberAddForm, MemberRoleForm
@@ -81,7 +81,10 @@ def member_role(request: HttpRequest, kind: Level, level_id: int, user_id: int) 
     form = MemberRoleForm(request.POST)
     if form.is_valid():
         role = Role(form.cleaned_data["role"])
-        services.change_role(actor=actor(request), level=kind, level_id=level_id, user_id=user_id, role=role)
+        services.change_role(
+            actor=actor(request), level=kind, level_id=level_id, user_id=user_id, role=role,
+            expected=expected_version(request),
+        )  # fmt: skip
         messages.success(request, f"Role changed to {role.label.lower()}.")
     else:
         messages.error(request, "Choose a role.")

@@ -11,7 +11,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from opencsms.core.access import lists, needs
-from opencsms.core.http import actor, attachment
+from opencsms.core.http import actor, attachment, expected_version, with_etag
+from opencsms.core.schemas import IF_MATCH, StaleOut
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
@@ -94,8 +95,10 @@ def get_import(request: HttpRequest, job_id: int) -> ImportJob:
 
 @router.get("/taras/{tara_id}", response=TaraDetailOut)
 @needs(Perm.VIEW, on="tara")
-def get_tara(request: HttpRequest, tara_id: int) -> Tara:
-    return selectors.tara(actor(request), tara_id)
+def get_tara(request: HttpRequest, tara_id: int, response: HttpResponse) -> Tara:
+    tara = selectors.tara(actor(request), tara_id)
+    with_etag(response, tara.etag)
+    return tara
 
 
 @router.get("/taras/{tara_id}/findings", response=list[FindingOut])
@@ -105,10 +108,15 @@ def list_findings(request: HttpRequest, tara_id: int) -> list[dict[str, str]]:
     return selectors.findings(selectors.tara(actor(request), tara_id))
 
 
-@router.patch("/taras/{tara_id}", response=TaraDetailOut)
+@router.patch("/taras/{tara_id}", response={200: TaraDetailOut, 409: StaleOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="tara")
-def update_header(request: HttpRequest, tara_id: int, payload: HeaderIn) -> Tara:
-    return services.update_header(actor=actor(request), tara_id=tara_id, changes=payload.changes)
+def update_header(request: HttpRequest, tara_id: int, payload: HeaderIn, response: HttpResponse) -> Tara:
+    tara = services.update_header(
+        actor=actor(request), tara_id=tara_id, changes=payload.changes,
+        expected=expected_version(request, payload.etag),
+    )  # fmt: skip
+    with_etag(response, tara.etag)
+    return tara
 
 
 @router.get("/taras/{tara_id}/export", response={200: str})
@@ -151,18 +159,33 @@ def create_element(request: HttpRequest, tara_id: int, kind: Kind, payload: Elem
 
 @router.get("/taras/{tara_id}/elements/{kind}/{ref}", response=ElementOut)
 @needs(Perm.VIEW, on="tara")
-def get_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Element:
-    return selectors.element(selectors.tara(actor(request), tara_id), kind, ref)
+def get_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str, response: HttpResponse) -> Element:
+    element = selectors.element(selectors.tara(actor(request), tara_id), kind, ref)
+    with_etag(response, element.etag)
+    return element
 
 
-@router.patch("/taras/{tara_id}/elements/{kind}/{ref}", response=ElementOut)
+@router.patch(
+    "/taras/{tara_id}/elements/{kind}/{ref}",
+    response={200: ElementOut, 409: StaleOut},
+    openapi_extra=IF_MATCH,
+)
 @needs(Perm.EDIT, on="tara")
 def update_element(
-    request: HttpRequest, tara_id: int, kind: Kind, ref: str, payload: ElementChangesIn
+    request: HttpRequest,
+    tara_id: int,
+    kind: Kind,
+    ref: str,
+    *,
+    payload: ElementChangesIn,
+    response: HttpResponse,
 ) -> Element:
-    return services.update_element(
-        actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=payload.changes
-    )
+    element = services.update_element(
+        actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=payload.changes,
+        expected=expected_version(request, payload.etag),
+    )  # fmt: skip
+    with_etag(response, element.etag)
+    return element
 
 
 @router.delete("/taras/{tara_id}/elements/{kind}/{ref}", response={204: None})
@@ -172,19 +195,28 @@ def delete_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> 
     return Status(204, None)
 
 
-@router.post("/taras/{tara_id}/threat_scenarios/{ref}/tree", response=ElementOut)
+@router.post(
+    "/taras/{tara_id}/threat_scenarios/{ref}/tree",
+    response={200: ElementOut, 409: StaleOut},
+    openapi_extra=IF_MATCH,
+)
 @needs(Perm.EDIT, on="tara")
-def edit_attack_tree(request: HttpRequest, tara_id: int, ref: str, payload: TreeEditIn) -> Element:
-    edit: dict[str, Any] = payload.dict(exclude={"path", "op", "at"}, exclude_none=True)
-    return services.edit_attack_tree(
+def edit_attack_tree(
+    request: HttpRequest, tara_id: int, ref: str, payload: TreeEditIn, response: HttpResponse
+) -> Element:
+    edit: dict[str, Any] = payload.dict(exclude={"path", "op", "at", "etag"}, exclude_none=True)
+    element = services.edit_attack_tree(
         actor=actor(request),
         tara_id=tara_id,
         threat=ref,
         path=payload.path,
         op=payload.op,
         at=payload.at,
+        expected=expected_version(request, payload.etag),
         **edit,
     )
+    with_etag(response, element.etag)
+    return element
 
 
 @router.get("/taras/{tara_id}/generation", response=GenerationOut)

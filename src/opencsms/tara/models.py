@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from opencsms.core import versions
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Project
 
@@ -91,6 +92,11 @@ class Tara(models.Model):
     def scope(self) -> str:
         return f"project:{self.project_id}"
 
+    @property
+    def etag(self) -> str:
+        """The version of the header (what `update_header` changes): a digest of it (core.versions)."""
+        return versions.digest(self.header)
+
 
 class Element(models.Model):
     """One entry of one list of a TARA document, as the file says it, plus what the engine derived."""
@@ -129,6 +135,11 @@ class Element(models.Model):
     @property
     def scope(self) -> str:
         return f"project:{self.tara.project_id}"
+
+    @property
+    def etag(self) -> str:
+        """The version of the entry: a digest of its data (core.versions), so it changes exactly with it."""
+        return versions.digest(self.data)
 
 
 class Baseline(models.Model):

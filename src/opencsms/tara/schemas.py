@@ -47,12 +47,14 @@ class FindingOut(Schema):
 
 class TaraDetailOut(TaraOut):
     header: dict[str, Any]
+    etag: str = Field(description="The header's version (also the ETag header): send it as If-Match")
     submitted_by_id: int | None
     submitted_at: datetime | None
 
 
 class HeaderIn(Schema):
     changes: dict[str, Any] = Field(description="name, version, method or item -> new value (null removes)")
+    etag: str | None = Field(None, description="The version changed (else If-Match); a stale one: 409")
 
 
 class ElementOut(Schema):
@@ -67,6 +69,7 @@ class ElementOut(Schema):
     impact: str
     cal: int | None
     status: str
+    etag: str = Field(description="The entry's version (also the ETag header): send it as If-Match")
 
 
 class ElementQuery(Schema):
@@ -86,6 +89,7 @@ class ElementIn(Schema):
 
 class ElementChangesIn(Schema):
     changes: dict[str, Any] = Field(description="field -> new value; null removes the field")
+    etag: str | None = Field(None, description="The version changed (else If-Match); a stale one: 409")
 
 
 class TreeEditIn(Schema):
@@ -97,6 +101,7 @@ class TreeEditIn(Schema):
     index: int | None = Field(None, ge=0, description="add, move: the place among the children")
     gate: Gate | None = Field(None, description="set_gate: the gate kind")
     changes: dict[str, Any] | None = Field(None, description="update: field -> value, null removes")
+    etag: str | None = Field(None, description="The threat scenario's version (else If-Match); stale: 409")
 
 
 class NoteIn(Schema):

@@ -11,7 +11,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from opencsms.core.access import lists, needs, signed_in
-from opencsms.core.http import actor, attachment
+from opencsms.core.http import actor, attachment, expected_version, with_etag
+from opencsms.core.schemas import IF_MATCH, StaleOut
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
@@ -81,16 +82,23 @@ def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -
 
 @router.get("/findings/{finding_id}", response=FindingOut)
 @needs(Perm.VIEW, on="finding")
-def get_finding(request: HttpRequest, finding_id: int) -> Finding:
-    return selectors.finding(actor(request), finding_id)
+def get_finding(request: HttpRequest, finding_id: int, response: HttpResponse) -> Finding:
+    finding = selectors.finding(actor(request), finding_id)
+    with_etag(response, finding.etag)
+    return finding
 
 
-@router.patch("/findings/{finding_id}", response=FindingOut)
+@router.patch("/findings/{finding_id}", response={200: FindingOut, 409: StaleOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="finding")
-def triage(request: HttpRequest, finding_id: int, payload: TriageIn) -> Finding:
+def triage(request: HttpRequest, finding_id: int, payload: TriageIn, response: HttpResponse) -> Finding:
     changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
-               for k, v in payload.dict(exclude_unset=True).items()}  # fmt: skip
-    return services.triage_finding(actor=actor(request), finding_id=finding_id, **changes)
+               for k, v in payload.dict(exclude_unset=True, exclude={"etag"}).items()}  # fmt: skip
+    expected = expected_version(request, payload.etag)
+    finding = services.triage_finding(
+        actor=actor(request), finding_id=finding_id, expected=expected, **changes
+    )
+    with_etag(response, finding.etag)
+    return finding
 
 
 @router.get("/findings/{finding_id}/threats", response=list[ThreatOut])

@@ -224,6 +224,9 @@ class Finding(models.Model):
     rationale = models.TextField(blank=True)
     owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     due_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every triage change (core.versions); feed data does not raise it"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +254,11 @@ class Finding(models.Model):
     @property
     def scope(self) -> str:
         return f"project:{self.release.project_id}"
+
+    @property
+    def etag(self) -> str:
+        """The version of the triage as the pages and the API carry it (core.versions)."""
+        return str(self.version)
 
 
 class SourceKind(models.TextChoices):

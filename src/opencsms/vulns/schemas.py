@@ -65,6 +65,7 @@ class FindingOut(Schema):
     owner_id: int | None
     due_date: dt.date | None
     updated_at: dt.datetime
+    etag: str = Field(description="The triage's version (also the ETag header): send it as If-Match")
 
 
 if TYPE_CHECKING:  # mypy reads no Literal built from values kept elsewhere: it checks these as str
@@ -99,6 +100,7 @@ class TriageIn(Schema):
     rationale: str | None = None
     owner_id: int | None = None
     due_date: dt.date | None = None
+    etag: str | None = Field(None, description="The version changed (else If-Match); a stale one: 409")
 
 
 class ImportOut(Schema):

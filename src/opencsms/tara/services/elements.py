@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max
 
-from opencsms.core import audit
+from opencsms.core import audit, versions
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import User
@@ -96,12 +96,32 @@ def save_element_data(actor: User, element: Element, data: dict[str, Any], actio
 
 
 @transaction.atomic
-def update_element(*, actor: User, tara_id: int, kind: str, ref: str, changes: dict[str, Any]) -> Element:
+def update_element(
+    *,
+    actor: User,
+    tara_id: int,
+    kind: str,
+    ref: str,
+    changes: dict[str, Any],
+    expected: str | None = None,
+    base: str | None = None,
+) -> Element:
     """Change fields of an element: each key of `changes` replaces that field; None removes it.
-    The id cannot change (references would break): create a new element instead."""
+    The id cannot change (references would break): create a new element instead. `expected`: the
+    version (`Element.etag`) the change was made from; `Stale` when the element changed since. `base`:
+    the older version a form was first made from when its changes are applied again on top of a newer
+    one (the conflict page): only the fields that differ from that version's content change, so what
+    others changed meanwhile stays (all of `changes` when that content is no longer known)."""
     list_kind = _kind(kind)
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, list_kind, ref)
+    versions.check(
+        element, ref, expected=expected, current=element.etag, stored=element.data, yours=changes,
+        base=lambda: versions.content_at(element, str(expected), element.data),
+    )  # fmt: skip
+    earlier = versions.content_at(element, base, element.data) if base and base != element.etag else None
+    if earlier is not None:
+        changes = versions.own_changes(changes, earlier)
     if "id" in changes and changes["id"] != ref:
         raise Invalid("an element's id cannot change: create a new element and move the references")
     return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
@@ -124,12 +144,17 @@ def delete_element(*, actor: User, tara_id: int, kind: str, ref: str) -> None:
 
 
 @transaction.atomic
-def update_header(*, actor: User, tara_id: int, changes: dict[str, Any]) -> Tara:
-    """Change the TARA's name, version, method settings or item definition (clause 9.3)."""
+def update_header(*, actor: User, tara_id: int, changes: dict[str, Any], expected: str | None = None) -> Tara:
+    """Change the TARA's name, version, method settings or item definition (clause 9.3). `expected`:
+    the version (`Tara.etag`) the change was made from; `Stale` when the header changed since."""
     unknown = sorted(set(changes) - set(HEADER_FIELDS))
     if unknown:
         raise Invalid(f"{', '.join(unknown)}: only {', '.join(HEADER_FIELDS)} can change here")
     tara = take_for_edit(actor, tara_id)
+    current, stored = tara.etag, tara.header
+    versions.check(
+        tara, "the TARA's header", expected=expected, current=current, stored=stored, yours=changes
+    )
     before = {key: tara.header.get(key) for key in changes}
     header = tara.header = _merged(tara.header, changes)
     tara.save(update_fields=["header", "updated_at"])

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 
+from opencsms.core import versions
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
@@ -37,14 +38,28 @@ def _apply(data: dict[str, Any], op: TreeOp, path: str, at: str, edit: dict[str,
 
 @transaction.atomic
 def edit_attack_tree(
-    *, actor: User, tara_id: int, threat: str, path: str, op: TreeOp, at: str = "", **edit: Any
+    *,
+    actor: User,
+    tara_id: int,
+    threat: str,
+    path: str,
+    op: TreeOp,
+    at: str = "",
+    expected: str | None = None,
+    **edit: Any,
 ) -> Element:
     """One edit of the attack tree of `path` in threat scenario `threat`; `at` addresses the node
     ("" the root, "0.2" the root's first child's third child). Extra arguments by operation:
     add: `node` (the new node's data) and `index`; move: `to` and `index`; set_gate: `gate` (and|or);
-    update: `changes` (field -> value, None removes)."""
+    update: `changes` (field -> value, None removes). `expected`: the threat scenario's version the
+    edit was made from (`Stale` when it changed since: the addresses may point elsewhere now)."""
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, Kind.THREAT_SCENARIO, threat)
+    trees_now = {str(p.get("id")): p for p in element.data.get("attack_paths") or [] if isinstance(p, dict)}
+    versions.check(
+        element, threat, expected=expected, current=element.etag,
+        stored={path: trees_now.get(path)}, yours={path: f"your edit: {op} at node {at or 'root'}"},
+    )  # fmt: skip
     try:
         data = _apply(element.data, op, path, at, edit)
     except trees.TreeEditError as exc:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, base_version, expected_version, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm
@@ -36,7 +36,10 @@ def element_detail(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> 
 def element_edit(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
     form = ElementForm(kind, request.POST)
     checked(form)
-    services.update_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes())
+    services.update_element(
+        actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes(),
+        expected=expected_version(request), base=base_version(request),
+    )  # fmt: skip
     return redirect("tara:element", tara_id, kind, ref)
 
 
@@ -46,7 +49,10 @@ def element_yaml(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Ht
     """The element made exactly the YAML (fields left out are removed)."""
     form = YamlForm(request.POST)
     checked(form)
-    services.update_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes())
+    services.update_element(
+        actor=actor(request), tara_id=tara_id, kind=kind, ref=ref, changes=form.changes(),
+        expected=expected_version(request), base=base_version(request),
+    )  # fmt: skip
     return redirect("tara:element", tara_id, kind, ref)
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, attachment, page_or_partial
+from opencsms.core.http import actor, attachment, expected_version, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm
@@ -57,7 +57,9 @@ def overview(request: HttpRequest, tara_id: int) -> HttpResponse:
 def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
     form = ItemForm(request.POST)
     checked(form)
-    services.update_header(actor=actor(request), tara_id=tara_id, changes=form.changes())
+    services.update_header(
+        actor=actor(request), tara_id=tara_id, changes=form.changes(), expected=expected_version(request)
+    )
     messages.success(request, "Item definition saved.")
     return redirect("tara:overview", tara_id)
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, expected_version, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import TreeEditForm
@@ -27,5 +27,8 @@ def tree(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:
 def tree_edit(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:
     form = TreeEditForm(request.POST)
     checked(form)
-    services.edit_attack_tree(actor=actor(request), tara_id=tara_id, threat=ref, **form.edit())
+    expected = expected_version(request)
+    services.edit_attack_tree(
+        actor=actor(request), tara_id=tara_id, threat=ref, expected=expected, **form.edit()
+    )
     return redirect("tara:tree", tara_id, ref)

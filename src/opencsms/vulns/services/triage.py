@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from opencsms.core import audit
+from opencsms.core import audit, versions
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
@@ -89,7 +89,8 @@ def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], acti
     after = audit.snapshot(finding)
     if after == before:
         return finding
-    finding.save(update_fields=[*Finding.audit_fields, "updated_at"])
+    finding.version += 1
+    finding.save(update_fields=[*Finding.audit_fields, "version", "updated_at"])
     audit.record(actor=actor, action=action, obj=finding, before=before, after=after, scope=finding.scope)
     return finding
 
@@ -106,8 +107,12 @@ def triage_finding(
     rationale: str = _UNSET,
     owner_id: int | None = _UNSET,
     due_date: dt.date | None = _UNSET,
+    expected: str | None = None,
+    base: str | None = None,
 ) -> Finding:
-    """Change a finding's triage; arguments left out keep their value."""
+    """Change a finding's triage; arguments left out keep their value. `expected`: the version the change
+    was made from (`Stale` when the triage changed since); `base`: the older version a form was first
+    made from when it is applied again on top of a newer one (only what differs from it changes)."""
     visible = selectors.finding(actor, finding_id)
     require(actor, Perm.EDIT, visible.release.project)
     finding = Finding.objects.select_for_update().select_related("release__project").get(pk=visible.pk)
@@ -118,14 +123,42 @@ def triage_finding(
         "decision": decision,
         "rationale": rationale,
         "due_date": due_date,
+        "owner_id": owner_id,
     }
+    yours = _rebased(
+        finding, {name: value for name, value in given.items() if value is not _UNSET}, expected, base
+    )
     changes: dict[str, Any] = {
         name: value if value is not None or name == "due_date" else ""
-        for name, value in given.items()
-        if value is not _UNSET
+        for name, value in yours.items()
+        if name != "owner_id"
     }
-    if owner_id is not _UNSET:
-        changes["owner"] = _owner(finding, owner_id)
-    if changes.get("decision") and stage is _UNSET:
+    if "owner_id" in yours:
+        changes["owner"] = _owner(finding, yours["owner_id"])
+    if changes.get("decision") and "stage" not in yours:
         changes["stage"] = Stage.DECIDED
     return apply_triage(actor=actor, finding=finding, changes=changes, action=AuditAction.FINDING_TRIAGED)
+
+
+TRIAGE_ACTIONS = (AuditAction.FINDING_TRIAGED.value, AuditAction.FINDING_CLOSED_WITHDRAWN.value)
+
+
+def _triage_at(finding: Finding, version: str | None) -> dict[str, Any] | None:
+    """The triage fields at an older version (from the audit trail: `apply_triage` raises the version with
+    each record it writes), named as `triage_finding` takes them; None when not known."""
+    found = versions.fields_at(finding, version, current=finding.version, actions=TRIAGE_ACTIONS)
+    return None if found is None else {"owner_id" if k == "owner" else k: v for k, v in found.items()}
+
+
+def _rebased(
+    finding: Finding, yours: dict[str, Any], expected: str | None, base: str | None
+) -> dict[str, Any]:
+    """`yours` after the version checks: `Stale` when `expected` is not the current version; with an older
+    `base` whose fields are known, only the fields that differ from it."""
+    stored = {name: getattr(finding, name) for name in yours}
+    versions.check(
+        finding, f"the triage of {finding.vulnerability_id}", expected=expected, current=finding.version,
+        stored=stored, yours=yours, base=lambda: _triage_at(finding, expected),
+    )  # fmt: skip
+    earlier = _triage_at(finding, base) if base != finding.etag else None
+    return yours if earlier is None else versions.own_changes(yours, earlier)

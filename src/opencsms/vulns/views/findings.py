@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial, wants_partial
+from opencsms.core.http import actor, base_version, expected_version, page_or_partial, wants_partial
 from opencsms.core.models import User
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
@@ -48,7 +48,10 @@ def threats_panel(request: HttpRequest, finding_id: int) -> HttpResponse:
 def triage(request: HttpRequest, finding_id: int) -> HttpResponse:
     form = TriageForm(request.POST)
     checked(form)
-    services.triage_finding(actor=actor(request), finding_id=finding_id, **form.changes())
+    expected, base = expected_version(request), base_version(request)
+    services.triage_finding(
+        actor=actor(request), finding_id=finding_id, expected=expected, base=base, **form.changes()
+    )
     return redirect("vulns:triage_panel", finding_id)
 
 
