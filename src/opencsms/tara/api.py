@@ -24,6 +24,7 @@ from opencsms.tara.schemas import (
     AttachPathsOut,
     BaselineIn,
     BaselineOut,
+    ChecklistOut,
     CoverageOut,
     DecisionIn,
     ElementChangesIn,
@@ -35,6 +36,7 @@ from opencsms.tara.schemas import (
     HeaderIn,
     ImportJobOut,
     NoteIn,
+    OpenItemOut,
     PathsQuery,
     ReasonIn,
     RuleFileDetailOut,
@@ -267,6 +269,14 @@ def withdraw(request: HttpRequest, tara_id: int) -> Tara:
 @needs(Perm.REVIEW, on="tara")
 def return_to_draft(request: HttpRequest, tara_id: int, payload: ReasonIn) -> Tara:
     return services.return_to_draft(actor=actor(request), tara_id=tara_id, reason=payload.reason)
+
+
+@router.get("/taras/{tara_id}/checklist", response=ChecklistOut)
+@needs(Perm.VIEW, on="tara")
+def checklist(request: HttpRequest, tara_id: int) -> ChecklistOut:
+    found = selectors.checklist(selectors.tara(actor(request), tara_id))
+    items = [OpenItemOut(key=item.key, label=item.label, count=item.count) for item in found.items]
+    return ChecklistOut(items=items, open=len(found.open))
 
 
 @router.post("/taras/{tara_id}/approve", response={201: BaselineOut})

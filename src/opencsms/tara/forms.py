@@ -54,6 +54,8 @@ class ReasonForm(forms.Form):
 class ApproveForm(forms.Form):
     content_sha256 = forms.CharField(max_length=64)
     note = forms.CharField(required=False, max_length=2000)
+    acknowledged = forms.BooleanField(required=False)
+    rationale = forms.CharField(required=False, max_length=2000)
 
 
 class BaselineForm(forms.Form):

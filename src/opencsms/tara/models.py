@@ -74,6 +74,11 @@ class Tara(models.Model):
     findings_head = models.JSONField(default=list, help_text="The first findings (errors first), for pages")
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="The submitter's note for the reviewer")
+    returned_to = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    returned_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True, help_text="What the reviewer asked to change, last return")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,7 +139,16 @@ class Element(models.Model):
 class Baseline(models.Model):
     """A named frozen copy of a TARA's document; an approval makes one and records who approved it."""
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("tara", "name", "revision", "content_sha256", "approved_by")
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "tara",
+        "name",
+        "revision",
+        "content_sha256",
+        "approved_by",
+        "approval_note",
+        "open_items",
+        "acknowledgement",
+    )
 
     tara = models.ForeignKey(Tara, on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(max_length=100)
@@ -145,6 +159,13 @@ class Baseline(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.TextField(blank=True)
+    open_items = models.JSONField(
+        default=dict, blank=True, help_text="What was open when it was approved: item -> count"
+    )
+    acknowledgement = models.TextField(
+        blank=True, help_text="The approver's rationale for approving with open items"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

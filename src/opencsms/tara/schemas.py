@@ -49,6 +49,10 @@ class TaraDetailOut(TaraOut):
     header: dict[str, Any]
     submitted_by_id: int | None
     submitted_at: datetime | None
+    review_note: str = Field(description="The submitter's note for the reviewer (in review)")
+    returned_by_id: int | None
+    returned_at: datetime | None
+    return_reason: str = Field(description="What the reviewer asked to change when it was last returned")
 
 
 class HeaderIn(Schema):
@@ -109,7 +113,20 @@ class ReasonIn(Schema):
 
 class ApproveIn(Schema):
     content_sha256: str = Field(description="The hash of the content you reviewed (from the TARA)")
-    note: str = ""
+    note: str = Field("", max_length=2000)
+    acknowledged: bool = Field(False, description="You approve knowing the open items (see the checklist)")
+    rationale: str = Field("", max_length=2000, description="Why: required to approve with open items")
+
+
+class OpenItemOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class ChecklistOut(Schema):
+    items: list[OpenItemOut]
+    open: int = Field(description="How many items are open: approving then needs an acknowledgement")
 
 
 class BaselineIn(Schema):
@@ -125,6 +142,9 @@ class BaselineOut(Schema):
     created_at: datetime
     approved_by_id: int | None
     approved_at: datetime | None
+    approval_note: str
+    open_items: dict[str, int] = Field(description="What was open when it was approved: item -> count")
+    acknowledgement: str = Field(description="The approver's rationale for approving with open items")
 
 
 class ImportJobOut(Schema):

@@ -3,6 +3,7 @@
 - `documents`: TARAs and their elements scoped to the user, the document, its evaluation, baselines, diffs.
 - `analysis`: the architecture picture, threat generation, attack paths and UN R155 Annex 5 coverage.
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
+- `review`: what is open when a TARA is approved (the checklist), the TARAs waiting for a person.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
@@ -44,6 +45,14 @@ from opencsms.tara.selectors.documents import (
     taras,
 )
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
+from opencsms.tara.selectors.review import (
+    OPEN_ITEMS,
+    Checklist,
+    OpenItem,
+    checklist,
+    returned_to,
+    waiting_for_review,
+)
 from opencsms.tara.selectors.rules import (
     RuleFilesPage,
     organisation_rules,
@@ -60,13 +69,17 @@ __all__ = [
     "GENERATED_STATES",
     "MAX_K",
     "MAX_UPLOAD_BYTES",
+    "OPEN_ITEMS",
     "SORTS",
+    "Checklist",
     "ElementFilter",
+    "OpenItem",
     "RuleFilesPage",
     "architecture_page",
     "asset_paths",
     "baseline",
     "baselines",
+    "checklist",
     "compare",
     "coverage",
     "coverage_page",
@@ -90,6 +103,7 @@ __all__ = [
     "paths_page",
     "project_taras",
     "report",
+    "returned_to",
     "rule_file",
     "rule_files",
     "rule_files_page",
@@ -99,4 +113,5 @@ __all__ = [
     "tara",
     "tara_page",
     "taras",
+    "waiting_for_review",
 ]
