@@ -6,6 +6,7 @@ open item is refused without an acknowledgement and goes through with one, its r
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -102,5 +103,35 @@ def test_submit_return_resubmit_and_approve_with_an_acknowledged_open_item(page:
     expect(page.get_by_test_id("approval-rationale")).to_contain_text(
         "TS-03 is accepted by the product board until r2"
     )
+    assert page.console.csp_violations() == []
+    assert page.console.errors == []
+
+
+def test_comments_on_the_tara_and_on_a_threat_scenario(page: Any, demo: Demo) -> None:
+    tara = tara_with_an_open_item()
+    page.goto("/login/")
+    sign_in(page, "reviewer")
+    page.goto(f"/taras/{tara.pk}/")
+    form = page.get_by_test_id("comments-slot").get_by_test_id("comment-form")
+    form.locator("textarea[name=text]").fill("The item boundary misses the charger")
+    form.get_by_role("button", name="Add comment").click()
+    expect(page.locator("#toasts")).to_contain_text("Comment added.")
+    expect(page.get_by_test_id("comments-slot")).to_contain_text("The item boundary misses the charger")
+    page.goto(f"/taras/{tara.pk}/threat_scenarios/TS-03/")
+    slot = page.get_by_test_id("element-comments-slot")
+    expect(slot).to_contain_text("No comments yet.")
+    slot.locator("textarea[name=text]").fill("Why is the window of opportunity easy?")
+    slot.get_by_role("button", name="Add comment").click()
+    expect(page).to_have_url(re.compile(rf"/taras/{tara.pk}/threat_scenarios/TS-03/$"))
+    expect(page.get_by_test_id("element-comments-slot")).to_contain_text(
+        "Why is the window of opportunity easy?"
+    )
+
+    log_out_and_in(page, "auditor")
+    page.goto(f"/taras/{tara.pk}/threat_scenarios/TS-03/")
+    slot = page.get_by_test_id("element-comments-slot")
+    expect(slot).to_contain_text("Why is the window of opportunity easy?")
+    expect(slot).not_to_contain_text("The item boundary misses the charger")
+    expect(slot.get_by_test_id("comment-form")).to_have_count(0)  # auditors read
     assert page.console.csp_violations() == []
     assert page.console.errors == []

@@ -58,6 +58,12 @@ class ApproveForm(forms.Form):
     rationale = forms.CharField(required=False, max_length=2000)
 
 
+class CommentForm(forms.Form):
+    text = forms.CharField(max_length=5000)
+    kind = forms.CharField(required=False, max_length=32)
+    ref = forms.CharField(required=False, max_length=100)
+
+
 class BaselineForm(forms.Form):
     name = forms.CharField(max_length=100)
 

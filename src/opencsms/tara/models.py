@@ -244,3 +244,30 @@ class RuleFile(models.Model):
     @property
     def scope(self) -> str:
         return f"organisation:{self.organisation_id}"
+
+
+class Comment(models.Model):
+    """A remark on a TARA or on one of its elements (`kind` and `ref`; both blank: the TARA itself), for the
+    review conversation (ISO/SAE 21434 6.4.7). Comments are added, never edited; each is audited."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("tara", "kind", "ref", "author", "text")
+
+    tara = models.ForeignKey(Tara, on_delete=models.CASCADE, related_name="comments")
+    kind = models.CharField(max_length=32, blank=True, help_text="The element's list; blank: the TARA")
+    ref = models.CharField(max_length=100, blank=True, help_text="The element's id; blank: the TARA")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    revision = models.PositiveIntegerField(help_text="The TARA's revision when it was written")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tara", "kind", "ref"], name="tara_comment_about_idx")]
+
+    def __str__(self) -> str:
+        about = f"{self.ref}" if self.ref else "the TARA"
+        return f"comment on {about}"[:200]
+
+    @property
+    def scope(self) -> str:
+        return f"project:{self.tara.project_id}"

@@ -118,6 +118,27 @@ class ApproveIn(Schema):
     rationale: str = Field("", max_length=2000, description="Why: required to approve with open items")
 
 
+class CommentIn(Schema):
+    text: str = Field(min_length=1, max_length=5000)
+    kind: str = Field("", description="The element's list (e.g. threat_scenarios); blank: the TARA")
+    ref: str = Field("", description="The element's id; blank: the TARA")
+
+
+class CommentOut(Schema):
+    id: int
+    kind: str
+    ref: str
+    author_id: int
+    author: str = Field(description="The author's user name")
+    text: str
+    revision: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(comment: Any) -> str:
+        return str(comment.author.get_username())
+
+
 class OpenItemOut(Schema):
     key: str
     label: str

@@ -3,7 +3,8 @@
 - `documents`: TARAs and their elements scoped to the user, the document, its evaluation, baselines, diffs.
 - `analysis`: the architecture picture, threat generation, attack paths and UN R155 Annex 5 coverage.
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
-- `review`: what is open when a TARA is approved (the checklist), the TARAs waiting for a person.
+- `comments`: the comments on a TARA or an element; `review`: what is open when a TARA is approved (the
+  checklist), the TARAs waiting for a person.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
@@ -25,6 +26,7 @@ from opencsms.tara.selectors.analysis import (
     generation_plan,
     paths_page,
 )
+from opencsms.tara.selectors.comments import CommentsPanel, comments, comments_panel
 from opencsms.tara.selectors.documents import (
     MAX_UPLOAD_BYTES,
     SORTS,
@@ -72,6 +74,7 @@ __all__ = [
     "OPEN_ITEMS",
     "SORTS",
     "Checklist",
+    "CommentsPanel",
     "ElementFilter",
     "OpenItem",
     "RuleFilesPage",
@@ -80,6 +83,8 @@ __all__ = [
     "baseline",
     "baselines",
     "checklist",
+    "comments",
+    "comments_panel",
     "compare",
     "coverage",
     "coverage_page",
