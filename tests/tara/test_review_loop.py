@@ -4,15 +4,21 @@ rationale, kept in the approval and its audit record."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
+from django.core import mail
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
-from opencsms.core.models import ChangeRecord
+from opencsms.core.models import ChangeRecord, User
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, Kind, State, Tara
 from opencsms.vulns.models import Notification
+from opencsms.vulns.services.notifications import deliver_notifications, webhook_payload
 from tests.tara.conftest import Team
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +179,19 @@ def test_the_api_shows_the_checklist_and_takes_the_acknowledgement(team: Team, r
     inbox = engineer.get("/api/v1/notifications").json()
     items = inbox["items"] if isinstance(inbox, dict) else inbox
     assert any(n["tara_id"] == tara.pk and "approved by reviewer" in n["message"] for n in items)
+
+
+def test_review_notifications_go_out_by_the_configured_channels(
+    team: Team, reference: Tara, settings: Any
+) -> None:
+    settings.VULNS_NOTIFY = {"email": True, "webhook": "", "secret": "", "base_url": "https://csms.test"}
+    User.objects.filter(pk=team.reviewer.pk).update(email="reviewer@example.com")
+    services.submit_for_review(actor=team.engineer, tara_id=reference.pk, note="see TS-03")
+    assert DBTaskResult.objects.count() == 1  # the delivery is queued with the change
+    rows = list(Notification.objects.filter(tara=reference).select_related("user", "project"))
+    assert deliver_notifications([row.pk for row in rows]) == {"delivered": len(rows)}
+    (email,) = [message for message in mail.outbox if message.to == ["reviewer@example.com"]]
+    assert "see TS-03" in email.body
+    assert "https://csms.test/notifications/" in email.body
+    payload = json.loads(webhook_payload(rows))
+    assert {n["tara_id"] for n in payload["notifications"]} == {reference.pk}
