@@ -178,6 +178,9 @@ def test_the_finding_page_shows_the_evidence_and_triage_errors_inline(monitored:
         "2030-01-31",
     )
     assert ChangeRecord.objects.filter(action="vulns_finding.triaged", object_id=str(gin.pk)).count() == 1
+    owner = monitored.workspace.users["engineer"]
+    history = _text(engineer.get(f"/audit/objects/vulns.finding/{gin.pk}/", **HX))
+    assert f"<strong>owner</strong> added: <ins>{owner.username}</ins>" in history  # by name, not number
 
 
 def test_relinking_a_step_from_the_finding_shows_the_risk_before_and_after(monitored: Monitored) -> None:

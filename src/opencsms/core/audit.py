@@ -68,6 +68,7 @@ class AuditAction(StrEnum):
     ELEMENT_DELETED = "tara_element.deleted"
     ATTACK_TREE_EDITED = "tara_element.attack_tree_edited"
     BASELINE_CREATED = "tara_baseline.created"
+    COMMENT_ADDED = "tara_comment.added"
     LOGIN_LOCKED_OUT = "auth.login_locked_out"
     RELEASE_CREATED = "vulns_release.created"
     ADVISORIES_IMPORTED = "vulns_advisories.imported"

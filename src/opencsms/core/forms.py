@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 
-from opencsms.core import services
+from opencsms.core import history, services
 from opencsms.core.errors import DomainError, Invalid
 
 
@@ -54,3 +54,36 @@ class LoginForm(AuthenticationForm):
                 raise forms.ValidationError(exc.detail, code=exc.code) from None
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters (GET): all optional; a bad date or action is refused with its name."""
+
+    user = forms.CharField(required=False, max_length=150)
+    obj = forms.CharField(required=False, max_length=300)
+    action = forms.ChoiceField(required=False)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", "Any action"), *((a, a) for a in history.actions())]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("the time span ends before it starts: until must not precede since")
+        return data
+
+    def filters(self) -> history.AuditFilter:
+        data = checked(self)
+        return history.AuditFilter(
+            user=data["user"].strip(),
+            obj=data["obj"].strip(),
+            action=data["action"],
+            since=data["since"],
+            until=data["until"],
+        )

@@ -4,11 +4,12 @@ template a page view renders (the page, or its partial for htmx), and a download
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
@@ -49,6 +50,13 @@ def wants_partial(request: HttpRequest) -> bool:
 def page_or_partial(request: HttpRequest, page: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     """The `partial` for an htmx request (not boosted), else the full `page`, with the same context."""
     return render(request, partial if wants_partial(request) else page, context)
+
+
+def streamed_attachment(lines: Iterator[str], filename: str, content_type: str) -> StreamingHttpResponse:
+    """A download sent as it is made (a long CSV), named like `attachment`'s."""
+    response = StreamingHttpResponse(lines, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    return response
 
 
 def attachment(content: str | bytes, filename: str, content_type: str) -> HttpResponse:

@@ -16,6 +16,8 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
         path("login/", views.login, name="login"),
         path("logout/", views.logout, name="logout"),
         path("audit/", views.audit_log, visible, name="audit"),
+        path("audit/export.csv", views.audit_export, visible, name="audit_export"),
+        path("audit/verify/", views.audit_verify, name="audit_verify"),
         path(
             "audit/objects/<str:object_type>/<str:object_id>/", views.object_history, visible, name="history"
         ),

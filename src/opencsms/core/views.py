@@ -15,13 +15,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from opencsms.core import selectors
-from opencsms.core.access import lists
-from opencsms.core.forms import LoginForm
-from opencsms.core.http import actor, client_ip
+from opencsms.core import history
+from opencsms.core.access import lists, signed_in
+from opencsms.core.forms import AuditFilterForm, LoginForm
+from opencsms.core.http import actor, client_ip, page_or_partial, streamed_attachment
 from opencsms.core.models import User
 
 Visibility = Callable[[User], Q]
@@ -48,26 +48,43 @@ logout = auth_views.LogoutView.as_view()
 
 @lists("view", on="tara")  # organisation.access.Perm.VIEW (core cannot import it)
 def audit_log(request: HttpRequest, visible: Visibility) -> HttpResponse:
-    """The latest audit records the user may see; `?before=<seq>` pages back (htmx appends the rows)."""
+    """The latest audit records the user may see, filtered (user, object, action, time); `?before=<seq>`
+    pages back (htmx appends the rows)."""
+    form = AuditFilterForm(request.GET)
     before = request.GET.get("before", "")
-    records = selectors.recent_changes(
-        visible(actor(request)), before_seq=int(before) if before.isdigit() else None
+    records = history.audit_page(
+        visible(actor(request)), form.filters(), before_seq=int(before) if before.isdigit() else None
     )
     partial = bool(getattr(request, "htmx", False)) and before.isdigit()
     template = "core/_audit_rows.html" if partial else "core/audit_log.html"
-    return render(request, template, {"records": records, "page_size": selectors.AUDIT_PAGE_SIZE})
+    context = {"records": records, "page_size": history.AUDIT_PAGE_SIZE, "form": form}
+    return render(request, template, context)
+
+
+@lists("view", on="tara")
+def audit_export(request: HttpRequest, visible: Visibility) -> StreamingHttpResponse:
+    """The filtered audit records the user may see as CSV (the audit log's filters)."""
+    lines = history.export_csv(visible(actor(request)), AuditFilterForm(request.GET).filters())
+    return streamed_attachment(lines, "opencsms-audit.csv", "text/csv; charset=utf-8")
+
+
+@signed_in
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Verify the whole hash chain (`opencsms audit verify`): how many records, and any problem."""
+    return render(request, "core/_chain_check.html", {"check": history.check_chain()})
 
 
 @lists("view", on="tara")
 def object_history(
     request: HttpRequest, object_type: str, object_id: str, visible: Visibility
 ) -> HttpResponse:
-    """The audit records of one object (`?scope=project:12` adds everything recorded at that level)."""
-    records = selectors.object_history(
+    """The audit records of one object, paged (`?scope=project:12` adds everything recorded at that level)."""
+    page = history.history_page(
         visible(actor(request)),
         object_type=object_type,
         object_id=object_id,
         scope=request.GET.get("scope", ""),
+        page_number=request.GET.get("page"),
     )
-    template = "core/_history.html" if getattr(request, "htmx", False) else "core/object_history.html"
-    return render(request, template, {"records": records, "object_type": object_type, "object_id": object_id})
+    context = {"page": page, "object_type": object_type, "object_id": object_id}
+    return page_or_partial(request, "core/object_history.html", "core/_history.html", context)

@@ -16,7 +16,7 @@ from opencsms.core.schemas import IF_MATCH, StaleOut
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
-from opencsms.tara.models import Baseline, Element, ImportJob, Kind, RuleFile, Tara
+from opencsms.tara.models import Baseline, Comment, Element, ImportJob, Kind, RuleFile, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
     AssetPathsOut,
@@ -24,6 +24,9 @@ from opencsms.tara.schemas import (
     AttachPathsOut,
     BaselineIn,
     BaselineOut,
+    ChecklistOut,
+    CommentIn,
+    CommentOut,
     CoverageOut,
     DecisionIn,
     ElementChangesIn,
@@ -35,6 +38,7 @@ from opencsms.tara.schemas import (
     HeaderIn,
     ImportJobOut,
     NoteIn,
+    OpenItemOut,
     PathsQuery,
     ReasonIn,
     RuleFileDetailOut,
@@ -314,6 +318,26 @@ def withdraw(request: HttpRequest, tara_id: int) -> Tara:
 @needs(Perm.REVIEW, on="tara")
 def return_to_draft(request: HttpRequest, tara_id: int, payload: ReasonIn) -> Tara:
     return services.return_to_draft(actor=actor(request), tara_id=tara_id, reason=payload.reason)
+
+
+@router.get("/taras/{tara_id}/comments", response=list[CommentOut])
+@needs(Perm.VIEW, on="tara")
+def list_comments(request: HttpRequest, tara_id: int, kind: str = "", ref: str = "") -> QuerySet[Comment]:
+    return selectors.comments(selectors.tara(actor(request), tara_id), kind, ref)
+
+
+@router.post("/taras/{tara_id}/comments", response={201: CommentOut})
+@needs(Perm.EDIT, Perm.REVIEW, on="tara")
+def add_comment(request: HttpRequest, tara_id: int, payload: CommentIn) -> Status[Comment]:
+    return Status(201, services.add_comment(actor=actor(request), tara_id=tara_id, **payload.dict()))
+
+
+@router.get("/taras/{tara_id}/checklist", response=ChecklistOut)
+@needs(Perm.VIEW, on="tara")
+def checklist(request: HttpRequest, tara_id: int) -> ChecklistOut:
+    found = selectors.checklist(selectors.tara(actor(request), tara_id))
+    items = [OpenItemOut(key=item.key, label=item.label, count=item.count) for item in found.items]
+    return ChecklistOut(items=items, open=len(found.open))
 
 
 @router.post("/taras/{tara_id}/approve", response={201: BaselineOut})

@@ -54,6 +54,14 @@ class ReasonForm(forms.Form):
 class ApproveForm(forms.Form):
     content_sha256 = forms.CharField(max_length=64)
     note = forms.CharField(required=False, max_length=2000)
+    acknowledged = forms.BooleanField(required=False)
+    rationale = forms.CharField(required=False, max_length=2000)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(max_length=5000)
+    kind = forms.CharField(required=False, max_length=32)
+    ref = forms.CharField(required=False, max_length=100)
 
 
 class BaselineForm(forms.Form):

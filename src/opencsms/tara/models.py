@@ -75,6 +75,11 @@ class Tara(models.Model):
     findings_head = models.JSONField(default=list, help_text="The first findings (errors first), for pages")
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="The submitter's note for the reviewer")
+    returned_to = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    returned_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True, help_text="What the reviewer asked to change, last return")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,7 +150,16 @@ class Element(models.Model):
 class Baseline(models.Model):
     """A named frozen copy of a TARA's document; an approval makes one and records who approved it."""
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("tara", "name", "revision", "content_sha256", "approved_by")
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "tara",
+        "name",
+        "revision",
+        "content_sha256",
+        "approved_by",
+        "approval_note",
+        "open_items",
+        "acknowledgement",
+    )
 
     tara = models.ForeignKey(Tara, on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(max_length=100)
@@ -156,6 +170,13 @@ class Baseline(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.TextField(blank=True)
+    open_items = models.JSONField(
+        default=dict, blank=True, help_text="What was open when it was approved: item -> count"
+    )
+    acknowledgement = models.TextField(
+        blank=True, help_text="The approver's rationale for approving with open items"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -239,3 +260,30 @@ class RuleFile(models.Model):
     @property
     def scope(self) -> str:
         return f"organisation:{self.organisation_id}"
+
+
+class Comment(models.Model):
+    """A remark on a TARA or on one of its elements (`kind` and `ref`; both blank: the TARA itself), for the
+    review conversation (ISO/SAE 21434 6.4.7). Comments are added, never edited; each is audited."""
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("tara", "kind", "ref", "author", "text")
+
+    tara = models.ForeignKey(Tara, on_delete=models.CASCADE, related_name="comments")
+    kind = models.CharField(max_length=32, blank=True, help_text="The element's list; blank: the TARA")
+    ref = models.CharField(max_length=100, blank=True, help_text="The element's id; blank: the TARA")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    revision = models.PositiveIntegerField(help_text="The TARA's revision when it was written")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tara", "kind", "ref"], name="tara_comment_about_idx")]
+
+    def __str__(self) -> str:
+        about = f"{self.ref}" if self.ref else "the TARA"
+        return f"comment on {about}"[:200]
+
+    @property
+    def scope(self) -> str:
+        return f"project:{self.tara.project_id}"

@@ -50,6 +50,10 @@ class TaraDetailOut(TaraOut):
     etag: str = Field(description="The header's version (also the ETag header): send it as If-Match")
     submitted_by_id: int | None
     submitted_at: datetime | None
+    review_note: str = Field(description="The submitter's note for the reviewer (in review)")
+    returned_by_id: int | None
+    returned_at: datetime | None
+    return_reason: str = Field(description="What the reviewer asked to change when it was last returned")
 
 
 class HeaderIn(Schema):
@@ -114,7 +118,41 @@ class ReasonIn(Schema):
 
 class ApproveIn(Schema):
     content_sha256: str = Field(description="The hash of the content you reviewed (from the TARA)")
-    note: str = ""
+    note: str = Field("", max_length=2000)
+    acknowledged: bool = Field(False, description="You approve knowing the open items (see the checklist)")
+    rationale: str = Field("", max_length=2000, description="Why: required to approve with open items")
+
+
+class CommentIn(Schema):
+    text: str = Field(min_length=1, max_length=5000)
+    kind: str = Field("", description="The element's list (e.g. threat_scenarios); blank: the TARA")
+    ref: str = Field("", description="The element's id; blank: the TARA")
+
+
+class CommentOut(Schema):
+    id: int
+    kind: str
+    ref: str
+    author_id: int
+    author: str = Field(description="The author's user name")
+    text: str
+    revision: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(comment: Any) -> str:
+        return str(comment.author.get_username())
+
+
+class OpenItemOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class ChecklistOut(Schema):
+    items: list[OpenItemOut]
+    open: int = Field(description="How many items are open: approving then needs an acknowledgement")
 
 
 class BaselineIn(Schema):
@@ -130,6 +168,9 @@ class BaselineOut(Schema):
     created_at: datetime
     approved_by_id: int | None
     approved_at: datetime | None
+    approval_note: str
+    open_items: dict[str, int] = Field(description="What was open when it was approved: item -> count")
+    acknowledgement: str = Field(description="The approver's rationale for approving with open items")
 
 
 def job_url(job: ImportJob) -> str:

@@ -46,6 +46,8 @@ urlpatterns = [
         pages.baseline_report,
         name="baseline_report",
     ),
+    path("taras/<int:tara_id>/comments/", review.comments, name="comments"),
+    path("taras/<int:tara_id>/comments/add/", review.comment_add, name="comment_add"),
     path("taras/<int:tara_id>/architecture/", analysis.architecture, name="architecture"),
     path("taras/<int:tara_id>/generation/", analysis.generation, name="generation"),
     path("taras/<int:tara_id>/generation/run/", analysis.generate, name="generate"),

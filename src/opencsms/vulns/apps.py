@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from opencsms.core import notices
 from opencsms.core.navigation import register
 
 
@@ -15,5 +16,7 @@ class VulnsConfig(AppConfig):
 
     def ready(self) -> None:
         from opencsms.vulns.navigation import LINKS  # noqa: PLC0415 (it reads the models: once they are loaded)
+        from opencsms.vulns.services.notifications import send_notice  # noqa: PLC0415 (models loaded)
 
         register(*LINKS)
+        notices.register(send_notice)

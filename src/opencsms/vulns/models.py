@@ -312,7 +312,8 @@ class AdvisorySource(models.Model):
 
 
 class Notification(models.Model):
-    """A message to one person about a finding or a release (new findings, a TARA risk above acceptance).
+    """A message to one person about a finding, a release or a TARA (new findings, a TARA risk above
+    acceptance, a TARA submitted for review, returned or approved).
 
     `read_at` and `delivery` are bookkeeping, not audited (ARCHITECTURE.md): the audited change is the one
     that caused the notification."""
@@ -320,6 +321,7 @@ class Notification(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="notifications")
     release = models.ForeignKey(Release, on_delete=models.CASCADE, null=True, related_name="+")
+    tara = models.ForeignKey(Tara, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)

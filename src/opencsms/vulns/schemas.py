@@ -180,6 +180,7 @@ class NotificationOut(Schema):
     project_id: int
     release_id: int | None
     finding_id: int | None
+    tara_id: int | None
     message: str
     created_at: dt.datetime
     read_at: dt.datetime | None

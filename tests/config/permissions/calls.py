@@ -116,6 +116,7 @@ IN_REVIEW = Call(before=_submitted)
 RETURN = Call(before=_submitted, data=_fixed(reason="rate TS-01 again"))
 APPROVE = Call(before=_submitted, data=_approval)
 BASELINE = Call(data=_fixed(name="b1"))
+COMMENT = Call(data=_fixed(text="Please rate TS-01 again", kind="threat_scenarios", ref="TS-01"))
 DIFF = Call(query=lambda w: {"old": f"baseline:{w.baseline.pk}"})
 DECIDE = Call(data=_fixed(refs=["TS-01"], status="accepted"))
 PATHS = Call(query=_fixed(asset="A-01", k="1"))
@@ -145,6 +146,7 @@ PAGE_CALLS: dict[str, Call] = {
     "tara:withdraw": IN_REVIEW,
     "tara:return": RETURN,
     "tara:approve": APPROVE,
+    "tara:comment_add": COMMENT,
     "tara:baseline_create": BASELINE,
     "tara:decide": DECIDE,
     "tara:paths": PATHS,
@@ -193,6 +195,7 @@ API_CALLS: dict[str, Call] = {
     f"POST {T}/withdraw": IN_REVIEW,
     f"POST {T}/return": RETURN,
     f"POST {T}/approve": APPROVE,
+    f"POST {T}/comments": COMMENT,
     f"POST {T}/baselines": BASELINE,
     f"GET {T}/diff": DIFF,
     "POST /projects/{project_id}/releases": SBOM,

@@ -57,6 +57,8 @@ def database_state(world: World) -> tuple[object, ...]:
 
 
 def _body(response: HttpResponse) -> str:
+    if response.streaming:  # a download sent as it is made (the audit CSV)
+        return b"".join(response.streaming_content).decode(errors="replace")  # type: ignore[attr-defined]
     return response.content.decode(errors="replace")
 
 

@@ -5,6 +5,8 @@
   state, approver, content hash), its report named after it, a baseline's page.
 - `analysis`: the architecture picture, threat generation, attack paths and UN R155 Annex 5 coverage.
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
+- `comments`: the comments on a TARA or an element; `review`: what is open when a TARA is approved (the
+  checklist), the TARAs waiting for a person.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
@@ -26,6 +28,7 @@ from opencsms.tara.selectors.analysis import (
     generation_plan,
     paths_page,
 )
+from opencsms.tara.selectors.comments import CommentsPanel, comments, comments_panel
 from opencsms.tara.selectors.documents import (
     MAX_UPLOAD_BYTES,
     SORTS,
@@ -46,6 +49,14 @@ from opencsms.tara.selectors.documents import (
     taras,
 )
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
+from opencsms.tara.selectors.review import (
+    OPEN_ITEMS,
+    Checklist,
+    OpenItem,
+    checklist,
+    returned_to,
+    waiting_for_review,
+)
 from opencsms.tara.selectors.rules import (
     RuleFilesPage,
     organisation_rules,
@@ -63,9 +74,13 @@ __all__ = [
     "GENERATED_STATES",
     "MAX_K",
     "MAX_UPLOAD_BYTES",
+    "OPEN_ITEMS",
     "SORTS",
     "BaselinePage",
+    "Checklist",
+    "CommentsPanel",
     "ElementFilter",
+    "OpenItem",
     "ReportFile",
     "RuleFilesPage",
     "architecture_page",
@@ -73,6 +88,9 @@ __all__ = [
     "baseline",
     "baseline_page",
     "baselines",
+    "checklist",
+    "comments",
+    "comments_panel",
     "compare",
     "coverage",
     "coverage_page",
@@ -96,6 +114,8 @@ __all__ = [
     "paths_page",
     "project_taras",
     "report",
+
+    "returned_to",
     "revision_authors",
     "rule_file",
     "rule_files",
@@ -106,4 +126,5 @@ __all__ = [
     "tara",
     "tara_page",
     "taras",
+    "waiting_for_review",
 ]

@@ -42,7 +42,9 @@ def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
     found = Tara.objects.filter(project__in=organisation_selectors.projects(user).values("pk"))
     if project_id is not None:
         found = found.filter(project_id=project_id)
-    found = found.select_related("project", "project__business_unit", "submitted_by").defer("findings")
+    found = found.select_related("project", "project__business_unit", "submitted_by", "returned_by").defer(
+        "findings"
+    )
     return found.order_by("name", "id")
 
 

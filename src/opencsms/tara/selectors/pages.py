@@ -16,6 +16,13 @@ from opencsms.organisation.access import Perm, permissions
 from opencsms.organisation.models import Level, Project
 from opencsms.tara.models import Baseline, Kind, State, Tara
 from opencsms.tara.selectors.documents import baselines, diff_data, tara, taras
+from opencsms.tara.selectors.review import (
+    OPEN_ITEMS,
+    Checklist,
+    checklist,
+    returned_to,
+    waiting_for_review,
+)
 from opencsms.tara.selectors.workspace import Access, access, profile_of, words
 
 RISK_VALUES = (1, 2, 3, 4, 5)
@@ -103,6 +110,7 @@ class TaraPage:
     findings: list[dict[str, str]] = field(default_factory=list)  # the first ones (mapping.FINDINGS_HEAD)
     findings_total: int = 0
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
+    checklist: Checklist | None = None  # what is open, for the approver (in review only)
 
     @property
     def counts(self) -> list[tuple[str, int]]:
@@ -111,6 +119,18 @@ class TaraPage:
     @property
     def annex5(self) -> list[tuple[str, int]]:
         return [(words(k), int(n)) for k, n in (self.tara.summary.get("annex5") or {}).items()]
+
+    @property
+    def approval(self) -> Baseline | None:
+        """The baseline that approved the current revision (when it is approved)."""
+        revision = self.tara.revision
+        return next((b for b in self.baselines if b.approved_by_id and b.revision == revision), None)
+
+    @property
+    def approved_open_items(self) -> list[tuple[str, int]]:
+        """What was open when the current revision was approved: (what, count)."""
+        found = self.approval.open_items if self.approval else {}
+        return [(OPEN_ITEMS.get(key, key), int(count)) for key, count in found.items()]
 
 
 def tara_page(user: User, tara_id: int) -> TaraPage:
@@ -125,6 +145,7 @@ def tara_page(user: User, tara_id: int) -> TaraPage:
         dict(header.get("method") or {}),
         list(found.findings_head),
         int(found.summary.get("errors", 0)) + int(found.summary.get("warnings", 0)),
+        checklist=checklist(found) if found.state == State.IN_REVIEW else None,
     )
 
 
@@ -160,9 +181,10 @@ def diff_page(user: User, tara_id: int, old: str, new: str) -> DiffPage:
 @dataclass(frozen=True)
 class Dashboard:
     projects: list[Project]
-    approvals: list[Tara]
+    approvals: list[Tara]  # in review, waiting for the user (a reviewer or approver), with the note
     scopes: list[tuple[str, str]]
     scope: str
+    returned: list[Tara] = field(default_factory=list)  # returned to the user, with the reason
 
 
 def _scopes(user: User) -> list[tuple[str, str]]:
@@ -174,7 +196,8 @@ def _scopes(user: User) -> list[tuple[str, str]]:
 
 def dashboard(user: User, scope: str = "") -> Dashboard:
     """The user's projects with their TARAs (state, risk distribution, untreated and high risks), the
-    TARAs in review they may approve, narrowed to one organisation or business unit (`kind:id`)."""
+    TARAs in review waiting for them and the drafts returned to them, narrowed to one organisation or
+    business unit (`kind:id`)."""
     narrow = _narrowing(scope)
     found = (
         organisation_selectors.projects(user).filter(**narrow).select_related("business_unit__organisation")
@@ -186,14 +209,9 @@ def dashboard(user: User, scope: str = "") -> Dashboard:
     for project in projects:
         for t in project.taras.all():
             annotate(t)
-    approvable = organisation_selectors.projects(user, perm=Perm.APPROVE).filter(**narrow).values("pk")
-    approvals = (
-        Tara.objects.filter(state=State.IN_REVIEW, project__in=approvable)
-        .exclude(submitted_by=user)
-        .defer("findings")
-        .select_related("project", "submitted_by")
-    )
-    return Dashboard(projects, list(approvals), _scopes(user), scope if narrow else "")
+    approvals = list(waiting_for_review(user, narrow))
+    returned = list(returned_to(user, narrow))
+    return Dashboard(projects, approvals, _scopes(user), scope if narrow else "", returned)
 
 
 def _narrowing(scope: str) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Writes of the TARA app, one module per noun; import them from here."""
 
+from opencsms.tara.services.comments import add_comment
 from opencsms.tara.services.documents import import_if_missing, import_tara
 from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
 from opencsms.tara.services.generation import decide_threats, generate_threats
@@ -23,6 +24,7 @@ from opencsms.tara.services.trees import edit_attack_tree
 
 __all__ = [
     "MAX_RULE_FILE_BYTES",
+    "add_comment",
     "approve",
     "attach_paths",
     "create_baseline",

@@ -30,9 +30,11 @@ from django.utils import timezone
 
 from opencsms.core import audit, leases, outbound
 from opencsms.core.models import User
+from opencsms.core.notices import Notice
 from opencsms.core.tasks import task
 from opencsms.organisation.access import Perm, holders
 from opencsms.organisation.models import Project, Role
+from opencsms.tara.models import Tara
 from opencsms.vulns.models import Finding, Notification, Release
 
 NOTIFIED_ROLES = (Role.ENGINEER, Role.CYBERSECURITY_MANAGER)
@@ -77,6 +79,16 @@ def notify(
     )
 
 
+def send_notice(notice: Notice) -> int:
+    """core.notices' sender (a lower app, tara, tells people about a TARA): one notification each."""
+    tara = notice.subject if isinstance(notice.subject, Tara) else None
+    rows = [
+        Notification(user=user, project=notice.project, tara=tara, message=notice.message)
+        for user in notice.users
+    ]
+    return len(_send(rows))
+
+
 def _link() -> str:
     base = str(_config()["base_url"])
     return f"{base.rstrip('/')}/notifications/" if base else ""
@@ -102,6 +114,7 @@ def webhook_payload(rows: Iterable[Notification]) -> bytes:
             "project_id": row.project_id,
             "release_id": row.release_id,
             "finding_id": row.finding_id,
+            "tara_id": row.tara_id,
             "message": row.message,
             "created_at": row.created_at.isoformat(),
         }
