@@ -128,7 +128,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = WORKDIR / "var" / "static"  # `collectstatic` (run by `opencsms server serve`) fills it
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up about a missing one
 # Vendor files come from npm (package-lock.json), never from git: only each package's dist/ is collected.
-STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+# swagger-ui-dist is itself the distribution (no dist/ folder): the API documentation page uses it.
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+]
 # WhiteNoise serves the collected files; production adds compressed, content-hashed names (cache forever).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
