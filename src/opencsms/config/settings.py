@@ -20,7 +20,7 @@ DEBUG = bool(ENV.debug)
 ALLOWED_HOSTS = ENV.allowed_hosts
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "opencsms.core.apps.AdminConfig",  # Django's admin, for superusers only (core.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
