@@ -43,7 +43,7 @@ from opencsms.tara.selectors.documents import (
     tara,
     taras,
 )
-from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
+from opencsms.tara.selectors.pages import dashboard, diff_page, project_imports, project_taras, tara_page
 from opencsms.tara.selectors.rules import (
     RuleFilesPage,
     organisation_rules,
@@ -88,6 +88,7 @@ __all__ = [
     "levels",
     "organisation_rules",
     "paths_page",
+    "project_imports",
     "project_taras",
     "report",
     "rule_file",
