@@ -102,7 +102,10 @@ DEFAULT_FROM_EMAIL = ENV.email_from
 
 # The header's links in order, per area (`main` navigation, `user` menu); each app registers its own links
 # (core.navigation), and a link registered but not listed here, or listed but not registered, is an error.
-NAVIGATION = {"main": ("dashboard", "organisations", "findings", "audit"), "user": ("notifications",)}
+NAVIGATION = {
+    "main": ("dashboard", "organisations", "findings", "audit"),
+    "user": ("notifications", "account", "users"),
+}
 
 # TARAs whose working state a process keeps (tara.working; OPENCSMS_KEPT_TARA_STATES).
 TARA_KEPT_STATES = ENV.kept_tara_states

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.http import HttpRequest
 
 from opencsms.core.navigation import Link, register
+
+
+def _superuser(request: HttpRequest) -> bool:
+    return bool(request.user.is_superuser)
 
 
 class CoreConfig(AppConfig):
@@ -15,7 +20,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        register(Link("audit", "Audit", "core:audit"))
+        register(
+            Link("audit", "Audit", "core:audit"),
+            Link("account", "Account", "core:account"),
+            Link("users", "Users", "core:users", visible=_superuser),
+        )
 
 
 class AdminConfig(admin_apps.AdminConfig):

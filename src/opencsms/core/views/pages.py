@@ -1,4 +1,4 @@
-"""Pages of the core app: sign-in and sign-out, the audit log and the history of one object.
+"""Sign-in and sign-out, the admin's sign-in redirect, the audit log and the history of one object.
 
 The audit views receive `visible(user) -> Q` from the URL configuration (`config/urls.py` passes the
 organisation app's `audit_visibility`): core knows no domain app, so the app that owns the permissions says
