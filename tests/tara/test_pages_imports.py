@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from opencsms.tara.models import ImportJob, ImportStatus
 from opencsms.tara.services import imports
@@ -63,3 +65,16 @@ def test_the_import_status_is_for_the_projects_viewers_only(workspace: Workspace
     _queue(workspace, REFERENCE.read_bytes())
     other = workspace.tree.other_project.pk
     assert workspace.client("engineer").get(f"/projects/{other}/taras/imports/").status_code == 404
+
+
+def test_as_many_queries_for_5_imports_as_for_1(workspace: Workspace) -> None:
+    client = workspace.client("engineer")
+    path = f"/projects/{workspace.tree.project.pk}/taras/imports/"
+    counts = []
+    for _ in range(2):
+        for _ in range(1 if not counts else 4):
+            _queue(workspace, b"tara: queued")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
