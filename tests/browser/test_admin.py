@@ -32,6 +32,7 @@ def test_a_superuser_signs_in_and_opens_the_admin(page: Any) -> None:
     expect(page.locator("#site-name")).to_contain_text("OpenCSMS administration")
     page.get_by_role("link", name="Change records").click()
     expect(page.locator("h1")).to_contain_text("change record")
+    assert page.console.csp_violations() == []
     page.goto("/")
     page.get_by_role("link", name="Admin", exact=True).click()
     expect(page.locator("#site-name")).to_contain_text("OpenCSMS administration")

@@ -8,6 +8,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from opencsms.organisation.demo import Demo
+from tests.browser.conftest import sign_in
+
 
 def test_the_api_docs_page_shows_the_operations_without_a_csp_violation(page: Any) -> None:
     requested: list[str] = []
@@ -23,3 +26,14 @@ def test_the_api_docs_page_shows_the_operations_without_a_csp_violation(page: An
     assert page.console.errors == []
     base = page.url.split("/api/")[0]
     assert [url for url in requested if not url.startswith(base)] == []  # nothing from a CDN
+
+
+def test_try_it_out_calls_the_api_with_the_session(page: Any, demo: Demo) -> None:
+    page.goto("/login/?next=/api/v1/docs")
+    sign_in(page, "engineer")
+    operation = page.locator(".opblock", has=page.locator('.opblock-summary-path[data-path="/api/v1/me"]'))
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.get_by_role("button", name="Execute").click()
+    expect(operation.locator(".live-responses-table")).to_contain_text('"username": "engineer"')
+    assert page.console.csp_violations() == []
