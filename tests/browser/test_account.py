@@ -118,6 +118,12 @@ def test_a_superuser_manages_users_and_others_cannot(page: Any, demo: Demo) -> N
     erin.get_by_role("button", name="Activate").click()
     expect(erin.locator(".badge-approved")).to_have_text("active")
     expect(erin.get_by_role("button", name="Deactivate")).to_be_visible()
+    erin.locator("input[name=password]").fill("abc")
+    erin.get_by_role("button", name="Set password").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("too short")
+    assert page.url.endswith("/users/")  # the page's own address, not the form's
+    page.locator('tr[data-user="root"]').get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_role("status").first).to_contain_text("you cannot deactivate your own account")
     erin.locator("input[name=password]").fill("Quartz-Meadow-93")
     erin.get_by_role("button", name="Set password").click()
     expect(page.get_by_role("status").first).to_contain_text("New password set for erin.")

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core import selectors, services
@@ -34,6 +35,7 @@ def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: For
         "tokens": selectors.own_api_tokens(user),
         "new_token": request.session.pop(NEW_TOKEN, None),
         "error": error,
+        "page_url": reverse("core:account"),  # a refused form's answer shows this address (core/opencsms.js)
         **forms,
     }
     return render(request, "core/account.html", context, status=status)

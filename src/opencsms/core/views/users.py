@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core import selectors, services
@@ -23,6 +24,7 @@ def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: For
         "users": selectors.managed_users(actor(request)),
         "new_form": NewUserForm(),
         "error": error,
+        "page_url": reverse("core:users"),  # a refused form's answer shows this address (core/opencsms.js)
         **forms,
     }
     return render(request, "core/users.html", context, status=status)
