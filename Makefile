@@ -27,17 +27,18 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@rm -f node_modules/.installed-* && touch $@
 
-# The browser tests drive Debian's Chromium (Playwright downloads no browser here).
+# The browser tests drive Debian's Chromium (Playwright downloads no browser here): only the tests need it.
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: run  sudo apt-get install -y chromium  (the browser tests need $(CHROMIUM))"; exit 1; fi; \
 	fi
 
-setup: $(STAMP) $(NPM_STAMP) chromium
+setup: $(STAMP) $(NPM_STAMP)
 
-# The web application on http://$(HOST):$(PORT) with demo data (SQLite under var/), and the reference model's
-# HTML and XLSX reports in out/. DEBUG is off, so the pages look as they will in production.
+# The web application on http://$(HOST):$(PORT) with demo data (SQLite under var/) and the background task
+# worker beside it (Ctrl-C stops both), and the reference model's HTML and XLSX reports in out/. DEBUG is off,
+# so the pages look as they will in production.
 demo: setup
 	$(BIN)/opencsms tara check $(MODEL)
 	$(BIN)/opencsms tara report $(MODEL) --format html --output $(OUT)/connected-ev.html
@@ -45,9 +46,9 @@ demo: setup
 	@echo "Reports: $(OUT)/connected-ev.html and $(OUT)/connected-ev.xlsx"
 	OPENCSMS_DEBUG=false $(BIN)/opencsms server manage migrate --noinput
 	OPENCSMS_DEBUG=false $(BIN)/opencsms server demo
-	OPENCSMS_DEBUG=false $(BIN)/opencsms server serve --host $(HOST) --port $(PORT)
+	OPENCSMS_DEBUG=false $(BIN)/opencsms server serve --host $(HOST) --port $(PORT) --with-worker
 
-worker: setup  ## the background task worker (run it beside `make demo` or `opencsms server serve`)
+worker: setup  ## the background task worker alone (`make demo` and `serve --with-worker` start one)
 	$(BIN)/opencsms worker
 
 test: lint size unit  ## everything CI checks
@@ -63,7 +64,7 @@ lint: setup
 # Every test on SQLite, then the database tests again on PostgreSQL (127.0.0.1:5432, database `test`, or
 # OPENCSMS_TEST_POSTGRES_URL). Without PostgreSQL the second run skips them, except in CI (CI=true), where it
 # fails. The browser tests (tests/browser, marked django_db) run in both passes.
-unit: setup
+unit: setup chromium
 	$(BIN)/pytest -n 2
 	OPENCSMS_TEST_DB=postgres $(BIN)/pytest -n 2 -m django_db
 

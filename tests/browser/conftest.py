@@ -19,7 +19,7 @@ from opencsms.organisation.demo import DEMO_USERS, Demo, load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORDS = {user.username: user.password for user in DEMO_USERS}
-MISSING = f"Chromium is missing at {CHROMIUM}: `make setup` installs it (apt-get install -y chromium)"
+MISSING = f"Chromium is missing at {CHROMIUM}: `make test` installs it (apt-get install -y chromium)"
 
 # Playwright's synchronous API runs an asyncio loop in this thread, and Django refuses database calls from a
 # thread with a running loop. The test code is synchronous, so the check is off while a browser is open.

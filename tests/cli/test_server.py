@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +39,23 @@ def test_serve_migrates_collects_static_files_then_becomes_gunicorn(monkeypatch:
     assert argv[argv.index("--workers") + 1] == "3"
     timeout = int(argv[argv.index("--timeout") + 1])  # fits the largest synchronous TARA import
     assert timeout == settings.SERVE_TIMEOUT >= settings.TARA_SYNC_IMPORT_MAX_BYTES / 2**20 * 10
+
+
+def test_serve_with_worker_supervises_gunicorn_and_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    supervised: list[list[list[str]]] = []
+    monkeypatch.setattr(server, "run_management_command", lambda command: None)
+    monkeypatch.setattr(server.os, "execv", lambda path, argv: pytest.fail("serve must not exec"))
+    monkeypatch.setattr(server, "supervise", lambda commands: supervised.append(commands) or 0)
+    result = runner.invoke(app, ["server", "serve", "--port", "8124", "--with-worker"])
+    assert result.exit_code == 0, result.output
+    gunicorn, worker = supervised[0]
+    assert gunicorn[1:3] == ["-m", "gunicorn"]
+    assert worker == [sys.executable, "-m", "opencsms.cli.main", "worker"]
+
+
+def test_the_worker_command_runs_the_worker() -> None:
+    shown = subprocess.run([*server.WORKER_COMMAND, "--help"], capture_output=True, text=True, check=True)
+    assert "background task worker" in shown.stdout
 
 
 def test_an_ipv6_address_is_bracketed_for_gunicorn() -> None:

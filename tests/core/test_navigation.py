@@ -17,6 +17,7 @@ from opencsms.core.navigation import Link
 from tests.factories.core import make_user
 
 MAIN = ("dashboard", "organisations", "findings", "audit")
+USER = ("notifications", "account", "users")
 
 
 def _header_links(client: Client) -> list[str]:
@@ -35,24 +36,37 @@ def extra_link(monkeypatch: pytest.MonkeyPatch) -> Link:
 
 def test_every_registered_link_is_ordered_and_every_ordered_link_registered() -> None:
     assert navigation.problems() == []
-    assert set(navigation.registered()) == {*MAIN, "notifications"}
+    assert set(navigation.registered()) == {*MAIN, *USER}
 
 
 @pytest.mark.django_db
 def test_the_header_shows_each_apps_links_in_the_settings_order(client: Client, settings: Any) -> None:
     client.force_login(make_user())
-    assert _header_links(client) == [*MAIN, "notifications"]
+    assert _header_links(client) == [*MAIN, "notifications", "account"]  # users: for superusers only
     settings.NAVIGATION = {
         "main": ("audit", "findings", "organisations", "dashboard"),
-        "user": ("notifications",),
+        "user": ("account", "users", "notifications"),
     }
-    assert _header_links(client) == ["audit", "findings", "organisations", "dashboard", "notifications"]
+    assert _header_links(client) == [
+        "audit",
+        "findings",
+        "organisations",
+        "dashboard",
+        "account",
+        "notifications",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_superuser_also_sees_the_user_administration(client: Client) -> None:
+    client.force_login(make_user(admin=True))
+    assert _header_links(client) == [*MAIN, *USER]
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("extra_link")
 def test_another_apps_link_is_added_without_pushing_one_out(client: Client, settings: Any) -> None:
-    settings.NAVIGATION = {"main": (*MAIN[:2], "policies", *MAIN[2:]), "user": ("notifications",)}
+    settings.NAVIGATION = {"main": (*MAIN[:2], "policies", *MAIN[2:]), "user": USER}
     client.force_login(make_user())
     assert _header_links(client) == [
         "dashboard",
@@ -61,6 +75,7 @@ def test_another_apps_link_is_added_without_pushing_one_out(client: Client, sett
         "findings",
         "audit",
         "notifications",
+        "account",
     ]
 
 
@@ -74,7 +89,7 @@ def test_a_registered_link_missing_from_the_order_fails_the_system_check() -> No
 
 
 def test_an_ordered_link_no_app_registers_and_a_twice_ordered_one_are_problems(settings: Any) -> None:
-    settings.NAVIGATION = {"main": (*MAIN, "audit", "vehicles"), "user": ("notifications",)}
+    settings.NAVIGATION = {"main": (*MAIN, "audit", "vehicles"), "user": USER}
     assert navigation.problems() == [
         "navigation link 'audit' is ordered twice in settings.NAVIGATION",
         "settings.NAVIGATION names 'vehicles', which no app registers",

@@ -74,6 +74,24 @@ def test_the_admin_signs_in_through_our_throttled_page(client: Client) -> None:
     assert client.get("/admin/login/?next=/admin/")["Location"] == "/login/?next=/admin/"
 
 
+def test_a_signed_in_user_who_is_not_a_superuser_is_refused_by_the_admin_without_a_loop(
+    client: Client,
+) -> None:
+    client.force_login(make_user("orgadmin", is_staff=True))  # staff, but not a superuser
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain == [("/admin/login/?next=/admin/", 302)]
+    assert response.status_code == 403
+    assert "the admin is for superusers only" in response.content.decode()
+
+
+def test_a_superuser_uses_the_admin_even_without_the_staff_flag(client: Client) -> None:
+    client.force_login(make_user("root", is_superuser=True))  # e.g. made by POST /api/v1/users
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "OpenCSMS administration" in index.content.decode()
+    assert client.get("/admin/core/changerecord/").status_code == 200
+
+
 def test_the_server_error_page_renders_without_a_request() -> None:
     page = render_to_string("500.html")
     assert "Something went wrong on the server" in page

@@ -20,7 +20,7 @@ _numbers = itertools.count(1)
 def make_user(username: str | None = None, *, admin: bool = False, **fields: Any) -> User:
     """A user without a password (tests log in with `force_login` or a token)."""
     name = username or f"user{next(_numbers)}"
-    user = User(username=name, is_staff=admin, is_superuser=admin, **fields)
+    user = User(username=name, **{"is_staff": admin, "is_superuser": admin, **fields})
     user.set_unusable_password()
     user.save()
     return user

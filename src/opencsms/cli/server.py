@@ -16,6 +16,7 @@ import typer
 from opencsms.cli import server_tara
 from opencsms.cli.django_setup import run_management_command, setup_django
 from opencsms.cli.jobs import sweep_jobs, sweeping
+from opencsms.cli.supervisor import supervise
 
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.organisation.demo import Demo
@@ -42,14 +43,23 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(2, min=1, help="gunicorn worker processes."),
+    with_worker: bool = typer.Option(
+        False, "--with-worker", help="Run the background task worker beside the server; Ctrl-C stops both."
+    ),
 ) -> None:
     """Migrate the database, collect static files, then serve the web application with gunicorn."""
     run_management_command(["migrate", "--noinput"])
     run_management_command(["collectstatic", "--noinput", "--verbosity", "0"])
     from django.conf import settings
 
-    command = gunicorn_command(host=host, port=port, workers=workers, timeout=settings.SERVE_TIMEOUT)
-    os.execv(sys.executable, command)  # noqa: S606
+    server = gunicorn_command(host=host, port=port, workers=workers, timeout=settings.SERVE_TIMEOUT)
+    if with_worker:
+        raise typer.Exit(supervise([server, WORKER_COMMAND]))
+    os.execv(sys.executable, server)  # noqa: S606
+
+
+# `opencsms worker` in a process of its own (the interpreter of this one, so the same virtualenv)
+WORKER_COMMAND = [sys.executable, "-m", "opencsms.cli.main", "worker"]
 
 
 def gunicorn_command(*, host: str, port: int, workers: int, timeout: int = 60) -> list[str]:

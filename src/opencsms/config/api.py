@@ -6,10 +6,14 @@ Authentication: a hashed API token (`Authorization: Bearer ...`) or the session 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
 from opencsms.core import api as core_api
@@ -19,11 +23,25 @@ from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
 
+
+class LocalSwagger(Swagger):
+    """The documentation page (/api/v1/docs) with Swagger UI from npm (swagger-ui-dist, collected as
+    static files) and no inline script, so the strict Content-Security-Policy lets it run. Ninja's own
+    page loads Swagger UI from a CDN, which that policy blocks.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"swagger_settings": settings, "api": api, "add_csrf": True}
+        return render(request, "core/api_docs.html", context)
+
+
 api = NinjaAPI(
     title="OpenCSMS API",
     version="1",
     urls_namespace="api",
     auth=[core_api.ApiTokenAuth(), django_auth],
+    docs=LocalSwagger(),
 )
 api.add_router("/", core_api.router)
 api.add_router("/", organisation_api.router)

@@ -21,7 +21,7 @@ DEBUG = bool(ENV.debug)
 ALLOWED_HOSTS = ENV.allowed_hosts
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "opencsms.core.apps.AdminConfig",  # Django's admin, for superusers only (core.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -121,7 +121,10 @@ DEFAULT_FROM_EMAIL = ENV.email_from
 
 # The header's links in order, per area (`main` navigation, `user` menu); each app registers its own links
 # (core.navigation), and a link registered but not listed here, or listed but not registered, is an error.
-NAVIGATION = {"main": ("dashboard", "organisations", "findings", "audit"), "user": ("notifications",)}
+NAVIGATION = {
+    "main": ("dashboard", "organisations", "findings", "audit"),
+    "user": ("notifications", "account", "users"),
+}
 
 # The audit trail's HMAC key and its signed checkpoints (core.audit_key, core.checkpoints; docs/security.md).
 AUDIT_KEY = ENV.audit_key.get_secret_value()
@@ -155,7 +158,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = WORKDIR / "var" / "static"  # `collectstatic` (run by `opencsms server serve`) fills it
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up about a missing one
 # Vendor files come from npm (package-lock.json), never from git: only each package's dist/ is collected.
-STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+# swagger-ui-dist is itself the distribution (no dist/ folder): the API documentation page uses it.
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+]
 # WhiteNoise serves the collected files; production adds compressed, content-hashed names (cache forever).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,4 +1,4 @@
-"""URLs: the web pages, the admin (superusers and support only) and the API under /api/v1/.
+"""URLs: the web pages, the admin (superusers only) and the API under /api/v1/.
 
 Every page needs a signed-in user (LoginRequiredMiddleware) except the sign-in page; the API authenticates
 each request itself. The admin signs in through our sign-in page (throttled), never its own.
@@ -7,19 +7,16 @@ each request itself. The admin signs in through our sign-in page (throttled), ne
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from opencsms.config.api import api
 from opencsms.core import urls as core_urls
+from opencsms.core import views as core_views
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.tara.views import pages as tara_pages
 
-admin_login = login_not_required(RedirectView.as_view(pattern_name="core:login", query_string=True))
-
 urlpatterns = [
-    path("admin/login/", admin_login),
+    path("admin/login/", core_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include((core_urls.patterns(audit_visibility=organisation_selectors.audit_visibility), "core"))),

@@ -41,6 +41,11 @@ class AuditAction(StrEnum):
     """Every audited action, named by what happened. Domain apps add theirs here (one vocabulary)."""
 
     USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    USER_PASSWORD_CHANGED = "user.password_changed"  # noqa: S105 - an action name, not a secret
+    USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105
+    USER_DEACTIVATED = "user.deactivated"
+    USER_ACTIVATED = "user.activated"
     TOKEN_CREATED = "api_token.created"  # noqa: S105 - an action name, not a secret
     TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
     ORGANISATION_CREATED = "organisation.created"

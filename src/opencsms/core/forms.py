@@ -87,3 +87,43 @@ class AuditFilterForm(forms.Form):
             since=data["since"],
             until=data["until"],
         )
+
+
+class ProfileForm(forms.Form):
+    """The account page: a person's own name and email."""
+
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+
+
+class PasswordForm(forms.Form):
+    """A person's own password change: the current one, and the new one twice."""
+
+    current = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    repeat = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new") and data.get("repeat") and data["new"] != data["repeat"]:
+            raise forms.ValidationError("the two new passwords differ")
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100)
+
+
+class NewUserForm(forms.Form):
+    """The user administration's form for a new account (the password rules are the service's)."""
+
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class ResetPasswordForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))

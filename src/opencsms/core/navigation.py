@@ -31,6 +31,7 @@ class Link:
     url_name: str
     badge: Callable[[HttpRequest], int] | None = None
     badge_testid: str = ""  # the badge's data-testid (browser tests find it by it)
+    visible: Callable[[HttpRequest], bool] | None = None  # who sees the link (None: every signed-in user)
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,14 @@ def check_navigation(**_: Any) -> list[CheckMessage]:
 def header(request: HttpRequest) -> dict[str, list[Shown]]:
     """The links of each area of the header, in settings.NAVIGATION's order, for this request."""
     return {
-        area: [_shown(_registry[key], request) for key in keys if key in _registry]
+        area: [_shown(_registry[key], request) for key in keys if key in _registry and _visible(key, request)]
         for area, keys in settings.NAVIGATION.items()
     }
+
+
+def _visible(key: str, request: HttpRequest) -> bool:
+    visible = _registry[key].visible
+    return visible is None or visible(request)
 
 
 def _shown(link: Link, request: HttpRequest) -> Shown:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from opencsms.core import renames
 from opencsms.core.models import ApiToken, ChangeRecord, User
 
 AUDIT_PAGE_SIZE = 50
+SYSTEM_USERNAME = "opencsms-system"  # the actor of changes no person makes (services.system_user)
 
 
 def api_tokens(user: User) -> QuerySet[ApiToken]:
     """The tokens the user may see: their own; an administrator sees everyone's."""
     tokens = ApiToken.objects.select_related("user").order_by("-created", "-id")
     return tokens if user.is_superuser else tokens.filter(user=user)
+
+
+def own_api_tokens(user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first (the account page: an administrator's too are only theirs)."""
+    return ApiToken.objects.filter(user=user).order_by("-created", "-id")
 
 
 def api_token_by_sha256(token_sha256: str) -> ApiToken | None:
@@ -58,3 +65,10 @@ def object_history(
 def active_users() -> QuerySet[User]:
     """The users who can be given a role (active ones; the system user is inactive)."""
     return User.objects.filter(is_active=True).order_by("username")
+
+
+def managed_users(actor: User) -> QuerySet[User]:
+    """Every person's account for the user administration (superusers only); not the system user."""
+    if not actor.is_superuser:
+        raise PermissionDenied("only superusers manage users")
+    return User.objects.exclude(username=SYSTEM_USERNAME).order_by("username")

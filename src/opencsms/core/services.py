@@ -20,7 +20,7 @@ from opencsms.core.models import ApiToken, LoginFailure, User
 
 TOKEN_PREFIX = "ocs_"  # noqa: S105 - marks a string as an OpenCSMS token (for secret scanners)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-SYSTEM_USERNAME = "opencsms-system"
+SYSTEM_USERNAME = selectors.SYSTEM_USERNAME
 WRONG_CREDENTIALS = "Please enter a correct user name and password. Both are case-sensitive."
 
 
@@ -211,3 +211,97 @@ def _audit_lockout_start(key: str, ip: str | None) -> None:
             after={"locked": kind, "username": key, "ip": ip, "failures": count},
             reason=f"{count} failed sign-ins within {window.total_seconds() / 60:.0f} minutes",
         )
+
+
+# The account pages (a person's own profile and password) and the user administration (superusers).
+
+PROFILE_FIELDS = ("first_name", "last_name", "email")
+
+
+@transaction.atomic
+def update_profile(*, actor: User, first_name: str, last_name: str, email: str) -> User:
+    """Change the actor's own name and email; audited only when something changed."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = audit.snapshot(user)
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
+    if audit.snapshot(user) == before:
+        return user
+    user.save(update_fields=list(PROFILE_FIELDS))
+    audit.record(
+        actor=actor, action=AuditAction.USER_UPDATED, obj=user, before=before, after=audit.snapshot(user)
+    )
+    return user
+
+
+def _valid_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from None
+
+
+@transaction.atomic
+def change_password(*, actor: User, current: str, new: str) -> User:
+    """Change the actor's own password, which they must know (the record holds no password, hashed or not)."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if not user.check_password(current):
+        raise Invalid("the current password is not correct")
+    _valid_password(new, user)
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action=AuditAction.USER_PASSWORD_CHANGED, obj=user)
+    return user
+
+
+def _managed(actor: User, user_id: int) -> User:
+    user = selectors.managed_users(actor).select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+@transaction.atomic
+def register_user(
+    *, actor: User, username: str, email: str = "", first_name: str = "", last_name: str = "", password: str
+) -> User:
+    """A new person's account with a password that passes the password rules (superusers only)."""
+    if not actor.is_superuser:
+        raise PermissionDenied("only superusers manage users")
+    _valid_password(
+        password, User(username=username, email=email, first_name=first_name, last_name=last_name)
+    )
+    user = create_user(actor=actor, username=username, email=email, password=password)
+    if first_name or last_name:
+        before = audit.snapshot(user)
+        user.first_name, user.last_name = first_name.strip(), last_name.strip()
+        user.save(update_fields=["first_name", "last_name"])
+        after = audit.snapshot(user)
+        audit.record(actor=actor, action=AuditAction.USER_UPDATED, obj=user, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
+    """Deactivate an account (it can no longer sign in or use its API tokens) or activate it again."""
+    user = _managed(actor, user_id)
+    if user.pk == actor.pk and not active:
+        raise Conflict("you cannot deactivate your own account")
+    if user.is_active == active:
+        return user
+    before = audit.snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    action = AuditAction.USER_ACTIVATED if active else AuditAction.USER_DEACTIVATED
+    audit.record(actor=actor, action=action, obj=user, before=before, after=audit.snapshot(user))
+    return user
+
+
+@transaction.atomic
+def reset_password(*, actor: User, user_id: int, password: str) -> User:
+    """Give an account a new password (superusers only), e.g. for a person who forgot theirs."""
+    user = _managed(actor, user_id)
+    _valid_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action=AuditAction.USER_PASSWORD_RESET, obj=user)
+    return user

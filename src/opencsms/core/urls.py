@@ -1,10 +1,12 @@
-"""Sign-in, sign-out and the audit pages; `patterns()` takes the audit visibility from the URL config."""
+"""Sign-in, sign-out, the audit pages, the account page and the user administration; `patterns()` takes the
+audit visibility from the URL config."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
 from opencsms.core import views
+from opencsms.core.views import account, users
 
 app_name = "core"
 
@@ -21,4 +23,14 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
         path(
             "audit/objects/<str:object_type>/<str:object_id>/", views.object_history, visible, name="history"
         ),
+        path("account/", account.account, name="account"),
+        path("account/profile/", account.profile_save, name="profile_save"),
+        path("account/password/", account.password_change, name="password_change"),
+        path("account/tokens/", account.token_create, name="token_create"),
+        path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
+        path("users/", users.user_list, name="users"),
+        path("users/new/", users.user_create, name="user_create"),
+        path("users/<int:user_id>/deactivate/", users.user_deactivate, name="user_deactivate"),
+        path("users/<int:user_id>/activate/", users.user_activate, name="user_activate"),
+        path("users/<int:user_id>/password/", users.user_password, name="user_password"),
     ]

@@ -94,6 +94,18 @@ def _own_token(world: World, user: User | None) -> Mapping[str, Any]:
     return {"token_id": token.pk}
 
 
+def _with_password(world: World, user: User | None) -> Mapping[str, Any]:
+    if user is not None:  # a copy: the world's user object must keep the password it signs in with
+        copy = User.objects.get(pk=user.pk)
+        copy.set_password("matrix-old-password-1")
+        copy.save(update_fields=["password"])
+    return {}
+
+
+NEW_PASSWORD = {"password": "Tulip-Orbit-4417"}
+NEWCOMER = Call(args=lambda w: {"user_id": w.newcomer.pk})
+
+
 def _file(filename: str, raw: bytes, **fields: str) -> Values:
     return lambda world: {"file": SimpleUploadedFile(filename, raw), **fields}
 
@@ -168,6 +180,19 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:organisation_exploitation_import": KEV,
     "vulns:project_exploitation_import": KEV,
     "vulns:source_create": SOURCE,
+    "core:profile_save": Call(data=_fixed(first_name="Matrix", last_name="Caller", email="m@example.org")),
+    "core:password_change": Call(
+        before=_with_password,
+        data=_fixed(
+            current="matrix-old-password-1", new="a-new-matrix-password-7", repeat="a-new-matrix-password-7"
+        ),
+    ),
+    "core:token_create": Call(data=_fixed(name="matrix page token")),
+    "core:token_revoke": Call(before=_own_token),
+    "core:user_create": Call(data=_fixed(username="newly-made", **NEW_PASSWORD)),
+    "core:user_deactivate": NEWCOMER,
+    "core:user_activate": NEWCOMER,
+    "core:user_password": Call(args=NEWCOMER.args, data=_fixed(**NEW_PASSWORD)),
 }
 T = "/taras/{tara_id}"
 API_CALLS: dict[str, Call] = {

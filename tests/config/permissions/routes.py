@@ -18,7 +18,7 @@ from opencsms.core.access import Access, declared
 from opencsms.organisation.models import Level
 
 SKIPPED: dict[str, str] = {
-    "admin/": "Django's admin: staff only, checked by Django; read-only, so nothing bypasses the services",
+    "admin/": "Django's admin: superusers only (core.admin_site), read-only: nothing bypasses the services",
     "api:openapi-json": "the public description of the API (no data)",
     "api:openapi-view": "the API's documentation page (no data)",
     "api:api-root": "Ninja's root of the API (no data)",

@@ -48,7 +48,7 @@ from opencsms.tara.selectors.documents import (
     tara,
     taras,
 )
-from opencsms.tara.selectors.pages import dashboard, diff_page, project_taras, tara_page
+from opencsms.tara.selectors.pages import dashboard, diff_page, project_imports, project_taras, tara_page
 from opencsms.tara.selectors.review import (
     OPEN_ITEMS,
     Checklist,
@@ -112,9 +112,9 @@ __all__ = [
     "levels",
     "organisation_rules",
     "paths_page",
+    "project_imports",
     "project_taras",
     "report",
-
     "returned_to",
     "revision_authors",
     "rule_file",

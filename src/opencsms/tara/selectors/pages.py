@@ -14,7 +14,7 @@ from opencsms.core.models import User
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, permissions
 from opencsms.organisation.models import Level, Project
-from opencsms.tara.models import Baseline, Kind, State, Tara
+from opencsms.tara.models import Baseline, ImportJob, ImportStatus, Kind, State, Tara
 from opencsms.tara.selectors.documents import baselines, diff_data, tara, taras
 from opencsms.tara.selectors.review import (
     OPEN_ITEMS,
@@ -57,18 +57,45 @@ def annotate(found: Tara) -> Tara:
     return found
 
 
+IMPORTS_SHOWN = 5  # the latest background imports of a project, shown with their status
+
+
+@dataclass(frozen=True)
+class ProjectImports:
+    """A project's latest background imports; the page asks again while one is queued or running."""
+
+    project: Project
+    jobs: list[ImportJob]
+
+    @property
+    def pending(self) -> bool:
+        return any(job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) for job in self.jobs)
+
+
 @dataclass(frozen=True)
 class ProjectTaras:
     project: Project
     taras: list[Tara]
     can_edit: bool
+    imports: ProjectImports
+
+
+def _imports(project: Project) -> ProjectImports:
+    jobs = ImportJob.objects.filter(project=project).defer("raw").select_related("requested_by", "tara")
+    return ProjectImports(project, list(jobs.order_by("-created_at", "-id")[:IMPORTS_SHOWN]))
+
+
+def project_imports(user: User, project_id: int) -> ProjectImports:
+    project = organisation_selectors.level(user, Level.PROJECT, project_id)
+    assert isinstance(project, Project)
+    return _imports(project)
 
 
 def project_taras(user: User, project_id: int) -> ProjectTaras:
     project = organisation_selectors.level(user, Level.PROJECT, project_id)
     assert isinstance(project, Project)
     found = [annotate(t) for t in taras(user, project_id=project_id)]
-    return ProjectTaras(project, found, Perm.EDIT in permissions(user, project))
+    return ProjectTaras(project, found, Perm.EDIT in permissions(user, project), _imports(project))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,13 @@ def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
     return page_or_partial(request, "tara/project_taras.html", "tara/_project_taras.html", context)
 
 
+@needs(Perm.VIEW, on="project")
+def import_jobs(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The project's latest background imports with their status (the TARA list polls it while one runs)."""
+    imports = selectors.project_imports(actor(request), project_id)
+    return render(request, "tara/_import_jobs.html", {"imports": imports})
+
+
 @require_POST
 @needs(Perm.EDIT, on="project")
 def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -40,7 +47,7 @@ def import_tara(request: HttpRequest, project_id: int) -> HttpResponse:
         actor=actor(request), project_id=project_id, raw=upload.read(), filename=upload.name, replace=replace
     )
     if isinstance(done, ImportJob):
-        messages.info(request, f"{done.filename} is large: the worker imports it; it appears here when done.")
+        messages.info(request, f"{done.filename} is large: the worker imports it; its status is shown below.")
         return redirect("organisation:project", project_id)
     messages.success(request, f"Imported {done.name} (revision {done.revision}).")
     return redirect("tara:overview", done.pk)

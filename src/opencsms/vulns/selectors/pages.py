@@ -22,6 +22,7 @@ from opencsms.tara import selectors as tara_selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
 from opencsms.vulns.models import EpssScore, Finding, KnownExploited
+from opencsms.vulns.selectors.jobs import SourceList, delivery_status, source_list
 from opencsms.vulns.selectors.records import (
     VEX_FORMATS,
     FindingFilter,
@@ -205,7 +206,7 @@ class AdvisoryPage:
     page: Page[Any]
     q: str
     can_edit: bool
-    sources: list[Any] | None  # on the organisation's page only
+    sources: SourceList | None  # on the organisation's page only, with their last sync's status
     kev_count: int
     epss_count: int
 
@@ -225,7 +226,8 @@ def advisory_page(
     else:
         assert isinstance(level_obj, Organisation)
         organisation = level_obj
-        sources = list(advisory_sources(user, organisation_id=organisation.pk))
+        found = advisory_sources(user, organisation_id=organisation.pk)
+        sources = source_list(organisation, found, can_edit=_can_edit(user, organisation))
     return AdvisoryPage(
         level_obj,
         organisation,
@@ -257,6 +259,19 @@ def portfolio_page(
     return PortfolioPage(_page(found, page_number), filters, organisations, organisation_id, release_count)
 
 
+def organisation_sources(user: User, organisation_id: int) -> SourceList:
+    """The organisation's advisory sources with the status of their last sync (404 outside the scope)."""
+    organisation = organisation_selectors.level(user, Level.ORGANISATION, organisation_id)
+    assert isinstance(organisation, Organisation)
+    found = advisory_sources(user, organisation_id=organisation.pk)
+    return source_list(organisation, found, can_edit=_can_edit(user, organisation))
+
+
 def notification_page(user: User, *, unread_only: bool, page_number: str | int | None = None) -> Page[Any]:
+    """A page of the user's notifications, each with `delivery_status` (how it went out)."""
     rows = notifications(user, unread_only=unread_only).select_related("project", "release", "finding")
-    return _page(rows, page_number)
+    page = _page(rows, page_number)
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.delivery_status = delivery_status(row)
+    return page

@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
@@ -78,6 +78,13 @@ def import_exploitation(request: HttpRequest, kind: Level, level_id: int) -> Htt
     return redirect(PAGES[kind], level_id)
 
 
+@needs(Perm.VIEW, on="organisation")
+def sources(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation's advisory sources with their syncs' status (the page polls it while one runs)."""
+    found = selectors.organisation_sources(actor(request), organisation_id)
+    return render(request, "vulns/_sources.html", {"sources": found})
+
+
 @require_POST
 @needs(Perm.EDIT, on="organisation")
 def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
@@ -91,5 +98,5 @@ def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @needs(Perm.EDIT, on="advisory_source")
 def source_sync(request: HttpRequest, source_id: int) -> HttpResponse:
     source = services.queue_sync(actor=actor(request), source_id=source_id)
-    messages.success(request, f"Sync of {source.name} queued: the worker imports it (task {source.task_id}).")
+    messages.success(request, f"Sync of {source.name} queued: the worker runs it; its status is shown below.")
     return redirect(PAGES[Level.ORGANISATION], source.organisation_id)

@@ -15,6 +15,12 @@
     var message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
-  document.addEventListener("DOMContentLoaded", function () { wireToasts(document); });
+  // <body data-page-url="/account/">: a refused form is answered at the address it posted to; the address
+  // bar then shows the page itself, so a reload or the next action's way back (Referer) is that page.
+  function showPageUrl() {
+    var url = document.body.dataset.pageUrl;
+    if (url && window.location.pathname !== url) { window.history.replaceState(null, "", url); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { showPageUrl(); wireToasts(document); });
   document.addEventListener("htmx:afterSwap", function () { wireToasts(document); });
 })();

@@ -1,4 +1,4 @@
-"""Pages of the core app: sign-in and sign-out, the audit log and the history of one object.
+"""Sign-in and sign-out, the admin's sign-in redirect, the audit log and the history of one object.
 
 The audit views receive `visible(user) -> Q` from the URL configuration (`config/urls.py` passes the
 organisation app's `audit_visibility`): core knows no domain app, so the app that owns the permissions says
@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -44,6 +45,15 @@ class LoginView(auth_views.LoginView):
 
 login = login_not_required(LoginView.as_view())
 logout = auth_views.LogoutView.as_view()
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where the admin sends a caller it refuses: a visitor signs in on our (throttled) page; a signed-in
+    user who is not a superuser gets the 403 page (sending them to sign in again would loop)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("the admin is for superusers only")
+    return redirect_to_login(request.GET.get("next", "/admin/"), "core:login")
 
 
 @lists("view", on="tara")  # organisation.access.Perm.VIEW (core cannot import it)

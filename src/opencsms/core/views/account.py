@@ -1,0 +1,90 @@
+"""A person's account: their profile (name, email), password and API tokens, on one page.
+
+A refused form is shown again with what was typed (passwords excepted) and the reason, HTTP 422. A new API
+token is shown once: kept in the server-side session only until the page after its creation shows it. A
+password change ends every session of the account (Django checks the password's hash on each request), this
+one too: the person signs in again with the new password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from opencsms.core import selectors, services
+from opencsms.core.access import signed_in
+from opencsms.core.errors import Conflict, Invalid
+from opencsms.core.forms import PasswordForm, ProfileForm, TokenForm, checked
+from opencsms.core.http import actor
+
+NEW_TOKEN = "opencsms_new_api_token"  # noqa: S105 - the session key, not a token
+
+
+def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: Form) -> HttpResponse:
+    user = actor(request)
+    context: dict[str, Any] = {
+        "profile_form": ProfileForm(initial={name: getattr(user, name) for name in services.PROFILE_FIELDS}),
+        "password_form": PasswordForm(),
+        "token_form": TokenForm(),
+        "tokens": selectors.own_api_tokens(user),
+        "new_token": request.session.pop(NEW_TOKEN, None),
+        "error": error,
+        "page_url": reverse("core:account"),  # a refused form's answer shows this address (core/opencsms.js)
+        **forms,
+    }
+    return render(request, "core/account.html", context, status=status)
+
+
+@signed_in
+def account(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_POST
+@signed_in
+def profile_save(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST)
+    try:
+        services.update_profile(actor=actor(request), **checked(form))
+    except (Invalid, Conflict) as refused:
+        return _page(request, 422, refused.detail, profile_form=form)
+    messages.success(request, "Profile saved.")
+    return redirect("core:account")
+
+
+@require_POST
+@signed_in
+def password_change(request: HttpRequest) -> HttpResponse:
+    try:
+        fields = checked(PasswordForm(request.POST))
+        user = services.change_password(actor=actor(request), current=fields["current"], new=fields["new"])
+    except (Invalid, Conflict) as refused:
+        return _page(request, 422, refused.detail)
+    messages.success(request, f"Password changed: sign in again as {user.username} with the new one.")
+    return redirect("core:login")  # every session of the account ends, this one too
+
+
+@require_POST
+@signed_in
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    try:
+        token, plain = services.create_api_token(actor=actor(request), name=checked(form)["name"])
+    except (Invalid, Conflict) as refused:
+        return _page(request, 422, refused.detail, token_form=form)
+    request.session[NEW_TOKEN] = {"name": token.name, "token": plain}
+    return redirect("core:account")
+
+
+@require_POST
+@signed_in
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    services.revoke_api_token(actor=actor(request), token_id=token_id)
+    messages.success(request, "API token revoked.")
+    return redirect("core:account")

@@ -1,0 +1,53 @@
+"""In the browser: a large TARA file is imported in the background; the project page shows the import
+queued, then done (updating by itself while the worker runs it) with a link to the TARA, and a broken file's
+import failed with the engine's error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from opencsms.organisation.demo import Demo
+from opencsms.tara.services import imports
+from tests.browser.conftest import sign_in
+from tests.paths import REFERENCE
+
+
+def _import(page: Any, path: Any) -> None:
+    form = page.get_by_test_id("import-tara")  # loaded into the project page by htmx
+    form.locator("input[type=file]").set_input_files(path)
+    form.get_by_role("button", name="Import").click()
+
+
+def _run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def test_a_background_import_shows_queued_then_done_or_failed(
+    page: Any, demo: Demo, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(imports, "BACKGROUND_FROM_BYTES", 1000)  # every file goes to the worker
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    page.get_by_test_id("projects").get_by_role("link", name="Connected EV").click()
+    _import(page, str(REFERENCE))
+    expect(page.get_by_role("status").first).to_contain_text("the worker imports it")
+    jobs = page.get_by_test_id("import-jobs")
+    expect(jobs.get_by_test_id("job-status")).to_have_text("queued")
+    _run_worker()
+    expect(jobs.get_by_test_id("job-status")).to_have_text("done", timeout=10_000)  # asked again by htmx
+    expect(jobs.get_by_role("link", name="Connected EV reference vehicle - TARA")).to_be_visible()
+    broken = tmp_path / "broken.tara.yaml"
+    broken.write_bytes(REFERENCE.read_bytes().replace(b"property: integrity\n    stride: T", b"stride: [", 1))
+    _import(page, str(broken))
+    first = page.get_by_test_id("import-jobs").locator("tbody tr").first
+    expect(first.get_by_test_id("job-status")).to_have_text("queued")
+    _run_worker()
+    expect(first.get_by_test_id("job-status")).to_have_text("failed", timeout=10_000)
+    expect(first.get_by_test_id("job-error")).to_contain_text("not a valid TARA")
+    assert page.console.csp_violations() == []
+    assert page.console.errors == []
