@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.core import checks
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.http import HttpRequest
 
 from opencsms.core.audit_key import check_audit_key

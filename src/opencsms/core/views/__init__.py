@@ -3,6 +3,24 @@ administration of superusers (`users`)."""
 
 from __future__ import annotations
 
-from opencsms.core.views.pages import Visibility, admin_login, audit_log, login, logout, object_history
+from opencsms.core.views.pages import (
+    Visibility,
+    admin_login,
+    audit_export,
+    audit_log,
+    audit_verify,
+    login,
+    logout,
+    object_history,
+)
 
-__all__ = ["Visibility", "admin_login", "audit_log", "login", "logout", "object_history"]
+__all__ = [
+    "Visibility",
+    "admin_login",
+    "audit_export",
+    "audit_log",
+    "audit_verify",
+    "login",
+    "logout",
+    "object_history",
+]
