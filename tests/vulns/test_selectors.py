@@ -100,4 +100,5 @@ def test_the_advisory_mirror_from_the_organisation_and_a_project(team: Team) -> 
     )
     from_organisation = selectors.advisory_page(admin, Level.ORGANISATION, team.tree.organisation.pk)
     assert from_organisation.page.paginator.count == 3
-    assert [s.name for s in from_organisation.sources or []] == ["osv"]
+    assert from_organisation.sources is not None
+    assert [row.source.name for row in from_organisation.sources.rows] == ["osv"]
