@@ -10,6 +10,7 @@ import yaml
 from django import forms
 
 from opencsms.core.forms import LimitedFileField
+from opencsms.engine.tara.model import Treatment
 from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
@@ -132,7 +133,7 @@ class ElementForm(forms.Form):
     from the POST data by prefix, so the profile's categories need no form class of their own.
     """
 
-    treatment_decision = forms.CharField(required=False, max_length=20)
+    treatment_decision = forms.MultipleChoiceField(required=False, choices=[(t, t) for t in Treatment])
     treatment_rationale = forms.CharField(required=False, max_length=5000)
     treatment_goals = forms.CharField(required=False, max_length=2000)
     treatment_claims = forms.CharField(required=False, max_length=2000)
@@ -150,11 +151,15 @@ class ElementForm(forms.Form):
         return value.strip() or None
 
     def _treatment(self) -> dict[str, Any] | None:
-        decision = self._value("treatment_decision")
-        if decision is None:
+        """The treatment (clause 15.9): the options ticked (one is stored as a word, several as a list);
+        goals and claims are lists of ids, like the element's other references."""
+        options: list[str] = self.cleaned_data.get("treatment_decision") or []
+        if not options:
             return None
-        found = {"decision": decision, "rationale": self._value("treatment_rationale")}
-        found |= {"goals": self._value("treatment_goals"), "claims": self._value("treatment_claims")}
+        found: dict[str, Any] = {"decision": options if len(options) > 1 else options[0]}
+        found["rationale"] = self._value("treatment_rationale")
+        for name in ("goals", "claims"):
+            found[name] = _refs(self.cleaned_data.get(f"treatment_{name}") or "") or None
         return {key: value for key, value in found.items() if value is not None}
 
     def changes(self) -> dict[str, Any]:

@@ -277,7 +277,7 @@ class ElementDetail:
     columns: tuple[str, ...]
     fields: list[tuple[str, str, str]]  # the kind's common fields: name, label, current text
     impact: list[tuple[str, str, str, list[tuple[str, str]]]]  # category, label, level, choices
-    treatment: dict[str, str]
+    treatment: dict[str, Any]
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
     list_fields: tuple[str, ...] = LIST_FIELDS
 
@@ -288,13 +288,14 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _treatment(data: dict[str, Any]) -> dict[str, str]:
+def _treatment(data: dict[str, Any]) -> dict[str, Any]:
+    """The treatment as the form shows it: texts, and `decisions` (one or more options, 15.9)."""
     found = data.get("treatment") or {}
     if not isinstance(found, dict):
         return {}
     decision = found.get("decision")
     return {key: _text(found.get(key)) for key in ("rationale", "goals", "claims")} | {
-        "decision": "+".join(decision) if isinstance(decision, list) else _text(decision)
+        "decisions": [str(d) for d in decision] if isinstance(decision, list) else [_text(decision)]
     }
 
 

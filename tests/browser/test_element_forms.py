@@ -1,0 +1,100 @@
+"""In the browser, the element edit forms (issue 9): a reference threat scenario with treatment goals and
+claims saves unchanged without an error and without a change, then with every field of the form changed,
+and the page shows each new value after saving; an element of each other kind saves unchanged too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from opencsms.core.models import User
+from opencsms.organisation.demo import Demo
+from opencsms.tara import services
+from opencsms.tara.models import Element, Kind, Tara
+from tests.browser.conftest import sign_in
+from tests.paths import REFERENCE
+
+CHANGED = {
+    "f-name": "Phantom braking from projections",
+    "f-description": "A projector shows an obstacle on the road.",
+    "f-rationale": "Kept while the review runs.",
+    "f-stride": "S",
+    "f-damage_scenarios": "DS-01, DS-02",
+    "f-treatment-rationale": "Fusion logic is hardened.",
+    "f-treatment-goals": "CG-06, CG-01",
+    "f-treatment-claims": "CL-01",
+}
+
+
+@pytest.fixture
+def tara(demo: Demo) -> Tara:
+    engineer = User.objects.get(username="engineer")
+    return services.import_tara(
+        actor=engineer, project_id=demo.project.pk, raw=REFERENCE.read_bytes(), filename=REFERENCE.name
+    )
+
+
+def _data(tara: Tara, kind: str, ref: str) -> dict[str, Any]:
+    return dict(Element.objects.get(tara=tara, kind=kind, ref=ref).data)
+
+
+def _save(page: Any) -> None:
+    """Save the fields and wait until htmx has swapped in the new panel (the old one is marked first)."""
+    page.evaluate("document.getElementById('element-panel').dataset.stale = '1'")
+    page.get_by_test_id("fields-form").get_by_role("button", name="Save").click()
+    expect(page.locator("#element-panel:not([data-stale])")).to_be_visible()
+
+
+def test_a_threat_scenario_saves_unchanged_then_every_field_changed(page: Any, tara: Tara) -> None:
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    before = _data(tara, Kind.THREAT_SCENARIO, "TS-41")
+    page.goto(f"/taras/{tara.pk}/threat_scenarios/TS-41/")
+    _save(page)
+    expect(page.get_by_test_id("error")).to_have_count(0)
+    assert _data(tara, Kind.THREAT_SCENARIO, "TS-41") == before
+    form = page.get_by_test_id("fields-form")
+    for field, value in CHANGED.items():
+        form.locator(f"#{field}").fill(value)
+    form.locator("#f-status").select_option("proposed")
+    decision = form.get_by_test_id("treatment-decision")
+    decision.get_by_label("retain").uncheck()
+    decision.get_by_label("share").check()
+    _save(page)
+    expect(page.get_by_test_id("error")).to_have_count(0)
+    form = page.get_by_test_id("fields-form")
+    for field, value in CHANGED.items():
+        expect(form.locator(f"#{field}")).to_have_value(value)
+    expect(form.locator("#f-status")).to_have_value("proposed")
+    expect(decision.get_by_label("reduce")).to_be_checked()
+    expect(decision.get_by_label("share")).to_be_checked()
+    expect(decision.get_by_label("retain")).not_to_be_checked()
+    after = _data(tara, Kind.THREAT_SCENARIO, "TS-41")
+    assert after["treatment"] == {
+        "decision": ["reduce", "share"],
+        "rationale": "Fusion logic is hardened.",
+        "goals": ["CG-06", "CG-01"],
+        "claims": ["CL-01"],
+    }
+    assert (after["name"], after["stride"], after["damage_scenarios"]) == (
+        CHANGED["f-name"],
+        "S",
+        ["DS-01", "DS-02"],
+    )
+
+
+def test_an_element_of_every_kind_saves_unchanged(page: Any, tara: Tara) -> None:
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    for kind in Kind.values:
+        element = Element.objects.filter(tara=tara, kind=kind).order_by("position").first()
+        if element is None:
+            continue
+        page.goto(f"/taras/{tara.pk}/{kind}/{element.ref}/")
+        _save(page)
+        expect(page.get_by_test_id("error")).to_have_count(0)
+        assert _data(tara, kind, element.ref) == element.data, kind
+    assert page.console.errors == []
+    assert page.console.csp_violations() == []
