@@ -98,3 +98,25 @@ def test_an_element_of_every_kind_saves_unchanged(page: Any, tara: Tara) -> None
         assert _data(tara, kind, element.ref) == element.data, kind
     assert page.console.errors == []
     assert page.console.csp_violations() == []
+
+
+def test_a_refusal_is_shown_beside_its_field_and_the_input_is_kept(page: Any, tara: Tara) -> None:
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    page.goto(f"/taras/{tara.pk}/threat_scenarios/TS-01/")
+    form = page.get_by_test_id("fields-form")
+    expect(form.locator("#f-status option[value=proposed]")).to_have_text("Proposed")
+    expect(page.get_by_test_id("derived").get_by_test_id("feasibility")).not_to_contain_text("_")
+    form.locator("#f-damage_scenarios").fill("DS-01, DS-NOPE")
+    form.locator("#f-name").fill("A new name")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("error")).to_contain_text("DS-NOPE")
+    beside = form.locator("#f-damage_scenarios + [data-testid=field-error]")
+    expect(beside).to_contain_text("'DS-NOPE' is not defined")
+    expect(form.locator("#f-damage_scenarios")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("#f-damage_scenarios")).to_have_value("DS-01, DS-NOPE")
+    expect(form.locator("#f-name")).to_have_value("A new name")
+    expect(form.locator("#f-name + [data-testid=field-error]")).to_have_count(0)
+    assert _data(tara, Kind.THREAT_SCENARIO, "TS-01")["damage_scenarios"] == ["DS-01"]
+    assert page.console.errors == []
+    assert page.console.csp_violations() == []

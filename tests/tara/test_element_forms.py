@@ -86,3 +86,36 @@ def test_an_unknown_treatment_decision_is_refused_beside_nothing_lost(workspace:
     assert "treatment_decision" in response.content.decode()
     assert "ignore" in response.content.decode()
     assert Element.objects.get(tara=workspace.tara, kind=Kind.THREAT_SCENARIO, ref="TS-01").data == before
+
+
+def test_a_refused_reference_is_named_beside_its_field(workspace: Workspace) -> None:
+    response = workspace.client("engineer").post(
+        f"/taras/{workspace.tara.pk}/threat_scenarios/TS-01/edit/",
+        {
+            "f_name": "x",
+            "f_damage_scenarios": "DS-01, DS-NOPE",
+            "treatment_decision": "reduce",
+            "treatment_goals": "CG-NOPE",
+        },
+        HTTP_HX_TARGET="element-panel",
+        **HX,
+    )
+    body = response.content.decode()
+    assert response["HX-Retarget"] == "#element-panel"
+    assert '<li data-for="damage_scenarios">' in body
+    assert (
+        "&#x27;DS-NOPE&#x27; is not defined"
+        in body.split('data-for="damage_scenarios">')[1].split("</li>")[0]
+    )
+    assert '<li data-for="treatment.goals">' in body
+    assert '<li data-for="name">' not in body
+
+
+def test_a_form_error_names_its_input(workspace: Workspace) -> None:
+    response = workspace.client("engineer").post(
+        f"/taras/{workspace.tara.pk}/threat_scenarios/TS-01/edit/",
+        {"treatment_decision": "ignore"},
+        HTTP_HX_TARGET="element-panel",
+        **HX,
+    )
+    assert '<li data-for="treatment_decision">' in response.content.decode()

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit
-from opencsms.core.errors import DomainError, NotFound
+from opencsms.core.errors import DomainError, Invalid, NotFound
 
 HEADER = "X-Request-ID"
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -85,7 +85,7 @@ class DomainErrorMiddleware:
             return None
         htmx = getattr(request, "htmx", None)
         if htmx and not htmx.boosted:
-            return _inline_error(request, exception.detail)
+            return _inline_error(request, exception)
         if request.method == "POST":
             messages.error(request, exception.detail)
             return HttpResponseRedirect(_back(request))
@@ -93,9 +93,13 @@ class DomainErrorMiddleware:
         return render(request, "core/error.html", context, status=exception.status)
 
 
-def _inline_error(request: HttpRequest, detail: str) -> HttpResponse:
+def _inline_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The message at the top of the target, with each input's problem for the page's script to show
+    beside that input (`core/static/core/opencsms.js`); without a target, an error toast."""
     target = request.headers.get("HX-Target", "")
-    response = render(request, "core/_error.html", {"detail": detail, "toast": not target})
+    fields = error.fields if isinstance(error, Invalid) else {}
+    context = {"detail": error.detail, "toast": not target, "fields": sorted(fields.items())}
+    response = render(request, "core/_error.html", context)
     response["HX-Retarget"] = f"#{target}" if target else "#toasts"
     response["HX-Reswap"] = "afterbegin" if target else "beforeend"
     return response

@@ -11,12 +11,13 @@ from typing import Any
 from django.db.models import Prefetch
 
 from opencsms.core.models import User
+from opencsms.engine.labels import label, words
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, permissions
 from opencsms.organisation.models import Level, Project
 from opencsms.tara.models import Baseline, Kind, State, Tara
 from opencsms.tara.selectors.documents import baselines, diff_data, tara, taras
-from opencsms.tara.selectors.workspace import Access, access, profile_of, words
+from opencsms.tara.selectors.workspace import Access, access, profile_of
 
 RISK_VALUES = (1, 2, 3, 4, 5)
 
@@ -110,7 +111,7 @@ class TaraPage:
 
     @property
     def annex5(self) -> list[tuple[str, int]]:
-        return [(words(k), int(n)) for k, n in (self.tara.summary.get("annex5") or {}).items()]
+        return [(label(k), int(n)) for k, n in (self.tara.summary.get("annex5") or {}).items()]
 
 
 def tara_page(user: User, tara_id: int) -> TaraPage:

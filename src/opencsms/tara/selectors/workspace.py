@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from opencsms.core.models import User
 from opencsms.engine import MethodProfile, load_profile
 from opencsms.engine.catalogue import vocabulary
+from opencsms.engine.labels import labels, words
 from opencsms.engine.method.schema import VECTORS
 from opencsms.engine.tara.model import ReviewStatus, Treatment
 from opencsms.engine.tara_as_code.trees import gate_of
@@ -89,11 +90,6 @@ def access(user: User, tara_obj: Tara) -> Access:
     return Access(tara_obj.state, permissions(user, tara_obj.project))
 
 
-def words(name: str) -> str:
-    """A field or factor name for people: `elapsed_time` -> "Elapsed time"."""
-    return name.replace("_", " ").capitalize()
-
-
 @dataclass(frozen=True)
 class Levels:
     """The method profile's levels as (id, label) choices for the forms' selects."""
@@ -111,6 +107,12 @@ class Levels:
 def profile_of(tara_obj: Tara) -> MethodProfile:
     method = tara_obj.header.get("method") or {}
     return load_profile(str(method.get("profile", "iso21434")))
+
+
+def label_table(tara_obj: Tara) -> dict[str, str]:
+    """The labels of the values the TARA's pages show, with its method profile's levels (engine.labels)."""
+    method = tara_obj.header.get("method") or {}
+    return labels(str(method.get("profile", "iso21434")))
 
 
 def levels(tara_obj: Tara) -> Levels:
@@ -140,6 +142,7 @@ class ElementList:
     assets: list[tuple[str, str]]  # the asset filter's choices; empty when typed (many assets)
     asset_filter: bool = False
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 MAX_ASSET_CHOICES = 200  # more assets than this: the filter is a text field (a page stays small)
@@ -187,6 +190,7 @@ def element_list(
         statuses,
         assets,
         asset_filter=kind == Kind.THREAT_SCENARIO,
+        labels=label_table(tara_obj),
     )
 
 
@@ -280,6 +284,7 @@ class ElementDetail:
     treatment: dict[str, Any]
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
     list_fields: tuple[str, ...] = LIST_FIELDS
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def _text(value: Any) -> str:
@@ -320,4 +325,5 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str) -> ElementDet
         if kind == Kind.DAMAGE_SCENARIO
         else [],
         _treatment(data),
+        labels=label_table(tara_obj),
     )

@@ -104,7 +104,37 @@ def update_element(*, actor: User, tara_id: int, kind: str, ref: str, changes: d
     element = locked_element(tara, list_kind, ref)
     if "id" in changes and changes["id"] != ref:
         raise Invalid("an element's id cannot change: create a new element and move the references")
-    return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
+    try:
+        return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
+    except Invalid as exc:
+        raise Invalid(exc.detail, fields=_blamed(exc.detail, changes)) from None
+
+
+def _changed_fields(changes: dict[str, Any]) -> dict[str, list[str]]:
+    """Each changed field (a treatment's parts as `treatment.goals`, ...) with its values as text."""
+    found: dict[str, list[str]] = {}
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            found |= _changed_fields({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            found[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return found
+
+
+def _blamed(detail: str, changes: dict[str, Any]) -> dict[str, str]:
+    """The changed fields the engine's refusal is about: named by their path (`.treatment.goals:`) or by
+    a value it quotes ('DS-NOPE'), so that a page can show the problem beside the input."""
+    problems = detail.split("; ")
+    blamed = {}
+    for field, values in _changed_fields(changes).items():
+        about = [
+            p
+            for p in problems
+            if f".{field}:" in p or f".{field}." in p or any(f"'{v}'" in p for v in values)
+        ]
+        if about:
+            blamed[field] = "; ".join(about)
+    return blamed
 
 
 @transaction.atomic
