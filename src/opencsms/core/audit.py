@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     ELEMENT_CHANGED = "tara_element.changed"
     ELEMENT_DELETED = "tara_element.deleted"
     ATTACK_TREE_EDITED = "tara_element.attack_tree_edited"
+    ELEMENT_UNDONE = "tara_element.undone"  # the inverse of the element's last audited change
     BASELINE_CREATED = "tara_baseline.created"
     LOGIN_LOCKED_OUT = "auth.login_locked_out"
     RELEASE_CREATED = "vulns_release.created"
@@ -214,6 +215,11 @@ def _head_problems(last_seq: int, last_hash: str) -> list[str]:
             f"the chain ends at record #{last_seq} but its head says #{head.seq} (records deleted at the end)"
         ]
     return []
+
+
+def as_recorded(value: Any) -> Any:
+    """`value` as a record's `before`/`after` holds it (JSON, floats as text): to compare with a record."""
+    return _json_safe(value)
 
 
 def _json_safe(value: Any) -> Any:

@@ -56,4 +56,5 @@ urlpatterns = [
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/edit/", elements.element_edit, name="element_edit"),
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/yaml/", elements.element_yaml, name="element_yaml"),
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/delete/", elements.element_delete, name="element_delete"),
+    path("taras/<int:tara_id>/<kind:kind>/<str:ref>/undo/", elements.element_undo, name="element_undo"),
 ]

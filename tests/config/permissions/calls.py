@@ -155,6 +155,7 @@ PAGE_CALLS: dict[str, Call] = {
         args=CLAIM, data=_fixed(yaml="id: CL-01\ntext: Changed\n", previous_keys="id,text")
     ),
     "tara:element_delete": DELETE_CLAIM,
+    "tara:element_undo": DELETE_CLAIM,  # the last change of the new claim is its creation
     "vulns:upload": SBOM,
     "vulns:vex": Call(args=_fixed(fmt="csaf")),
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),

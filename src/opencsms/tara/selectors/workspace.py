@@ -14,7 +14,7 @@ import yaml
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from opencsms.core.models import User
+from opencsms.core.models import ChangeRecord, User
 from opencsms.engine import MethodProfile, load_profile
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.labels import labels, words
@@ -285,6 +285,7 @@ class ElementDetail:
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
     list_fields: tuple[str, ...] = LIST_FIELDS
     labels: dict[str, str] = field(default_factory=dict)
+    last_change: ChangeRecord | None = None  # the newest record of its history: what "Undo" reverses
 
 
 def _text(value: Any) -> str:
@@ -326,4 +327,11 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str) -> ElementDet
         else [],
         _treatment(data),
         labels=label_table(tara_obj),
+        last_change=last_change(found),
     )
+
+
+def last_change(found: Element) -> ChangeRecord | None:
+    """The element's newest audited change (one query)."""
+    records = ChangeRecord.objects.filter(object_type="tara.element", object_id=str(found.pk))
+    return records.order_by("-seq").first()

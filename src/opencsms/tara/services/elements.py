@@ -44,7 +44,7 @@ def _merged(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in {**data, **changes}.items() if key not in removed}
 
 
-def _kind(kind: str) -> Kind:
+def kind_of(kind: str) -> Kind:
     if kind not in Kind.values:
         raise Invalid(f"kind {kind!r}: use one of {', '.join(Kind.values)}")
     return Kind(kind)
@@ -61,7 +61,7 @@ def locked_element(tara: Tara, kind: Kind, ref: str) -> Element:
 @transaction.atomic
 def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]) -> Element:
     """Append a new entry to one list of the TARA (its `id` must be new in the document)."""
-    list_kind = _kind(kind)
+    list_kind = kind_of(kind)
     tara = take_for_edit(actor, tara_id)
     ref = str(data.get("id", "")).strip()
     if not ref:
@@ -99,7 +99,7 @@ def save_element_data(actor: User, element: Element, data: dict[str, Any], actio
 def update_element(*, actor: User, tara_id: int, kind: str, ref: str, changes: dict[str, Any]) -> Element:
     """Change fields of an element: each key of `changes` replaces that field; None removes it.
     The id cannot change (references would break): create a new element instead."""
-    list_kind = _kind(kind)
+    list_kind = kind_of(kind)
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, list_kind, ref)
     if "id" in changes and changes["id"] != ref:
@@ -140,14 +140,18 @@ def _blamed(detail: str, changes: dict[str, Any]) -> dict[str, str]:
 @transaction.atomic
 def delete_element(*, actor: User, tara_id: int, kind: str, ref: str) -> None:
     """Remove an element; refused (naming them) while other elements refer to it."""
-    list_kind = _kind(kind)
     tara = take_for_edit(actor, tara_id)
-    element = locked_element(tara, list_kind, ref)
-    before = element.data
-    record_element(actor, AuditAction.ELEMENT_DELETED, element, before, None)
+    remove_element(actor, locked_element(tara, kind_of(kind), ref), AuditAction.ELEMENT_DELETED)
+
+
+def remove_element(actor: User, element: Element, action: AuditAction) -> None:
+    """Delete a locked element, close the gap in its list and evaluate the TARA (refused while other
+    elements refer to it: the engine names them)."""
+    tara = element.tara
+    record_element(actor, action, element, element.data, None)
     position = element.position
     element.delete()
-    Element.objects.filter(tara=tara, kind=list_kind, position__gt=position).update(
+    Element.objects.filter(tara=tara, kind=element.kind, position__gt=position).update(
         position=F("position") - 1
     )
     store_evaluation(tara, selectors.document(tara))

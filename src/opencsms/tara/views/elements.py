@@ -1,5 +1,5 @@
 """Element lists (filters, sorting and pages through htmx, bookmarkable) and one element's panel with
-its inline edits: the common fields of its kind, the whole element as YAML, create and delete."""
+its inline edits: the common fields of its kind, the whole element as YAML, create, delete and undo."""
 
 from __future__ import annotations
 
@@ -65,3 +65,12 @@ def element_delete(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> 
     services.delete_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
     messages.success(request, f"{ref} deleted.")
     return redirect("tara:elements", tara_id, kind)
+
+
+@require_POST
+@needs(Perm.EDIT, on="tara")
+def element_undo(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
+    """The inverse of the element's last change (an undone creation removes the element)."""
+    kept = services.undo_last_change(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
+    messages.success(request, f"The last change of {ref} was undone.")
+    return redirect("tara:element", tara_id, kind, ref) if kept else redirect("tara:elements", tara_id, kind)
