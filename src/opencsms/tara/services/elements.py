@@ -67,7 +67,8 @@ def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]
     if not ref:
         raise Invalid("a new element needs an id")
     if Element.objects.filter(tara=tara, kind=list_kind, ref=ref).exists():
-        raise Conflict(f"the TARA has a {list_kind.label.lower()} {ref!r}")
+        one = list_kind.singular
+        raise Conflict(f"the TARA has {'an' if one[0] in 'aeiou' else 'a'} {one} {ref!r} already")
     last = Element.objects.filter(tara=tara, kind=list_kind).aggregate(last=Max("position"))["last"]
     element = Element.objects.create(
         tara=tara,
