@@ -1,5 +1,5 @@
 """Helpers for entry points (API endpoints, views): the typed acting user, the address of a request, the
-template a page view renders (the page, or its partial for htmx), and a download."""
+template a page view renders (the page, or its partial for htmx), where to go after a post, and a download."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django_htmx.http import HttpResponseClientRedirect
 
 from opencsms.core.models import User
 
@@ -48,6 +49,14 @@ def wants_partial(request: HttpRequest) -> bool:
 def page_or_partial(request: HttpRequest, page: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     """The `partial` for an htmx request (not boosted), else the full `page`, with the same context."""
     return render(request, partial if wants_partial(request) else page, context)
+
+
+def go(request: HttpRequest, url: str) -> HttpResponse:
+    """After a successful post, to `url`: a redirect, or for an htmx form (it stays on its page, with the
+    input kept, until the post succeeds) the instruction to load `url` as a whole page."""
+    if wants_partial(request):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
 
 
 def attachment(content: str | bytes, filename: str, content_type: str) -> HttpResponse:

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit
-from opencsms.core.errors import DomainError, Invalid, NotFound
+from opencsms.core.errors import DomainError, NotFound
 
 HEADER = "X-Request-ID"
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -97,8 +97,7 @@ def _inline_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     """The message at the top of the target, with each input's problem for the page's script to show
     beside that input (`core/static/core/opencsms.js`); without a target, an error toast."""
     target = request.headers.get("HX-Target", "")
-    fields = error.fields if isinstance(error, Invalid) else {}
-    context = {"detail": error.detail, "toast": not target, "fields": sorted(fields.items())}
+    context = {"detail": error.detail, "toast": not target, "fields": sorted(error.fields.items())}
     response = render(request, "core/_error.html", context)
     response["HX-Retarget"] = f"#{target}" if target else "#toasts"
     response["HX-Reswap"] = "afterbegin" if target else "beforeend"

@@ -23,6 +23,7 @@ from opencsms.engine.tara.model import ReviewStatus, Treatment
 from opencsms.engine.tara_as_code.trees import gate_of
 from opencsms.organisation.access import Perm, permissions
 from opencsms.tara.models import Element, Kind, State, Tara
+from opencsms.tara.selectors.choices import CreateChoices, create_choices
 from opencsms.tara.selectors.documents import ElementFilter, element, elements, evaluated, tara
 
 PAGE_SIZE = 50
@@ -143,6 +144,7 @@ class ElementList:
     asset_filter: bool = False
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
     labels: dict[str, str] = field(default_factory=dict)
+    create: CreateChoices | None = None  # the structured "new element" form's choices (choices.py)
 
 
 MAX_ASSET_CHOICES = 200  # more assets than this: the filter is a text field (a page stays small)
@@ -175,6 +177,7 @@ def element_list(
     tara_obj = tara(user, tara_id)
     page = Paginator(element_rows(tara_obj, kind, filters), PAGE_SIZE).get_page(page_number)
     statuses = _statuses(tara_obj, kind)
+    rights = access(user, tara_obj)
     assets: list[tuple[str, str]] = []
     if kind == Kind.THREAT_SCENARIO:  # a list of choices up to MAX_ASSET_CHOICES, else a typed asset id
         choices = Element.objects.filter(tara=tara_obj, kind=Kind.ASSET).order_by("position")
@@ -185,13 +188,19 @@ def element_list(
         kind,
         page,
         filters,
-        access(user, tara_obj),
+        rights,
         COLUMNS.get(kind, ()),
         statuses,
         assets,
         asset_filter=kind == Kind.THREAT_SCENARIO,
         labels=label_table(tara_obj),
+        create=_create(tara_obj, kind) if rights.editable else None,
     )
+
+
+def _create(tara_obj: Tara, kind: Kind) -> CreateChoices | None:
+    lv = levels(tara_obj)
+    return create_choices(tara_obj, kind, lv.categories, lv.impact)
 
 
 @dataclass

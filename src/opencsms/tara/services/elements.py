@@ -68,7 +68,8 @@ def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]
         raise Invalid("a new element needs an id")
     if Element.objects.filter(tara=tara, kind=list_kind, ref=ref).exists():
         one = list_kind.singular
-        raise Conflict(f"the TARA has {'an' if one[0] in 'aeiou' else 'a'} {one} {ref!r} already")
+        taken = f"the TARA has {'an' if one[0] in 'aeiou' else 'a'} {one} {ref!r} already"
+        raise Conflict(taken, fields={"id": f"{ref} is taken: choose a new id"})
     last = Element.objects.filter(tara=tara, kind=list_kind).aggregate(last=Max("position"))["last"]
     element = Element.objects.create(
         tara=tara,
@@ -78,7 +79,10 @@ def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]
         data=data,
         label=mapping.label_of(data, ref),
     )
-    store_entry(tara, element, None)
+    try:
+        store_entry(tara, element, None)
+    except Invalid as exc:
+        raise Invalid(exc.detail, fields=_blamed(exc.detail, data)) from None
     element.refresh_from_db(fields=DERIVED_FIELDS)  # keeps the TARA (its findings are large)
     record_element(actor, AuditAction.ELEMENT_CREATED, element, None, data)
     return element

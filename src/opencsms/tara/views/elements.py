@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, page_or_partial
+from opencsms.core.http import actor, go, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm
+from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, NewElementForm, YamlForm
 from opencsms.tara.models import Kind
 
 
@@ -57,6 +58,17 @@ def element_create(request: HttpRequest, tara_id: int, kind: Kind) -> HttpRespon
     created = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=data)
     messages.success(request, f"{created.ref} created.")
     return redirect("tara:element", tara_id, kind, created.ref)
+
+
+@require_POST
+@needs(Perm.EDIT, on="tara")
+def element_create_fields(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
+    """A new asset, damage scenario or threat scenario from the structured form (YAML: `element_create`)."""
+    form = NewElementForm(kind, request.POST)
+    checked(form)
+    created = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=form.element())
+    messages.success(request, f"{created.ref} created.")
+    return go(request, reverse("tara:element", args=[tara_id, kind, created.ref]))
 
 
 @require_POST
