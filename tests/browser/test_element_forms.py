@@ -120,3 +120,25 @@ def test_a_refusal_is_shown_beside_its_field_and_the_input_is_kept(page: Any, ta
     assert _data(tara, Kind.THREAT_SCENARIO, "TS-01")["damage_scenarios"] == ["DS-01"]
     assert page.console.errors == []
     assert page.console.csp_violations() == []
+
+
+def test_the_item_form_names_bad_yaml_beside_its_field_then_saves(page: Any, tara: Tara) -> None:
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    page.goto(f"/taras/{tara.pk}/")
+    edit = page.get_by_test_id("item-edit")
+    edit.locator("summary").click()
+    form = edit.get_by_test_id("item-form")
+    form.locator("#id_description").fill("The connected EV, edited in the browser.")
+    functions = form.locator("#id_functions").input_value()
+    form.locator("#id_functions").fill("- [unclosed")
+    form.get_by_role("button", name="Save the item definition").click()
+    expect(form.locator("#id_functions + [data-testid=field-error]")).to_contain_text("not valid YAML")
+    expect(form.locator("#id_description")).to_have_value("The connected EV, edited in the browser.")
+    form.locator("#id_functions").fill(functions)
+    form.get_by_role("button", name="Save the item definition").click()
+    expect(page.locator(".toast").first).to_contain_text("Item definition saved.")
+    expect(page.get_by_test_id("item")).to_contain_text("The connected EV, edited in the browser.")
+    tara.refresh_from_db()
+    assert tara.header["item"]["description"] == "The connected EV, edited in the browser."
+    assert page.console.errors == []

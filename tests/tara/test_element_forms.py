@@ -119,3 +119,20 @@ def test_a_form_error_names_its_input(workspace: Workspace) -> None:
         **HX,
     )
     assert '<li data-for="treatment_decision">' in response.content.decode()
+
+
+def test_the_item_form_saves_unchanged_and_names_bad_yaml_beside_its_field(workspace: Workspace) -> None:
+    client = workspace.client("engineer")
+    tara = workspace.tara
+    item = dict(tara.header["item"])
+    values = form_values(client.get(f"/taras/{tara.pk}/").content.decode(), "item-form")
+    saved = client.post(f"/taras/{tara.pk}/item/", values, **{**HX, "HTTP_HX_TARGET": "item-edit"})
+    assert saved["HX-Redirect"] == f"/taras/{tara.pk}/"
+    tara.refresh_from_db()
+    assert tara.header["item"] == item
+    bad = {**values, "functions": "- [unclosed"}
+    refused = client.post(f"/taras/{tara.pk}/item/", bad, **{**HX, "HTTP_HX_TARGET": "item-edit"})
+    assert refused["HX-Retarget"] == "#item-edit"
+    assert '<li data-for="functions">not valid YAML' in refused.content.decode()
+    tara.refresh_from_db()
+    assert tara.header["item"] == item

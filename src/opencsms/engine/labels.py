@@ -13,7 +13,6 @@ from functools import cache
 
 from opencsms.engine.catalogue.load import vocabulary
 from opencsms.engine.method import load_profile
-from opencsms.engine.tara.coverage import THREAT_STATES
 from opencsms.engine.tara.model import CalMethod, FeasibilityMethod, ReviewStatus, Treatment
 
 ENUMS: dict[str, str] = {
@@ -40,7 +39,6 @@ COVERAGE: dict[str, str] = {
     "implemented": "Implemented",
     "missing": "Missing",
 }
-assert set(THREAT_STATES) <= set(COVERAGE)
 
 
 def words(name: str) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, attachment, page_or_partial
+from opencsms.core.http import actor, attachment, go, page_or_partial
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
@@ -59,7 +60,7 @@ def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
     checked(form)
     services.update_header(actor=actor(request), tara_id=tara_id, changes=form.changes())
     messages.success(request, "Item definition saved.")
-    return redirect("tara:overview", tara_id)
+    return go(request, reverse("tara:overview", args=[tara_id]))
 
 
 @needs(Perm.VIEW, on="tara")
