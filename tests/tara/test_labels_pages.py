@@ -35,6 +35,7 @@ def test_tables_filters_and_forms_show_labels(workspace: Workspace) -> None:
     assert re.search(r'<option value="rejected"[^>]*>Rejected</option>', panel)
     assert re.search(r'value="retain"[^>]*> Retain</label>', panel)
     assert re.search(r'data-factor="elapsed_time">Elapsed time: &lt;= 1 month</span>', panel)
+    assert '<label for="f-stride">STRIDE</label>' in panel
     overview = client.get(f"/taras/{tara.pk}/").content.decode()
     assert "(Attack potential," in overview
 

@@ -43,6 +43,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     Kind.REQUIREMENT: ("text", "goals", "controls", "components"),
     Kind.NOT_APPLICABLE: ("rationale",),
 }
+FIELD_WORDS = {"stride": "STRIDE"}  # a field whose name is not its label in words
 # The derived columns each list shows (the others are empty for that kind).
 COLUMNS: dict[str, tuple[str, ...]] = {
     Kind.THREAT_SCENARIO: ("feasibility", "impact", "risk", "residual_risk", "cal", "status"),
@@ -330,7 +331,7 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str) -> ElementDet
         _paths(tara_obj, found, lv),
         yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
         COLUMNS.get(kind, ()),
-        [(name, words(name), _text(data.get(name))) for name in FIELDS[kind]],
+        [(name, FIELD_WORDS.get(name) or words(name), _text(data.get(name))) for name in FIELDS[kind]],
         [(c, words(c), str(impact.get(c, "")), lv.impact) for c in lv.categories]
         if kind == Kind.DAMAGE_SCENARIO
         else [],
