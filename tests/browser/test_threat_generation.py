@@ -43,6 +43,13 @@ def reject_two(page: Any) -> list[str]:
         table.locator(f'input[name=refs][value="{ref}"]').check()
     page.get_by_test_id("decide-actions").locator("input[name=rationale]").fill("fused off in production")
     page.get_by_test_id("decide-actions").get_by_role("button", name="Reject the ticked").click()
+    confirm = page.get_by_test_id("confirm")
+    expect(confirm).to_contain_text("Reject the ticked threat scenarios?")
+    confirm.get_by_role("button", name="Cancel").click()  # nothing is sent
+    expect(confirm).to_be_hidden()
+    expect(table.locator('span[data-testid="status"]', has_text="Rejected")).to_have_count(0)
+    page.get_by_test_id("decide-actions").get_by_role("button", name="Reject the ticked").click()
+    confirm.get_by_role("button", name="Reject the ticked").click()
     expect(page.locator(".toast").first).to_contain_text("2 threat scenario(s) rejected")
     return refs
 

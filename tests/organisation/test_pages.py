@@ -62,6 +62,24 @@ def test_members_are_added_changed_and_removed_through_the_services() -> None:
     assert actions == [AuditAction.MEMBER_ADDED, AuditAction.MEMBER_ROLE_CHANGED, AuditAction.MEMBER_REMOVED]
 
 
+def test_add_member_has_no_default_role_and_refuses_none() -> None:
+    tree = make_tree()
+    manager, _ = member(tree, Role.CYBERSECURITY_MANAGER), make_user("newcomer")
+    page = manager.get(f"/projects/{tree.project.pk}/").content.decode()
+    form = page.split('data-testid="add-member"')[1].split("</form>")[0]
+    select = form.split('name="role"')[1].split("</select>")[0]
+    assert "required" in select.split(">")[0]
+    assert '<option value="" selected>Choose a role…</option>' in select
+    assert " selected" not in select.replace('<option value="" selected>', "")
+    referer = f"http://testserver/projects/{tree.project.pk}/"
+    refused = manager.post(
+        f"/members/project/{tree.project.pk}/add/", {"user": "newcomer", "role": ""}, HTTP_REFERER=referer
+    )
+    assert refused.status_code == 302
+    assert "Choose a user and a role." in manager.get(referer).content.decode()
+    assert not Membership.objects.filter(user__username="newcomer").exists()
+
+
 def test_refusals_of_member_changes_map_to_403_404_and_a_message() -> None:
     tree = make_tree()
     target = make_user("target")

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid
+from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import ChangeRecord
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, Kind, Tara
@@ -116,3 +116,10 @@ def test_tree_editor_adds_regates_moves_and_removes_nodes(team: Team, reference:
         services.edit_attack_tree(**edit, op="remove", at="0")
     with pytest.raises(Invalid, match="does not exist"):
         services.edit_attack_tree(**edit, op="update", at="5", changes={"name": "x"})
+
+
+def test_a_duplicate_id_is_refused_in_words(team: Team, reference: Tara) -> None:
+    with pytest.raises(Conflict, match="the TARA has an asset 'A-01' already"):
+        services.create_element(
+            actor=team.engineer, tara_id=reference.pk, kind=Kind.ASSET, data={"id": "A-01", "name": "x"}
+        )

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import ChangeRecord
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Element, Kind, Tara
@@ -136,8 +136,16 @@ def test_attaching_paths_to_a_threat_and_its_refusals(team: Team, reference: Tar
     threat, added = services.attach_paths(**edit, threat_ref="TS-08", k=3)
     assert added == ["TS-08.AP1", "TS-08.AP2", "TS-08.AP3"]
     assert [p["id"] for p in threat.data["attack_paths"]][-3:] == added
-    again = services.attach_paths(**edit, threat_ref="TS-08", k=1)[1]
-    assert again == ["TS-08.AP4"]  # numbered after the paths it has
+    with pytest.raises(Conflict, match=r"TS-08 has these attack paths already \(TS-08.AP1\)"):
+        services.attach_paths(**edit, threat_ref="TS-08", k=1)  # the best path again: clicked twice
+    with pytest.raises(Conflict, match=r"TS-08\.AP1, TS-08\.AP2, TS-08\.AP3"):
+        services.attach_paths(**edit, threat_ref="TS-08", k=3)
+    kept = Element.objects.get(tara=reference, kind=Kind.THREAT_SCENARIO, ref="TS-08").data["attack_paths"]
+    assert kept == threat.data["attack_paths"]
+    more, again = services.attach_paths(**edit, threat_ref="TS-08", k=4)
+    assert len(again) == 1  # only the fourth best path is new
+    assert again[0] not in added
+    assert len(more.data["attack_paths"]) == len(kept) + 1
     with pytest.raises(Invalid, match="k must be between 1 and 10"):
         services.attach_paths(**edit, threat_ref="TS-08", k=0)
     with pytest.raises(NotFound, match="'TS-999'"):

@@ -72,6 +72,7 @@ class AuditAction(StrEnum):
     ELEMENT_CHANGED = "tara_element.changed"
     ELEMENT_DELETED = "tara_element.deleted"
     ATTACK_TREE_EDITED = "tara_element.attack_tree_edited"
+    ELEMENT_UNDONE = "tara_element.undone"  # the inverse of the element's last audited change
     BASELINE_CREATED = "tara_baseline.created"
     COMMENT_ADDED = "tara_comment.added"
     LOGIN_LOCKED_OUT = "auth.login_locked_out"
@@ -216,6 +217,11 @@ def _head_problems(last_seq: int, last_hash: str) -> list[str]:
     if head.seq and not matches(head_text(head.seq, head.hash), head.signature):
         return ["the chain head is not signed with the audit key (moved back or forged)"]
     return []
+
+
+def as_recorded(value: Any) -> Any:
+    """`value` as a record's `before`/`after` holds it (JSON, floats as text): to compare with a record."""
+    return _json_safe(value)
 
 
 def _json_safe(value: Any) -> Any:

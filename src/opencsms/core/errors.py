@@ -17,9 +17,10 @@ class DomainError(Exception):
     status = 400
     code = "domain_error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, fields: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.fields = fields or {}  # input name -> its problem, shown beside the input on a page
 
 
 class NotFound(DomainError):

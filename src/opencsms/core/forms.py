@@ -14,10 +14,13 @@ from opencsms.core.errors import DomainError, Invalid
 
 
 def checked(form: forms.Form) -> dict[str, Any]:
-    """The form's cleaned data, or `Invalid` naming every problem (shown like the services' errors)."""
+    """The form's cleaned data, or `Invalid` naming every problem (shown like the services' errors, and
+    beside each input on an htmx page: `Invalid.fields`)."""
     if not form.is_valid():
-        problems = [f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()]
-        raise Invalid("; ".join(problems).replace("__all__: ", ""))
+        fields = {name: " ".join(str(e) for e in errors) for name, errors in form.errors.items()}
+        problems = [f"{name}: {text}" for name, text in fields.items()]
+        fields.pop("__all__", None)
+        raise Invalid("; ".join(problems).replace("__all__: ", ""), fields=fields)
     return form.cleaned_data
 
 

@@ -1,5 +1,5 @@
 """Helpers for entry points (API endpoints, views): the typed acting user, the address of a request, the
-template a page view renders (the page, or its partial for htmx), and a download."""
+template a page view renders (the page, or its partial for htmx), where to go after a post, and a download."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django_htmx.http import HttpResponseClientRedirect
 
 from opencsms.core import versions
 from opencsms.core.models import User
@@ -57,6 +58,14 @@ def streamed_attachment(lines: Iterator[str], filename: str, content_type: str) 
     response = StreamingHttpResponse(lines, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
+
+
+def go(request: HttpRequest, url: str) -> HttpResponse:
+    """After a successful post, to `url`: a redirect, or for an htmx form (it stays on its page, with the
+    input kept, until the post succeeds) the instruction to load `url` as a whole page."""
+    if wants_partial(request):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
 
 
 def attachment(content: str | bytes, filename: str, content_type: str) -> HttpResponse:

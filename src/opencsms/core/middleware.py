@@ -87,7 +87,7 @@ class DomainErrorMiddleware:
             return _conflict(request, exception)
         htmx = getattr(request, "htmx", None)
         if htmx and not htmx.boosted:
-            return _inline_error(request, exception.detail)
+            return _inline_error(request, exception)
         if request.method == "POST":
             messages.error(request, exception.detail)
             return HttpResponseRedirect(_back(request))
@@ -116,9 +116,12 @@ def _conflict(request: HttpRequest, stale: Stale) -> HttpResponse:
     return render(request, "core/conflict.html", context, status=409)
 
 
-def _inline_error(request: HttpRequest, detail: str) -> HttpResponse:
+def _inline_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The message at the top of the target, with each input's problem for the page's script to show
+    beside that input (`core/static/core/opencsms.js`); without a target, an error toast."""
     target = request.headers.get("HX-Target", "")
-    response = render(request, "core/_error.html", {"detail": detail, "toast": not target})
+    context = {"detail": error.detail, "toast": not target, "fields": sorted(error.fields.items())}
+    response = render(request, "core/_error.html", context)
     response["HX-Retarget"] = f"#{target}" if target else "#toasts"
     response["HX-Reswap"] = "afterbegin" if target else "beforeend"
     return response

@@ -9,8 +9,12 @@ from opencsms.organisation.models import Role
 
 
 class MemberAddForm(forms.Form):
+    """A new member: the role starts unchosen (no privileged default a hurried click would grant)."""
+
     user = forms.ModelChoiceField(queryset=core_selectors.active_users(), to_field_name="username")
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role…"), *Role.choices], error_messages={"required": "choose a role"}
+    )
 
 
 class MemberRoleForm(forms.Form):

@@ -10,6 +10,7 @@ import yaml
 from django import forms
 
 from opencsms.core.forms import LimitedFileField
+from opencsms.engine.tara.model import Treatment
 from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
@@ -140,7 +141,7 @@ class ElementForm(forms.Form):
     from the POST data by prefix, so the profile's categories need no form class of their own.
     """
 
-    treatment_decision = forms.CharField(required=False, max_length=20)
+    treatment_decision = forms.MultipleChoiceField(required=False, choices=[(t, t) for t in Treatment])
     treatment_rationale = forms.CharField(required=False, max_length=5000)
     treatment_goals = forms.CharField(required=False, max_length=2000)
     treatment_claims = forms.CharField(required=False, max_length=2000)
@@ -158,11 +159,15 @@ class ElementForm(forms.Form):
         return value.strip() or None
 
     def _treatment(self) -> dict[str, Any] | None:
-        decision = self._value("treatment_decision")
-        if decision is None:
+        """The treatment (clause 15.9): the options ticked (one is stored as a word, several as a list);
+        goals and claims are lists of ids, like the element's other references."""
+        options: list[str] = self.cleaned_data.get("treatment_decision") or []
+        if not options:
             return None
-        found = {"decision": decision, "rationale": self._value("treatment_rationale")}
-        found |= {"goals": self._value("treatment_goals"), "claims": self._value("treatment_claims")}
+        found: dict[str, Any] = {"decision": options if len(options) > 1 else options[0]}
+        found["rationale"] = self._value("treatment_rationale")
+        for name in ("goals", "claims"):
+            found[name] = _refs(self.cleaned_data.get(f"treatment_{name}") or "") or None
         return {key: value for key, value in found.items() if value is not None}
 
     def changes(self) -> dict[str, Any]:
@@ -178,6 +183,65 @@ class ElementForm(forms.Form):
         if self.kind == Kind.THREAT_SCENARIO:
             changes["treatment"] = self._treatment()
         return changes
+
+
+class Picks(forms.Field):
+    """The values picked in a multi-select (several values of one name), blanks dropped."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(v).strip() for v in (value or []) if str(v).strip()]
+
+
+class NewElementForm(forms.Form):
+    """A new asset, damage scenario or threat scenario from its fields (no YAML): `element()` is the
+    entry for `create_element`. References come from pickers; the engine checks them, and the levels,
+    like any change."""
+
+    id = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=300)
+    description = forms.CharField(required=False, max_length=5000)
+    rationale = forms.CharField(required=False, max_length=5000)
+    component = forms.CharField(required=False, max_length=100)
+    asset = forms.CharField(required=False, max_length=100)
+    property = forms.CharField(required=False, max_length=50)
+    stride = forms.CharField(required=False, max_length=5)
+    properties = Picks(required=False)
+    damage_scenarios = Picks(required=False)
+    FIELDS: dict[str, tuple[str, ...]] = {
+        Kind.ASSET: ("name", "description", "component", "properties"),
+        Kind.DAMAGE_SCENARIO: ("name", "description", "rationale"),
+        Kind.THREAT_SCENARIO: ("name", "description", "asset", "property", "stride", "damage_scenarios"),
+    }
+    REQUIRED: dict[str, tuple[str, ...]] = {
+        Kind.ASSET: ("properties",),
+        Kind.THREAT_SCENARIO: ("asset", "property"),
+    }
+
+    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        for name in self.REQUIRED.get(kind, ()):
+            self.fields[name].required = True
+            needed = "pick one or more" if name == "properties" else "choose one"
+            self.fields[name].error_messages["required"] = needed
+        self.fields["id"].error_messages["required"] = "give the new element an id"
+        self.fields["name"].error_messages["required"] = "give it a name"
+
+    def element(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        found: dict[str, Any] = {"id": d["id"].strip()}
+        for name in self.FIELDS.get(self.kind, ()):
+            value = d.get(name)
+            found[name] = value.strip() if isinstance(value, str) else value
+        if self.kind == Kind.DAMAGE_SCENARIO:
+            found["impact"] = {
+                key.removeprefix("impact_"): value
+                for key, value in self.data.items()
+                if key.startswith("impact_") and value
+            }
+        return {key: value for key, value in found.items() if value not in (None, "", [], {})}
 
 
 TREE_OPS = ("add_step", "add_gate", "remove", "up", "down", "move", "set_gate", "rate")

@@ -44,6 +44,26 @@ class Kind(models.TextChoices):
     REQUIREMENT = "requirements", "Requirements"
     NOT_APPLICABLE = "annex5_not_applicable", "Annex 5 not applicable"
 
+    @property
+    def singular(self) -> str:
+        """One element of the list, for "New asset" and the like."""
+        return SINGULAR[self.value]
+
+
+SINGULAR = {
+    "components": "component",
+    "interfaces": "interface",
+    "data_flows": "data flow",
+    "assets": "asset",
+    "damage_scenarios": "damage scenario",
+    "threat_scenarios": "threat scenario",
+    "goals": "cybersecurity goal",
+    "claims": "cybersecurity claim",
+    "controls": "control",
+    "requirements": "requirement",
+    "annex5_not_applicable": "not-applicable Annex 5 entry",
+}
+
 
 class Tara(models.Model):
     """One TARA of a project: the header of its document, its review state and what evaluation found."""

@@ -61,8 +61,14 @@ urlpatterns = [
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/edit/", trees.tree_edit, name="tree_edit"),
     path("taras/<int:tara_id>/<kind:kind>/", elements.element_list, name="elements"),
     path("taras/<int:tara_id>/<kind:kind>/new/", elements.element_create, name="element_create"),
+    path(
+        "taras/<int:tara_id>/<kind:kind>/new/fields/",
+        elements.element_create_fields,
+        name="element_create_fields",
+    ),
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/", elements.element_detail, name="element"),
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/edit/", elements.element_edit, name="element_edit"),
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/yaml/", elements.element_yaml, name="element_yaml"),
     path("taras/<int:tara_id>/<kind:kind>/<str:ref>/delete/", elements.element_delete, name="element_delete"),
+    path("taras/<int:tara_id>/<kind:kind>/<str:ref>/undo/", elements.element_undo, name="element_undo"),
 ]

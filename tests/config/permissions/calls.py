@@ -166,11 +166,15 @@ PAGE_CALLS: dict[str, Call] = {
     "tara:not_applicable": Call(data=_fixed(annex5="14.2", rationale="not in this item")),
     "tara:tree_edit": TREE_EDIT,
     "tara:element_create": Call(args=NEW_CLAIM, data=_fixed(yaml="id: CL-99\ntext: New claim\n")),
+    "tara:element_create_fields": Call(
+        args=_fixed(kind=Kind.ASSET), data=_fixed(id="A-99", name="Spare key", properties=["integrity"])
+    ),
     "tara:element_edit": Call(args=CLAIM, data=_fixed(f_text="Changed claim")),
     "tara:element_yaml": Call(
         args=CLAIM, data=_fixed(yaml="id: CL-01\ntext: Changed\n", previous_keys="id,text")
     ),
     "tara:element_delete": DELETE_CLAIM,
+    "tara:element_undo": DELETE_CLAIM,  # the last change of the new claim is its creation
     "vulns:upload": SBOM,
     "vulns:vex": Call(args=_fixed(fmt="csaf")),
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),

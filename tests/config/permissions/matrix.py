@@ -62,6 +62,12 @@ def _body(response: HttpResponse) -> str:
     return response.content.decode(errors="replace")
 
 
+def _status(response: HttpResponse) -> int:
+    """The status, an htmx client redirect (`HX-Redirect`: a form that stays on its page until it
+    succeeds) counted as the redirect it is."""
+    return 302 if response.status_code == 200 and response.has_header("HX-Redirect") else response.status_code
+
+
 def _is_error_json(body: str) -> bool:
     try:
         return {"code", "detail"} <= set(json.loads(body))
@@ -104,7 +110,7 @@ def row(world: World, route: Route) -> tuple[dict[str, str], dict[str, str]]:
             checks = route.writes and (expectation.status in REFUSED or expectation.sign_in)
             before = database_state(world) if checks else None
             response = send(client, request)
-            got[who] = f"{response.status_code}{_notes(route, expectation, response, shown_as)}"
+            got[who] = f"{_status(response)}{_notes(route, expectation, response, shown_as)}"
             if checks and database_state(world) != before:
                 got[who] += " changed the database"
             transaction.set_rollback(True)

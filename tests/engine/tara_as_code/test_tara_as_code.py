@@ -55,6 +55,8 @@ def test_reference_to_the_wrong_kind_of_element() -> None:
     text = _starter_with("asset: A-UNLOCK", "asset: DS-THEFT")
     [(rule, line, _)] = _problems(text)
     assert (rule, line) == ("dangling-reference", _line_of(text, "asset: DS-THEFT"))
+    with pytest.raises(ParseError, match="'DS-THEFT' is a damage scenario; expected an asset id"):
+        parse(text.encode(), "model.yaml", EXAMPLES)
 
 
 def test_wrong_enum_value_lists_the_allowed_ones() -> None:

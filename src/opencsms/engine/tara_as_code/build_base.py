@@ -62,8 +62,8 @@ class BuilderBase:
             self.unresolved.add(ref)
         elif found != kind:
             self.late_references |= found == LATE_KIND
-            what = f"is a {found}" if found else "is not defined"
-            self.problem(path, "dangling-reference", f"{ref!r} {what}; expected a {kind} id")
+            what = f"is {_article(found)} {found}" if found else "is not defined"
+            self.problem(path, "dangling-reference", f"{ref!r} {what}; expected {_article(kind)} {kind} id")
         return ref
 
     def refs(self, ids: Iterable[str], kind: str, path: Path, lenient: bool = False) -> tuple[str, ...]:
@@ -117,3 +117,8 @@ class BuilderBase:
             cvss=self.cvss(doc.cvss, (*at, "cvss")) if doc.cvss else None,
             vector=doc.vector,
         )
+
+
+def _article(noun: str) -> str:
+    """The indefinite article of a kind's name: "an asset", "a component"."""
+    return "an" if noun[:1].lower() in "aeiou" else "a"

@@ -15,6 +15,7 @@ from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import RuleViolation, TaraResult
 from opencsms.engine.catalogue import annex5
+from opencsms.engine.labels import label
 from opencsms.engine.reports.path_pictures import AssetPathPictures, architecture_svg, asset_path_pictures
 from opencsms.engine.tara.coverage import THREAT_STATES, Annex5Coverage, ThreatCoverage, annex5_coverage
 from opencsms.engine.tara.model import ReviewStatus
@@ -22,7 +23,7 @@ from opencsms.engine.threatgen import GenerationPlan, RuleSet, plan_generation, 
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.tara.selectors.documents import evaluated, tara
 from opencsms.tara.selectors.rules import rule_set
-from opencsms.tara.selectors.workspace import PAGE_SIZE, Access, access, words
+from opencsms.tara.selectors.workspace import PAGE_SIZE, Access, access
 
 MAX_K = 10
 # What a generated threat scenario can be: its review status, or obsolete (its rule no longer matches).
@@ -182,7 +183,7 @@ class CoveragePage:
     @property
     def counts(self) -> list[tuple[str, str, int]]:
         """(state, its label, how many required Part A threats are in it)."""
-        return [(state, words(state), self.coverage.count(state)) for state in ANNEX5_STATES]
+        return [(state, label(state), self.coverage.count(state)) for state in ANNEX5_STATES]
 
 
 def coverage(tara_obj: Tara) -> Annex5Coverage:

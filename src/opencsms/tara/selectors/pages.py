@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from opencsms.core.models import User
+from opencsms.engine.labels import label, words
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, permissions
 from opencsms.organisation.models import Level, Project
@@ -23,7 +24,7 @@ from opencsms.tara.selectors.review import (
     returned_to,
     waiting_for_review,
 )
-from opencsms.tara.selectors.workspace import Access, access, profile_of, words
+from opencsms.tara.selectors.workspace import Access, access, profile_of
 
 RISK_VALUES = (1, 2, 3, 4, 5)
 
@@ -145,7 +146,7 @@ class TaraPage:
 
     @property
     def annex5(self) -> list[tuple[str, int]]:
-        return [(words(k), int(n)) for k, n in (self.tara.summary.get("annex5") or {}).items()]
+        return [(label(k), int(n)) for k, n in (self.tara.summary.get("annex5") or {}).items()]
 
     @property
     def approval(self) -> Baseline | None:

@@ -14,14 +14,16 @@ import yaml
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from opencsms.core.models import User
+from opencsms.core.models import ChangeRecord, User
 from opencsms.engine import MethodProfile, load_profile
 from opencsms.engine.catalogue import vocabulary
+from opencsms.engine.labels import labels, words
 from opencsms.engine.method.schema import VECTORS
 from opencsms.engine.tara.model import ReviewStatus, Treatment
 from opencsms.engine.tara_as_code.trees import gate_of
 from opencsms.organisation.access import Perm, permissions
 from opencsms.tara.models import Element, Kind, State, Tara
+from opencsms.tara.selectors.choices import CreateChoices, create_choices
 from opencsms.tara.selectors.documents import ElementFilter, element, elements, evaluated, tara
 
 PAGE_SIZE = 50
@@ -41,6 +43,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     Kind.REQUIREMENT: ("text", "goals", "controls", "components"),
     Kind.NOT_APPLICABLE: ("rationale",),
 }
+FIELD_WORDS = {"stride": "STRIDE"}  # a field whose name is not its label in words
 # The derived columns each list shows (the others are empty for that kind).
 COLUMNS: dict[str, tuple[str, ...]] = {
     Kind.THREAT_SCENARIO: ("feasibility", "impact", "risk", "residual_risk", "cal", "status"),
@@ -89,11 +92,6 @@ def access(user: User, tara_obj: Tara) -> Access:
     return Access(tara_obj.state, permissions(user, tara_obj.project))
 
 
-def words(name: str) -> str:
-    """A field or factor name for people: `elapsed_time` -> "Elapsed time"."""
-    return name.replace("_", " ").capitalize()
-
-
 @dataclass(frozen=True)
 class Levels:
     """The method profile's levels as (id, label) choices for the forms' selects."""
@@ -111,6 +109,12 @@ class Levels:
 def profile_of(tara_obj: Tara) -> MethodProfile:
     method = tara_obj.header.get("method") or {}
     return load_profile(str(method.get("profile", "iso21434")))
+
+
+def label_table(tara_obj: Tara) -> dict[str, str]:
+    """The labels of the values the TARA's pages show, with its method profile's levels (engine.labels)."""
+    method = tara_obj.header.get("method") or {}
+    return labels(str(method.get("profile", "iso21434")))
 
 
 def levels(tara_obj: Tara) -> Levels:
@@ -140,6 +144,8 @@ class ElementList:
     assets: list[tuple[str, str]]  # the asset filter's choices; empty when typed (many assets)
     asset_filter: bool = False
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
+    labels: dict[str, str] = field(default_factory=dict)
+    create: CreateChoices | None = None  # the structured "new element" form's choices (choices.py)
 
 
 MAX_ASSET_CHOICES = 200  # more assets than this: the filter is a text field (a page stays small)
@@ -172,6 +178,7 @@ def element_list(
     tara_obj = tara(user, tara_id)
     page = Paginator(element_rows(tara_obj, kind, filters), PAGE_SIZE).get_page(page_number)
     statuses = _statuses(tara_obj, kind)
+    rights = access(user, tara_obj)
     assets: list[tuple[str, str]] = []
     if kind == Kind.THREAT_SCENARIO:  # a list of choices up to MAX_ASSET_CHOICES, else a typed asset id
         choices = Element.objects.filter(tara=tara_obj, kind=Kind.ASSET).order_by("position")
@@ -182,12 +189,19 @@ def element_list(
         kind,
         page,
         filters,
-        access(user, tara_obj),
+        rights,
         COLUMNS.get(kind, ()),
         statuses,
         assets,
         asset_filter=kind == Kind.THREAT_SCENARIO,
+        labels=label_table(tara_obj),
+        create=_create(tara_obj, kind) if rights.editable else None,
     )
+
+
+def _create(tara_obj: Tara, kind: Kind) -> CreateChoices | None:
+    lv = levels(tara_obj)
+    return create_choices(tara_obj, kind, lv.categories, lv.impact)
 
 
 @dataclass
@@ -277,9 +291,11 @@ class ElementDetail:
     columns: tuple[str, ...]
     fields: list[tuple[str, str, str]]  # the kind's common fields: name, label, current text
     impact: list[tuple[str, str, str, list[tuple[str, str]]]]  # category, label, level, choices
-    treatment: dict[str, str]
+    treatment: dict[str, Any]
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
     list_fields: tuple[str, ...] = LIST_FIELDS
+    labels: dict[str, str] = field(default_factory=dict)
+    last_change: ChangeRecord | None = None  # the newest record of its history: what "Undo" reverses
 
 
 def _text(value: Any) -> str:
@@ -288,13 +304,14 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _treatment(data: dict[str, Any]) -> dict[str, str]:
+def _treatment(data: dict[str, Any]) -> dict[str, Any]:
+    """The treatment as the form shows it: texts, and `decisions` (one or more options, 15.9)."""
     found = data.get("treatment") or {}
     if not isinstance(found, dict):
         return {}
     decision = found.get("decision")
     return {key: _text(found.get(key)) for key in ("rationale", "goals", "claims")} | {
-        "decision": "+".join(decision) if isinstance(decision, list) else _text(decision)
+        "decisions": [str(d) for d in decision] if isinstance(decision, list) else [_text(decision)]
     }
 
 
@@ -314,9 +331,17 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str) -> ElementDet
         _paths(tara_obj, found, lv),
         yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
         COLUMNS.get(kind, ()),
-        [(name, words(name), _text(data.get(name))) for name in FIELDS[kind]],
+        [(name, FIELD_WORDS.get(name) or words(name), _text(data.get(name))) for name in FIELDS[kind]],
         [(c, words(c), str(impact.get(c, "")), lv.impact) for c in lv.categories]
         if kind == Kind.DAMAGE_SCENARIO
         else [],
         _treatment(data),
+        labels=label_table(tara_obj),
+        last_change=last_change(found),
     )
+
+
+def last_change(found: Element) -> ChangeRecord | None:
+    """The element's newest audited change (one query)."""
+    records = ChangeRecord.objects.filter(object_type="tara.element", object_id=str(found.pk))
+    return records.order_by("-seq").first()

@@ -21,6 +21,7 @@ from opencsms.tara.services.review import (
 )
 from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES, delete_rule_file, upload_rule_file
 from opencsms.tara.services.trees import edit_attack_tree
+from opencsms.tara.services.undo import undo_last_change
 
 __all__ = [
     "MAX_RULE_FILE_BYTES",
@@ -43,6 +44,7 @@ __all__ = [
     "run_import",
     "submit_for_review",
     "sweep_imports",
+    "undo_last_change",
     "update_element",
     "update_header",
     "upload_rule_file",

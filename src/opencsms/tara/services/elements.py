@@ -44,7 +44,7 @@ def _merged(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in {**data, **changes}.items() if key not in removed}
 
 
-def _kind(kind: str) -> Kind:
+def kind_of(kind: str) -> Kind:
     if kind not in Kind.values:
         raise Invalid(f"kind {kind!r}: use one of {', '.join(Kind.values)}")
     return Kind(kind)
@@ -61,13 +61,15 @@ def locked_element(tara: Tara, kind: Kind, ref: str) -> Element:
 @transaction.atomic
 def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]) -> Element:
     """Append a new entry to one list of the TARA (its `id` must be new in the document)."""
-    list_kind = _kind(kind)
+    list_kind = kind_of(kind)
     tara = take_for_edit(actor, tara_id)
     ref = str(data.get("id", "")).strip()
     if not ref:
         raise Invalid("a new element needs an id")
     if Element.objects.filter(tara=tara, kind=list_kind, ref=ref).exists():
-        raise Conflict(f"the TARA has a {list_kind.label.lower()} {ref!r}")
+        one = list_kind.singular
+        taken = f"the TARA has {'an' if one[0] in 'aeiou' else 'a'} {one} {ref!r} already"
+        raise Conflict(taken, fields={"id": f"{ref} is taken: choose a new id"})
     last = Element.objects.filter(tara=tara, kind=list_kind).aggregate(last=Max("position"))["last"]
     element = Element.objects.create(
         tara=tara,
@@ -77,7 +79,10 @@ def create_element(*, actor: User, tara_id: int, kind: str, data: dict[str, Any]
         data=data,
         label=mapping.label_of(data, ref),
     )
-    store_entry(tara, element, None)
+    try:
+        store_entry(tara, element, None)
+    except Invalid as exc:
+        raise Invalid(exc.detail, fields=_blamed(exc.detail, data)) from None
     element.refresh_from_db(fields=DERIVED_FIELDS)  # keeps the TARA (its findings are large)
     record_element(actor, AuditAction.ELEMENT_CREATED, element, None, data)
     return element
@@ -112,7 +117,7 @@ def update_element(
     the older version a form was first made from when its changes are applied again on top of a newer
     one (the conflict page): only the fields that differ from that version's content change, so what
     others changed meanwhile stays (all of `changes` when that content is no longer known)."""
-    list_kind = _kind(kind)
+    list_kind = kind_of(kind)
     tara = take_for_edit(actor, tara_id)
     element = locked_element(tara, list_kind, ref)
     versions.check(
@@ -124,20 +129,54 @@ def update_element(
         changes = versions.own_changes(changes, earlier)
     if "id" in changes and changes["id"] != ref:
         raise Invalid("an element's id cannot change: create a new element and move the references")
-    return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
+    try:
+        return save_element_data(actor, element, _merged(element.data, changes), AuditAction.ELEMENT_CHANGED)
+    except Invalid as exc:
+        raise Invalid(exc.detail, fields=_blamed(exc.detail, changes)) from None
+
+
+def _changed_fields(changes: dict[str, Any]) -> dict[str, list[str]]:
+    """Each changed field (a treatment's parts as `treatment.goals`, ...) with its values as text."""
+    found: dict[str, list[str]] = {}
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            found |= _changed_fields({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            found[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return found
+
+
+def _blamed(detail: str, changes: dict[str, Any]) -> dict[str, str]:
+    """The changed fields the engine's refusal is about: named by their path (`.treatment.goals:`) or by
+    a value it quotes ('DS-NOPE'), so that a page can show the problem beside the input."""
+    problems = detail.split("; ")
+    blamed = {}
+    for field, values in _changed_fields(changes).items():
+        about = [
+            p
+            for p in problems
+            if f".{field}:" in p or f".{field}." in p or any(f"'{v}'" in p for v in values)
+        ]
+        if about:
+            blamed[field] = "; ".join(about)
+    return blamed
 
 
 @transaction.atomic
 def delete_element(*, actor: User, tara_id: int, kind: str, ref: str) -> None:
     """Remove an element; refused (naming them) while other elements refer to it."""
-    list_kind = _kind(kind)
     tara = take_for_edit(actor, tara_id)
-    element = locked_element(tara, list_kind, ref)
-    before = element.data
-    record_element(actor, AuditAction.ELEMENT_DELETED, element, before, None)
+    remove_element(actor, locked_element(tara, kind_of(kind), ref), AuditAction.ELEMENT_DELETED)
+
+
+def remove_element(actor: User, element: Element, action: AuditAction) -> None:
+    """Delete a locked element, close the gap in its list and evaluate the TARA (refused while other
+    elements refer to it: the engine names them)."""
+    tara = element.tara
+    record_element(actor, action, element, element.data, None)
     position = element.position
     element.delete()
-    Element.objects.filter(tara=tara, kind=list_kind, position__gt=position).update(
+    Element.objects.filter(tara=tara, kind=element.kind, position__gt=position).update(
         position=F("position") - 1
     )
     store_evaluation(tara, selectors.document(tara))

@@ -1,19 +1,20 @@
 """Element lists (filters, sorting and pages through htmx, bookmarkable) and one element's panel with
-its inline edits: the common fields of its kind, the whole element as YAML, create and delete."""
+its inline edits: the common fields of its kind, the whole element as YAML, create, delete and undo."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, base_version, expected_version, page_or_partial
+from opencsms.core.http import actor, base_version, expected_version, go, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, YamlForm
+from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, NewElementForm, YamlForm
 from opencsms.tara.models import Kind
 
 
@@ -67,7 +68,27 @@ def element_create(request: HttpRequest, tara_id: int, kind: Kind) -> HttpRespon
 
 @require_POST
 @needs(Perm.EDIT, on="tara")
+def element_create_fields(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
+    """A new asset, damage scenario or threat scenario from the structured form (YAML: `element_create`)."""
+    form = NewElementForm(kind, request.POST)
+    checked(form)
+    created = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=form.element())
+    messages.success(request, f"{created.ref} created.")
+    return go(request, reverse("tara:element", args=[tara_id, kind, created.ref]))
+
+
+@require_POST
+@needs(Perm.EDIT, on="tara")
 def element_delete(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
     services.delete_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
     messages.success(request, f"{ref} deleted.")
     return redirect("tara:elements", tara_id, kind)
+
+
+@require_POST
+@needs(Perm.EDIT, on="tara")
+def element_undo(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> HttpResponse:
+    """The inverse of the element's last change (an undone creation removes the element)."""
+    kept = services.undo_last_change(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
+    messages.success(request, f"The last change of {ref} was undone.")
+    return redirect("tara:element", tara_id, kind, ref) if kept else redirect("tara:elements", tara_id, kind)

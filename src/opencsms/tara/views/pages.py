@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, attachment, expected_version, page_or_partial
+from opencsms.core.http import actor, attachment, expected_version, go, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm
@@ -68,7 +69,7 @@ def item_edit(request: HttpRequest, tara_id: int) -> HttpResponse:
         actor=actor(request), tara_id=tara_id, changes=form.changes(), expected=expected_version(request)
     )
     messages.success(request, "Item definition saved.")
-    return redirect("tara:overview", tara_id)
+    return go(request, reverse("tara:overview", args=[tara_id]))
 
 
 @needs(Perm.VIEW, on="tara")
