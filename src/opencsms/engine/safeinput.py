@@ -9,12 +9,13 @@ and the problem.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
@@ -37,6 +38,16 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 def refuse(file: str, rule: str, message: str) -> ParseError:
     """One problem, as the error every reader raises."""
     return ParseError([Problem(rule, message, file)])
+
+
+def csv_rows(lines: Iterable[str], file: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV text; a malformed CSV or a field longer than the csv module's limit
+    (128 KiB) is refused, named, instead of escaping as `csv.Error`."""
+    reader = csv.DictReader(lines)
+    try:
+        return list(reader.fieldnames or ()), list(reader)
+    except csv.Error as exc:
+        raise refuse(file, "csv-syntax", f"line {reader.line_num}: {exc}") from None
 
 
 def json_depth(raw: bytes) -> int:
