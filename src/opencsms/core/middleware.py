@@ -4,19 +4,21 @@ domain errors raised in views to the answers a browser understands.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit
 from opencsms.core.errors import DomainError, NotFound
+from opencsms.engine.safeinput import lone_surrogate
 
 HEADER = "X-Request-ID"
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -46,6 +48,29 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class JsonTextMiddleware:
+    """Refuse a JSON body whose strings are not Unicode text (a lone surrogate such as \\ud800 parses, then
+    fails in the database): 400 with the API's `{code, detail}`, before any view sees it."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "application/json" and _lone_surrogate(request.body):
+            detail = "the JSON body has a lone surrogate escape (e.g. \\ud800): strings must be Unicode text"
+            return JsonResponse({"code": "invalid_text", "detail": detail}, status=400)
+        return self.get_response(request)
+
+
+def _lone_surrogate(body: bytes) -> bool:
+    if b"\\u" not in body:
+        return False
+    try:
+        return lone_surrogate(body, json.loads(body))
+    except ValueError:  # not JSON: the view names the syntax error
+        return False
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):

@@ -1,10 +1,29 @@
-"""API schemas of the core app: separate In and Out shapes."""
+"""API schemas of the core app: separate In and Out shapes; and the bounded types every app's API takes its
+input in (`Id`, `Pages`), so that no number in a path, query or body reaches the database beyond 64 bits."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+from opencsms.core.models import MAX_ID
+
+MAX_PAGE = 1000
+Id = Annotated[int, Field(ge=-MAX_ID - 1, le=MAX_ID, description="an object's id (a 64-bit integer)")]
+
+
+class Pages(LimitOffsetPagination):
+    """Ninja's limit/offset pages with both bounded: at most `MAX_PAGE` items, an offset within 64 bits."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})")
+        offset: int = Field(0, ge=0, le=MAX_ID - MAX_PAGE, description="items skipped")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 class MeOut(Schema):

@@ -22,7 +22,7 @@ from opencsms.core import selectors
 from opencsms.core.access import lists
 from opencsms.core.forms import LoginForm
 from opencsms.core.http import actor, client_ip
-from opencsms.core.models import User
+from opencsms.core.models import MAX_ID, User
 
 Visibility = Callable[[User], Q]
 
@@ -50,10 +50,9 @@ logout = auth_views.LogoutView.as_view()
 def audit_log(request: HttpRequest, visible: Visibility) -> HttpResponse:
     """The latest audit records the user may see; `?before=<seq>` pages back (htmx appends the rows)."""
     before = request.GET.get("before", "")
-    records = selectors.recent_changes(
-        visible(actor(request)), before_seq=int(before) if before.isdigit() else None
-    )
-    partial = bool(getattr(request, "htmx", False)) and before.isdigit()
+    seq = int(before) if before.isdigit() and int(before) <= MAX_ID else None
+    records = selectors.recent_changes(visible(actor(request)), before_seq=seq)
+    partial = bool(getattr(request, "htmx", False)) and seq is not None
     template = "core/_audit_rows.html" if partial else "core/audit_log.html"
     return render(request, template, {"records": records, "page_size": selectors.AUDIT_PAGE_SIZE})
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from ninja import Schema
 
+from opencsms.core.schemas import Id
 from opencsms.organisation.models import Level, Role
 
 
@@ -28,7 +29,7 @@ class LevelPath(StrEnum):
 class OrganisationIn(Schema):
     name: str
     slug: str = ""
-    administrator_id: int | None = None
+    administrator_id: Id | None = None
 
 
 class OrganisationOut(Schema):
@@ -38,7 +39,7 @@ class OrganisationOut(Schema):
 
 
 class BusinessUnitIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     name: str
     slug: str = ""
 
@@ -51,7 +52,7 @@ class BusinessUnitOut(Schema):
 
 
 class ProjectIn(Schema):
-    business_unit_id: int
+    business_unit_id: Id
     name: str
     slug: str = ""
 
@@ -64,7 +65,7 @@ class ProjectOut(Schema):
 
 
 class MemberIn(Schema):
-    user_id: int
+    user_id: Id
     role: Role
 
 

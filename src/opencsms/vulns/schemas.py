@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from opencsms.core.schemas import Id
 from opencsms.vulns.models import Decision, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import FINDING_SORTS, SEVERITIES, FindingFilter
 
@@ -31,7 +32,7 @@ class ReleaseIn(Schema):
     name: str
     version: str
     component_ref: str = Field("", description="The id of the TARA component this software runs on")
-    tara_id: int | None = Field(None, description="The project's TARA (default: its first, with a component)")
+    tara_id: Id | None = Field(None, description="The project's TARA (default: its first, with a component)")
 
 
 class ComponentOut(Schema):
@@ -97,7 +98,7 @@ class TriageIn(Schema):
     justification: str | None = None
     decision: Decision | None = None
     rationale: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: dt.date | None = None
 
 
@@ -181,7 +182,7 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(
+    ids: list[Id] | None = Field(
         None, description="The notifications to mark read (all unread ones if left out)"
     )
 
