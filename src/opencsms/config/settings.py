@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from opencsms.config.env import Settings, database_settings
+from opencsms.core.logs import logging_config
 
 ENV = Settings()
 WORKDIR = Path.cwd()
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsms.core.middleware.SecurityLogMiddleware",
     "opencsms.core.middleware.LoginRequiredMiddleware",
     "opencsms.core.middleware.JsonTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,6 +141,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Every server error with its traceback, every record with the request id; security events on the
+# `opencsms.security` logger (core.logs). OPENCSMS_LOG_FORMAT=json writes one JSON object a line.
+LOGGING = logging_config(log_format=ENV.log_format, level=ENV.log_level)
 
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "dashboard"

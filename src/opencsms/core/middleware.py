@@ -5,6 +5,7 @@ domain errors raised in views to the answers a browser understands.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit
 from opencsms.core.errors import DomainError, NotFound
+from opencsms.core.http import client_ip
+from opencsms.core.logs import security_event
 from opencsms.engine.safeinput import lone_surrogate
 
 HEADER = "X-Request-ID"
@@ -71,6 +74,35 @@ def _lone_surrogate(body: bytes) -> bool:
         return lone_surrogate(body, json.loads(body))
     except ValueError:  # not JSON: the view names the syntax error
         return False
+
+
+class SecurityLogMiddleware:
+    """Log on `opencsms.security` every refusal (401, 403, and 404: missing or out of the caller's scope, the
+    two are not told apart) and every download (an attachment: exports, reports, VEX), with who and from
+    where; the request id ties the line to the rest of the request's log and to the audit trail."""
+
+    REFUSALS = (401, 403, 404)
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status in self.REFUSALS:
+            security_event("refused", f"{status} {request.method} {request.path}", **_who(request, status))
+        elif 200 <= status < 300 and response.get("Content-Disposition", "").startswith("attachment"):
+            filename = response["Content-Disposition"].partition("filename")[2].lstrip("*=\"'").rstrip('"')
+            fields = {**_who(request, status), "file": filename}
+            security_event("export", f"download {request.path}", level=logging.INFO, **fields)
+        return response
+
+
+def _who(request: HttpRequest, status: int) -> dict[str, Any]:
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    name = getattr(user, "username", "") or "anonymous"
+    return {"user": name, "ip": client_ip(request), "method": request.method, "path": request.path,
+            "status": status}  # fmt: skip
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):

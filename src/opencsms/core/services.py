@@ -16,6 +16,7 @@ from django.utils import timezone
 from opencsms.core import audit, selectors
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid, NotFound, Throttled
+from opencsms.core.logs import security_event
 from opencsms.core.models import ApiToken, LoginFailure, User
 
 TOKEN_PREFIX = "ocs_"  # noqa: S105 - marks a string as an OpenCSMS token (for secret scanners)
@@ -152,6 +153,7 @@ def log_in(*, username: str, password: str, ip: str | None) -> User:
     user = authenticate(None, username=username, password=password)
     if isinstance(user, User):
         return user
+    security_event("sign_in_failed", f"failed sign-in as {key!r}", username=key, ip=ip)
     with transaction.atomic():
         LoginFailure.objects.create(username=key, ip=ip, correlation_id=audit.current_correlation_id())
         _audit_lockout_start(key, ip)
@@ -185,6 +187,7 @@ def _refuse_while_locked(key: str, ip: str | None) -> None:
     ]
     if ends:
         minutes = max(1, round((max(ends) - timezone.now()).total_seconds() / 60))
+        security_event("sign_in_locked", f"sign-in as {key!r} refused: locked out", username=key, ip=ip)
         raise Throttled(
             f"Too many failed sign-in attempts for this account or from your address. "
             f"Sign-in is blocked: try again in {minutes} minute{'s' if minutes != 1 else ''}."
@@ -202,6 +205,8 @@ def _audit_lockout_start(key: str, ip: str | None) -> None:
     ):
         if count != limit:
             continue
+        security_event("lockout_started", f"{kind} {value!r} locked out after {count} failures",
+                       locked=kind, username=key, ip=ip, failures=count)  # fmt: skip
         audit.record(
             actor=system_user(),
             action=AuditAction.LOGIN_LOCKED_OUT,
