@@ -6,19 +6,33 @@ Authentication: a hashed API token (`Authorization: Bearer ...`) or the session 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
+from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
 from opencsms.core.errors import DomainError
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    """Ninja's API, whose description also declares every operation's error answers (config/openapi.py)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        with_error_answers(self, schema)  # in place: the schema is Ninja's dict subclass
+        return schema
+
+
+api = Api(
     title="OpenCSMS API",
     version="1",
     urls_namespace="api",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from django.views.generic import RedirectView
 
 from opencsms.config.api import api
@@ -28,3 +30,15 @@ urlpatterns = [
     path("", include("opencsms.tara.urls")),
     path("", include("opencsms.vulns.urls")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for a URL no route matches (or a page's `Http404`): the API's JSON error under /api/,
+    the 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        detail = f"no API route {request.method} {request.path}: see /api/v1/docs"
+        return JsonResponse({"code": "not_found", "detail": detail}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -4,7 +4,7 @@ input in (`Id`, `Pages`), so that no number in a path, query or body reaches the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -24,6 +24,14 @@ class Pages(LimitOffsetPagination):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(max_limit=MAX_PAGE, **kwargs)
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API: a code for programs, the words for a person, the field problems (422)."""
+
+    code: str = Field(description="e.g. not_found, permission_denied, conflict, invalid, unauthenticated")
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(None, description="422: each problem with its location")
 
 
 class MeOut(Schema):

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from opencsms.core.access import lists, needs
-from opencsms.core.http import actor, attachment
+from opencsms.core.http import actor, attachment, download
 from opencsms.core.schemas import Id, Pages
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
@@ -31,7 +31,6 @@ from opencsms.tara.schemas import (
     ElementIn,
     ElementOut,
     ElementQuery,
-    FindingOut,
     GenerationOut,
     HeaderIn,
     ImportJobOut,
@@ -40,6 +39,7 @@ from opencsms.tara.schemas import (
     ReasonIn,
     RuleFileDetailOut,
     RuleFileOut,
+    RuleFindingOut,
     TaraDetailOut,
     TaraOut,
     TreeEditIn,
@@ -91,7 +91,7 @@ def get_tara(request: HttpRequest, tara_id: Id) -> Tara:
     return selectors.tara(actor(request), tara_id)
 
 
-@router.get("/taras/{tara_id}/findings", response=list[FindingOut])
+@router.get("/taras/{tara_id}/findings", response=list[RuleFindingOut])
 @paginate(Pages)
 @needs(Perm.VIEW, on="tara")
 def list_findings(request: HttpRequest, tara_id: Id) -> list[dict[str, str]]:
@@ -104,14 +104,14 @@ def update_header(request: HttpRequest, tara_id: Id, payload: HeaderIn) -> Tara:
     return services.update_header(actor=actor(request), tara_id=tara_id, changes=payload.changes)
 
 
-@router.get("/taras/{tara_id}/export", response={200: str})
+@router.get("/taras/{tara_id}/export", openapi_extra=download(YAML))
 @needs(Perm.VIEW, on="tara")
 def export_tara(request: HttpRequest, tara_id: Id) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
     return attachment(selectors.export_yaml(tara), f"{tara.ref}.tara.yaml", YAML)
 
 
-@router.get("/taras/{tara_id}/report", response={200: str})
+@router.get("/taras/{tara_id}/report", openapi_extra=download(*MEDIA_TYPES.values()))
 @needs(Perm.VIEW, on="tara")
 def report(request: HttpRequest, tara_id: Id, format: str = "html") -> HttpResponse:  # noqa: A002
     tara = selectors.tara(actor(request), tara_id)
