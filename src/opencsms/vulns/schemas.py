@@ -23,6 +23,7 @@ class ReleaseOut(Schema):
     sbom_filename: str
     sbom_sha256: str
     sbom_format: str
+    problems: list[str] = Field(description="What the SBOM gave that could not be used (bad purls, CPEs...)")
     created_at: dt.datetime
     finding_count: int = 0
     open_count: int = 0
