@@ -10,7 +10,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from opencsms.core.access import lists, needs
+from opencsms.core.access import needs
 from opencsms.core.http import actor, attachment, download
 from opencsms.core.schemas import Id, Pages
 from opencsms.engine.reports import MEDIA_TYPES
@@ -50,7 +50,7 @@ YAML = "application/yaml; charset=utf-8"
 
 
 @router.get("/projects/{project_id}/taras", response=list[TaraOut])
-@lists(Perm.VIEW, on="tara")
+@needs(Perm.VIEW, on="project")
 def list_taras(request: HttpRequest, project_id: Id) -> QuerySet[Tara]:
     return selectors.taras(actor(request), project_id=project_id)
 

@@ -10,7 +10,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from opencsms.core.access import lists, needs, signed_in
+from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment
 from opencsms.core.schemas import Id, Pages
 from opencsms.organisation.access import Perm
@@ -39,7 +39,7 @@ router = Router(tags=["vulns"])
 
 
 @router.get("/projects/{project_id}/releases", response=list[ReleaseOut])
-@lists(Perm.VIEW, on="release")
+@needs(Perm.VIEW, on="project")
 def list_releases(request: HttpRequest, project_id: Id) -> QuerySet[Release]:
     return selectors.releases(actor(request), project_id=project_id)
 
@@ -155,7 +155,7 @@ def exploitation_for_organisation(
 
 
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])
-@lists(Perm.VIEW, on="advisory_source")
+@needs(Perm.VIEW, on="organisation")
 def list_sources(request: HttpRequest, organisation_id: Id) -> QuerySet[AdvisorySource]:
     return selectors.advisory_sources(actor(request), organisation_id=organisation_id)
 
