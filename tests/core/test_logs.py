@@ -75,7 +75,7 @@ def test_the_log_format_is_a_setting() -> None:
 def test_sign_in_failures_and_lock_outs_are_security_events(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="opencsms.security")
     make_user("erin")
-    for _ in range(settings.LOGIN_THROTTLE["per_username"]):
+    for _ in range(settings.LOGIN_THROTTLE["per_user_address"]):
         with pytest.raises((Invalid, Throttled)):
             services.log_in(username="erin", password="wrong", ip="10.0.0.7")
     with pytest.raises(Throttled):

@@ -149,8 +149,10 @@ LOGGING = logging_config(log_format=ENV.log_format, level=ENV.log_level)
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
-# Password sign-in throttling (core.services.log_in): failures per user name / per address within the window.
-LOGIN_THROTTLE = {"per_username": 5, "per_ip": 20, "window_seconds": 15 * 60}
+# Password sign-in throttling (core.services.log_in): from the 5th failure for one user name from one address
+# that pair waits 30 s, then twice as long after each further failure (at most the window); 20 failures from
+# one address lock the address. A third party cannot lock a user out from the user's own address.
+LOGIN_THROTTLE = {"per_user_address": 5, "first_delay_seconds": 30, "per_ip": 20, "window_seconds": 15 * 60}
 # Paths that authenticate themselves (the API answers 401 as JSON) and so skip the login redirect.
 LOGIN_NOT_REQUIRED_PREFIXES = ("/api/",)
 
