@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # TARAs whose working state each process keeps for fast edits and reads (tara.working):
     # about 110 MB each at 20,000 threat scenarios; 0 keeps none (every edit reads the whole TARA).
     kept_tara_states: int = Field(4, ge=0)
+    # A signed-in session ends after this long without a request (renewed by activity).
+    session_idle_minutes: int = Field(8 * 60, ge=5, le=30 * 24 * 60)
     # The server's log on standard error (core.logs): text lines, or one JSON object a line for a collector.
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

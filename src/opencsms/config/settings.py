@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsms.core.middleware.SessionIdleMiddleware",
     "opencsms.core.middleware.SecurityLogMiddleware",
     "opencsms.core.middleware.LoginRequiredMiddleware",
     "opencsms.core.middleware.JsonTextMiddleware",
@@ -183,6 +184,10 @@ if BEHIND_TLS_PROXY:
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sessions end after OPENCSMS_SESSION_IDLE_MINUTES without a request (8 hours by default); a request renews
+# the expiry, at most once a minute (core.middleware.SessionIdleMiddleware).
+SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

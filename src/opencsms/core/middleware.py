@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -103,6 +104,26 @@ def _who(request: HttpRequest, status: int) -> dict[str, Any]:
     name = getattr(user, "username", "") or "anonymous"
     return {"user": name, "ip": client_ip(request), "method": request.method, "path": request.path,
             "status": status}  # fmt: skip
+
+
+class SessionIdleMiddleware:
+    """Keep a signed-in session alive while it is used: its expiry (`SESSION_COOKIE_AGE`, the idle timeout,
+    `OPENCSMS_SESSION_IDLE_MINUTES`) is renewed by a request at most once every `SESSION_RENEW_SECONDS`, so
+    an active session lasts and an idle one ends, without a session write on every request."""
+
+    KEY = "_opencsms_renewed"
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.every: int = settings.SESSION_RENEW_SECONDS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.every:
+                session[self.KEY] = now  # modified: Django saves it, with a new expiry and cookie
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
