@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from opencsms.config.env import Settings, database_settings
+from opencsms.config.env import database_settings, load_settings
 from opencsms.core.logs import logging_config
 
-ENV = Settings()
+ENV = load_settings()  # a bad variable: ConfigurationError naming it (the CLI prints that one line)
 WORKDIR = Path.cwd()
 REPOSITORY = Path(__file__).resolve().parents[3]  # src/opencsms/config/settings.py -> the checkout
 NODE_MODULES = REPOSITORY / "node_modules"  # `npm ci` (make setup) installs the front-end files here
