@@ -57,3 +57,13 @@ def test_requests_within_a_minute_do_not_write_the_session() -> None:
     before = _session(client).expire_date
     client.get("/api/v1/me")
     assert _session(client).expire_date == before
+
+
+def test_signing_in_starts_the_renewal_clock_without_an_extra_write() -> None:
+    user = make_user()
+    user.set_password("a long enough password 1")
+    user.save()
+    client = Client()
+    response = client.post("/login/", {"username": user.username, "password": "a long enough password 1"})
+    assert response.status_code == 302
+    assert SessionIdleMiddleware.KEY in client.session

@@ -109,7 +109,9 @@ def _who(request: HttpRequest, status: int) -> dict[str, Any]:
 class SessionIdleMiddleware:
     """Keep a signed-in session alive while it is used: its expiry (`SESSION_COOKIE_AGE`, the idle timeout,
     `OPENCSMS_SESSION_IDLE_MINUTES`) is renewed by a request at most once every `SESSION_RENEW_SECONDS`, so
-    an active session lasts and an idle one ends, without a session write on every request."""
+    an active session lasts and an idle one ends, without a session write on every request. The time of the
+    last renewal is kept in the session from the sign-in on (written with it, at no extra cost); a session
+    without it (made before this existed) simply keeps the expiry it has."""
 
     KEY = "_opencsms_renewed"
 
@@ -118,12 +120,14 @@ class SessionIdleMiddleware:
         self.every: int = settings.SESSION_RENEW_SECONDS
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key:
-            now = int(time.time())
-            if now - int(session.get(self.KEY, 0)) >= self.every:
-                session[self.KEY] = now  # modified: Django saves it, with a new expiry and cookie
-        return self.get_response(request)
+        if session is None or not (session.session_key or session.modified) or session.is_empty():
+            return response
+        now, last = int(time.time()), session.get(self.KEY)
+        if (last is None and session.modified) or (last is not None and now - int(last) >= self.every):
+            session[self.KEY] = now  # modified: Django saves it, with a new expiry and cookie
+        return response
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
