@@ -5,9 +5,11 @@ new route is covered without a line here."""
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DataError
 from django.test import Client
 from django.urls import reverse
 
@@ -120,3 +122,53 @@ def test_page_filters_beyond_64_bits_are_not_server_errors() -> None:
         for name in ("organisation", "page", "before", "owner", "tara", "id"):
             response = client.get(url, {name: HUGE})
             assert response.status_code < 500, (url, name, response.status_code)
+
+
+LONG = "x" * 1001
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/organisations", {"name": LONG}, "name"),
+        ("/api/v1/organisations", {"name": "ok", "slug": LONG}, "slug"),
+        ("/api/v1/business-units", {"organisation_id": 1, "name": LONG}, "name"),
+        ("/api/v1/projects", {"business_unit_id": 1, "name": LONG}, "name"),
+        ("/api/v1/tokens", {"name": LONG}, "name"),
+        ("/api/v1/users", {"username": LONG}, "username"),
+        ("/api/v1/users", {"username": "abc", "email": LONG}, "email"),
+        (
+            "/api/v1/organisations/1/advisory-sources",
+            {"name": LONG, "kind": "osv_url", "location": "https://a"},
+            "name",
+        ),
+        (
+            "/api/v1/organisations/1/advisory-sources",
+            {"name": "a", "kind": "osv_url", "location": "https://" + LONG},
+            "location",
+        ),
+    ],
+)
+def test_a_text_longer_than_its_column_is_refused_by_name(
+    url: str, body: dict[str, object], field: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_admin())
+    make_tree()
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 422, response.content[:300]
+    [error] = response.json()["errors"]
+    assert (error["loc"][-1], error["type"]) == (field, "string_too_long")
+
+
+def test_a_value_the_database_refuses_is_a_clear_client_error() -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_admin())
+    refusal = DataError("value too long for type character varying(200)")
+    with mock.patch("opencsms.organisation.services.create_organisation", side_effect=refusal):
+        response = client.post("/api/v1/organisations", {"name": "a"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid",
+        "detail": "a value does not fit where it is stored: value too long for type character varying(200)",
+    }

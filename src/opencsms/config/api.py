@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -17,7 +18,7 @@ from ninja.security import django_auth
 
 from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
-from opencsms.core.errors import DomainError
+from opencsms.core.errors import DomainError, from_database
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
@@ -51,6 +52,12 @@ def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: o
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.detail)
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    invalid = from_database(exc)
+    return _error(request, invalid.status, invalid.code, invalid.detail)
 
 
 @api.exception_handler(PermissionDenied)

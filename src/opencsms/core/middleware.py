@@ -13,13 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit
-from opencsms.core.errors import DomainError, NotFound
+from opencsms.core.errors import DomainError, NotFound, from_database
 from opencsms.core.http import client_ip
 from opencsms.core.logs import security_event
 from opencsms.engine.safeinput import lone_surrogate
@@ -161,6 +162,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DataError):  # a value the database refused: the user's input, not a fault
+            exception = from_database(exception)
         if isinstance(exception, NotFound):
             raise Http404(exception.detail) from exception
         if not isinstance(exception, DomainError):

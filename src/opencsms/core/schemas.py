@@ -41,8 +41,8 @@ class MeOut(Schema):
 
 
 class UserIn(Schema):
-    username: str
-    email: str = ""
+    username: str = Field(max_length=150)
+    email: str = Field("", max_length=254)
     is_staff: bool = False
     is_superuser: bool = False
 
@@ -56,7 +56,7 @@ class UserOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(max_length=100)
 
 
 class TokenOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from opencsms.core.schemas import Id
 from opencsms.organisation.models import Level, Role
@@ -27,8 +27,8 @@ class LevelPath(StrEnum):
 
 
 class OrganisationIn(Schema):
-    name: str
-    slug: str = ""
+    name: str = Field(max_length=200)
+    slug: str = Field("", max_length=100)
     administrator_id: Id | None = None
 
 
@@ -40,8 +40,8 @@ class OrganisationOut(Schema):
 
 class BusinessUnitIn(Schema):
     organisation_id: Id
-    name: str
-    slug: str = ""
+    name: str = Field(max_length=200)
+    slug: str = Field("", max_length=100)
 
 
 class BusinessUnitOut(Schema):
@@ -53,8 +53,8 @@ class BusinessUnitOut(Schema):
 
 class ProjectIn(Schema):
     business_unit_id: Id
-    name: str
-    slug: str = ""
+    name: str = Field(max_length=200)
+    slug: str = Field("", max_length=100)
 
 
 class ProjectOut(Schema):

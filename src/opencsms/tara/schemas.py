@@ -113,7 +113,7 @@ class ApproveIn(Schema):
 
 
 class BaselineIn(Schema):
-    name: str
+    name: str = Field(max_length=100)
 
 
 class BaselineOut(Schema):

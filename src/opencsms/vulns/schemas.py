@@ -123,9 +123,11 @@ class ExploitationOut(Schema):
 
 
 class SourceIn(Schema):
-    name: str
+    name: str = Field(max_length=200)
     kind: SourceKind
-    location: str = Field(description="A folder or zip path on the server (osv_path), else an http(s) URL")
+    location: str = Field(
+        max_length=1000, description="A folder or zip path on the server (osv_path), else an http(s) URL"
+    )
 
 
 class SourceOut(Schema):
