@@ -105,3 +105,20 @@ def test_refusals_and_downloads_are_security_events(
     assert engineer.get(f"/api/v1/taras/{reference.pk}/export").status_code == 200
     [export] = _security(caplog, "export")
     assert (export.user, export.file) == (team.engineer.username, f"{reference.ref}.tara.yaml")  # type: ignore[attr-defined]
+
+
+def test_every_api_error_is_json_even_those_no_handler_made() -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_admin())
+    with mock.patch("opencsms.core.api.actor", side_effect=RuntimeError("forced failure")):
+        failed = client.get("/api/v1/me", headers={"X-Request-ID": "req-json-500"})
+    assert failed.status_code == 500
+    assert failed.json() == {
+        "code": "internal_server_error",
+        "detail": "internal server error: the error is logged; quote request id req-json-500",
+    }
+    refused = client.put("/api/v1/organisations", "{}", content_type="application/json")
+    assert refused.status_code == 405
+    assert refused.json()["code"] == "method_not_allowed"
+    assert set(refused["Allow"].split(", ")) == {"GET", "POST"}
+    assert "text/html" in client.get("/nope/").get("Content-Type", "")  # pages keep their pages

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "opencsms.core.middleware.CorrelationIdMiddleware",
+    "opencsms.core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "opencsms.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,6 +157,7 @@ LOGOUT_REDIRECT_URL = "core:login"
 LOGIN_THROTTLE = {"per_user_address": 5, "first_delay_seconds": 30, "per_ip": 20, "window_seconds": 15 * 60}
 # Paths that authenticate themselves (the API answers 401 as JSON) and so skip the login redirect.
 LOGIN_NOT_REQUIRED_PREFIXES = ("/api/",)
+API_PREFIX = "/api/"  # every error answer under it is JSON (core.middleware.ApiErrorsAsJsonMiddleware)
 
 # Content-Security-Policy (core.middleware): no inline script or style anywhere, so htmx is configured by its
 # <meta name="htmx-config"> tag and every style lives in core/static/core/opencsms.css.

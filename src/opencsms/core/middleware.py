@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +40,32 @@ class CorrelationIdMiddleware:
         with audit.correlation(request.headers.get(HEADER)) as correlation_id:
             response = self.get_response(request)
         response[HEADER] = correlation_id
+        return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under `settings.API_PREFIX` every error answer is the API's JSON `{code, detail}`, also those no API
+    handler made: a method the route does not take (405, `Allow` kept), a body too large, a server error
+    (500, with the request id to quote)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.prefix: str = settings.API_PREFIX
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status < 400 or response.streaming or not request.path.startswith(self.prefix):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        detail = phrase.lower()
+        if status >= 500:
+            detail += f": the error is logged; quote request id {audit.current_correlation_id()}"
+        # the same response rewritten (its headers, e.g. Allow, kept; Django logs it once, as it was)
+        response.content = json.dumps({"code": phrase.lower().replace(" ", "_"), "detail": detail})
+        response["Content-Type"] = "application/json"
         return response
 
 
