@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from opencsms.config.env import DEV_SECRET_KEY, SQLITE_OPTIONS, Settings, database_settings
+from opencsms.config.env import (
+    DEV_SECRET_KEY,
+    SQLITE_OPTIONS,
+    ConfigurationError,
+    Settings,
+    database_settings,
+    load_settings,
+)
 
 GOOD_SECRET = "a-long-random-production-secret-0123456789abcdef"
 
@@ -197,3 +204,34 @@ def test_the_outbound_policy_is_closed_by_default(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("OPENCSMS_SOURCE_DIRECTORIES", "relative/osv")
     with pytest.raises(ValidationError, match="must be an absolute path"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "shown"),
+    [
+        (
+            "OPENCSMS_EMAIL_PORT",
+            "twenty-five",
+            "OPENCSMS_EMAIL_PORT='twenty-five': Input should be a valid integer",
+        ),
+        ("OPENCSMS_LOG_FORMAT", "xml", "OPENCSMS_LOG_FORMAT='xml': Input should be 'text' or 'json'"),
+        ("OPENCSMS_DATABASE_URL", "mysql://db/x", "OPENCSMS_DATABASE_URL must start with sqlite://"),
+    ],
+)
+def test_a_bad_variable_stops_the_start_with_one_line_naming_it(
+    tmp_path: Path, variable: str, value: str, shown: str
+) -> None:
+    result = _manage(tmp_path, {variable: value}, "check")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("opencsms: configuration error: ")
+    assert shown in line
+
+
+def test_a_secret_is_named_but_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENCSMS_ENV", "production")
+    monkeypatch.setenv("OPENCSMS_SECRET_KEY", "short-and-secret")
+    with pytest.raises(ConfigurationError, match="OPENCSMS_SECRET_KEY must have at least 32") as refused:
+        load_settings()
+    assert "short-and-secret" not in str(refused.value)

@@ -38,19 +38,45 @@ def test_a_good_password_signs_in_and_a_bad_one_is_logged() -> None:
     assert not ChangeRecord.objects.exists()  # single failures are in the security log, not the chain
 
 
-def test_five_failures_lock_the_user_name_and_the_lockout_is_audited() -> None:
+def test_five_failures_lock_the_user_name_from_that_address_only_and_the_lockout_is_audited() -> None:
     user = make_member()
     for _ in range(4):
-        fail("erin", ip=None)
-    with pytest.raises(Throttled, match="try again in 15 minutes"):
-        services.log_in(username="erin", password="wrong", ip=None)
+        fail("erin", ip="203.0.113.9")
+    with pytest.raises(Throttled, match="try again in 30 seconds"):
+        services.log_in(username="erin", password="wrong", ip="203.0.113.9")
     with pytest.raises(Throttled):  # even the right password: no password check while locked
-        services.log_in(username="ERIN", password=PASSWORD, ip="10.0.0.2")
+        services.log_in(username="ERIN", password=PASSWORD, ip="203.0.113.9")
     assert LoginFailure.objects.count() == 5
+    # the attacker's address is locked; the user, from their own address, is not
+    assert services.log_in(username="erin", password=PASSWORD, ip="10.0.0.2") == user
     lockout = ChangeRecord.objects.get(action=AuditAction.LOGIN_LOCKED_OUT)
     assert (lockout.actor.username, lockout.object_id) == (services.SYSTEM_USERNAME, str(user.pk))
-    assert lockout.after == {"locked": "username", "username": "erin", "ip": None, "failures": 5}
+    assert lockout.after == {"locked": "username", "username": "erin", "ip": "203.0.113.9", "failures": 5}
     assert audit.verify_chain() == []
+
+
+def test_a_third_party_cannot_lock_the_administrator_out() -> None:
+    admin = User.objects.create(username="admin", password=make_password(PASSWORD), is_superuser=True)
+    for _ in range(12):
+        LoginFailure.objects.create(username="admin", ip="198.51.100.66")
+    with pytest.raises(Throttled):
+        services.log_in(username="admin", password=PASSWORD, ip="198.51.100.66")
+    assert services.log_in(username="admin", password=PASSWORD, ip="10.0.0.1") == admin
+
+
+def test_the_delay_doubles_with_each_further_failure_up_to_the_window() -> None:
+    assert [services.lockout_delay(n).total_seconds() for n in range(3, 12)] == [
+        0, 0, 30, 60, 120, 240, 480, 900, 900,
+    ]  # fmt: skip
+    make_member()
+    for _ in range(4):
+        fail("erin")
+    with pytest.raises(Throttled, match="30 seconds"):
+        services.log_in(username="erin", password="wrong", ip="10.0.0.1")
+    LoginFailure.objects.update(time=timezone.now() - timedelta(seconds=31))  # the delay has passed
+    with pytest.raises(Throttled, match=r"(60|59) seconds"):  # the 6th failure: twice as long
+        services.log_in(username="erin", password="wrong", ip="10.0.0.1")
+    assert LoginFailure.objects.count() == 6
 
 
 def test_the_lock_ends_when_the_failures_leave_the_window() -> None:

@@ -6,16 +6,23 @@ Nothing here imports Django at import time, so importing the CLI (and `opencsms 
 from __future__ import annotations
 
 import os
+import sys
 
 SETTINGS_MODULE = "opencsms.config.settings"
 
 
 def setup_django() -> None:
-    """Configure and set up Django (idempotent); call it before importing any app module."""
+    """Configure and set up Django (idempotent); call it before importing any app module. A bad
+    `OPENCSMS_*` value ends the command with one line naming the variable (exit status 2), not a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # config.env.ConfigurationError: a bad OPENCSMS_* value
+        print(f"opencsms: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def run_management_command(args: list[str]) -> None:

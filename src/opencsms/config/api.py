@@ -9,16 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
+from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
 from opencsms.core import versions
-from opencsms.core.errors import DomainError, Stale
+from opencsms.core.errors import DomainError, Stale, from_database
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
@@ -36,7 +39,16 @@ class LocalSwagger(Swagger):
         return render(request, "core/api_docs.html", context)
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """Ninja's API, whose description also declares every operation's error answers (config/openapi.py)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        with_error_answers(self, schema)  # in place: the schema is Ninja's dict subclass
+        return schema
+
+
+api = Api(
     title="OpenCSMS API",
     version="1",
     urls_namespace="api",
@@ -68,6 +80,12 @@ def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
     response = _error(request, 409, exc.code, exc.detail, current_etag=exc.current, differences=fields)
     response["ETag"] = versions.quoted(exc.current)
     return response
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    invalid = from_database(exc)
+    return _error(request, invalid.status, invalid.code, invalid.detail)
 
 
 @api.exception_handler(PermissionDenied)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from django.core.exceptions import ImproperlyConfigured
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-opencsms-secret-key-change-me-in-production"  # noqa: S105 - refused in production
@@ -75,6 +76,11 @@ class Settings(BaseSettings):
     # Signed checkpoints of the audit chain written by the background task, and how often (0: not repeated).
     audit_checkpoint_dir: str = "var/checkpoints"
     audit_checkpoint_minutes: int = Field(60, ge=0)
+    # A signed-in session ends after this long without a request (renewed by activity).
+    session_idle_minutes: int = Field(8 * 60, ge=5, le=30 * 24 * 60)
+    # The server's log on standard error (core.logs): text lines, or one JSON object a line for a collector.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator(
         "allowed_hosts", "csrf_trusted_origins", "source_directories", "outbound_allow_hosts", mode="before"
@@ -148,6 +154,31 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """The environment holds a bad value: one line naming each variable and what is wrong with it (Django's
+    `ImproperlyConfigured`, which the CLI prints as that one line)."""
+
+
+def load_settings() -> Settings:
+    """`Settings()`, or `ConfigurationError` naming each bad variable (a secret's value is not shown)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigurationError("; ".join(_problem(error) for error in exc.errors())) from None
+
+
+def _problem(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:  # a check across settings: its message names the variables
+        return message
+    name = str(error["loc"][0])
+    variable = f"OPENCSMS_{name.upper()}"
+    if variable in message:
+        return message
+    shown = "" if "secret" in name or "password" in name else f"={str(error['input'])[:80]!r}"
+    return f"{variable}{shown}: {message}"
 
 
 def database_settings(url: str, *, workdir: Path) -> dict[str, Any]:

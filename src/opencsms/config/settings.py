@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from opencsms.config.env import Settings, database_settings
+from opencsms.config.env import database_settings, load_settings
+from opencsms.core.logs import logging_config
 
-ENV = Settings()
+ENV = load_settings()  # a bad variable: ConfigurationError naming it (the CLI prints that one line)
 WORKDIR = Path.cwd()
 REPOSITORY = Path(__file__).resolve().parents[3]  # src/opencsms/config/settings.py -> the checkout
 NODE_MODULES = REPOSITORY / "node_modules"  # `npm ci` (make setup) installs the front-end files here
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "opencsms.core.middleware.CorrelationIdMiddleware",
+    "opencsms.core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "opencsms.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -45,7 +47,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsms.core.middleware.SessionIdleMiddleware",
+    "opencsms.core.middleware.SecurityLogMiddleware",
     "opencsms.core.middleware.LoginRequiredMiddleware",
+    "opencsms.core.middleware.JsonTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -173,13 +178,20 @@ STORAGES = {
     },
 }
 
+# Every server error with its traceback, every record with the request id; security events on the
+# `opencsms.security` logger (core.logs). OPENCSMS_LOG_FORMAT=json writes one JSON object a line.
+LOGGING = logging_config(log_format=ENV.log_format, level=ENV.log_level)
+
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
-# Password sign-in throttling (core.services.log_in): failures per user name / per address within the window.
-LOGIN_THROTTLE = {"per_username": 5, "per_ip": 20, "window_seconds": 15 * 60}
+# Password sign-in throttling (core.services.log_in): from the 5th failure for one user name from one address
+# that pair waits 30 s, then twice as long after each further failure (at most the window); 20 failures from
+# one address lock the address. A third party cannot lock a user out from the user's own address.
+LOGIN_THROTTLE = {"per_user_address": 5, "first_delay_seconds": 30, "per_ip": 20, "window_seconds": 15 * 60}
 # Paths that authenticate themselves (the API answers 401 as JSON) and so skip the login redirect.
 LOGIN_NOT_REQUIRED_PREFIXES = ("/api/",)
+API_PREFIX = "/api/"  # every error answer under it is JSON (core.middleware.ApiErrorsAsJsonMiddleware)
 
 # Content-Security-Policy (core.middleware): no inline script or style anywhere, so htmx is configured by its
 # <meta name="htmx-config"> tag and every style lives in core/static/core/opencsms.css.
@@ -208,6 +220,10 @@ if BEHIND_TLS_PROXY:
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sessions end after OPENCSMS_SESSION_IDLE_MINUTES without a request (8 hours by default); a request renews
+# the expiry, at most once a minute (core.middleware.SessionIdleMiddleware).
+SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -7,7 +7,9 @@ each request itself. The admin signs in through our sign-in page (throttled), ne
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views import defaults
 
 from opencsms.config.api import api
 from opencsms.core import urls as core_urls
@@ -25,3 +27,15 @@ urlpatterns = [
     path("", include("opencsms.tara.urls")),
     path("", include("opencsms.vulns.urls")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for a URL no route matches (or a page's `Http404`): the API's JSON error under /api/,
+    the 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        detail = f"no API route {request.method} {request.path}: see /api/v1/docs"
+        return JsonResponse({"code": "not_found", "detail": detail}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found

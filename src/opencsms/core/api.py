@@ -11,7 +11,7 @@ from opencsms.core import selectors, services
 from opencsms.core.access import signed_in, superuser_only
 from opencsms.core.http import actor
 from opencsms.core.models import ApiToken, User
-from opencsms.core.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut, UserIn, UserOut
+from opencsms.core.schemas import Id, MeOut, TokenCreatedOut, TokenIn, TokenOut, UserIn, UserOut
 
 router = Router(tags=["core"])
 
@@ -53,6 +53,6 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
 
 @router.delete("/tokens/{token_id}", response={204: None})
 @signed_in
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
     services.revoke_api_token(actor=actor(request), token_id=token_id)
     return Status(204, None)

@@ -82,6 +82,12 @@ class Throttled(DomainError):
     code = "throttled"
 
 
+def from_database(exc: Exception) -> Invalid:
+    """A value the database refused (`django.db.DataError`: too long for its column, out of range) as a
+    person's error; the input checks name the field first, this is the safety net behind them."""
+    return Invalid(f"a value does not fit where it is stored: {str(exc).strip()}")
+
+
 def from_engine(exc: EngineError, what: str = "") -> Invalid:
     """The engine's refusal as a person's error: `what` could not be done (e.g. "the file is not a valid
     TARA"), then the engine's words (`EngineError.describe`: its problems, located, at most

@@ -1,5 +1,5 @@
 """HTML forms of the core app, and what every app's forms share: `checked` (a form's data or `Invalid`) and
-a file field with a size limit."""
+a file field with a size limit, a bounded id field."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from opencsms.core import history, services
 from opencsms.core.errors import DomainError, Invalid
+from opencsms.core.models import MAX_ID
 
 
 def checked(form: forms.Form) -> dict[str, Any]:
@@ -22,6 +23,14 @@ def checked(form: forms.Form) -> dict[str, Any]:
         fields.pop("__all__", None)
         raise Invalid("; ".join(problems).replace("__all__: ", ""), fields=fields)
     return form.cleaned_data
+
+
+class IdField(forms.IntegerField):
+    """An object's id or a page number: a positive integer the database can hold (a larger one is a form
+    error, not an overflow in the query)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class LimitedFileField(forms.FileField):

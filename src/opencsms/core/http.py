@@ -68,6 +68,14 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+def download(*media_types: str) -> dict[str, Any]:
+    """The `openapi_extra` of an API operation that answers a file (an `attachment`): its 200 answer is
+    documented with these media types instead of JSON."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    content = {media_type.split(";")[0]: binary for media_type in media_types}
+    return {"responses": {200: {"description": "The file, as an attachment", "content": content}}}
+
+
 def attachment(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
     """A download named `filename` (quoted by Django, so no name can break the header)."""
     response = HttpResponse(content, content_type=content_type)

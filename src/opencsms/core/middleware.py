@@ -4,19 +4,27 @@ domain errors raised in views to the answers a browser understands.
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from opencsms.core import audit, versions
-from opencsms.core.errors import DomainError, NotFound, Stale
+from opencsms.core.errors import DomainError, NotFound, Stale, from_database
+from opencsms.core.http import client_ip
+from opencsms.core.logs import security_event
+from opencsms.engine.safeinput import lone_surrogate
 
 HEADER = "X-Request-ID"
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -35,6 +43,32 @@ class CorrelationIdMiddleware:
         return response
 
 
+class ApiErrorsAsJsonMiddleware:
+    """Under `settings.API_PREFIX` every error answer is the API's JSON `{code, detail}`, also those no API
+    handler made: a method the route does not take (405, `Allow` kept), a body too large, a server error
+    (500, with the request id to quote)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.prefix: str = settings.API_PREFIX
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status < 400 or response.streaming or not request.path.startswith(self.prefix):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        detail = phrase.lower()
+        if status >= 500:
+            detail += f": the error is logged; quote request id {audit.current_correlation_id()}"
+        # the same response rewritten (its headers, e.g. Allow, kept; Django logs it once, as it was)
+        response.content = json.dumps({"code": phrase.lower().replace(" ", "_"), "detail": detail})
+        response["Content-Type"] = "application/json"
+        return response
+
+
 class ContentSecurityPolicyMiddleware:
     """Send `settings.CONTENT_SECURITY_POLICY` on every response that does not set its own."""
 
@@ -45,6 +79,82 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class JsonTextMiddleware:
+    """Refuse a JSON body whose strings are not Unicode text (a lone surrogate such as \\ud800 parses, then
+    fails in the database): 400 with the API's `{code, detail}`, before any view sees it."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "application/json" and _lone_surrogate(request.body):
+            detail = "the JSON body has a lone surrogate escape (e.g. \\ud800): strings must be Unicode text"
+            return JsonResponse({"code": "invalid_text", "detail": detail}, status=400)
+        return self.get_response(request)
+
+
+def _lone_surrogate(body: bytes) -> bool:
+    if b"\\u" not in body:
+        return False
+    try:
+        return lone_surrogate(body, json.loads(body))
+    except ValueError:  # not JSON: the view names the syntax error
+        return False
+
+
+class SecurityLogMiddleware:
+    """Log on `opencsms.security` every refusal (401, 403, and 404: missing or out of the caller's scope, the
+    two are not told apart) and every download (an attachment: exports, reports, VEX), with who and from
+    where; the request id ties the line to the rest of the request's log and to the audit trail."""
+
+    REFUSALS = (401, 403, 404)
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status in self.REFUSALS:
+            security_event("refused", f"{status} {request.method} {request.path}", **_who(request, status))
+        elif 200 <= status < 300 and response.get("Content-Disposition", "").startswith("attachment"):
+            filename = response["Content-Disposition"].partition("filename")[2].lstrip("*=\"'").rstrip('"')
+            fields = {**_who(request, status), "file": filename}
+            security_event("export", f"download {request.path}", level=logging.INFO, **fields)
+        return response
+
+
+def _who(request: HttpRequest, status: int) -> dict[str, Any]:
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    name = getattr(user, "username", "") or "anonymous"
+    return {"user": name, "ip": client_ip(request), "method": request.method, "path": request.path,
+            "status": status}  # fmt: skip
+
+
+class SessionIdleMiddleware:
+    """Keep a signed-in session alive while it is used: its expiry (`SESSION_COOKIE_AGE`, the idle timeout,
+    `OPENCSMS_SESSION_IDLE_MINUTES`) is renewed by a request at most once every `SESSION_RENEW_SECONDS`, so
+    an active session lasts and an idle one ends, without a session write on every request. The time of the
+    last renewal is kept in the session from the sign-in on (written with it, at no extra cost); a session
+    without it (made before this existed) simply keeps the expiry it has."""
+
+    KEY = "_opencsms_renewed"
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.every: int = settings.SESSION_RENEW_SECONDS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not (session.session_key or session.modified) or session.is_empty():
+            return response
+        now, last = int(time.time()), session.get(self.KEY)
+        if (last is None and session.modified) or (last is not None and now - int(last) >= self.every):
+            session[self.KEY] = now  # modified: Django saves it, with a new expiry and cookie
         return response
 
 
@@ -79,6 +189,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DataError):  # a value the database refused: the user's input, not a fault
+            exception = from_database(exception)
         if isinstance(exception, NotFound):
             raise Http404(exception.detail) from exception
         if not isinstance(exception, DomainError):

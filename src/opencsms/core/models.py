@@ -10,6 +10,8 @@ from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
 
+MAX_ID = 2**63 - 1  # the largest id (and any 64-bit integer) the database stores
+
 
 class User(AbstractUser):
     """The project's user model from the first migration (a custom user cannot be added later)."""

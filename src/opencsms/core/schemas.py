@@ -1,11 +1,37 @@
-"""API schemas of the core app: separate In and Out shapes."""
+"""API schemas of the core app: separate In and Out shapes; and the bounded types every app's API takes its
+input in (`Id`, `Pages`), so that no number in a path, query or body reaches the database beyond 64 bits."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+from opencsms.core.models import MAX_ID
+
+MAX_PAGE = 1000
+Id = Annotated[int, Field(ge=-MAX_ID - 1, le=MAX_ID, description="an object's id (a 64-bit integer)")]
+
+
+class Pages(LimitOffsetPagination):
+    """Ninja's limit/offset pages with both bounded: at most `MAX_PAGE` items, an offset within 64 bits."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})")
+        offset: int = Field(0, ge=0, le=MAX_ID - MAX_PAGE, description="items skipped")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_limit=MAX_PAGE, **kwargs)
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API: a code for programs, the words for a person, the field problems (422)."""
+
+    code: str = Field(description="e.g. not_found, permission_denied, conflict, invalid, unauthenticated")
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(None, description="422: each problem with its location")
 
 
 class MeOut(Schema):
@@ -15,8 +41,8 @@ class MeOut(Schema):
 
 
 class UserIn(Schema):
-    username: str
-    email: str = ""
+    username: str = Field(max_length=150)
+    email: str = Field("", max_length=254)
     is_staff: bool = False
     is_superuser: bool = False
 
@@ -30,7 +56,7 @@ class UserOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(max_length=100)
 
 
 class TokenOut(Schema):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from opencsms.core import audit, selectors
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid, NotFound, Throttled
+from opencsms.core.logs import security_event
 from opencsms.core.models import ApiToken, LoginFailure, User
 
 TOKEN_PREFIX = "ocs_"  # noqa: S105 - marks a string as an OpenCSMS token (for secret scanners)
@@ -139,19 +140,23 @@ def token_digest(token: str) -> str:
 
 
 def log_in(*, username: str, password: str, ip: str | None) -> User:
-    """The user with these credentials, unless the user name or the address is locked out.
+    """The user with these credentials, unless this user name is locked from this address, or the address is.
 
-    After `LOGIN_THROTTLE["per_username"]` failures for a user name (since its last sign-in) or
-    `["per_ip"]` from one address within `["window_seconds"]`, attempts are refused without checking the
-    password until the oldest failures leave the window. Failures are kept in `LoginFailure` (the security
-    log); the failure that starts a lockout is also audited, with the system user as actor. Not atomic as a
-    whole: the failure must be kept although the sign-in is refused.
+    Failures count per (user name, address), since the user's last sign-in and within
+    `LOGIN_THROTTLE["window_seconds"]`: from the `["per_user_address"]`th on, each failure locks the pair
+    for a delay that doubles (`["first_delay_seconds"]`, then twice that... at most the window). So a third
+    party guessing the administrator's password from another address slows only itself: the administrator
+    signs in from theirs. `["per_ip"]` failures from one address (any user names) lock the address until
+    the oldest leaves the window. A locked attempt is refused without a password check. Failures are kept in
+    `LoginFailure` (the security log); the failure that starts a lockout is audited, with the system user as
+    actor. Not atomic as a whole: the failure must be kept although the sign-in is refused.
     """
     key = username.casefold()[:150]
     _refuse_while_locked(key, ip)
     user = authenticate(None, username=username, password=password)
     if isinstance(user, User):
         return user
+    security_event("sign_in_failed", f"failed sign-in as {key!r}", username=key, ip=ip)
     with transaction.atomic():
         LoginFailure.objects.create(username=key, ip=ip, correlation_id=audit.current_correlation_id())
         _audit_lockout_start(key, ip)
@@ -159,49 +164,64 @@ def log_in(*, username: str, password: str, ip: str | None) -> User:
     raise Invalid(WRONG_CREDENTIALS)
 
 
-def _throttle() -> tuple[int, int, timedelta]:
-    limits = settings.LOGIN_THROTTLE
-    return limits["per_username"], limits["per_ip"], timedelta(seconds=limits["window_seconds"])
-
-
 def _recent_failures(key: str, ip: str | None) -> tuple[list[LoginFailure], list[LoginFailure]]:
-    """The failures within the window: for the user name (since its last sign-in), and from the address."""
-    _, _, window = _throttle()
-    since = timezone.now() - window
+    """The failures within the window: for the user name from this address (since its last sign-in), and
+    from the address for any user name."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE["window_seconds"])
     last_login = User.objects.filter(username__iexact=key).values_list("last_login", flat=True).first()
-    user_since = max(since, last_login) if last_login else since
-    by_user = list(LoginFailure.objects.filter(username=key, time__gt=user_since).order_by("time"))
+    pair_since = max(since, last_login) if last_login else since
+    by_pair = list(LoginFailure.objects.filter(username=key, ip=ip, time__gt=pair_since).order_by("time"))
     by_ip = list(LoginFailure.objects.filter(ip=ip, time__gt=since).order_by("time")) if ip else []
-    return by_user, by_ip
+    return by_pair, by_ip
+
+
+def lockout_delay(failures: int) -> timedelta:
+    """How long a (user name, address) pair is locked after its `failures`th failure: nothing before the
+    limit, then a first delay doubled with each further failure, at most the window."""
+    limits = settings.LOGIN_THROTTLE
+    extra = failures - limits["per_user_address"]
+    if extra < 0:
+        return timedelta(0)
+    seconds = min(limits["first_delay_seconds"] * 2 ** min(extra, 32), limits["window_seconds"])
+    return timedelta(seconds=seconds)
 
 
 def _refuse_while_locked(key: str, ip: str | None) -> None:
-    per_user, per_ip, window = _throttle()
-    by_user, by_ip = _recent_failures(key, ip)
-    ends = [
-        found[-limit].time + window
-        for found, limit in ((by_user, per_user), (by_ip, per_ip))
-        if len(found) >= limit
-    ]
-    if ends:
-        minutes = max(1, round((max(ends) - timezone.now()).total_seconds() / 60))
+    limits = settings.LOGIN_THROTTLE
+    by_pair, by_ip = _recent_failures(key, ip)
+    ends = [by_pair[-1].time + lockout_delay(len(by_pair))] if by_pair else []
+    if len(by_ip) >= limits["per_ip"]:
+        ends.append(by_ip[-limits["per_ip"]].time + timedelta(seconds=limits["window_seconds"]))
+    wait = max(ends, default=timezone.now()) - timezone.now()
+    if wait.total_seconds() > 0:
+        security_event("sign_in_locked", f"sign-in as {key!r} refused: locked out", username=key, ip=ip)
         raise Throttled(
-            f"Too many failed sign-in attempts for this account or from your address. "
-            f"Sign-in is blocked: try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            "Too many failed sign-in attempts for this account from your address (or from your address in "
+            f"all). Sign-in from here is blocked: try again in {_duration(wait)}."
         )
+
+
+def _duration(wait: timedelta) -> str:
+    seconds = max(1, round(wait.total_seconds()))
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _audit_lockout_start(key: str, ip: str | None) -> None:
     """Audit the failure that reaches a limit (once per lockout), with the system user as actor."""
-    per_user, per_ip, window = _throttle()
-    by_user, by_ip = _recent_failures(key, ip)
+    limits = settings.LOGIN_THROTTLE
+    by_pair, by_ip = _recent_failures(key, ip)
     user = User.objects.filter(username__iexact=key).first()
     for count, limit, kind, value in (
-        (len(by_user), per_user, "username", key),
-        (len(by_ip), per_ip, "ip", ip),
+        (len(by_pair), limits["per_user_address"], "username", key),
+        (len(by_ip), limits["per_ip"], "ip", ip),
     ):
         if count != limit:
             continue
+        security_event("lockout_started", f"{kind} {value!r} locked out after {count} failures",
+                       locked=kind, username=key, ip=ip, failures=count)  # fmt: skip
         audit.record(
             actor=system_user(),
             action=AuditAction.LOGIN_LOCKED_OUT,
@@ -209,7 +229,8 @@ def _audit_lockout_start(key: str, ip: str | None) -> None:
             object_type="" if kind == "username" and user else f"auth.{kind}",
             object_repr=str(value),
             after={"locked": kind, "username": key, "ip": ip, "failures": count},
-            reason=f"{count} failed sign-ins within {window.total_seconds() / 60:.0f} minutes",
+            reason=f"{count} failed sign-ins within {limits['window_seconds'] / 60:.0f} minutes"
+            + (f" from {ip}" if kind == "username" and ip else ""),
         )
 
 

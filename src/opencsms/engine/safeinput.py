@@ -9,12 +9,13 @@ and the problem.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
@@ -31,12 +32,23 @@ MAX_ZIP_MEMBERS = 100_000
 MAX_ZIP_TOTAL = 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def refuse(file: str, rule: str, message: str) -> ParseError:
     """One problem, as the error every reader raises."""
     return ParseError([Problem(rule, message, file)])
+
+
+def csv_rows(lines: Iterable[str], file: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV text; a malformed CSV or a field longer than the csv module's limit
+    (128 KiB) is refused, named, instead of escaping as `csv.Error`."""
+    reader = csv.DictReader(lines)
+    try:
+        return list(reader.fieldnames or ()), list(reader)
+    except csv.Error as exc:
+        raise refuse(file, "csv-syntax", f"line {reader.line_num}: {exc}") from None
 
 
 def json_depth(raw: bytes) -> int:
@@ -51,17 +63,34 @@ def json_depth(raw: bytes) -> int:
     return depth
 
 
+def lone_surrogate(raw: bytes, data: Any) -> bool:
+    """Whether JSON `data` (parsed from `raw`) holds a string with a lone surrogate (an escape such as
+    \\ud800 without its pair): valid JSON, but not Unicode text, so no database or file can store it. Only
+    text with such an escape is checked further."""
+    if not _SURROGATE_ESCAPE.search(raw):
+        return False
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def load_json(raw: bytes, file: str, max_bytes: int | None = None) -> Any:
-    """UTF-8 JSON to plain data, refusing oversized input, other encodings and deep nesting."""
+    """UTF-8 JSON to plain data, refusing oversized input, other encodings, deep nesting and strings that are
+    not Unicode text (lone surrogates)."""
     text = decode(raw, file, max_bytes or MAX_BYTES)
     if json_depth(raw) > MAX_DEPTH:
         raise refuse(file, "too-deep", f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError([Problem("json-syntax", exc.msg, file, exc.lineno, exc.colno)]) from None
     except RecursionError:  # pragma: no cover - json_depth refuses first
         raise refuse(file, "too-deep", "JSON nested too deeply") from None
+    if lone_surrogate(raw, data):
+        raise refuse(file, "lone-surrogate", "a string has a lone surrogate escape (e.g. \\ud800): not text")
+    return data
 
 
 def load_xml(raw: bytes, file: str, max_bytes: int | None = None) -> Element:

@@ -88,6 +88,9 @@ def load(raw: bytes, file: str = "<input>", max_bytes: int = MAX_BYTES, every_va
     return Document(builder.result, file, builder.positions, builder.key_positions)
 
 
+_COLLECTION_TAGS = {True: "tag:yaml.org,2002:map", False: "tag:yaml.org,2002:seq"}  # by "is a mapping"
+
+
 class _Builder:
     """Turns parser events into plain data, one event at a time, with no recursion."""
 
@@ -134,7 +137,10 @@ class _Builder:
             return
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(event, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in (None, "!", _COLLECTION_TAGS[mapping]):
+            raise self.fail(event, "yaml-tag", f"unsupported tag {event.tag}")  # e.g. !!python/tuple
+        container: Any = {} if mapping else []
         path = self._place(event, container)
         self.stack.append((container, path, []))
 

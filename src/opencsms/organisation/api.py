@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from opencsms.core.access import lists, needs, superuser_only
 from opencsms.core.http import actor, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, StaleOut
+from opencsms.core.schemas import IF_MATCH, Id, StaleOut
 from opencsms.organisation import selectors, services
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import BusinessUnit, Membership, Organisation, Project
@@ -46,7 +46,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 
 @router.get("/business-units", response=list[BusinessUnitOut], operation_id=V1_IDS + "list_business_units")
 @lists(Perm.VIEW, on="business_unit")
-def list_business_units(request: HttpRequest, organisation: int | None = None) -> QuerySet[BusinessUnit]:
+def list_business_units(request: HttpRequest, organisation: Id | None = None) -> QuerySet[BusinessUnit]:
     return selectors.business_units(actor(request), organisation_id=organisation)
 
 
@@ -58,7 +58,7 @@ def create_business_unit(request: HttpRequest, payload: BusinessUnitIn) -> Statu
 
 @router.get("/projects", response=list[ProjectOut], operation_id=V1_IDS + "list_projects")
 @lists(Perm.VIEW, on="project")
-def list_projects(request: HttpRequest, business_unit: int | None = None) -> QuerySet[Project]:
+def list_projects(request: HttpRequest, business_unit: Id | None = None) -> QuerySet[Project]:
     return selectors.projects(actor(request), business_unit_id=business_unit)
 
 
@@ -70,14 +70,14 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
 
 @router.get("/{kind}/{level_id}/members", response=list[MemberOut], operation_id=V1_IDS + "list_members")
 @needs(Perm.VIEW, on="level")
-def list_members(request: HttpRequest, kind: LevelPath, level_id: int) -> QuerySet[Membership]:
+def list_members(request: HttpRequest, kind: LevelPath, level_id: Id) -> QuerySet[Membership]:
     user = actor(request)
     return selectors.memberships(user, selectors.level(user, kind.level, level_id))
 
 
 @router.post("/{kind}/{level_id}/members", response={201: MemberOut}, operation_id=V1_IDS + "add_member")
 @needs(Perm.MANAGE_MEMBERS, on="level")
-def add_member(request: HttpRequest, kind: LevelPath, level_id: int, payload: MemberIn) -> Status[Membership]:
+def add_member(request: HttpRequest, kind: LevelPath, level_id: Id, payload: MemberIn) -> Status[Membership]:
     member = services.add_member(actor=actor(request), level=kind.level, level_id=level_id, **payload.dict())
     return Status(201, member)
 
@@ -92,8 +92,8 @@ def add_member(request: HttpRequest, kind: LevelPath, level_id: int, payload: Me
 def change_role(
     request: HttpRequest,
     kind: LevelPath,
-    level_id: int,
-    user_id: int,
+    level_id: Id,
+    user_id: Id,
     *,
     payload: RoleIn,
     response: HttpResponse,
@@ -110,6 +110,6 @@ def change_role(
     "/{kind}/{level_id}/members/{user_id}", response={204: None}, operation_id=V1_IDS + "remove_member"
 )
 @needs(Perm.MANAGE_MEMBERS, on="level")
-def remove_member(request: HttpRequest, kind: LevelPath, level_id: int, user_id: int) -> Status[None]:
+def remove_member(request: HttpRequest, kind: LevelPath, level_id: Id, user_id: Id) -> Status[None]:
     services.remove_member(actor=actor(request), level=kind.level, level_id=level_id, user_id=user_id)
     return Status(204, None)

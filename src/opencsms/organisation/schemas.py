@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from ninja import Field, Schema
 
+from opencsms.core.schemas import Id
 from opencsms.organisation.models import Level, Role
 
 
@@ -26,9 +27,9 @@ class LevelPath(StrEnum):
 
 
 class OrganisationIn(Schema):
-    name: str
-    slug: str = ""
-    administrator_id: int | None = None
+    name: str = Field(max_length=200)
+    slug: str = Field("", max_length=100)
+    administrator_id: Id | None = None
 
 
 class OrganisationOut(Schema):
@@ -38,9 +39,9 @@ class OrganisationOut(Schema):
 
 
 class BusinessUnitIn(Schema):
-    organisation_id: int
-    name: str
-    slug: str = ""
+    organisation_id: Id
+    name: str = Field(max_length=200)
+    slug: str = Field("", max_length=100)
 
 
 class BusinessUnitOut(Schema):
@@ -51,9 +52,9 @@ class BusinessUnitOut(Schema):
 
 
 class ProjectIn(Schema):
-    business_unit_id: int
-    name: str
-    slug: str = ""
+    business_unit_id: Id
+    name: str = Field(max_length=200)
+    slug: str = Field("", max_length=100)
 
 
 class ProjectOut(Schema):
@@ -64,7 +65,7 @@ class ProjectOut(Schema):
 
 
 class MemberIn(Schema):
-    user_id: int
+    user_id: Id
     role: Role
 
 

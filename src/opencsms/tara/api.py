@@ -8,11 +8,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from opencsms.core.access import lists, needs
-from opencsms.core.http import actor, attachment, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, StaleOut
+from opencsms.core.access import needs
+from opencsms.core.http import actor, attachment, download, expected_version, with_etag
+from opencsms.core.schemas import IF_MATCH, Id, Pages, StaleOut
+from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
@@ -33,7 +34,6 @@ from opencsms.tara.schemas import (
     ElementIn,
     ElementOut,
     ElementQuery,
-    FindingOut,
     GenerationOut,
     HeaderIn,
     ImportJobOut,
@@ -43,6 +43,7 @@ from opencsms.tara.schemas import (
     ReasonIn,
     RuleFileDetailOut,
     RuleFileOut,
+    RuleFindingOut,
     TaraDetailOut,
     TaraOut,
     TreeEditIn,
@@ -54,8 +55,8 @@ YAML = "application/yaml; charset=utf-8"
 
 
 @router.get("/projects/{project_id}/taras", response=list[TaraOut])
-@lists(Perm.VIEW, on="tara")
-def list_taras(request: HttpRequest, project_id: int) -> QuerySet[Tara]:
+@needs(Perm.VIEW, on="project")
+def list_taras(request: HttpRequest, project_id: Id) -> QuerySet[Tara]:
     return selectors.taras(actor(request), project_id=project_id)
 
 
@@ -64,7 +65,7 @@ def list_taras(request: HttpRequest, project_id: int) -> QuerySet[Tara]:
 def import_tara(
     request: HttpRequest,
     response: HttpResponse,
-    project_id: int,
+    project_id: Id,
     file: File[UploadedFile],
     replace: Form[bool] = False,
 ) -> Status[Tara] | Status[ImportJob]:
@@ -82,7 +83,7 @@ def import_tara(
 @router.post("/projects/{project_id}/tara-imports", response={202: ImportJobOut})
 @needs(Perm.EDIT, on="project")
 def request_import(
-    request: HttpRequest, project_id: int, file: File[UploadedFile], replace: Form[bool] = False
+    request: HttpRequest, project_id: Id, file: File[UploadedFile], replace: Form[bool] = False
 ) -> Status[ImportJob]:
     raw = file.read(selectors.MAX_UPLOAD_BYTES + 1)
     job = services.request_import(
@@ -93,28 +94,28 @@ def request_import(
 
 @router.get("/tara-imports/{job_id}", response=ImportJobOut)
 @needs(Perm.VIEW, on="import_job")
-def get_import(request: HttpRequest, job_id: int) -> ImportJob:
+def get_import(request: HttpRequest, job_id: Id) -> ImportJob:
     return services.import_job_status(actor=actor(request), job_id=job_id)
 
 
 @router.get("/taras/{tara_id}", response=TaraDetailOut)
 @needs(Perm.VIEW, on="tara")
-def get_tara(request: HttpRequest, tara_id: int, response: HttpResponse) -> Tara:
+def get_tara(request: HttpRequest, tara_id: Id, response: HttpResponse) -> Tara:
     tara = selectors.tara(actor(request), tara_id)
     with_etag(response, tara.etag)
     return tara
 
 
-@router.get("/taras/{tara_id}/findings", response=list[FindingOut])
-@paginate(LimitOffsetPagination)
+@router.get("/taras/{tara_id}/findings", response=list[RuleFindingOut])
+@paginate(Pages)
 @needs(Perm.VIEW, on="tara")
-def list_findings(request: HttpRequest, tara_id: int) -> list[dict[str, str]]:
+def list_findings(request: HttpRequest, tara_id: Id) -> list[dict[str, str]]:
     return selectors.findings(selectors.tara(actor(request), tara_id))
 
 
 @router.patch("/taras/{tara_id}", response={200: TaraDetailOut, 409: StaleOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="tara")
-def update_header(request: HttpRequest, tara_id: int, payload: HeaderIn, response: HttpResponse) -> Tara:
+def update_header(request: HttpRequest, tara_id: Id, payload: HeaderIn, response: HttpResponse) -> Tara:
     tara = services.update_header(
         actor=actor(request), tara_id=tara_id, changes=payload.changes,
         expected=expected_version(request, payload.etag),
@@ -123,18 +124,18 @@ def update_header(request: HttpRequest, tara_id: int, payload: HeaderIn, respons
     return tara
 
 
-@router.get("/taras/{tara_id}/export", response={200: str})
+@router.get("/taras/{tara_id}/export", openapi_extra=download(YAML))
 @needs(Perm.VIEW, on="tara")
-def export_tara(request: HttpRequest, tara_id: int) -> HttpResponse:
+def export_tara(request: HttpRequest, tara_id: Id) -> HttpResponse:
     tara = selectors.tara(actor(request), tara_id)
     return attachment(selectors.export_yaml(tara), f"{tara.ref}.tara.yaml", YAML)
 
 
-@router.get("/taras/{tara_id}/report", response={200: str})
+@router.get("/taras/{tara_id}/report", openapi_extra=download(*MEDIA_TYPES.values()))
 @needs(Perm.VIEW, on="tara")
 def report(
     request: HttpRequest,
-    tara_id: int,
+    tara_id: Id,
     format: str = "html",  # noqa: A002
     version: str = "working",
 ) -> HttpResponse:
@@ -145,10 +146,10 @@ def report(
 
 
 @router.get("/taras/{tara_id}/elements/{kind}", response=list[ElementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 @needs(Perm.VIEW, on="tara")
 def list_elements(
-    request: HttpRequest, tara_id: int, kind: Kind, filters: Query[ElementQuery]
+    request: HttpRequest, tara_id: Id, kind: Kind, filters: Query[ElementQuery]
 ) -> QuerySet[Element]:
     tara = selectors.tara(actor(request), tara_id)
     return selectors.elements(tara, kind, filters.to_filter())
@@ -156,14 +157,14 @@ def list_elements(
 
 @router.post("/taras/{tara_id}/elements/{kind}", response={201: ElementOut})
 @needs(Perm.EDIT, on="tara")
-def create_element(request: HttpRequest, tara_id: int, kind: Kind, payload: ElementIn) -> Status[Element]:
+def create_element(request: HttpRequest, tara_id: Id, kind: Kind, payload: ElementIn) -> Status[Element]:
     element = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=payload.data)
     return Status(201, element)
 
 
 @router.get("/taras/{tara_id}/elements/{kind}/{ref}", response=ElementOut)
 @needs(Perm.VIEW, on="tara")
-def get_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str, response: HttpResponse) -> Element:
+def get_element(request: HttpRequest, tara_id: Id, kind: Kind, ref: str, response: HttpResponse) -> Element:
     element = selectors.element(selectors.tara(actor(request), tara_id), kind, ref)
     with_etag(response, element.etag)
     return element
@@ -177,7 +178,7 @@ def get_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str, respon
 @needs(Perm.EDIT, on="tara")
 def update_element(
     request: HttpRequest,
-    tara_id: int,
+    tara_id: Id,
     kind: Kind,
     ref: str,
     *,
@@ -194,7 +195,7 @@ def update_element(
 
 @router.delete("/taras/{tara_id}/elements/{kind}/{ref}", response={204: None})
 @needs(Perm.EDIT, on="tara")
-def delete_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> Status[None]:
+def delete_element(request: HttpRequest, tara_id: Id, kind: Kind, ref: str) -> Status[None]:
     services.delete_element(actor=actor(request), tara_id=tara_id, kind=kind, ref=ref)
     return Status(204, None)
 
@@ -206,7 +207,7 @@ def delete_element(request: HttpRequest, tara_id: int, kind: Kind, ref: str) -> 
 )
 @needs(Perm.EDIT, on="tara")
 def edit_attack_tree(
-    request: HttpRequest, tara_id: int, ref: str, payload: TreeEditIn, response: HttpResponse
+    request: HttpRequest, tara_id: Id, ref: str, payload: TreeEditIn, response: HttpResponse
 ) -> Element:
     edit: dict[str, Any] = payload.dict(exclude={"path", "op", "at", "etag"}, exclude_none=True)
     element = services.edit_attack_tree(
@@ -225,14 +226,14 @@ def edit_attack_tree(
 
 @router.get("/taras/{tara_id}/generation", response=GenerationOut)
 @needs(Perm.VIEW, on="tara")
-def preview_generation(request: HttpRequest, tara_id: int) -> GenerationOut:
+def preview_generation(request: HttpRequest, tara_id: Id) -> GenerationOut:
     """What generating threat scenarios from the architecture would change; nothing is written."""
     return GenerationOut.of(selectors.generation_plan(selectors.tara(actor(request), tara_id)))
 
 
 @router.post("/taras/{tara_id}/generation", response=GenerationOut)
 @needs(Perm.EDIT, on="tara")
-def generate_threats(request: HttpRequest, tara_id: int, with_paths: bool = False) -> GenerationOut:
+def generate_threats(request: HttpRequest, tara_id: Id, with_paths: bool = False) -> GenerationOut:
     """Apply the threat rules: add new proposals (`with_paths`: each with the best attack path to its
     asset, rated), mark obsolete ones; decisions are never changed."""
     plan = services.generate_threats(actor=actor(request), tara_id=tara_id, with_paths=with_paths)
@@ -241,14 +242,14 @@ def generate_threats(request: HttpRequest, tara_id: int, with_paths: bool = Fals
 
 @router.post("/taras/{tara_id}/threat-decisions", response=list[ElementOut])
 @needs(Perm.EDIT, on="tara")
-def decide_threats(request: HttpRequest, tara_id: int, payload: DecisionIn) -> list[Element]:
+def decide_threats(request: HttpRequest, tara_id: Id, payload: DecisionIn) -> list[Element]:
     """Accept or reject threat scenarios in one change (a rejection needs its rationale)."""
     return services.decide_threats(actor=actor(request), tara_id=tara_id, **payload.dict())
 
 
 @router.get("/taras/{tara_id}/attack-paths", response=list[AssetPathsOut])
 @needs(Perm.VIEW, on="tara")
-def attack_paths(request: HttpRequest, tara_id: int, query: Query[PathsQuery]) -> list[AssetPathPictures]:
+def attack_paths(request: HttpRequest, tara_id: Id, query: Query[PathsQuery]) -> list[AssetPathPictures]:
     """The k best attack paths from the architecture's entry points to each asset (ISO/SAE 21434 15.6)."""
     tara = selectors.tara(actor(request), tara_id)
     return selectors.asset_paths(tara, query.asset, query.k, residual=query.residual, drawn=False)
@@ -256,7 +257,7 @@ def attack_paths(request: HttpRequest, tara_id: int, query: Query[PathsQuery]) -
 
 @router.post("/taras/{tara_id}/threat_scenarios/{ref}/attack-paths", response=AttachPathsOut)
 @needs(Perm.EDIT, on="tara")
-def attach_paths(request: HttpRequest, tara_id: int, ref: str, payload: AttachPathsIn) -> AttachPathsOut:
+def attach_paths(request: HttpRequest, tara_id: Id, ref: str, payload: AttachPathsIn) -> AttachPathsOut:
     """Add the k best attack paths to the threat scenario's asset as its attack trees."""
     threat, added = services.attach_paths(actor=actor(request), tara_id=tara_id, threat_ref=ref, k=payload.k)
     return AttachPathsOut(added=added, threat=ElementOut.from_orm(threat))
@@ -264,23 +265,21 @@ def attach_paths(request: HttpRequest, tara_id: int, ref: str, payload: AttachPa
 
 @router.get("/taras/{tara_id}/annex5", response=CoverageOut)
 @needs(Perm.VIEW, on="tara")
-def annex5_coverage(request: HttpRequest, tara_id: int) -> CoverageOut:
+def annex5_coverage(request: HttpRequest, tara_id: Id) -> CoverageOut:
     """UN R155 Annex 5: Part A threats against the threat scenarios, Part B/C mitigations against controls."""
     return CoverageOut.of(selectors.coverage(selectors.tara(actor(request), tara_id)))
 
 
 @router.get("/organisations/{organisation_id}/threat-rules", response=list[RuleFileOut])
 @needs(Perm.VIEW, on="organisation")
-def list_rule_files(request: HttpRequest, organisation_id: int) -> QuerySet[RuleFile]:
+def list_rule_files(request: HttpRequest, organisation_id: Id) -> QuerySet[RuleFile]:
     """The organisation's own threat rule files (the shipped ones are not listed)."""
     return selectors.rule_files(actor(request), organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/threat-rules", response={201: RuleFileDetailOut})
 @needs(Perm.EDIT, on="organisation")
-def upload_rule_file(
-    request: HttpRequest, organisation_id: int, file: File[UploadedFile]
-) -> Status[RuleFile]:
+def upload_rule_file(request: HttpRequest, organisation_id: Id, file: File[UploadedFile]) -> Status[RuleFile]:
     """Add a threat rule file, or replace the organisation's file with the same URN."""
     raw = file.read(services.MAX_RULE_FILE_BYTES + 1)
     rule_file = services.upload_rule_file(
@@ -291,50 +290,50 @@ def upload_rule_file(
 
 @router.get("/threat-rules/{rule_file_id}", response=RuleFileDetailOut)
 @needs(Perm.VIEW, on="rule_file")
-def get_rule_file(request: HttpRequest, rule_file_id: int) -> RuleFile:
+def get_rule_file(request: HttpRequest, rule_file_id: Id) -> RuleFile:
     return selectors.rule_file(actor(request), rule_file_id)
 
 
 @router.delete("/threat-rules/{rule_file_id}", response={204: None})
 @needs(Perm.EDIT, on="rule_file")
-def delete_rule_file(request: HttpRequest, rule_file_id: int) -> Status[None]:
+def delete_rule_file(request: HttpRequest, rule_file_id: Id) -> Status[None]:
     services.delete_rule_file(actor=actor(request), rule_file_id=rule_file_id)
     return Status(204, None)
 
 
 @router.post("/taras/{tara_id}/submit", response=TaraDetailOut)
 @needs(Perm.EDIT, on="tara")
-def submit(request: HttpRequest, tara_id: int, payload: NoteIn) -> Tara:
+def submit(request: HttpRequest, tara_id: Id, payload: NoteIn) -> Tara:
     return services.submit_for_review(actor=actor(request), tara_id=tara_id, note=payload.note)
 
 
 @router.post("/taras/{tara_id}/withdraw", response=TaraDetailOut)
 @needs(Perm.EDIT, on="tara")
-def withdraw(request: HttpRequest, tara_id: int) -> Tara:
+def withdraw(request: HttpRequest, tara_id: Id) -> Tara:
     return services.withdraw_from_review(actor=actor(request), tara_id=tara_id)
 
 
 @router.post("/taras/{tara_id}/return", response=TaraDetailOut)
 @needs(Perm.REVIEW, on="tara")
-def return_to_draft(request: HttpRequest, tara_id: int, payload: ReasonIn) -> Tara:
+def return_to_draft(request: HttpRequest, tara_id: Id, payload: ReasonIn) -> Tara:
     return services.return_to_draft(actor=actor(request), tara_id=tara_id, reason=payload.reason)
 
 
 @router.get("/taras/{tara_id}/comments", response=list[CommentOut])
 @needs(Perm.VIEW, on="tara")
-def list_comments(request: HttpRequest, tara_id: int, kind: str = "", ref: str = "") -> QuerySet[Comment]:
+def list_comments(request: HttpRequest, tara_id: Id, kind: str = "", ref: str = "") -> QuerySet[Comment]:
     return selectors.comments(selectors.tara(actor(request), tara_id), kind, ref)
 
 
 @router.post("/taras/{tara_id}/comments", response={201: CommentOut})
 @needs(Perm.EDIT, Perm.REVIEW, on="tara")
-def add_comment(request: HttpRequest, tara_id: int, payload: CommentIn) -> Status[Comment]:
+def add_comment(request: HttpRequest, tara_id: Id, payload: CommentIn) -> Status[Comment]:
     return Status(201, services.add_comment(actor=actor(request), tara_id=tara_id, **payload.dict()))
 
 
 @router.get("/taras/{tara_id}/checklist", response=ChecklistOut)
 @needs(Perm.VIEW, on="tara")
-def checklist(request: HttpRequest, tara_id: int) -> ChecklistOut:
+def checklist(request: HttpRequest, tara_id: Id) -> ChecklistOut:
     found = selectors.checklist(selectors.tara(actor(request), tara_id))
     items = [OpenItemOut(key=item.key, label=item.label, count=item.count) for item in found.items]
     return ChecklistOut(items=items, open=len(found.open))
@@ -342,24 +341,24 @@ def checklist(request: HttpRequest, tara_id: int) -> ChecklistOut:
 
 @router.post("/taras/{tara_id}/approve", response={201: BaselineOut})
 @needs(Perm.APPROVE, on="tara")
-def approve(request: HttpRequest, tara_id: int, payload: ApproveIn) -> Status[Baseline]:
+def approve(request: HttpRequest, tara_id: Id, payload: ApproveIn) -> Status[Baseline]:
     baseline = services.approve(actor=actor(request), tara_id=tara_id, **payload.dict())
     return Status(201, baseline)
 
 
 @router.get("/taras/{tara_id}/baselines", response=list[BaselineOut])
 @needs(Perm.VIEW, on="tara")
-def list_baselines(request: HttpRequest, tara_id: int) -> QuerySet[Baseline]:
+def list_baselines(request: HttpRequest, tara_id: Id) -> QuerySet[Baseline]:
     return selectors.baselines(selectors.tara(actor(request), tara_id))
 
 
 @router.post("/taras/{tara_id}/baselines", response={201: BaselineOut})
 @needs(Perm.EDIT, Perm.REVIEW, on="tara")
-def create_baseline(request: HttpRequest, tara_id: int, payload: BaselineIn) -> Status[Baseline]:
+def create_baseline(request: HttpRequest, tara_id: Id, payload: BaselineIn) -> Status[Baseline]:
     return Status(201, services.create_baseline(actor=actor(request), tara_id=tara_id, name=payload.name))
 
 
 @router.get("/taras/{tara_id}/diff", response=dict[str, Any])
 @needs(Perm.VIEW, on="tara")
-def diff(request: HttpRequest, tara_id: int, old: str, new: str = "working") -> dict[str, Any]:
+def diff(request: HttpRequest, tara_id: Id, old: str, new: str = "working") -> dict[str, Any]:
     return selectors.diff_data(selectors.tara(actor(request), tara_id), old, new)

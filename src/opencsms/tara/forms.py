@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from django import forms
 
-from opencsms.core.forms import LimitedFileField
+from opencsms.core.forms import IdField, LimitedFileField
 from opencsms.engine.tara.model import Treatment
 from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.yamlsafe import MAX_BYTES
@@ -319,7 +319,7 @@ class FilterForm(forms.Form):
     risk_min = forms.IntegerField(required=False, min_value=1, max_value=5)
     asset = forms.CharField(required=False, max_length=100)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
-    page = forms.IntegerField(required=False, min_value=1)
+    page = IdField(required=False)
 
     def to_filter(self) -> ElementFilter:
         d = self.cleaned_data if self.is_valid() else {}

@@ -37,7 +37,7 @@ class TaraOut(Schema):
     updated_at: datetime
 
 
-class FindingOut(Schema):
+class RuleFindingOut(Schema):
     rule: str
     severity: str
     element: str
@@ -156,7 +156,7 @@ class ChecklistOut(Schema):
 
 
 class BaselineIn(Schema):
-    name: str
+    name: str = Field(max_length=100)
 
 
 class BaselineOut(Schema):
@@ -223,7 +223,7 @@ class DecisionIn(Schema):
     rationale: str = Field("", max_length=2000, description="required to reject")
 
 
-class PathOut(Schema):
+class RankedPathOut(Schema):
     rank: int
     entry: str
     entry_name: str
@@ -241,7 +241,7 @@ class AssetPathsOut(Schema):
     asset: str
     component: str
     threats: list[str]
-    paths: list[PathOut]
+    paths: list[RankedPathOut]
 
 
 class PathsQuery(Schema):

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from opencsms.core.access import lists, needs, signed_in
+from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, StaleOut
+from opencsms.core.schemas import IF_MATCH, Id, Pages, StaleOut
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
@@ -39,8 +39,8 @@ router = Router(tags=["vulns"])
 
 
 @router.get("/projects/{project_id}/releases", response=list[ReleaseOut])
-@lists(Perm.VIEW, on="release")
-def list_releases(request: HttpRequest, project_id: int) -> QuerySet[Release]:
+@needs(Perm.VIEW, on="project")
+def list_releases(request: HttpRequest, project_id: Id) -> QuerySet[Release]:
     return selectors.releases(actor(request), project_id=project_id)
 
 
@@ -48,7 +48,7 @@ def list_releases(request: HttpRequest, project_id: int) -> QuerySet[Release]:
 @needs(Perm.EDIT, on="project")
 def upload_sbom(
     request: HttpRequest,
-    project_id: int,
+    project_id: Id,
     file: File[UploadedFile],
     form: Form[ReleaseIn],
 ) -> Status[Release]:
@@ -61,20 +61,20 @@ def upload_sbom(
 
 @router.get("/releases/{release_id}", response=ReleaseOut)
 @needs(Perm.VIEW, on="release")
-def get_release(request: HttpRequest, release_id: int) -> Release:
+def get_release(request: HttpRequest, release_id: Id) -> Release:
     return selectors.release(actor(request), release_id)
 
 
 @router.get("/releases/{release_id}/findings", response=list[FindingOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 @needs(Perm.VIEW, on="release")
-def list_findings(request: HttpRequest, release_id: int, filters: Query[FindingQuery]) -> QuerySet[Finding]:
+def list_findings(request: HttpRequest, release_id: Id, filters: Query[FindingQuery]) -> QuerySet[Finding]:
     return selectors.findings(actor(request), release_id=release_id, filters=filters.to_filter())
 
 
 @router.get("/releases/{release_id}/vex", response={200: dict[str, Any]})
 @needs(Perm.VIEW, on="release")
-def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -> HttpResponse:  # noqa: A002
+def export_vex(request: HttpRequest, release_id: Id, format: str = "openvex") -> HttpResponse:  # noqa: A002
     release = selectors.release(actor(request), release_id)
     name = f"{release.name}-{release.version}.{format}.json"
     return attachment(selectors.vex_bytes(release, format), name, "application/json")
@@ -82,7 +82,7 @@ def export_vex(request: HttpRequest, release_id: int, format: str = "openvex") -
 
 @router.get("/findings/{finding_id}", response=FindingOut)
 @needs(Perm.VIEW, on="finding")
-def get_finding(request: HttpRequest, finding_id: int, response: HttpResponse) -> Finding:
+def get_finding(request: HttpRequest, finding_id: Id, response: HttpResponse) -> Finding:
     finding = selectors.finding(actor(request), finding_id)
     with_etag(response, finding.etag)
     return finding
@@ -90,7 +90,7 @@ def get_finding(request: HttpRequest, finding_id: int, response: HttpResponse) -
 
 @router.patch("/findings/{finding_id}", response={200: FindingOut, 409: StaleOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="finding")
-def triage(request: HttpRequest, finding_id: int, payload: TriageIn, response: HttpResponse) -> Finding:
+def triage(request: HttpRequest, finding_id: Id, payload: TriageIn, response: HttpResponse) -> Finding:
     changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
                for k, v in payload.dict(exclude_unset=True, exclude={"etag"}).items()}  # fmt: skip
     expected = expected_version(request, payload.etag)
@@ -103,13 +103,13 @@ def triage(request: HttpRequest, finding_id: int, payload: TriageIn, response: H
 
 @router.get("/findings/{finding_id}/threats", response=list[ThreatOut])
 @needs(Perm.VIEW, on="finding")
-def list_threats(request: HttpRequest, finding_id: int) -> list[dict[str, Any]]:
+def list_threats(request: HttpRequest, finding_id: Id) -> list[dict[str, Any]]:
     return selectors.threats_for_finding(selectors.finding(actor(request), finding_id))
 
 
 @router.post("/findings/{finding_id}/tara-link", response=LinkOut)
 @needs(Perm.EDIT, on="finding")
-def link_to_step(request: HttpRequest, finding_id: int, payload: LinkIn) -> dict[str, Any]:
+def link_to_step(request: HttpRequest, finding_id: Id, payload: LinkIn) -> dict[str, Any]:
     element = services.link_finding_to_step(
         actor=actor(request), finding_id=finding_id, threat_ref=payload.threat, path_ref=payload.path,
         address=payload.address,
@@ -119,7 +119,7 @@ def link_to_step(request: HttpRequest, finding_id: int, payload: LinkIn) -> dict
 
 @router.post("/projects/{project_id}/advisories", response=ImportOut)
 @needs(Perm.EDIT, on="project")
-def import_for_project(request: HttpRequest, project_id: int, file: File[UploadedFile]) -> Any:
+def import_for_project(request: HttpRequest, project_id: Id, file: File[UploadedFile]) -> Any:
     raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
     return services.import_advisories(
         actor=actor(request), project_id=project_id, raw=raw, filename=file.name or ""
@@ -128,7 +128,7 @@ def import_for_project(request: HttpRequest, project_id: int, file: File[Uploade
 
 @router.post("/organisations/{organisation_id}/advisories", response=ImportOut)
 @needs(Perm.EDIT, on="organisation")
-def import_for_organisation(request: HttpRequest, organisation_id: int, file: File[UploadedFile]) -> Any:
+def import_for_organisation(request: HttpRequest, organisation_id: Id, file: File[UploadedFile]) -> Any:
     raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
     return services.import_advisories(
         actor=actor(request), organisation_id=organisation_id, raw=raw, filename=file.name or ""
@@ -138,7 +138,7 @@ def import_for_organisation(request: HttpRequest, organisation_id: int, file: Fi
 @router.post("/projects/{project_id}/exploitation", response=ExploitationOut)
 @needs(Perm.EDIT, on="project")
 def exploitation_for_project(
-    request: HttpRequest, project_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
+    request: HttpRequest, project_id: Id, file: File[UploadedFile], form: Form[ExploitationIn]
 ) -> Any:
     raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
     return services.import_exploitation(
@@ -149,7 +149,7 @@ def exploitation_for_project(
 @router.post("/organisations/{organisation_id}/exploitation", response=ExploitationOut)
 @needs(Perm.EDIT, on="organisation")
 def exploitation_for_organisation(
-    request: HttpRequest, organisation_id: int, file: File[UploadedFile], form: Form[ExploitationIn]
+    request: HttpRequest, organisation_id: Id, file: File[UploadedFile], form: Form[ExploitationIn]
 ) -> Any:
     raw = file.read(selectors.MAX_ADVISORY_BYTES + 1)
     return services.import_exploitation(
@@ -162,14 +162,14 @@ def exploitation_for_organisation(
 
 
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])
-@lists(Perm.VIEW, on="advisory_source")
-def list_sources(request: HttpRequest, organisation_id: int) -> QuerySet[AdvisorySource]:
+@needs(Perm.VIEW, on="organisation")
+def list_sources(request: HttpRequest, organisation_id: Id) -> QuerySet[AdvisorySource]:
     return selectors.advisory_sources(actor(request), organisation_id=organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/advisory-sources", response={201: SourceOut})
 @needs(Perm.EDIT, on="organisation")
-def create_source(request: HttpRequest, organisation_id: int, payload: SourceIn) -> Status[AdvisorySource]:
+def create_source(request: HttpRequest, organisation_id: Id, payload: SourceIn) -> Status[AdvisorySource]:
     source = services.create_advisory_source(
         actor=actor(request), organisation_id=organisation_id, **payload.dict()
     )
@@ -178,19 +178,19 @@ def create_source(request: HttpRequest, organisation_id: int, payload: SourceIn)
 
 @router.get("/advisory-sources/{source_id}", response=SourceOut)
 @needs(Perm.VIEW, on="advisory_source")
-def get_source(request: HttpRequest, source_id: int) -> AdvisorySource:
+def get_source(request: HttpRequest, source_id: Id) -> AdvisorySource:
     """The source and its last sync: `sync_status` queued, running, done or failed (`sync_error` says why)."""
     return services.source_status(actor=actor(request), source_id=source_id)
 
 
 @router.post("/advisory-sources/{source_id}/sync", response={202: SourceOut})
 @needs(Perm.EDIT, on="advisory_source")
-def queue_sync(request: HttpRequest, source_id: int) -> Status[AdvisorySource]:
+def queue_sync(request: HttpRequest, source_id: Id) -> Status[AdvisorySource]:
     return Status(202, services.queue_sync(actor=actor(request), source_id=source_id))
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 @signed_in
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     return selectors.notifications(actor(request), unread_only=unread)

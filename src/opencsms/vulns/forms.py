@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from opencsms.core.forms import LimitedFileField
+from opencsms.core.forms import IdField, LimitedFileField
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import (
     FINDING_SORTS,
@@ -29,7 +29,7 @@ class UploadForm(forms.Form):
     name = forms.CharField(max_length=200)
     version = forms.CharField(max_length=100)
     component = forms.RegexField(regex=r"^([0-9]+:.+)?$", required=False, max_length=200)
-    tara = forms.IntegerField(required=False, min_value=1)
+    tara = IdField(required=False)
 
     def release(self) -> dict[str, Any]:
         """`upload_sbom`'s keyword arguments (the file's bytes read here, within the field's limit)."""
@@ -62,8 +62,8 @@ class FindingFilterForm(forms.Form):
     kev = forms.ChoiceField(required=False, choices=[("", "any"), ("yes", "in KEV"), ("no", "not in KEV")])
     q = forms.CharField(required=False, max_length=200)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in FINDING_SORTS])
-    organisation = forms.IntegerField(required=False, min_value=1)
-    page = forms.IntegerField(required=False, min_value=1)
+    organisation = IdField(required=False)
+    page = IdField(required=False)
 
     def to_filter(self) -> FindingFilter:
         d = self.cleaned_data if self.is_valid() else {}
@@ -88,7 +88,7 @@ class TriageForm(forms.Form):
     )
     decision = forms.ChoiceField(required=False, choices=Decision.choices)
     rationale = forms.CharField(required=False, max_length=10_000, widget=forms.Textarea)
-    owner = forms.IntegerField(required=False, min_value=1)
+    owner = IdField(required=False)
     due_date = forms.DateField(required=False)
 
     def changes(self) -> dict[str, Any]:
@@ -130,7 +130,7 @@ class SourceForm(forms.Form):
 class ReadForm(forms.Form):
     """Mark one notification read (`id`), or all of them."""
 
-    id = forms.IntegerField(required=False, min_value=1)
+    id = IdField(required=False)
 
     def ids(self) -> list[int] | None:
         found = self.cleaned_data.get("id")

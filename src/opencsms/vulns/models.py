@@ -55,6 +55,9 @@ class Release(models.Model):
     sbom_filename = models.CharField(max_length=255, blank=True)
     sbom_sha256 = models.CharField(max_length=64)
     sbom_format = models.CharField(max_length=64)
+    problems = models.JSONField(
+        default=list, blank=True, help_text="What the SBOM gave that could not be used (bad purls, CPEs...)"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

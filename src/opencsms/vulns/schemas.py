@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from opencsms.core.schemas import Id
 from opencsms.vulns.models import Decision, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import FINDING_SORTS, SEVERITIES, FindingFilter
 
@@ -22,6 +23,7 @@ class ReleaseOut(Schema):
     sbom_filename: str
     sbom_sha256: str
     sbom_format: str
+    problems: list[str] = Field(description="What the SBOM gave that could not be used (bad purls, CPEs...)")
     created_at: dt.datetime
     finding_count: int = 0
     open_count: int = 0
@@ -31,7 +33,7 @@ class ReleaseIn(Schema):
     name: str
     version: str
     component_ref: str = Field("", description="The id of the TARA component this software runs on")
-    tara_id: int | None = Field(None, description="The project's TARA (default: its first, with a component)")
+    tara_id: Id | None = Field(None, description="The project's TARA (default: its first, with a component)")
 
 
 class ComponentOut(Schema):
@@ -98,7 +100,7 @@ class TriageIn(Schema):
     justification: str | None = None
     decision: Decision | None = None
     rationale: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: dt.date | None = None
     etag: str | None = Field(None, description="The version changed (else If-Match); a stale one: 409")
 
@@ -123,9 +125,11 @@ class ExploitationOut(Schema):
 
 
 class SourceIn(Schema):
-    name: str
+    name: str = Field(max_length=200)
     kind: SourceKind
-    location: str = Field(description="A folder or zip path on the server (osv_path), else an http(s) URL")
+    location: str = Field(
+        max_length=1000, description="A folder or zip path on the server (osv_path), else an http(s) URL"
+    )
 
 
 class SourceOut(Schema):
@@ -187,7 +191,7 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(
+    ids: list[Id] | None = Field(
         None, description="The notifications to mark read (all unread ones if left out)"
     )
 

@@ -23,7 +23,7 @@ from opencsms.core import history
 from opencsms.core.access import lists, signed_in
 from opencsms.core.forms import AuditFilterForm, LoginForm
 from opencsms.core.http import actor, client_ip, page_or_partial, streamed_attachment
-from opencsms.core.models import User
+from opencsms.core.models import MAX_ID, User
 
 Visibility = Callable[[User], Q]
 
@@ -62,10 +62,9 @@ def audit_log(request: HttpRequest, visible: Visibility) -> HttpResponse:
     pages back (htmx appends the rows)."""
     form = AuditFilterForm(request.GET)
     before = request.GET.get("before", "")
-    records = history.audit_page(
-        visible(actor(request)), form.filters(), before_seq=int(before) if before.isdigit() else None
-    )
-    partial = bool(getattr(request, "htmx", False)) and before.isdigit()
+    seq = int(before) if before.isdigit() and int(before) <= MAX_ID else None
+    records = history.audit_page(visible(actor(request)), form.filters(), before_seq=seq)
+    partial = bool(getattr(request, "htmx", False)) and seq is not None
     template = "core/_audit_rows.html" if partial else "core/audit_log.html"
     context = {"records": records, "page_size": history.AUDIT_PAGE_SIZE, "form": form}
     return render(request, template, context)

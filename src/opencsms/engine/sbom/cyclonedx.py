@@ -14,7 +14,14 @@ from xml.etree.ElementTree import Element
 
 from opencsms.engine.safeinput import MAX_DEPTH, refuse
 from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, pairs
-from opencsms.engine.sbom.model import Component, Sbom, VexStatement, VexStatus
+from opencsms.engine.sbom.model import (
+    Component,
+    Sbom,
+    VexStatement,
+    VexStatus,
+    rejected_identifiers,
+    text_value,
+)
 
 CYCLONEDX_STATES = {
     "not_affected": VexStatus.NOT_AFFECTED,
@@ -27,10 +34,13 @@ CYCLONEDX_STATES = {
 
 
 def _component(draft: Component) -> Component:
-    """The component with canonical identifiers and a reference even when the SBOM gives none."""
+    """The component with canonical identifiers (invalid ones listed in `rejected`) and a reference even
+    when the SBOM gives none."""
     purl = canonical_purl(draft.purl) if draft.purl else ""
     cpe = canonical_cpe(draft.cpe) if draft.cpe else ""
-    return replace(draft, ref=draft.ref or purl or f"{draft.name}@{draft.version}", purl=purl, cpe=cpe)
+    rejected = draft.rejected + rejected_identifiers((draft.purl, purl), (draft.cpe, cpe))
+    ref = draft.ref or purl or f"{draft.name}@{draft.version}"
+    return replace(draft, ref=ref, purl=purl, cpe=cpe, rejected=rejected)
 
 
 def _json_components(items: Any, depth: int = 0) -> Iterator[Component]:
@@ -40,18 +50,14 @@ def _json_components(items: Any, depth: int = 0) -> Iterator[Component]:
         if not isinstance(item, dict):
             continue
         supplier = item.get("supplier") or {}
-        hashes = pairs(item.get("hashes"), "alg", "content")
-        yield _component(
-            Component(
-                str(item.get("bom-ref") or ""),
-                str(item.get("name") or ""),
-                str(item.get("version") or ""),
-                str(item.get("purl") or ""),
-                str(item.get("cpe") or ""),
-                str(supplier.get("name", "") if isinstance(supplier, dict) else item.get("publisher") or ""),
-                hashes,
-            )
+        rejected: list[str] = []
+        ref, name, version, purl, cpe = (
+            text_value(item.get(key), key, rejected) for key in ("bom-ref", "name", "version", "purl", "cpe")
         )
+        by = supplier.get("name", "") if isinstance(supplier, dict) else item.get("publisher")
+        supplied_by = text_value(by, "supplier", rejected)
+        hashes = pairs(item.get("hashes"), "alg", "content")
+        yield _component(Component(ref, name, version, purl, cpe, supplied_by, hashes, tuple(rejected)))
         yield from _json_components(item.get("components"), depth + 1)
 
 

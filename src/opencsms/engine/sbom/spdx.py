@@ -14,7 +14,14 @@ from collections import defaultdict
 from typing import Any
 
 from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, pairs
-from opencsms.engine.sbom.model import Component, Sbom, VexStatement, VexStatus
+from opencsms.engine.sbom.model import (
+    Component,
+    Sbom,
+    VexStatement,
+    VexStatus,
+    rejected_identifiers,
+    text_value,
+)
 
 _EDGES = {
     "DEPENDS_ON": False,
@@ -38,15 +45,16 @@ def _supplier(text: str) -> str:
     return "" if text.upper() == "NOASSERTION" else re.sub(r"^(Organization|Person|Tool):\s*", "", text)
 
 
-def _identifiers(refs: list[tuple[str, str]]) -> tuple[str, str]:
-    purl = next(
-        (canonical_purl(loc) for kind, loc in refs if kind.lower() in _PURL_KINDS and canonical_purl(loc)), ""
-    )
-    cpe = next(
-        (canonical_cpe(loc) for kind, loc in refs if kind.lower().startswith("cpe") and canonical_cpe(loc)),
-        "",
-    )
-    return purl, cpe
+def _identifiers(refs: list[tuple[str, str]]) -> tuple[str, str, tuple[str, ...]]:
+    """The first valid purl and CPE of a package's references, and every one given that is not valid."""
+    purls = [(loc, canonical_purl(loc)) for kind, loc in refs if kind.lower() in _PURL_KINDS and loc]
+    cpes = [(loc, canonical_cpe(loc)) for kind, loc in refs if kind.lower().startswith("cpe") and loc]
+    purl = next((canonical for _, canonical in purls if canonical), "")
+    cpe = next((canonical for _, canonical in cpes if canonical), "")
+    rejected = [rejected_identifiers(p, ("", "")) for p in purls] + [
+        rejected_identifiers(("", ""), c) for c in cpes
+    ]
+    return purl, cpe, tuple(text for texts in rejected for text in texts)
 
 
 def _edges(triples: list[tuple[str, str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -58,30 +66,27 @@ def _edges(triples: list[tuple[str, str, str]]) -> tuple[tuple[str, tuple[str, .
     return tuple((ref, tuple(targets)) for ref, targets in depends.items())
 
 
+def _package(package: dict[str, Any]) -> Component:
+    """One SPDX 2 package as a component; a value that is not text is left out and noted (`rejected`)."""
+    refs = [
+        (str(r.get("referenceType", "")), str(r.get("referenceLocator", "")))
+        for r in package.get("externalRefs") or ()
+        if isinstance(r, dict)
+    ]
+    purl, cpe, identifiers = _identifiers(refs)
+    rejected: list[str] = []
+    name = text_value(package.get("name"), "name", rejected)
+    version = text_value(package.get("versionInfo"), "versionInfo", rejected)
+    ref = text_value(package.get("SPDXID"), "SPDXID", rejected) or f"{name}@{version}"
+    supplier = _supplier(text_value(package.get("supplier"), "supplier", rejected))
+    hashes = pairs(package.get("checksums"), "algorithm", "checksumValue")
+    return Component(ref, name, version, purl, cpe, supplier, hashes, (*rejected, *identifiers))
+
+
 def parse_json2(data: dict[str, Any], file: str, serialisation: str = "JSON") -> Sbom:
     """An SPDX 2.x JSON (or YAML: the same structure) document, already loaded, to `Sbom`."""
-    components = []
-    for package in data.get("packages") or ():
-        refs = [
-            (str(r.get("referenceType", "")), str(r.get("referenceLocator", "")))
-            for r in package.get("externalRefs") or ()
-            if isinstance(r, dict)
-        ]
-        purl, cpe = _identifiers(refs)
-        hashes = pairs(package.get("checksums"), "algorithm", "checksumValue")
-        components.append(
-            Component(
-                str(
-                    package.get("SPDXID", "") or f"{package.get('name', '')}@{package.get('versionInfo', '')}"
-                ),
-                str(package.get("name", "")),
-                str(package.get("versionInfo", "") or ""),
-                purl,
-                cpe,
-                _supplier(str(package.get("supplier", ""))),
-                hashes,
-            )
-        )
+    packages = data.get("packages") or ()
+    components = [_package(p) for p in packages if isinstance(p, dict)]
     triples = [
         (
             str(r.get("spdxElementId", "")),
@@ -108,7 +113,7 @@ class _TagValuePackage:
         self.hashes: list[tuple[str, str]] = []
 
     def component(self) -> Component:
-        purl, cpe = _identifiers(self.refs)
+        purl, cpe, rejected = _identifiers(self.refs)
         f = self.fields
         return Component(
             f.get("SPDXID", "") or f"{f['PackageName']}@{f.get('PackageVersion', '')}",
@@ -118,6 +123,7 @@ class _TagValuePackage:
             cpe,
             _supplier(f.get("PackageSupplier", "")),
             tuple(self.hashes),
+            rejected,
         )
 
 
@@ -202,18 +208,20 @@ def parse_spdx3(data: dict[str, Any], file: str) -> Sbom:
             for x in element.get("externalIdentifier") or ()
             if isinstance(x, dict)
         ]
-        purl, cpe = _identifiers(refs)
+        purl, cpe, identifiers = _identifiers(refs)
         supplier = element.get("suppliedBy")
         hashes = pairs(element.get("verifiedUsing"), "algorithm", "hashValue")
+        rejected: list[str] = []
         components.append(
             Component(
-                str(element.get("spdxId", "")),
-                str(element.get("name", "")),
-                str(element.get("software_packageVersion", "")),
+                text_value(element.get("spdxId"), "spdxId", rejected),
+                text_value(element.get("name"), "name", rejected),
+                text_value(element.get("software_packageVersion"), "software_packageVersion", rejected),
                 purl,
                 cpe,
                 names.get(str(supplier), str(supplier or "")),
                 hashes,
+                (*rejected, *identifiers),
             )
         )
     triples = [

@@ -19,6 +19,7 @@ from opencsms.engine.tara.diff import TaraDiff, diff
 from opencsms.engine.tara.diff_render import render_diff
 from opencsms.engine.tara_as_code import dump_data, parse
 from opencsms.organisation import selectors as organisation_selectors
+from opencsms.organisation.models import Level
 from opencsms.tara import mapping, working
 from opencsms.tara.models import Baseline, Element, ImportJob, Kind, Tara
 
@@ -39,8 +40,10 @@ SORTS = {
 
 
 def taras(user: User, *, project_id: int | None = None) -> QuerySet[Tara]:
+    """The TARAs the user may see; of one project (`NotFound` when the user cannot see it, as its detail)."""
     found = Tara.objects.filter(project__in=organisation_selectors.projects(user).values("pk"))
     if project_id is not None:
+        organisation_selectors.level(user, Level.PROJECT, project_id)
         found = found.filter(project_id=project_id)
     found = found.select_related("project", "project__business_unit", "submitted_by", "returned_by").defer(
         "findings"

@@ -18,7 +18,7 @@ from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.engine.vex import csaf_vex, cyclonedx_vex, openvex
 from opencsms.organisation import selectors as organisation_selectors
-from opencsms.organisation.models import Organisation
+from opencsms.organisation.models import Level, Organisation
 from opencsms.vulns import mapping
 from opencsms.vulns.models import (
     Advisory,
@@ -59,9 +59,11 @@ def _open_count(severity: str | None = None) -> Count:
 
 def releases(user: User, *, project_id: int | None = None) -> QuerySet[Release]:
     """The releases the user may see with their counts: findings, open findings (in total and by
-    severity) and components (a subquery, so the two relations do not multiply each other's rows)."""
+    severity) and components (a subquery, so the two relations do not multiply each other's rows). Of one
+    project: `NotFound` when the user cannot see the project (as its detail)."""
     found = Release.objects.filter(project__in=organisation_selectors.projects(user).values("pk"))
     if project_id is not None:
+        organisation_selectors.level(user, Level.PROJECT, project_id)
         found = found.filter(project_id=project_id)
     components = (
         ReleaseComponent.objects.filter(release=OuterRef("pk"))
@@ -188,8 +190,9 @@ def advisories(organisation: Organisation, *, q: str = "") -> QuerySet[Advisory]
 
 
 def advisory_sources(user: User, *, organisation_id: int) -> QuerySet[AdvisorySource]:
-    visible = organisation_selectors.organisations(user).filter(pk=organisation_id)
-    return AdvisorySource.objects.filter(organisation__in=visible.values("pk")).order_by("name", "id")
+    """The organisation's advisory sources; `NotFound` when the user cannot see the organisation."""
+    organisation = organisation_selectors.level(user, Level.ORGANISATION, organisation_id)
+    return AdvisorySource.objects.filter(organisation_id=organisation.pk).order_by("name", "id")
 
 
 def advisory_source(user: User, source_id: int) -> AdvisorySource:

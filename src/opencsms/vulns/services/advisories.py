@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from opencsms.core import audit, outbound
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid, NotFound, from_engine
+from opencsms.core.errors import Conflict, Invalid, NotFound, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.advisories import Advisory, AdvisoryRead, parse_advisories, read_advisories
@@ -178,6 +178,8 @@ def create_advisory_source(
         raise Invalid(f"kind {kind!r}: use one of {', '.join(SourceKind.values)}")
     if kind != SourceKind.OSV_PATH and not location.startswith(("https://", "http://")):
         raise Invalid("a feed source needs an http(s) URL")
+    if AdvisorySource.objects.filter(organisation=organisation, name=name).exists():
+        raise Conflict(f"the organisation already has an advisory source named {name!r}: choose another name")
     _check_location(kind, location, outbound.current())
     source = AdvisorySource.objects.create(organisation=organisation, name=name, kind=kind, location=location)
     audit.record(

@@ -35,6 +35,16 @@ def _read(raw: bytes, filename: str) -> Sbom:
         raise from_engine(exc, "the file is not a readable SBOM") from None
 
 
+MAX_PROBLEMS = 200  # kept with a release: enough to fix the SBOM, bounded for a hostile one
+
+
+def _problems(sbom: Sbom) -> list[str]:
+    """The SBOM's problems as text, at most `MAX_PROBLEMS` and how many more."""
+    found = [f"{p.rule}: {p.message}" for p in sbom.problems]
+    more = len(found) - MAX_PROBLEMS
+    return found[:MAX_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
+
+
 def _tara(project: Project, tara_id: int | None, component_ref: str) -> Tara | None:
     if tara_id is None:
         if component_ref:
@@ -71,7 +81,9 @@ def upload_sbom(
     component_ref: str = "",
     tara_id: int | None = None,
 ) -> Release:
-    """A new release of the project from its SBOM; its findings against the stored advisories."""
+    """A new release of the project from its SBOM; its findings against the stored advisories. What the SBOM
+    gives that cannot be used (bad purls or CPEs, values that are not text, nameless components) is kept
+    with the release as its `problems`: the rest is still analysed."""
     project = organisation_selectors.level(actor, Level.PROJECT, project_id)
     assert isinstance(project, Project)
     require(actor, Perm.EDIT, project)
@@ -93,6 +105,7 @@ def upload_sbom(
         sbom_filename=filename[:255],
         sbom_sha256=hashlib.sha256(raw).hexdigest(),
         sbom_format=sbom.format[:64],
+        problems=_problems(sbom),
         created_by=actor,
     )
     rows, keys = _store_components(release, sbom)
@@ -101,7 +114,12 @@ def upload_sbom(
         actor=actor,
         action=AuditAction.RELEASE_CREATED,
         obj=release,
-        after={**audit.snapshot(release), "components": len(rows), "findings": len(created)},
+        after={
+            **audit.snapshot(release),
+            "components": len(rows),
+            "findings": len(created),
+            "problems": len(sbom.problems),
+        },
         scope=release.scope,
     )
     return release

@@ -30,6 +30,8 @@ def upload(request: HttpRequest, project_id: int) -> HttpResponse:
     checked(form)
     release = services.upload_sbom(actor=actor(request), project_id=project_id, **form.release())
     messages.success(request, f"Release {release} uploaded.")
+    if release.problems:
+        messages.warning(request, f"The SBOM has {len(release.problems)} problems: see the release's page.")
     return redirect("vulns:release", release.pk)
 
 
