@@ -79,11 +79,10 @@ class DifferenceOut(Schema):
     )
 
 
-class StaleOut(Schema):
-    """409 for a write made from an older version (core.versions): nothing was saved."""
+class StaleOut(ErrorOut):
+    """409 for a write made from an older version (core.versions): nothing was saved; an `ErrorOut` with
+    the stored version and the fields that differ."""
 
-    code: str
-    detail: str
     current_etag: str
     differences: list[DifferenceOut]
 
