@@ -17,6 +17,13 @@ from tests.browser.conftest import PASSWORDS, sign_in
 NEW_PASSWORD = "Tulip-Orbit-4417"
 
 
+def _confirm(page: Any, question: str) -> None:
+    """Answer the page's confirmation (a modal dialog) for a destructive action."""
+    confirm = page.get_by_test_id("confirm")
+    expect(confirm).to_contain_text(question)
+    confirm.get_by_test_id("confirm-yes").click()
+
+
 def _open_account(page: Any, username: str) -> None:
     page.goto("/login/")
     sign_in(page, username)
@@ -69,7 +76,6 @@ def test_the_password_is_changed_after_a_refusal_and_signs_in(page: Any, demo: D
 
 def test_an_api_token_is_shown_once_refused_under_a_taken_name_and_revoked(page: Any, demo: Demo) -> None:
     _open_account(page, "engineer")
-    page.on("dialog", lambda dialog: dialog.accept())
     form = page.get_by_test_id("token-form")
     form.locator("input[name=name]").fill("ci pipeline")
     form.get_by_role("button", name="Create token").click()
@@ -86,6 +92,7 @@ def test_an_api_token_is_shown_once_refused_under_a_taken_name_and_revoked(page:
     expect(page.get_by_test_id("form-error")).to_contain_text("already have a token named 'ci pipeline'")
     expect(form.locator("input[name=name]")).to_have_value("ci pipeline")
     tokens.get_by_role("button", name="Revoke").click()
+    _confirm(page, "Revoke the token ci pipeline?")
     expect(page.get_by_role("status").first).to_contain_text("API token revoked.")
     expect(tokens).to_contain_text("No API token.")
     assert page.console.csp_violations() == []
@@ -100,7 +107,6 @@ def test_a_superuser_manages_users_and_others_cannot(page: Any, demo: Demo) -> N
     page.get_by_role("button", name="Log out").click()
     create_superuser(username="root", password="a-long-root-password-2026")
     sign_in(page, "root", "a-long-root-password-2026")
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("users-link").click()
     form = page.get_by_test_id("new-user-form")
     form.locator("input[name=username]").fill("erin")
@@ -114,6 +120,7 @@ def test_a_superuser_manages_users_and_others_cannot(page: Any, demo: Demo) -> N
     expect(page.get_by_role("status").first).to_contain_text("User erin created.")
     erin = page.locator('tr[data-user="erin"]')
     erin.get_by_role("button", name="Deactivate").click()
+    _confirm(page, "Deactivate erin?")
     expect(erin.locator(".badge-draft")).to_have_text("deactivated")
     erin.get_by_role("button", name="Activate").click()
     expect(erin.locator(".badge-approved")).to_have_text("active")
@@ -123,6 +130,7 @@ def test_a_superuser_manages_users_and_others_cannot(page: Any, demo: Demo) -> N
     expect(page.get_by_test_id("form-error")).to_contain_text("too short")
     assert page.url.endswith("/users/")  # the page's own address, not the form's
     page.locator('tr[data-user="root"]').get_by_role("button", name="Deactivate").click()
+    _confirm(page, "Deactivate root?")
     expect(page.get_by_role("status").first).to_contain_text("you cannot deactivate your own account")
     erin.locator("input[name=password]").fill("Quartz-Meadow-93")
     erin.get_by_role("button", name="Set password").click()

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from opencsms.organisation.demo import Demo
-from opencsms.tara.services import imports
 from tests.browser.conftest import sign_in
 from tests.paths import REFERENCE
 
@@ -28,9 +26,9 @@ def _run_worker() -> None:
 
 
 def test_a_background_import_shows_queued_then_done_or_failed(
-    page: Any, demo: Demo, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    page: Any, demo: Demo, settings: Any, tmp_path: Any
 ) -> None:
-    monkeypatch.setattr(imports, "BACKGROUND_FROM_BYTES", 1000)  # every file goes to the worker
+    settings.TARA_SYNC_IMPORT_MAX_BYTES = 1000  # every file goes to the worker
     page.goto("/login/")
     sign_in(page, "engineer")
     page.get_by_test_id("projects").get_by_role("link", name="Connected EV").click()
