@@ -1,11 +1,15 @@
 """The status of background TARA imports on the project's TARA list: queued (the list asks again every
-2 s), done (with the TARA), failed (with the error); the status partial is for the project's viewers only."""
+2 s), done (with the TARA), failed (with the error), a job whose worker was lost swept when the list is read
+(queued once more, or failed with its message); the status partial is for the project's viewers only."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from opencsms.tara.models import ImportJob, ImportStatus
 from opencsms.tara.services import imports
@@ -59,6 +63,29 @@ def test_a_failed_import_shows_its_error(workspace: Workspace) -> None:
     row = _row(workspace.client("engineer").get(f"/projects/{project}/taras/imports/").content.decode(), job)
     assert ">failed</span>" in row
     assert job.error.split("\n")[0][:40] in row
+
+
+@pytest.mark.parametrize(
+    ("path", "attempts", "shown", "error"),
+    [
+        ("taras/imports/", 2, ">failed</span>", "the worker stopped while importing big.tara.yaml (2 times)"),
+        ("taras/", 2, ">failed</span>", "start the import again"),
+        ("taras/imports/", 1, ">queued</span>", ""),
+    ],
+)
+def test_a_job_whose_worker_was_lost_is_swept_when_the_list_is_read(
+    workspace: Workspace, path: str, attempts: int, shown: str, error: str
+) -> None:
+    job = _queue(workspace, REFERENCE.read_bytes())
+    lost = timezone.now() - timedelta(hours=1)
+    running = {"status": ImportStatus.RUNNING, "attempts": attempts, "heartbeat_at": lost}
+    ImportJob.objects.filter(pk=job.pk).update(**running)
+    project = workspace.tree.project.pk
+    row = _row(workspace.client("auditor").get(f"/projects/{project}/{path}", **HX).content.decode(), job)
+    assert shown in row
+    assert error in row
+    job.refresh_from_db()
+    assert job.status == shown[1 : shown.index("<")]
 
 
 def test_the_import_status_is_for_the_projects_viewers_only(workspace: Workspace) -> None:

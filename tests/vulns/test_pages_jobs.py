@@ -1,18 +1,23 @@
 """The status of vulnerability monitoring's background jobs on the pages: an advisory source's sync (queued,
-then done or failed with its error, the sources table asking again while it waits) and each notification's
+then done or failed with its error, the sources table asking again while it waits; a sync whose worker was
+lost shown failed with its message, the status the sync records on the source) and each notification's
 delivery (queued, sent, or the channel's error)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Role
 from opencsms.vulns import services
-from opencsms.vulns.models import AdvisorySource, Notification
-from opencsms.vulns.selectors.jobs import error_of
+from opencsms.vulns.models import AdvisorySource, Notification, SyncStatus
 from tests.factories.core import make_user
 from tests.factories.organisation import Tree, make_membership, make_tree
 from tests.factories.workspace import VULN_EXAMPLES
@@ -44,7 +49,8 @@ def _run_worker() -> None:
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes the connection when it is done
-def test_a_queued_sync_shows_queued_then_done() -> None:
+def test_a_queued_sync_shows_queued_then_done(settings: Any) -> None:
+    settings.OUTBOUND = {**settings.OUTBOUND, "source_directories": [str(VULN_EXAMPLES)]}
     tree = make_tree()
     admin, client = _admin(tree.organisation)
     source = _source(admin, tree.organisation, str(VULN_EXAMPLES / "advisories"))
@@ -61,18 +67,55 @@ def test_a_queued_sync_shows_queued_then_done() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_sync_shows_its_error() -> None:
+def test_a_failed_sync_shows_its_error(settings: Any, tmp_path: Path) -> None:
+    settings.OUTBOUND = {**settings.OUTBOUND, "source_directories": [str(tmp_path)]}
     tree = make_tree()
     admin, client = _admin(tree.organisation)
-    source = _source(admin, tree.organisation, "/nowhere/advisories")
+    source = _source(admin, tree.organisation, str(tmp_path / "nowhere"))
     services.queue_sync(actor=admin, source_id=source.pk)
     _run_worker()
     row = _row(
         client.get(f"/organisations/{tree.organisation.pk}/advisory-sources/status/").content.decode(), source
     )
     assert ">failed</span>" in row
-    assert "/nowhere/advisories" in row
+    assert f"{tmp_path}/nowhere" in row
     assert "Traceback" not in row
+
+
+@pytest.mark.parametrize("path", ["advisories/", "advisory-sources/status/"])
+def test_a_sync_whose_worker_was_lost_shows_failed_with_its_message(path: str) -> None:
+    tree = make_tree()
+    admin, client = _admin(tree.organisation)
+    source = _source(admin, tree.organisation, "/srv/osv")
+    lost = timezone.now() - timedelta(hours=1)
+    AdvisorySource.objects.filter(pk=source.pk).update(sync_status=SyncStatus.RUNNING, sync_heartbeat_at=lost)
+    page = client.get(f"/organisations/{tree.organisation.pk}/{path}").content.decode()
+    row = _row(page, source)
+    assert ">failed</span>" in row
+    assert "the worker stopped while syncing Go vulndb; sync it again" in row
+    assert "every 2s" not in page  # nothing left to wait for
+    source.refresh_from_db()
+    assert source.sync_status == SyncStatus.FAILED
+
+
+def test_a_running_sync_with_a_live_worker_shows_running_and_is_asked_again() -> None:
+    tree = make_tree()
+    admin, client = _admin(tree.organisation)
+    source = _source(admin, tree.organisation, "/srv/osv")
+    AdvisorySource.objects.filter(pk=source.pk).update(
+        sync_status=SyncStatus.RUNNING, sync_heartbeat_at=timezone.now()
+    )
+    page = client.get(f"/organisations/{tree.organisation.pk}/advisory-sources/status/").content.decode()
+    assert ">running</span>" in _row(page, source)
+    assert "every 2s" in page
+
+
+def test_a_never_synced_source_shows_no_job_status() -> None:
+    tree = make_tree()
+    admin, client = _admin(tree.organisation)
+    source = _source(admin, tree.organisation, "/srv/osv")
+    page = client.get(f"/organisations/{tree.organisation.pk}/advisory-sources/status/").content.decode()
+    assert 'data-testid="job-status"' not in _row(page, source)
 
 
 def test_the_sync_status_is_for_the_organisations_viewers_only() -> None:
@@ -80,13 +123,6 @@ def test_the_sync_status_is_for_the_organisations_viewers_only() -> None:
     other = make_tree()
     _, client = _admin(other.organisation)
     assert client.get(f"/organisations/{tree.organisation.pk}/advisory-sources/status/").status_code == 404
-
-
-def test_an_error_is_the_last_line_of_the_traceback_without_the_class() -> None:
-    traceback = 'Traceback (most recent call last):\n  File "x.py"\n'
-    traceback += "opencsms.core.errors.Invalid: feed: cannot read x\n"
-    assert error_of(traceback) == "feed: cannot read x"
-    assert error_of("") == "the job failed"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from opencsms.tara.services.imports import (
     request_import,
     run_import,
     sweep_imports,
+    sweep_project_imports,
 )
 from opencsms.tara.services.paths import attach_paths
 from opencsms.tara.services.review import (
@@ -44,6 +45,7 @@ __all__ = [
     "run_import",
     "submit_for_review",
     "sweep_imports",
+    "sweep_project_imports",
     "undo_last_change",
     "update_element",
     "update_header",

@@ -148,6 +148,15 @@ def sweep_imports(*, job_id: int | None = None) -> list[ImportJob]:
     return stalled
 
 
+def sweep_project_imports(*, actor: User, project_id: int) -> None:
+    """Before a project's imports are shown: each job still marked running is looked at through
+    `import_job_status`, so one whose worker was lost shows queued again or failed at once."""
+    project = organisation_selectors.level(actor, Level.PROJECT, project_id)
+    running = ImportJob.objects.filter(project_id=project.pk, status=ImportStatus.RUNNING)
+    for job_id in running.values_list("pk", flat=True):
+        import_job_status(actor=actor, job_id=job_id)
+
+
 def import_job_status(*, actor: User, job_id: int) -> ImportJob:
     """The job as someone looks at it: swept first, so a lost worker shows as such at once."""
     job = selectors.import_job(actor, job_id)

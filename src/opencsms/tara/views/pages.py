@@ -27,6 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @needs(Perm.VIEW, on="project")
 def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
+    services.sweep_project_imports(actor=actor(request), project_id=project_id)  # a lost job shows as such
     listing = selectors.project_taras(actor(request), project_id)
     context = {"listing": listing, "form": ImportForm()}
     return page_or_partial(request, "tara/project_taras.html", "tara/_project_taras.html", context)
@@ -35,6 +36,7 @@ def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
 @needs(Perm.VIEW, on="project")
 def import_jobs(request: HttpRequest, project_id: int) -> HttpResponse:
     """The project's latest background imports with their status (the TARA list polls it while one runs)."""
+    services.sweep_project_imports(actor=actor(request), project_id=project_id)
     imports = selectors.project_imports(actor(request), project_id)
     return render(request, "tara/_import_jobs.html", {"imports": imports})
 

@@ -1,5 +1,7 @@
 """The status of the background jobs of vulnerability monitoring, for the pages that started them: an
-advisory source's last sync (its django-tasks result) and the delivery of a notification.
+advisory source's last sync (the status the sync records on the source itself: `sync_status`,
+`sync_error`; the views sweep lost syncs first, vulns.services.sweep_organisation_syncs) and the delivery
+of a notification.
 
 A status is `queued` (waiting for the worker), `running`, `done` or `failed` (with the error a person
 can act on), the words of the TARA imports' status too (core/_job_status.html shows them).
@@ -7,32 +9,20 @@ can act on), the words of the TARA imports' status too (core/_job_status.html sh
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from opencsms.organisation.models import Organisation
-from opencsms.vulns.models import AdvisorySource, Notification
-
-STATES: dict[str, str] = {
-    TaskResultStatus.READY.value: "queued",
-    TaskResultStatus.RUNNING.value: "running",
-    TaskResultStatus.SUCCESSFUL.value: "done",
-    TaskResultStatus.FAILED.value: "failed",
-}
+from opencsms.vulns.models import AdvisorySource, Notification, SyncStatus
 
 
 @dataclass(frozen=True)
 class JobStatus:
     state: str  # queued | running | done | failed
     error: str = ""
-    finished_at: datetime | None = None
 
     @property
     def pending(self) -> bool:
@@ -47,37 +37,12 @@ class SourceRow:
     sync: JobStatus | None
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
+def sync_status(source: AdvisorySource) -> JobStatus | None:
+    """The status the source's last sync recorded (None: never synced)."""
+    if source.sync_status == SyncStatus.NEVER:
         return None
-
-
-def error_of(traceback: str) -> str:
-    """What went wrong, from a failed task's traceback: its last line without the exception's class path
-    (`opencsms.core.errors.Invalid: feed: cannot read ...` -> `feed: cannot read ...`)."""
-    lines = [line for line in traceback.strip().splitlines() if line.strip()]
-    if not lines:
-        return "the job failed"
-    kind, _, message = lines[-1].partition(": ")
-    return message if message and " " not in kind else lines[-1]
-
-
-def task_statuses(task_ids: Iterable[str]) -> dict[str, JobStatus]:
-    """The status of each of these django-tasks results, by task id (one query; unknown ids left out)."""
-    ids = {found: value for value in task_ids if (found := _uuid(value)) is not None}
-    rows = DBTaskResult.objects.filter(id__in=list(ids)).values_list(
-        "id", "status", "finished_at", "traceback"
-    )
-    return {
-        ids[task_id]: JobStatus(
-            STATES.get(str(status), str(status).lower()),
-            error_of(traceback) if status == TaskResultStatus.FAILED else "",
-            finished_at,
-        )
-        for task_id, status, finished_at, traceback in rows
-    }
+    error = source.sync_error if source.sync_status == SyncStatus.FAILED else ""
+    return JobStatus(str(source.sync_status), error)
 
 
 @dataclass(frozen=True)
@@ -96,11 +61,7 @@ class SourceList:
 def source_list(
     organisation: Organisation, sources: Iterable[AdvisorySource], *, can_edit: bool
 ) -> SourceList:
-    found = list(sources)
-    statuses = task_statuses(source.task_id for source in found)
-    return SourceList(
-        organisation, [SourceRow(source, statuses.get(source.task_id)) for source in found], can_edit
-    )
+    return SourceList(organisation, [SourceRow(source, sync_status(source)) for source in sources], can_edit)
 
 
 def delivery_status(notification: Notification) -> JobStatus | None:

@@ -14,7 +14,13 @@ from opencsms.vulns.services.notifications import (
     sweep_deliveries,
 )
 from opencsms.vulns.services.releases import upload_sbom
-from opencsms.vulns.services.syncs import queue_sync, source_status, sweep_syncs, sync_source_task
+from opencsms.vulns.services.syncs import (
+    queue_sync,
+    source_status,
+    sweep_organisation_syncs,
+    sweep_syncs,
+    sync_source_task,
+)
 from opencsms.vulns.services.tara_loop import link_finding_to_step
 from opencsms.vulns.services.triage import triage_finding
 
@@ -31,6 +37,7 @@ __all__ = [
     "queue_sync",
     "source_status",
     "sweep_deliveries",
+    "sweep_organisation_syncs",
     "sweep_syncs",
     "sync_source",
     "sync_source_task",

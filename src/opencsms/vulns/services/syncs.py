@@ -54,6 +54,9 @@ def sync_source_task(source_id: int, actor_id: int) -> dict[str, Any]:
     except (DomainError, PermissionDenied) as exc:
         _finish(source_id, SyncStatus.FAILED, getattr(exc, "detail", str(exc)))
         raise
+    except Exception:  # a defect: the source says so at once (not after the stale limit), the task records it
+        _finish(source_id, SyncStatus.FAILED, "the sync stopped on an unexpected error; see the logs")
+        raise
     _finish(source_id, SyncStatus.DONE)
     return result.__dict__
 
@@ -93,6 +96,16 @@ def sweep_syncs(*, source_id: int | None = None) -> list[AdvisorySource]:
             scope=source.scope,
         )
     return stalled
+
+
+def sweep_organisation_syncs(*, actor: User, organisation_id: int) -> None:
+    """Before an organisation's sources are shown: each sync still marked running is looked at through
+    `source_status`, so one whose worker was lost shows failed with its message at once."""
+    running = selectors.advisory_sources(actor, organisation_id=organisation_id).filter(
+        sync_status=SyncStatus.RUNNING
+    )
+    for source_id in running.values_list("pk", flat=True):
+        source_status(actor=actor, source_id=source_id)
 
 
 def source_status(*, actor: User, source_id: int) -> AdvisorySource:

@@ -37,6 +37,8 @@ def _target(kind: Level, level_id: int) -> Target:
 
 @needs(Perm.VIEW, on="level")
 def advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:
+    if kind == Level.ORGANISATION:  # its sources are shown: a sync whose worker was lost shows as failed
+        services.sweep_organisation_syncs(actor=actor(request), organisation_id=level_id)
     page = selectors.advisory_page(
         actor(request), kind, level_id, request.GET.get("q", "")[:200], request.GET.get("page")
     )
@@ -81,6 +83,7 @@ def import_exploitation(request: HttpRequest, kind: Level, level_id: int) -> Htt
 @needs(Perm.VIEW, on="organisation")
 def sources(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The organisation's advisory sources with their syncs' status (the page polls it while one runs)."""
+    services.sweep_organisation_syncs(actor=actor(request), organisation_id=organisation_id)
     found = selectors.organisation_sources(actor(request), organisation_id)
     return render(request, "vulns/_sources.html", {"sources": found})
 
