@@ -59,6 +59,22 @@ def test_a_sync_records_its_status_done_or_failed(team: Team, settings: Any, tmp
     assert "folder sources are off" in source.sync_error
 
 
+def test_an_unexpected_error_fails_the_sync_at_once(
+    team: Team, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin, source = _source(team, settings, tmp_path)
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr("opencsms.vulns.services.syncs.sync_source", broken)
+    with pytest.raises(RuntimeError):
+        services.sync_source_task.call(source_id=source.pk, actor_id=admin.pk)
+    source.refresh_from_db()
+    assert source.sync_status == SyncStatus.FAILED  # not left running until the sweep's limit
+    assert source.sync_error == "the sync stopped on an unexpected error; see the logs"
+
+
 def test_a_silent_sync_is_failed_by_sweep_and_read(team: Team, settings: Any, tmp_path: Path) -> None:
     admin, source = _source(team, settings, tmp_path)
     lost = timezone.now() - timedelta(hours=1)
