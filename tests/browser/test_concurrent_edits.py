@@ -87,9 +87,11 @@ def test_the_second_save_sees_the_conflict_and_reapplies(page: Any, second_page:
     form = page.get_by_test_id("fields-form")
     expect(form.locator("textarea[name=f_description]")).to_have_value("Only legitimate senders, unmodified.")
     form.locator("input[name=f_name]").fill("Agreed name")
-    form.get_by_role("button", name="Save").click()
+    # the input shows what was typed before the save answers: wait for the answer, then read the database
+    with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith("/goals/CG-01/")):
+        form.get_by_role("button", name="Save").click()  # htmx follows the save's redirect to the goal
     expect(page.get_by_test_id("fields-form").locator("input[name=f_name]")).to_have_value("Agreed name")
-    assert goal()["description"] == "Only legitimate senders, unmodified."
+    assert (goal()["name"], goal()["description"]) == ("Agreed name", "Only legitimate senders, unmodified.")
     for each in (page, second_page):  # Chromium logs the refused save's status itself
         assert [error for error in each.console.errors if "409 (Conflict)" not in error] == []
         assert each.console.csp_violations() == []

@@ -21,7 +21,10 @@ def _import(page: Any, path: Any) -> None:
     form.get_by_role("button", name="Import").click()
 
 
-def _run_worker() -> None:
+def _run_worker(page: Any) -> None:
+    # the page's own loads (its htmx partials) first: the in-memory test database is shared with the
+    # server's threads, and a read of a table the worker is writing would fail there
+    page.wait_for_load_state("networkidle")
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
@@ -36,7 +39,7 @@ def test_a_background_import_shows_queued_then_done_or_failed(
     expect(page.get_by_role("status").first).to_contain_text("the worker imports it")
     jobs = page.get_by_test_id("import-jobs")
     expect(jobs.get_by_test_id("job-status")).to_have_text("queued")
-    _run_worker()
+    _run_worker(page)
     expect(jobs.get_by_test_id("job-status")).to_have_text("done", timeout=10_000)  # asked again by htmx
     expect(jobs.get_by_role("link", name="Connected EV reference vehicle - TARA")).to_be_visible()
     broken = tmp_path / "broken.tara.yaml"
@@ -44,7 +47,7 @@ def test_a_background_import_shows_queued_then_done_or_failed(
     _import(page, str(broken))
     first = page.get_by_test_id("import-jobs").locator("tbody tr").first
     expect(first.get_by_test_id("job-status")).to_have_text("queued")
-    _run_worker()
+    _run_worker(page)
     expect(first.get_by_test_id("job-status")).to_have_text("failed", timeout=10_000)
     expect(first.get_by_test_id("job-error")).to_contain_text("not a valid TARA")
     assert page.console.csp_violations() == []
