@@ -32,6 +32,8 @@ def test_try_it_out_calls_the_api_with_the_session(page: Any, demo: Demo) -> Non
     page.goto("/login/?next=/api/v1/docs")
     sign_in(page, "engineer")
     operation = page.locator(".opblock", has=page.locator('.opblock-summary-path[data-path="/api/v1/me"]'))
+    # Swagger UI renders the whole contract (hundreds of operations) first: seconds on a loaded machine
+    expect(operation).to_be_visible(timeout=20_000)
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()
