@@ -26,8 +26,10 @@ from opencsms.engine.reports.tree_layout import (
     TreeLayout,
     layout_tree,
 )
+from opencsms.engine.tara.evaluate import interface_vectors
 from opencsms.engine.tara.feasibility import TreeRater
 from opencsms.engine.tara.model import AttackPath, FeasibilityMethod, Gate, Node
+from opencsms.engine.tara.result import TaraResult
 
 GATE_FILL, GATE_STROKE = "#EFE7F8", "#6A2C91"
 STEP_FILL, STEP_STROKE = "#EAF1FB", "#2F6FB2"
@@ -164,3 +166,21 @@ def path_tree_svg(
     """One attack path's tree, rated, laid out and drawn."""
     lay = layout_tree(tree_items(path, method, rater, names))
     return tree_svg(lay, f"Attack tree of {path.id} {path.name}", link=link)
+
+
+def threat_tree_svgs(
+    result: TaraResult, threat: str, names: Mapping[str, str] | None = None, *, link: str = ""
+) -> dict[str, str]:
+    """The tree picture of every attack path of threat scenario `threat`, by path id ({} if unknown);
+    in `link`, `{path}` is replaced by the path's id and `{key}` by each node's address."""
+    found = next((t for t in result.model.threat_scenarios if t.id == threat), None)
+    if found is None:
+        return {}
+    rater = TreeRater(result.profile, interface_vectors(result.model))
+    default = result.model.method.feasibility
+    return {
+        path.id: path_tree_svg(
+            path, path.method or default, rater, names, link=link.replace("{path}", path.id)
+        )
+        for path in found.attack_paths
+    }
