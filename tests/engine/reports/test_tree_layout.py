@@ -6,7 +6,10 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
+
 from opencsms.engine import TaraResult
+from opencsms.engine.reports import attacks, build_report
 from opencsms.engine.reports.tree_layout import (
     GATE,
     HEIGHT,
@@ -131,3 +134,15 @@ def test_the_golden_trees_are_rated_by_their_approach(result: TaraResult) -> Non
     assert ap.rank == result.threats["TS-1"].paths[0].score
     assert "potential" in ap.rating
     assert deciding(ap) == {"", "0", "1"}
+
+
+def test_the_report_draws_each_gated_tree_up_to_its_limit(
+    result: TaraResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = build_report(result).section("WP-15-05")
+    trees = [f for f in section.figures if f.key.startswith("tree-")]
+    assert [f.key for f in trees] == ["tree-TS-1-AP-1", "tree-TS-2-AP-3"]  # AP-2 is a single step
+    assert 'data-deciding="true"' in trees[0].picture.svg()
+    monkeypatch.setattr(attacks, "MAX_TREE_FIGURES", 1)
+    capped = build_report(result).section("WP-15-05")
+    assert [f.key for f in capped.figures if f.key.startswith("tree-")] == ["tree-TS-1-AP-1"]
