@@ -259,10 +259,11 @@ def _node(data: dict[str, Any], address: str, gates: list[tuple[str, str]], lv: 
 def _paths(tara_obj: Tara, found: Element, lv: Levels) -> list[PathView]:
     if found.kind != Kind.THREAT_SCENARIO:
         return []
-    result = evaluated(tara_obj).threats.get(found.ref)
+    evaluation = evaluated(tara_obj)
+    result = evaluation.threats.get(found.ref)
     rated = {p.id: p for p in result.paths} if result else {}
-    link = "#tree-{path}-node-{key}"
-    svgs = threat_tree_svgs(evaluated(tara_obj), found.ref, label_table(tara_obj), link=link)
+    link = "#tree-{path}-node-{key}"  # each node's row in the editor (templates/tara/_tree_node.html)
+    svgs = threat_tree_svgs(evaluation, found.ref, label_table(tara_obj), link=link)
     views = []
     for path in found.data.get("attack_paths") or []:
         gates: list[tuple[str, str]] = []
