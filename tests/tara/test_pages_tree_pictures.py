@@ -41,6 +41,7 @@ def test_each_attack_path_is_drawn_as_a_rated_tree_with_its_deciding_path(worksp
         assert f'<li id="tree-AP-10a-node-{key}"' in page
     assert "style=" not in svg
     assert "<script" not in svg
+    assert 'role="group" aria-label="Attack tree of AP-10a' in svg  # its links reachable
 
 
 def test_a_threat_with_two_paths_has_two_pictures(workspace: Workspace) -> None:
@@ -60,6 +61,7 @@ def test_the_architecture_nodes_link_to_their_elements_in_a_zoomable_frame(works
     assert f'<a href="/taras/{tara.pk}/interfaces/CELL/">' in svg  # an entry point: its interface
     assert f'<a href="/taras/{tara.pk}/interfaces/ETH-BB/">' in svg  # a bus: its interface
     assert svg.count("<a href=") == svg.count("data-node=")
+    assert 'role="group" aria-label="Architecture"' in svg
     assert "data-zoom-in" in page
     assert "data-zoom-fit" in page
     assert "core/panzoom.js" in page

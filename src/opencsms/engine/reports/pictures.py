@@ -226,6 +226,11 @@ def _path(figure: Drawing, lay: Layout, base: str) -> str:
     return "".join(["<g>", *lines, *nodes, *badges, _attacker(lay, RED), "</g>"])
 
 
+def _role(figure: Drawing) -> str:
+    """A picture, or with links a group whose links assistive technology can reach (an image's cannot)."""
+    return f'role="group" aria-label="{_attr(figure.title)}"' if figure.links else 'role="img"'
+
+
 def figure_svg(figure: Drawing, base: str, *, draw_base: bool) -> str:
     """The SVG of `figure`; its architecture is drawn as group `base`, or reused if `draw_base` is false."""
     lay = layout(figure.architecture)
@@ -238,7 +243,7 @@ def figure_svg(figure: Drawing, base: str, *, draw_base: bool) -> str:
     overlay = _path(figure, lay, base) if figure.path else ""
     return (
         f'<svg viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" width="{_n(lay.width)}" '
-        f'height="{_n(lay.height)}" font-family="{_attr(FONT)}" role="img">'
+        f'height="{_n(lay.height)}" font-family="{_attr(FONT)}" {_role(figure)}>'
         f"<title>{escape(figure.title)}</title>{drawing}{overlay}</svg>"
     )
 

@@ -145,9 +145,11 @@ def _edge(edge: TreeEdge) -> str:
 def tree_svg(lay: TreeLayout, title: str, *, link: str = "") -> str:
     """The SVG of a laid-out tree; the deciding edges are drawn last, over the others."""
     edges = sorted(lay.edges, key=lambda e: e.deciding)
+    # with links, a group: the links of an image are hidden from assistive technology
+    role = f'role="group" aria-label="{escape(title, quote=True)}"' if link else 'role="img"'
     return (
         f'<svg viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" width="{_n(lay.width)}" '
-        f'height="{_n(lay.height)}" font-family="{escape(FONT, quote=True)}" role="img">'
+        f'height="{_n(lay.height)}" font-family="{escape(FONT, quote=True)}" {role}>'
         f"<title>{escape(title)}</title>"
         + "".join(_edge(e) for e in edges)
         + "".join(_node(n, link) for n in lay.nodes)
