@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
@@ -42,6 +42,11 @@ def drawing(figure: Figure) -> Drawing:
     return figure.picture
 
 
+def on_architecture(found: Sequence[Figure]) -> list[Figure]:
+    """The figures drawn on the architecture (not the attack trees' pictures, test_tree_layout.py)."""
+    return [f for f in found if isinstance(f.picture, Drawing)]
+
+
 def _boxes(svg: ET.Element, kind: str) -> list[str]:
     return [g.attrib["data-node"] for g in svg.iter("g") if g.attrib.get("data-kind") == kind]
 
@@ -58,7 +63,8 @@ def html(result: TaraResult) -> str:
 def test_every_picture_is_well_formed_svg(report: Report, html: str) -> None:
     svgs = _svgs(html)
     keys = [f.key for s in report.sections for f in s.figures]
-    assert list(svgs) == keys == ["architecture", "path-HL"]
+    assert list(svgs) == keys
+    assert keys == ["architecture", "tree-TS-1-AP-1", "tree-TS-2-AP-3", "path-HL"]
     assert all(svg.tag == "svg" and svg.attrib["viewBox"].startswith("0 0 ") for svg in svgs.values())
     assert html.count("<svg ") == len(keys)
 
@@ -131,7 +137,7 @@ def test_the_path_table_and_figure_say_the_same(result: TaraResult, report: Repo
     assert row["route"] == "OBD \u2192 BCM \u2192 CAN-B \u2192 HL"
     assert row["potential"] == path.total
     assert row["feasibility"] == result.profile.feasibility.labels[path.feasibility(result.profile)]
-    (figure,) = section.figures
+    (figure,) = on_architecture(section.figures)
     assert drawing(figure).path == tuple((h.source, h.target) for h in path.hops)
     assert figure.steps == (
         "1. Compromise Body control module over OBD-II port",
@@ -146,7 +152,9 @@ def test_the_architecture_is_drawn_once_and_reused(report: Report) -> None:
     assert svgs["architecture"].count('<g id="arch1">') == 1
     assert '<use href="#arch1" opacity="0.28"/>' in svgs["path-HL"]
     assert 'id="arch1"' not in svgs["path-HL"]
-    only_paths = [replace(f, key="p") for s in report.sections for f in s.figures if drawing(f).path]
+    only_paths = [
+        replace(f, key="p") for s in report.sections for f in on_architecture(s.figures) if drawing(f).path
+    ]
     alone = figures(replace(report, sections=(replace(report.sections[0], blocks=tuple(only_paths)),)))
     assert '<g opacity="0.28"><g id="arch1">' in alone["p"]  # no architecture figure before: drawn here
 
@@ -196,7 +204,7 @@ def test_the_reference_model_is_laid_out_without_overlaps() -> None:
             assert a.y + a.h < b.y, (a, b)
     assert all(b.x >= 0 and b.right <= lay.width and b.y >= 0 and b.y + b.h <= lay.height for b in boxes)
     targets = {a.component for a in asset_paths(model, profile) if a.paths}
-    paths = [f for f in report.section("WP-15-05").figures if drawing(f).path]
+    paths = [f for f in on_architecture(report.section("WP-15-05").figures) if drawing(f).path]
     assert sorted(f.key for f in paths) == sorted(f"path-{c}" for c in targets)
     html = render(evaluate(model, profile), "html").decode()
     assert all(svg.tag == "svg" for svg in _svgs(html).values())
@@ -228,7 +236,7 @@ def test_without_the_iso_factors_there_is_no_path_analysis_but_a_picture() -> No
     table = report.section("WP-15-05").table("attack-path-analysis")
     assert table.rows == ()
     assert table.note.startswith("Not available: attack path analysis rates hops with the ISO/SAE 21434")
-    assert not report.section("WP-15-05").figures
+    assert not on_architecture(report.section("WP-15-05").figures)
     (figure,) = report.section("WP-09-01").figures
     assert [n.key for n in drawing(figure).architecture.nodes] == ["entry:BT", "component:BCM"]
     assert "<svg " in render(evaluate(model, profile), "html").decode()

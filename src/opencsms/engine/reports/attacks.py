@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from opencsms.engine.documents import Cell, Column, Section, Table
+from opencsms.engine.documents import Cell, Column, Figure, Section, Svg, Table
 from opencsms.engine.method.profile import INFINITE
 from opencsms.engine.reports.context import METHOD_LABELS, Context
 from opencsms.engine.reports.path_analysis import path_analysis
+from opencsms.engine.reports.tree_pictures import path_tree_svg
 from opencsms.engine.tara.evaluate import interface_vectors
-from opencsms.engine.tara.feasibility import step_vector
+from opencsms.engine.tara.feasibility import TreeRater, step_vector
 from opencsms.engine.tara.model import AttackPath, FeasibilityMethod, Gate, Node, Rating, Step
 
 
@@ -93,6 +94,27 @@ def _path_rows(threat: str, path: AttackPath, ratings: _Ratings) -> Iterator[tup
         yield depth, _node_row(threat, path.id, node, ratings)
 
 
+MAX_TREE_FIGURES = 50  # a large TARA's report stays readable: the table above holds every tree
+TREE_NOTE = "Red: what decides the feasibility (an OR gate's easiest child, every child of an AND gate)."
+
+
+def tree_figures(ctx: Context) -> list[Figure]:
+    """The picture of every attack tree with a gate (a single step says no more than its table row), up to
+    MAX_TREE_FIGURES: each node rated by the path's approach, the nodes that decide the feasibility in red."""
+    rater = TreeRater(ctx.profile, interface_vectors(ctx.model))
+    names = dict(ctx.profile.feasibility.labels)
+    figures: list[Figure] = []
+    for threat in ctx.threat_scenarios:
+        for path in threat.attack_paths:
+            if not isinstance(path.tree, Gate) or len(figures) == MAX_TREE_FIGURES:
+                continue
+            method = path.method or ctx.model.method.feasibility
+            svg = path_tree_svg(path, method, rater, names)
+            title = f"Attack tree of {threat.id} / {path.id}: {path.name}"
+            figures.append(Figure(f"tree-{threat.id}-{path.id}", title, Svg(svg), note=TREE_NOTE))
+    return figures
+
+
 def attack_paths(ctx: Context) -> Section:
     columns = (
         Column("threat", "Threat", "id"),
@@ -122,7 +144,8 @@ def attack_paths(ctx: Context) -> Section:
         "Each attack path as an attack tree of gates (AND/OR) and rated attack steps (RQ-15-08, RQ-15-09), "
         "then the best attack path to each asset found on the architecture."
     )
-    return ctx.section("WP-15-05", "Attack paths", intro, [table, *path_analysis(ctx)])
+    blocks = [table, *tree_figures(ctx), *path_analysis(ctx)]
+    return ctx.section("WP-15-05", "Attack paths", intro, blocks)
 
 
 def _score(method: FeasibilityMethod, score: float) -> float | int | None:

@@ -45,12 +45,13 @@ class AssetPathPictures:
     paths: tuple[PathPicture, ...]  # best first; empty when no entry point reaches it
 
 
-def architecture_svg(result: TaraResult) -> str:
-    """The architecture picture alone (WP-09-01), or "" when the model has no architecture to draw."""
+def architecture_svg(result: TaraResult, links: tuple[tuple[str, str], ...] = ()) -> str:
+    """The architecture picture alone (WP-09-01), or "" when the model has no architecture to draw;
+    `links` as `Drawing.links` (the pages link each node to its component or interface)."""
     arch = Context(result).architecture()
     if not arch.nodes:
         return ""
-    return figure_svg(Drawing(arch, "Architecture"), "architecture", draw_base=True)
+    return figure_svg(Drawing(arch, "Architecture", links=links), "architecture", draw_base=True)
 
 
 def _picture(

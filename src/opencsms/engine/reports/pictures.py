@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 from opencsms.engine.documents import Figure
 from opencsms.engine.reports.architecture import Architecture, ArchNode
@@ -49,12 +50,14 @@ OUT_OF_SCOPE = ("#FAFBFC", "#8A96A6")
 class Drawing:
     """A picture of the architecture, optionally with one attack path highlighted (a figure's picture).
 
-    `path` holds the hops of the path as (source, target) attack-graph node keys, from the attacker on.
+    `path` holds the hops of the path as (source, target) attack-graph node keys, from the attacker on;
+    `links` (node kind, address with `{ident}`) makes each node of those kinds a link to its element.
     """
 
     architecture: Architecture
     title: str
     path: tuple[tuple[str, str], ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
 
     def svg(self) -> str:
         """The picture alone, the architecture drawn in it."""
@@ -98,7 +101,7 @@ def _shape(node: ArchNode, box: Box) -> tuple[str, str, str]:
     return rect, INK if node.in_scope else MUTED, MUTED
 
 
-def _node(node: ArchNode, box: Box, ident: str) -> str:
+def _node(node: ArchNode, box: Box, ident: str, link: str = "") -> str:
     outline, ink, soft = _shape(node, box)
     scope = "" if node.in_scope else ", out of scope"
     detail = node.detail if node.kind == "entry" else f"{node.detail} · {node.ident}"
@@ -112,11 +115,12 @@ def _node(node: ArchNode, box: Box, ident: str) -> str:
         for i, line in enumerate(names)
     ]
     texts.append(_text(cx, box.y + box.h - 8, clip(detail, inner, DETAIL_SIZE), DETAIL_SIZE, soft))
+    drawn = outline + "".join(texts)
+    if link:
+        drawn = f'<a href="{_attr(link.replace("{ident}", quote(node.ident, safe="")))}">{drawn}</a>'
     return (
         f'<g id="{ident}" data-node="{_attr(node.key)}" data-kind="{node.kind}">'
-        f"<title>{escape(f'{node.name} ({node.ident}): {node.detail}{scope}')}</title>{outline}"
-        + "".join(texts)
-        + "</g>"
+        f"<title>{escape(f'{node.name} ({node.ident}): {node.detail}{scope}')}</title>{drawn}</g>"
     )
 
 
@@ -142,7 +146,7 @@ def _attacker(lay: Layout, colour: str) -> str:
     )
 
 
-def _base(arch: Architecture, lay: Layout, base: str) -> str:
+def _base(arch: Architecture, lay: Layout, base: str, links: Mapping[str, str]) -> str:
     parts = [f'<g id="{base}">']
     parts += [_text(c.x + c.w / 2, 20, c.heading.upper(), 10, MUTED, bold=True) for c in lay.columns]
     ax, ay = lay.attacker
@@ -159,7 +163,9 @@ def _base(arch: Architecture, lay: Layout, base: str) -> str:
             f'd="{_curve(left, right)}" fill="none" stroke="{colour}" stroke-width="1.5"/>'
         )
     parts.append(_attacker(lay, MUTED))
-    parts += [_node(n, lay.boxes[n.key], f"{base}-n{i}") for i, n in enumerate(arch.nodes)]
+    parts += [
+        _node(n, lay.boxes[n.key], f"{base}-n{i}", links.get(n.kind, "")) for i, n in enumerate(arch.nodes)
+    ]
     return "".join(parts) + "</g>"
 
 
@@ -220,11 +226,16 @@ def _path(figure: Drawing, lay: Layout, base: str) -> str:
     return "".join(["<g>", *lines, *nodes, *badges, _attacker(lay, RED), "</g>"])
 
 
+def _role(figure: Drawing) -> str:
+    """A picture, or with links a group whose links assistive technology can reach (an image's cannot)."""
+    return f'role="group" aria-label="{_attr(figure.title)}"' if figure.links else 'role="img"'
+
+
 def figure_svg(figure: Drawing, base: str, *, draw_base: bool) -> str:
     """The SVG of `figure`; its architecture is drawn as group `base`, or reused if `draw_base` is false."""
     lay = layout(figure.architecture)
     if draw_base:
-        drawing = _base(figure.architecture, lay, base)
+        drawing = _base(figure.architecture, lay, base, dict(figure.links))
         if figure.path:
             drawing = f'<g opacity="{DIM}">{drawing}</g>'
     else:
@@ -232,7 +243,7 @@ def figure_svg(figure: Drawing, base: str, *, draw_base: bool) -> str:
     overlay = _path(figure, lay, base) if figure.path else ""
     return (
         f'<svg viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" width="{_n(lay.width)}" '
-        f'height="{_n(lay.height)}" font-family="{_attr(FONT)}" role="img">'
+        f'height="{_n(lay.height)}" font-family="{_attr(FONT)}" {_role(figure)}>'
         f"<title>{escape(figure.title)}</title>{drawing}{overlay}</svg>"
     )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
@@ -66,7 +67,17 @@ def architecture_page(user: User, tara_id: int) -> ArchitecturePage:
         ("External entry points", len(entries)),
         ("Data flows", len(model.data_flows)),
     ]
-    return ArchitecturePage(base, architecture_svg(result), entries, counts)
+    return ArchitecturePage(base, architecture_svg(result, _element_links(base.tara)), entries, counts)
+
+
+def _element_links(tara_obj: Tara) -> tuple[tuple[str, str], ...]:
+    """Where the architecture's nodes link: a component to its page, an entry point or a bus to its
+    interface's page."""
+    component, interface = (
+        reverse("tara:element", args=[tara_obj.pk, kind, "0"])[:-2] + "{ident}/"
+        for kind in (Kind.COMPONENT, Kind.INTERFACE)
+    )
+    return (("component", component), ("entry", interface), ("bus", interface))
 
 
 def generation_plan(tara_obj: Tara, rules: RuleSet | None = None) -> GenerationPlan:

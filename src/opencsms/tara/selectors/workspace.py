@@ -19,6 +19,7 @@ from opencsms.engine import MethodProfile, load_profile
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.labels import labels, words
 from opencsms.engine.method.schema import VECTORS
+from opencsms.engine.reports.tree_pictures import threat_tree_svgs
 from opencsms.engine.tara.model import ReviewStatus, Treatment
 from opencsms.engine.tara_as_code.trees import gate_of
 from opencsms.organisation.access import Perm, permissions
@@ -237,6 +238,7 @@ class PathView:
     score: float
     tree: Node
     gates: list[tuple[str, str]]  # (address, name) of every gate: the targets of "move to"
+    svg: str = ""  # the tree's picture; each node links to its row (`tree-<path>-node-<address>`)
 
 
 def _node(data: dict[str, Any], address: str, gates: list[tuple[str, str]], lv: Levels) -> Node:
@@ -257,8 +259,11 @@ def _node(data: dict[str, Any], address: str, gates: list[tuple[str, str]], lv: 
 def _paths(tara_obj: Tara, found: Element, lv: Levels) -> list[PathView]:
     if found.kind != Kind.THREAT_SCENARIO:
         return []
-    result = evaluated(tara_obj).threats.get(found.ref)
+    evaluation = evaluated(tara_obj)
+    result = evaluation.threats.get(found.ref)
     rated = {p.id: p for p in result.paths} if result else {}
+    link = "#tree-{path}-node-{key}"  # each node's row in the editor (templates/tara/_tree_node.html)
+    svgs = threat_tree_svgs(evaluation, found.ref, label_table(tara_obj), link=link)
     views = []
     for path in found.data.get("attack_paths") or []:
         gates: list[tuple[str, str]] = []
@@ -274,6 +279,7 @@ def _paths(tara_obj: Tara, found: Element, lv: Levels) -> list[PathView]:
                 r.score if r else 0.0,
                 tree,
                 gates,
+                svgs.get(str(path.get("id")), ""),
             )
         )
     return views
