@@ -61,9 +61,14 @@ def test_the_matrix_page_highlights_gaps_and_downloads(workspace: Workspace) -> 
     t = workspace.tara.pk
     client = workspace.client("auditor")
     page = client.get(f"/taras/{t}/traceability/").content.decode()
+    second = client.get(f"/taras/{t}/traceability/?page=2").content.decode()
     assert 'data-testid="trace-matrix"' in page
-    assert page.count('class="trace-gap"') == 12  # 11 gaps; TS-48 lacks a goal under two damage scenarios
-    assert page.count('class="trace-missing"') == 12
+    assert page.count("<tr") - 1 == 250  # 421 rows, 250 a page
+    assert "Rows 1-250 of 421." in page
+    assert "Rows 251-421 of 421." in second
+    # 11 gaps; TS-48 lacks a goal under two damage scenarios
+    assert page.count('class="trace-gap"') + second.count('class="trace-gap"') == 12
+    assert page.count('class="trace-missing"') + second.count('class="trace-missing"') == 12
     assert 'data-testid="gap-count"><span class="badge status-missing">11</span>' in page
     assert "threat scenario TS-48 has no goal or claim" in page
     assert f'href="/taras/{t}/threat_scenarios/TS-48/"' in page

@@ -76,3 +76,11 @@ def test_an_element_referring_in_several_fields_is_named_once(model: TaraModel) 
     component = model.requirements[0].components[0] if model.requirements[0].components else None
     if component:
         assert index.name("components", component)
+
+
+def test_the_index_of_the_same_model_is_built_once(model: TaraModel) -> None:
+    first = references(model)
+    assert references(model) is first
+    other = load_file(REFERENCE)[0]  # equal content, another object: its own index
+    assert references(other) is not first
+    assert references(other).links == first.links

@@ -73,7 +73,13 @@ class _Walk:
         self.model = model
         self.threats = [t for t in model.threat_scenarios if t.in_analysis]
         self.goals = {g.id for g in model.goals}
-        self.requirements = {r.id: r for r in model.requirements}
+        self.targeting: dict[str, list[m.ThreatScenario]] = {}  # asset -> the threat scenarios on it
+        for threat in self.threats:
+            self.targeting.setdefault(threat.asset, []).append(threat)
+        self.refined: dict[str, list[m.Requirement]] = {}  # goal -> the requirements naming it
+        for requirement in model.requirements:
+            for goal in dict.fromkeys(requirement.goals):
+                self.refined.setdefault(goal, []).append(requirement)
         self.rows: list[TraceRow] = []
         self.reached: set[tuple[str, str]] = set()
 
@@ -95,7 +101,7 @@ class _Walk:
 
     def assets(self) -> None:
         for asset in self.model.assets:
-            mine = [t for t in self.threats if t.asset == asset.id]
+            mine = self.targeting.get(asset.id, [])
             damage = [d for ids in asset.damage.values() for d in ids]
             damage += [d for t in mine for d in t.damage_scenarios]
             damage = [d for d in dict.fromkeys(damage) if d in self.index.ids["damage_scenarios"]]
@@ -130,12 +136,11 @@ class _Walk:
             self.row([*cells, self.cell("claims", claim)])
 
     def goal(self, cells: list[TraceCell | None], goal: str) -> None:
-        links = self.index.used_by("goals", goal)
-        refined = [link.ref for link in links if link.kind == "requirements"]
+        refined = self.refined.get(goal, [])
         if not refined:
             self.row(cells, ("goals", goal, "requirement"))
-        for ref in refined:
-            self.requirement([*cells, self.cell("requirements", ref)], self.requirements[ref])
+        for requirement in refined:
+            self.requirement([*cells, self.cell("requirements", requirement.id)], requirement)
 
     def requirement(self, cells: list[TraceCell | None], requirement: m.Requirement) -> None:
         if not requirement.controls:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
+
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
 from opencsms.engine.tara.references import ReferenceIndex, references
@@ -80,7 +82,8 @@ def _line(row: TraceRow) -> TraceLine:
 class TracePage:
     tara: Tara
     matrix: Traceability
-    lines: tuple[TraceLine, ...]
+    lines: tuple[TraceLine, ...]  # the rows of this page
+    page: Page[TraceRow]
     only_gaps: bool
     columns: tuple[tuple[str, str], ...] = COLUMNS
     formats: tuple[str, ...] = TRACE_FORMATS
@@ -92,12 +95,18 @@ def trace_matrix(tara_obj: Tara) -> Traceability:
     return traceability(evaluated(tara_obj).model)
 
 
-def trace_page(user: User, tara_id: int, *, only_gaps: bool = False) -> TracePage:
-    """The matrix page: every row, or (`only_gaps`) the rows with a gap."""
+ROWS_PER_PAGE = 250
+
+
+def trace_page(
+    user: User, tara_id: int, *, only_gaps: bool = False, number: str | int | None = None
+) -> TracePage:
+    """The matrix page: every row, or (`only_gaps`) the rows with a gap, `ROWS_PER_PAGE` at a time."""
     found = tara(user, tara_id)
     matrix = trace_matrix(found)
     rows = [row for row in matrix.rows if row.gap or not only_gaps]
-    return TracePage(found, matrix, tuple(_line(row) for row in rows), only_gaps)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(number)
+    return TracePage(found, matrix, tuple(_line(row) for row in page.object_list), page, only_gaps)
 
 
 def trace_file(tara_obj: Tara, fmt: str) -> ReportFile:

@@ -13,7 +13,8 @@ from opencsms.tara import selectors
 
 @needs(Perm.VIEW, on="tara")
 def traceability(request: HttpRequest, tara_id: int) -> HttpResponse:
-    page = selectors.trace_page(actor(request), tara_id, only_gaps=request.GET.get("gaps") == "1")
+    only_gaps, number = request.GET.get("gaps") == "1", request.GET.get("page")
+    page = selectors.trace_page(actor(request), tara_id, only_gaps=only_gaps, number=number)
     return render(request, "tara/traceability.html", {"page": page})
 
 
