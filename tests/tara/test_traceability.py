@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 import openpyxl
 import pytest
 
 from opencsms.core.errors import Invalid
+from opencsms.core.models import User
 from opencsms.tara import services
 from opencsms.tara.models import Element, Tara
 from tests.factories.workspace import Workspace
 from tests.tara.conftest import Team
+from tests.tara.test_query_counts import engineer_with_project, import_doc, queries
 
 pytestmark = pytest.mark.django_db
 REFERRERS = ["TS-01", "TS-03", "TS-04", "TS-36", "CR-01", "CR-02"]
@@ -108,3 +111,21 @@ def test_the_api_gives_references_and_the_matrix(workspace: Workspace) -> None:
     assert first[0]["kind"] == "assets"
     outsider = workspace.client("outsider").get(f"/api/v1/taras/{t}/traceability")
     assert outsider.status_code == 404
+
+
+def _matrix_page(rows: int) -> tuple[User, str]:
+    engineer, project_id = engineer_with_project()
+    tara = import_doc(engineer, project_id, rows)
+    return engineer, f"/taras/{tara.pk}/traceability/"
+
+
+def _damage_page(rows: int) -> tuple[User, str]:
+    """A damage scenario used by `rows` threat scenarios: its page lists each of them."""
+    engineer, project_id = engineer_with_project()
+    tara = import_doc(engineer, project_id, rows)
+    return engineer, f"/taras/{tara.pk}/damage_scenarios/DS-1/"
+
+
+@pytest.mark.parametrize("build", [_matrix_page, _damage_page])
+def test_as_many_queries_for_20_referring_rows_as_for_1(build: Callable[[int], tuple[User, str]]) -> None:
+    assert queries(build, 1) == queries(build, 20)
