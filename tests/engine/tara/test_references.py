@@ -3,13 +3,15 @@ with what the TARA-as-code builder checks, and each element's "refers to" and "u
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+import yaml
 
 from opencsms.engine.tara.model import TaraModel
-from opencsms.engine.tara.references import LISTS, references
-from opencsms.engine.tara_as_code import build_base, load_file
+from opencsms.engine.tara.references import LISTS, REFERENCES, references
+from opencsms.engine.tara_as_code import build_base, load_file, parse
 from opencsms.engine.tara_as_code.build import ELEMENTS
 from tests.paths import REFERENCE
 
@@ -21,7 +23,25 @@ def model() -> TaraModel:
     return load_file(REFERENCE)[0]
 
 
-def test_the_table_finds_exactly_the_references_the_builder_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+def _every_field() -> bytes:
+    """The reference model with a merged and a generated threat scenario: every field of the table used."""
+    doc = yaml.safe_load(REFERENCE.read_text())
+    first = {**doc["threat_scenarios"][0], "attack_paths": []}  # path ids are unique in a file
+    merged = {**first, "id": "TS-MERGED", "status": "merged", "merged_into": first["id"], "rationale": "same"}
+    interface = doc["interfaces"][0]["id"]
+    generated = {
+        **first,
+        "id": "TS-GEN",
+        "generated": {"rule": "R1", "asset": first["asset"], "interface": interface},
+    }
+    doc["threat_scenarios"] += [merged, generated]
+    return json.dumps(doc).encode()  # JSON is YAML, without the aliases of shared values
+
+
+@pytest.mark.parametrize("source", ["reference", "every field"])
+def test_the_table_finds_exactly_the_references_the_builder_checks(
+    monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
     """Every reference the builder checks (to a list of elements) is in the table, and nothing else."""
     checked: list[tuple[Any, ...]] = []
     original = build_base.BuilderBase.ref
@@ -32,12 +52,15 @@ def test_the_table_finds_exactly_the_references_the_builder_checks(monkeypatch: 
         return original(self, ref, kind, path, lenient)
 
     monkeypatch.setattr(build_base.BuilderBase, "ref", recording)
-    built = load_file(REFERENCE)[0]
+    built = load_file(REFERENCE)[0] if source == "reference" else parse(_every_field(), "every.yaml")[0]
     ids = {key: [e.id for e in getattr(built, key)] for key in LISTS}
     by_builder = {(key, ids[key][i], target_kind, target) for key, i, target_kind, target in checked}
     ours = {(link.kind, link.ref, link.target_kind, link.target) for link in references(built).links}
     assert len(ours) > 800
     assert ours == by_builder
+    if source == "every field":
+        fields = {(link.kind, link.field) for link in references(built).links}
+        assert fields == {(kind, field) for kind, table in REFERENCES.items() for field, _, _ in table}
 
 
 def test_a_goal_is_used_by_threat_scenarios_and_requirements(model: TaraModel) -> None:
