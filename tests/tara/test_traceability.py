@@ -129,3 +129,13 @@ def _damage_page(rows: int) -> tuple[User, str]:
 @pytest.mark.parametrize("build", [_matrix_page, _damage_page])
 def test_as_many_queries_for_20_referring_rows_as_for_1(build: Callable[[int], tuple[User, str]]) -> None:
     assert queries(build, 1) == queries(build, 20)
+
+
+def test_the_api_refuses_deleting_a_goal_in_use_naming_each_referrer_once(workspace: Workspace) -> None:
+    t = workspace.tara.pk
+    refused = workspace.client("engineer").delete(f"/api/v1/taras/{t}/elements/goals/CG-01")
+    assert refused.status_code == 422
+    detail = refused.json()["detail"]
+    assert detail.startswith("CG-01 cannot be deleted while 6 element(s) refer to it")
+    assert [detail.count(f"{ref} (") for ref in REFERRERS] == [1] * 6
+    assert Element.objects.filter(tara=workspace.tara, kind="goals", ref="CG-01").exists()
