@@ -22,6 +22,8 @@ from opencsms.engine.tara.check_render import CHECK_FORMATS, render_check
 from opencsms.engine.tara.diff import diff
 from opencsms.engine.tara.diff_render import DIFF_FORMATS, render_diff
 from opencsms.engine.tara.gates import failures, parse_gate
+from opencsms.engine.tara.trace_render import TRACE_FORMATS, render_trace
+from opencsms.engine.tara.traceability import traceability
 from opencsms.engine.tara_as_code import json_schema, load_file
 from opencsms.engine.threatgen import summary
 from opencsms.engine.threatgen.attach import attach_paths, attach_summary
@@ -88,6 +90,24 @@ def report(
         raise _fail(f"{BINARY[fmt]} is binary: give --output FILE.{fmt}")
     data = render(_evaluate(file), fmt)
     write_output(data, out, f"{len(data):,} bytes")
+
+
+@app.command()
+def trace(
+    file: FileArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or md")] = "csv",
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout)")] = None,
+) -> None:
+    """Write the traceability matrix (asset -> damage scenario -> threat scenario -> goal or claim ->
+    requirement -> control) with its gaps; the gap count goes to stderr."""
+    if fmt not in TRACE_FORMATS:
+        raise _fail(f"unknown format {fmt!r}; use one of {', '.join(TRACE_FORMATS)}")
+    if out is None and fmt in BINARY and sys.stdout.isatty():
+        raise _fail(f"{BINARY[fmt]} is binary: give --output FILE.{fmt}")
+    matrix = traceability(_evaluate(file).model)
+    data = render_trace(matrix, fmt)
+    write_output(data, out, f"{len(matrix.rows)} rows")
+    typer.echo(f"{len(matrix.gaps)} gap(s)", err=True)
 
 
 @app.command(name="diff")

@@ -15,6 +15,7 @@ from opencsms.core.http import actor, attachment, download, expected_version, wi
 from opencsms.core.schemas import IF_MATCH, Id, Pages, StaleOut
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
+from opencsms.engine.tara.trace_render import trace_data
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.models import Baseline, Comment, Element, ImportJob, Kind, RuleFile, Tara
@@ -41,11 +42,13 @@ from opencsms.tara.schemas import (
     OpenItemOut,
     PathsQuery,
     ReasonIn,
+    ReferencesOut,
     RuleFileDetailOut,
     RuleFileOut,
     RuleFindingOut,
     TaraDetailOut,
     TaraOut,
+    TraceabilityOut,
     TreeEditIn,
     job_url,
 )
@@ -168,6 +171,20 @@ def get_element(request: HttpRequest, tara_id: Id, kind: Kind, ref: str, respons
     element = selectors.element(selectors.tara(actor(request), tara_id), kind, ref)
     with_etag(response, element.etag)
     return element
+
+
+@router.get("/taras/{tara_id}/elements/{kind}/{ref}/references", response=ReferencesOut)
+@needs(Perm.VIEW, on="tara")
+def element_references(request: HttpRequest, tara_id: Id, kind: Kind, ref: str) -> Any:
+    """What the element refers to and which elements refer to it (each once, with the fields)."""
+    return selectors.element_references(selectors.tara(actor(request), tara_id), kind, ref)
+
+
+@router.get("/taras/{tara_id}/traceability", response=TraceabilityOut)
+@needs(Perm.VIEW, on="tara")
+def traceability(request: HttpRequest, tara_id: Id) -> dict[str, Any]:
+    """Asset -> damage scenario -> threat scenario -> goal or claim -> requirement -> control, with gaps."""
+    return trace_data(selectors.trace_matrix(selectors.tara(actor(request), tara_id)))
 
 
 @router.patch(

@@ -308,3 +308,44 @@ class RuleFileOut(Schema):
 
 class RuleFileDetailOut(RuleFileOut):
     content: str
+
+
+class RelatedOut(Schema):
+    """An element on the other end of references, with the fields they are made in."""
+
+    kind: Kind
+    ref: str
+    name: str
+    fields: list[str]
+
+
+class ReferencesOut(Schema):
+    kind: Kind
+    ref: str
+    refers_to: list[RelatedOut] = Field(description="The elements it names")
+    used_by: list[RelatedOut] = Field(description="The elements naming it (a delete is refused while any do)")
+
+
+class TraceCellOut(Schema):
+    kind: Kind
+    ref: str
+    name: str
+
+
+class TraceRowOut(Schema):
+    cells: list[TraceCellOut | None] = Field(description="One per column; null where the chain stops")
+    gap: str | None = Field(description="What the row lacks, if it is a gap")
+
+
+class TraceGapOut(Schema):
+    kind: Kind
+    ref: str
+    missing: str = Field(description="The column whose link is missing")
+    message: str
+
+
+class TraceabilityOut(Schema):
+    tara: str
+    columns: list[str]
+    rows: list[TraceRowOut]
+    gaps: list[TraceGapOut]

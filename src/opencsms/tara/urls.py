@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from opencsms.tara.models import Kind
-from opencsms.tara.views import analysis, elements, pages, review, rules, trees
+from opencsms.tara.views import analysis, elements, pages, review, rules, traceability, trees
 
 app_name = "tara"
 
@@ -57,6 +57,10 @@ urlpatterns = [
     path("taras/<int:tara_id>/attack-paths/attach/", analysis.attach_paths, name="attach_paths"),
     path("taras/<int:tara_id>/annex5/", analysis.annex5, name="annex5"),
     path("taras/<int:tara_id>/annex5/not-applicable/", analysis.not_applicable, name="not_applicable"),
+    path("taras/<int:tara_id>/traceability/", traceability.traceability, name="traceability"),
+    path(
+        "taras/<int:tara_id>/traceability.<str:fmt>", traceability.traceability_file, name="traceability_file"
+    ),
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/", trees.tree, name="tree"),
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/edit/", trees.tree_edit, name="tree_edit"),
     path("taras/<int:tara_id>/<kind:kind>/", elements.element_list, name="elements"),

@@ -154,6 +154,7 @@ PAGE_CALLS: dict[str, Call] = {
     "tara:item_edit": Call(data=_item),
     "tara:report": Call(args=_fixed(fmt="md")),
     "tara:baseline_report": Call(args=_fixed(fmt="md")),
+    "tara:traceability_file": Call(args=_fixed(fmt="csv")),
     "tara:diff": DIFF,
     "tara:withdraw": IN_REVIEW,
     "tara:return": RETURN,

@@ -8,7 +8,8 @@
 - `comments`: the comments on a TARA or an element; `review`: what is open when a TARA is approved (the
   checklist), the TARAs waiting for a person.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
-  dashboard); `workspace`: element lists and details, the attack tree with per-path feasibility, the
+  dashboard); `traceability`: what refers to what, the traceability matrix and its downloads;
+  `workspace`: element lists and details, the attack tree with per-path feasibility, the
   method profile's levels for form selects, the statuses a TARA's lists have. Views make one call here and
   render.
 The working state a process keeps of a TARA for the next read or edit is `tara.working`, below both the
@@ -66,6 +67,15 @@ from opencsms.tara.selectors.rules import (
     rule_set,
     rule_texts,
 )
+from opencsms.tara.selectors.traceability import (
+    ElementReferences,
+    TracePage,
+    element_references,
+    reference_index,
+    trace_file,
+    trace_matrix,
+    trace_page,
+)
 from opencsms.tara.selectors.versions import BaselinePage, ReportFile, baseline_page, report
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels, statuses
 
@@ -80,9 +90,11 @@ __all__ = [
     "Checklist",
     "CommentsPanel",
     "ElementFilter",
+    "ElementReferences",
     "OpenItem",
     "ReportFile",
     "RuleFilesPage",
+    "TracePage",
     "architecture_page",
     "asset_paths",
     "baseline",
@@ -101,6 +113,7 @@ __all__ = [
     "element",
     "element_detail",
     "element_list",
+    "element_references",
     "elements",
     "evaluated",
     "export_yaml",
@@ -114,6 +127,7 @@ __all__ = [
     "paths_page",
     "project_imports",
     "project_taras",
+    "reference_index",
     "report",
     "returned_to",
     "revision_authors",
@@ -126,5 +140,8 @@ __all__ = [
     "tara",
     "tara_page",
     "taras",
+    "trace_file",
+    "trace_matrix",
+    "trace_page",
     "waiting_for_review",
 ]

@@ -26,6 +26,7 @@ from opencsms.organisation.access import Perm, permissions
 from opencsms.tara.models import Element, Kind, State, Tara
 from opencsms.tara.selectors.choices import CreateChoices, create_choices
 from opencsms.tara.selectors.documents import ElementFilter, element, elements, evaluated, tara
+from opencsms.tara.selectors.traceability import ElementReferences, element_references
 
 PAGE_SIZE = 50
 STRIDE = vocabulary().ids("stride")
@@ -302,6 +303,7 @@ class ElementDetail:
     list_fields: tuple[str, ...] = LIST_FIELDS
     labels: dict[str, str] = field(default_factory=dict)
     last_change: ChangeRecord | None = None  # the newest record of its history: what "Undo" reverses
+    references: ElementReferences | None = None  # what it refers to, what refers to it
 
 
 def _text(value: Any) -> str:
@@ -344,6 +346,7 @@ def element_detail(user: User, tara_id: int, kind: Kind, ref: str) -> ElementDet
         _treatment(data),
         labels=label_table(tara_obj),
         last_change=last_change(found),
+        references=element_references(tara_obj, kind, ref),
     )
 
 

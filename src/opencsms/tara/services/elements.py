@@ -19,7 +19,7 @@ from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.tara import mapping, selectors
-from opencsms.tara.models import Element, Kind, Tara
+from opencsms.tara.models import SINGULAR, Element, Kind, Tara
 from opencsms.tara.services.evaluation import DERIVED_FIELDS, store_entry, store_evaluation, take_for_edit
 
 HEADER_FIELDS = ("name", "version", "method", "item")
@@ -171,8 +171,9 @@ def delete_element(*, actor: User, tara_id: int, kind: str, ref: str) -> None:
 
 def remove_element(actor: User, element: Element, action: AuditAction) -> None:
     """Delete a locked element, close the gap in its list and evaluate the TARA (refused while other
-    elements refer to it: the engine names them)."""
+    elements refer to it, each named once)."""
     tara = element.tara
+    _refuse_if_used(element)
     record_element(actor, action, element, element.data, None)
     position = element.position
     element.delete()
@@ -180,6 +181,17 @@ def remove_element(actor: User, element: Element, action: AuditAction) -> None:
         position=F("position") - 1
     )
     store_evaluation(tara, selectors.document(tara))
+
+
+def _refuse_if_used(element: Element) -> None:
+    """`Invalid` naming each element that refers to `element` once, with the fields it refers in."""
+    used_by = selectors.reference_index(element.tara).referrers(element.kind, element.ref)
+    if used_by:
+        named = "; ".join(f"{u.ref} ({SINGULAR[u.kind]}: {', '.join(u.fields)})" for u in used_by)
+        raise Invalid(
+            f"{element.ref} cannot be deleted while {len(used_by)} element(s) refer to it: {named}. "
+            "Change them first."
+        )
 
 
 @transaction.atomic
