@@ -100,7 +100,7 @@ def test_a_second_advisory_source_of_the_same_name_is_a_conflict_in_api_and_page
     client = Client(raise_request_exception=False)
     client.force_login(make_admin())
     url = f"/api/v1/organisations/{tree.organisation.pk}/advisory-sources"
-    body = {"name": "OSV", "kind": "osv_url", "location": "https://osv.example/all.zip"}
+    body = {"name": "OSV", "kind": "osv_path", "location": "/srv/osv"}  # a folder the tests allow (conftest)
     assert client.post(url, body, content_type="application/json").status_code == 201
     again = client.post(url, body, content_type="application/json")
     assert again.status_code == 409
