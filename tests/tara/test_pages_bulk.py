@@ -83,7 +83,7 @@ def test_a_refused_bulk_edit_names_the_element_and_changes_nothing(workspace: Wo
         html.unescape(refused)
     )
     nothing = client.post(f"/taras/{tara.pk}/threat_scenarios/bulk/", {"decision": "avoid"}, **HX)
-    assert "tick at least one element, or choose all matching the filter" in nothing.content.decode()
+    assert "tick at least one threat scenario, or choose all matching the filter" in nothing.content.decode()
     assert dict(Element.objects.filter(tara=tara, kind=THREATS).values_list("ref", "data")) == before
 
 

@@ -28,8 +28,9 @@ class SelectionForm(forms.Form):
     state = forms.CharField(required=False, max_length=32)
     what = "element"
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, what: str = "") -> None:
         super().__init__(data)
+        self.what = what or self.what
         refs = data.getlist("refs") if hasattr(data, "getlist") else []
         field = self.fields["refs"]
         assert isinstance(field, forms.MultipleChoiceField)

@@ -39,7 +39,7 @@ def element_export(request: HttpRequest, tara_id: int, kind: Kind, fmt: str) -> 
 @needs(Perm.EDIT, on="tara")
 def element_bulk(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
     """One change to the ticked elements, or to all matching the list's filter (every page)."""
-    form = BulkForm(request.POST)
+    form = BulkForm(request.POST, kind.singular)
     checked(form)
     refs = selectors.selected_refs(actor(request), tara_id, kind, form.selection())
     done = services.bulk_edit_elements(
