@@ -141,3 +141,28 @@ def test_the_untreated_count_leads_to_a_list_of_exactly_that_many(page: Any, tar
     expect(page.get_by_test_id("element-table").get_by_test_id("count")).to_have_text(
         re.compile(rf"^{shown} entr")
     )
+
+
+def test_remove_the_chosen_and_the_refusal_while_referenced(page: Any, tara: Tara) -> None:
+    engineer = User.objects.get(username="engineer")
+    services.create_element(
+        actor=engineer, tara_id=tara.pk, kind="claims", data={"id": "CL-NEW", "text": "Spare"}
+    )
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    page.goto(f"/taras/{tara.pk}/claims/")
+    table = page.get_by_test_id("element-table")
+    table.locator('input[name=refs][value="CL-01"]').check()
+    table.locator('input[name=refs][value="CL-NEW"]').check()
+    table.get_by_test_id("bulk-delete").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="Remove the chosen").click()
+    expect(page.locator(".toast-error").first).to_contain_text("CL-01")  # still referenced: nothing removed
+    assert Element.objects.filter(tara=tara, ref__in=["CL-01", "CL-NEW"]).count() == 2
+    page.goto(f"/taras/{tara.pk}/claims/")
+    table = page.get_by_test_id("element-table")
+    table.locator('input[name=refs][value="CL-NEW"]').check()
+    table.get_by_test_id("bulk-delete").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="Remove the chosen").click()
+    expect(page.locator(".toast").first).to_contain_text("1 cybersecurity claims removed")
+    expect(page.get_by_test_id("element-table").locator('tr[data-ref="CL-NEW"]')).to_have_count(0)
+    assert not Element.objects.filter(tara=tara, ref="CL-NEW").exists()

@@ -12,6 +12,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from opencsms.core.audit import AuditAction
+from opencsms.core.models import ChangeRecord
 from opencsms.tara import services
 from opencsms.tara.models import Element, Kind, Tara
 from tests.factories.workspace import Workspace
@@ -38,7 +40,9 @@ def test_tick_boxes_and_bulk_form_for_editors_only(workspace: Workspace) -> None
     assert 'data-testid="bulk-form"' not in reader
     assert 'name="refs"' not in reader
     assets = workspace.client("engineer").get(f"/taras/{workspace.tara.pk}/assets/").content.decode()
-    assert 'name="refs"' not in assets  # no field of an asset means the same for many
+    assert 'name="refs" value="A-01"' in assets
+    assert 'data-testid="bulk-delete"' in assets
+    assert 'data-testid="bulk-status"' not in assets  # no field of an asset means the same for many
     assert 'data-testid="export-xlsx"' in assets
 
 
@@ -159,3 +163,31 @@ def test_pending_proposals_are_shown_apart_from_the_risk_figures(workspace: Work
     assert f'data-testid="pending">{len(proposals)}<' in project
     board = client.get("/").content.decode()
     assert f'data-testid="pending">{len(proposals)}<' in board
+
+
+def test_removing_the_chosen_is_all_or_nothing(workspace: Workspace) -> None:
+    client, tara = workspace.client("engineer"), workspace.tara
+    url = f"/taras/{tara.pk}/claims/bulk/"
+    claims = list(
+        Element.objects.filter(tara=tara, kind=Kind.CLAIM).order_by("position").values_list("ref", flat=True)
+    )
+    services.create_element(
+        actor=workspace.users["engineer"],
+        tara_id=tara.pk,
+        kind="claims",
+        data={"id": "CL-NEW", "text": "Spare"},
+    )
+    used = client.post(url, {"refs": ["CL-NEW", claims[0]], "delete": "on"}, **HX).content.decode()
+    assert claims[0] in html.unescape(used)  # the engine names the reference that would dangle
+    assert Element.objects.filter(tara=tara, ref__in=["CL-NEW", claims[0]]).count() == 2
+    done = client.post(url, {"refs": ["CL-NEW"], "delete": "on", "q": "CL"})
+    assert done["Location"] == f"/taras/{tara.pk}/claims/?q=CL"
+    assert not Element.objects.filter(tara=tara, ref="CL-NEW").exists()
+    positions = list(
+        Element.objects.filter(tara=tara, kind=Kind.CLAIM)
+        .order_by("position")
+        .values_list("position", flat=True)
+    )
+    assert positions == list(range(len(claims)))
+    record = ChangeRecord.objects.get(action=AuditAction.ELEMENT_DELETED)
+    assert record.before == {"id": "CL-NEW", "text": "Spare"}

@@ -68,6 +68,7 @@ class BulkForm(SelectionForm):
     set_status = forms.ChoiceField(required=False, choices=EMPTY + [(s, s) for s in STATUSES])
     decision = forms.ChoiceField(required=False, choices=EMPTY + [(d, d) for d in DECISIONS])
     rationale = forms.CharField(required=False, max_length=2000)
+    delete = forms.BooleanField(required=False)  # remove the chosen instead
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -1,5 +1,6 @@
 """Bulk edits of a list of a TARA: one change to many elements at once (a threat scenario's review status,
-its treatment decision, the rationale), for the lists' tick boxes, the generation page and the API.
+its treatment decision, the rationale), for the lists' tick boxes, the generation page and the API; and
+removing many elements of any list at once.
 
 All or nothing: every element is checked first and the change is refused as a whole, naming each element
 it cannot apply to and why, when any one is refused. Then the rows are written, the TARA is evaluated once
@@ -84,6 +85,47 @@ CHANGERS: dict[str, Callable[[dict[str, Any], dict[str, str]], tuple[dict[str, A
 }
 
 
+def _locked(tara: Tara, kind: Kind, refs: list[str]) -> dict[str, Element]:
+    """The chosen elements, locked; `NotFound` naming every id the list does not have."""
+    if not refs:
+        raise Invalid(f"choose at least one {kind.singular}")
+    if len(refs) > MAX_BULK:
+        raise Invalid(f"{len(refs)} elements: a bulk action takes at most {MAX_BULK}; narrow the filter")
+    found = {
+        e.ref: e
+        for start in range(0, len(refs), 500)
+        for e in Element.objects.select_for_update().filter(
+            tara=tara, kind=kind, ref__in=refs[start : start + 500]
+        )
+    }
+    missing = [ref for ref in refs if ref not in found]
+    if missing:
+        raise NotFound(f"no {kind.singular} {', '.join(map(repr, missing))} in this TARA")
+    return found
+
+
+@transaction.atomic
+def bulk_delete_elements(*, actor: User, tara_id: int, kind: str, refs: list[str]) -> int:
+    """Remove the chosen elements of one list at once: refused as a whole (the engine naming each
+    reference that would dangle) while other elements refer to any of them. One evaluation; one audit
+    record per element (its data before). Returns how many were removed."""
+    list_kind = kind_of(kind)
+    wanted = list(dict.fromkeys(refs))
+    tara = take_for_edit(actor, tara_id)
+    found = _locked(tara, list_kind, wanted)
+    for ref in wanted:
+        found[ref].tara = tara
+        record_element(actor, AuditAction.ELEMENT_DELETED, found[ref], found[ref].data, None)
+    Element.objects.filter(pk__in=[e.pk for e in found.values()]).delete()
+    rest = list(Element.objects.filter(tara=tara, kind=list_kind).order_by("position").only("id", "position"))
+    moved = [e for index, e in enumerate(rest) if e.position != index]
+    for index, element in enumerate(rest):
+        element.position = index
+    Element.objects.bulk_update(moved, ["position"], batch_size=500)
+    store_evaluation(tara, selectors.document(tara))
+    return len(found)
+
+
 @transaction.atomic
 def bulk_edit_elements(
     *, actor: User, tara_id: int, kind: str, refs: list[str], changes: dict[str, Any]
@@ -94,21 +136,8 @@ def bulk_edit_elements(
     list_kind = kind_of(kind)
     wanted_changes = _check_changes(list_kind, changes)
     wanted = list(dict.fromkeys(refs))
-    if not wanted:
-        raise Invalid(f"choose at least one {list_kind.singular}")
-    if len(wanted) > MAX_BULK:
-        raise Invalid(f"{len(wanted)} elements: a bulk edit changes at most {MAX_BULK}; narrow the filter")
     tara = take_for_edit(actor, tara_id)
-    found = {
-        e.ref: e
-        for start in range(0, len(wanted), 500)
-        for e in Element.objects.select_for_update().filter(
-            tara=tara, kind=list_kind, ref__in=wanted[start : start + 500]
-        )
-    }
-    missing = [ref for ref in wanted if ref not in found]
-    if missing:
-        raise NotFound(f"no {list_kind.singular} {', '.join(map(repr, missing))} in this TARA")
+    found = _locked(tara, list_kind, wanted)
     changed, refused = [], []
     for ref in wanted:
         element = found[ref]

@@ -38,14 +38,19 @@ def element_export(request: HttpRequest, tara_id: int, kind: Kind, fmt: str) -> 
 @require_POST
 @needs(Perm.EDIT, on="tara")
 def element_bulk(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
-    """One change to the ticked elements, or to all matching the list's filter (every page)."""
+    """One change to the ticked elements, or to all matching the list's filter (every page), or their
+    removal."""
     form = BulkForm(request.POST, kind.singular)
-    checked(form)
-    refs = selectors.selected_refs(actor(request), tara_id, kind, form.selection())
-    done = services.bulk_edit_elements(
-        actor=actor(request), tara_id=tara_id, kind=kind, refs=refs, changes=form.changes()
-    )
-    messages.success(request, f"{len(done)} {kind.label.lower()} changed: {', '.join(form.changes())}.")
+    fields, user = checked(form), actor(request)
+    refs = selectors.selected_refs(user, tara_id, kind, form.selection())
+    if fields["delete"]:
+        removed = services.bulk_delete_elements(actor=user, tara_id=tara_id, kind=kind, refs=refs)
+        messages.success(request, f"{removed} {kind.label.lower()} removed.")
+    else:
+        done = services.bulk_edit_elements(
+            actor=user, tara_id=tara_id, kind=kind, refs=refs, changes=form.changes()
+        )
+        messages.success(request, f"{len(done)} {kind.label.lower()} changed: {', '.join(form.changes())}.")
     return redirect(f"{reverse('tara:elements', args=[tara_id, kind])}?{form.list_query()}")
 
 
