@@ -26,6 +26,7 @@ from opencsms.tara.schemas import (
     AttachPathsOut,
     BaselineIn,
     BaselineOut,
+    BulkIn,
     ChecklistOut,
     CommentIn,
     CommentOut,
@@ -163,6 +164,16 @@ def list_elements(
 def create_element(request: HttpRequest, tara_id: Id, kind: Kind, payload: ElementIn) -> Status[Element]:
     element = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=payload.data)
     return Status(201, element)
+
+
+@router.post("/taras/{tara_id}/elements/{kind}/bulk", response=list[ElementOut])
+@needs(Perm.EDIT, on="tara")
+def bulk_edit(request: HttpRequest, tara_id: Id, kind: Kind, payload: BulkIn) -> list[Element]:
+    """Set the same fields on many elements; refused as a whole (naming each element refused) when the
+    change cannot apply to one of them. Each changed element is audited."""
+    return services.bulk_edit_elements(
+        actor=actor(request), tara_id=tara_id, kind=kind, refs=payload.refs, changes=payload.changes
+    )
 
 
 @router.get("/taras/{tara_id}/elements/{kind}/{ref}", response=ElementOut)

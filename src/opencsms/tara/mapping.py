@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from opencsms.engine import TaraResult
@@ -162,14 +162,23 @@ def touched(before: TaraResult, after: TaraResult) -> set[tuple[str, str]]:
 
 
 def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:
+    """What the overview, the dashboard and the lists count. Risk figures (distribution, heat map, high
+    and untreated risks) count the accepted threat scenarios only: generated proposals are rated but
+    `pending` until a person accepts them, counted apart (`pending`, `pending_high_risks`)."""
     model = result.model
     coverage = annex5_coverage(model)
+    analysed = [t for t in model.threat_scenarios if t.in_analysis]
+    accepted = {t.id for t in analysed if t.status is ReviewStatus.ACCEPTED}
+    pending = [t.id for t in analysed if t.status is ReviewStatus.PROPOSED]
     untreated = [
         t.id
-        for t in model.threat_scenarios
-        if t.in_analysis and t.treatment is None and (result.threats[t.id].risk or 0) > acceptance
+        for t in analysed
+        if t.id in accepted and t.treatment is None and (result.threats[t.id].risk or 0) > acceptance
     ]
-    high = [tid for tid, t in result.threats.items() if (t.risk or 0) >= HIGH_RISK]
+
+    def high(ids: Collection[str]) -> int:
+        return sum(1 for tid in ids if (result.threats[tid].risk or 0) >= HIGH_RISK)
+
     return {
         "counts": {
             "assets": len(model.assets),
@@ -180,11 +189,14 @@ def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:
             "controls": len(model.controls),
             "requirements": len(model.requirements),
         },
-        "risk": {str(k): v for k, v in result.risk_counts().items()},
-        "residual_risk": {str(k): v for k, v in result.risk_counts(residual=True).items()},
-        "high_risks": len(high),
+        "risk": {str(k): v for k, v in result.risk_counts(only=accepted).items()},
+        "residual_risk": {str(k): v for k, v in result.risk_counts(residual=True, only=accepted).items()},
+        "high_risks": high(accepted),
         "untreated_above_acceptance": untreated[:50],
         "untreated_count": len(untreated),
+        "untreated_min_risk": acceptance + 1,
+        "pending": len(pending),
+        "pending_high_risks": high(pending),
         "errors": len(result.errors),
         "warnings": len(result.warnings),
         "annex5": {
@@ -194,7 +206,7 @@ def summary(result: TaraResult, acceptance: int) -> dict[str, Any]:
             "pending": coverage.count("pending"),
             "uncovered": coverage.count("uncovered"),
         },
-        "heat_map": [[i, f, n] for (i, f), n in sorted(result.heat_map().items())],
+        "heat_map": [[i, f, n] for (i, f), n in sorted(result.heat_map(only=accepted).items())],
     }
 
 

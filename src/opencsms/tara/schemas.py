@@ -14,6 +14,7 @@ from opencsms.engine.tara_as_code.trees import GATES
 from opencsms.engine.threatgen import GenerationPlan
 from opencsms.tara.models import ImportJob, ImportStatus, Kind, State
 from opencsms.tara.selectors import ANNEX5_STATES, MAX_K, SORTS, ElementFilter
+from opencsms.tara.services.bulk import MAX_BULK
 from opencsms.tara.services.generation import DECISIONS
 from opencsms.tara.services.trees import TreeOp
 
@@ -221,6 +222,14 @@ class DecisionIn(Schema):
     refs: list[str] = Field(min_length=1, max_length=500, description="threat scenario ids")
     status: Decision
     rationale: str = Field("", max_length=2000, description="required to reject")
+
+
+class BulkIn(Schema):
+    refs: list[str] = Field(min_length=1, max_length=MAX_BULK, description="the elements' ids")
+    changes: dict[str, str] = Field(
+        description="the fields to set on each, e.g. threat scenarios: status (proposed, accepted, "
+        "rejected), decision (avoid, reduce, share, retain, or untreated: none), rationale"
+    )
 
 
 class RankedPathOut(Schema):

@@ -64,6 +64,8 @@ urlpatterns = [
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/", trees.tree, name="tree"),
     path("taras/<int:tara_id>/threat_scenarios/<str:ref>/tree/edit/", trees.tree_edit, name="tree_edit"),
     path("taras/<int:tara_id>/<kind:kind>/", elements.element_list, name="elements"),
+    path("taras/<int:tara_id>/<kind:kind>/export.<str:fmt>", elements.element_export, name="element_export"),
+    path("taras/<int:tara_id>/<kind:kind>/bulk/", elements.element_bulk, name="element_bulk"),
     path("taras/<int:tara_id>/<kind:kind>/new/", elements.element_create, name="element_create"),
     path(
         "taras/<int:tara_id>/<kind:kind>/new/fields/",

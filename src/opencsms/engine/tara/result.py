@@ -6,7 +6,7 @@ cheaper to build by the hundred thousand (see docs/benchmarks.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -94,13 +94,18 @@ class TaraResult:
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
-    def heat_map(self, residual: bool = False) -> dict[tuple[str, str], int]:
-        """Threat scenarios per (impact, feasibility) cell: each at its highest impact and its feasibility.
+    def heat_map(
+        self, residual: bool = False, only: Collection[str] | None = None
+    ) -> dict[tuple[str, str], int]:
+        """Threat scenarios per (impact, feasibility) cell: each at its highest impact and its feasibility;
+        `only`: just these threat scenarios (the accepted ones, say).
 
         The risk matrix is monotone (checked when a profile loads), so that cell holds the threat's risk.
         """
         cells: dict[tuple[str, str], int] = {}
         for threat in self.threats.values():
+            if only is not None and threat.id not in only:
+                continue
             feasibility = threat.residual_feasibility if residual else threat.feasibility
             if threat.impact is None or feasibility is None:
                 continue
@@ -119,9 +124,12 @@ class TaraResult:
                 values[threat.id, cell.damage_scenario, cell.category] = (cell.value, residual)
         return values
 
-    def risk_counts(self, residual: bool = False) -> dict[int, int]:
+    def risk_counts(self, residual: bool = False, only: Collection[str] | None = None) -> dict[int, int]:
+        """Threat scenarios per risk value (1-5); `only`: just these threat scenarios."""
         counts = dict.fromkeys(range(1, 6), 0)
         for threat in self.threats.values():
+            if only is not None and threat.id not in only:
+                continue
             value = threat.residual_risk if residual else threat.risk
             if value is not None:
                 counts[value] += 1

@@ -7,6 +7,7 @@
 - `rules`: threat rule files of an organisation's own, and the rule set a TARA generates with.
 - `comments`: the comments on a TARA or an element; `review`: what is open when a TARA is approved (the
   checklist), the TARAs waiting for a person.
+- `lists`: what a list's bulk actions apply to (ticked or all matching) and its CSV/XLSX download.
 - `pages`: what the web pages show, shaped for display (the TARA overview, the project's TARA list, the
   dashboard); `traceability`: what refers to what, the traceability matrix and its downloads;
   `workspace`: element lists and details, the attack tree with per-path feasibility, the
@@ -49,6 +50,13 @@ from opencsms.tara.selectors.documents import (
     tara,
     taras,
 )
+from opencsms.tara.selectors.lists import (
+    EXPORT_FORMATS,
+    Selection,
+    list_export,
+    selected_generated,
+    selected_refs,
+)
 from opencsms.tara.selectors.pages import dashboard, diff_page, project_imports, project_taras, tara_page
 from opencsms.tara.selectors.review import (
     OPEN_ITEMS,
@@ -81,6 +89,7 @@ from opencsms.tara.selectors.workspace import element_detail, element_list, leve
 
 __all__ = [
     "ANNEX5_STATES",
+    "EXPORT_FORMATS",
     "GENERATED_STATES",
     "MAX_K",
     "MAX_UPLOAD_BYTES",
@@ -94,6 +103,7 @@ __all__ = [
     "OpenItem",
     "ReportFile",
     "RuleFilesPage",
+    "Selection",
     "TracePage",
     "architecture_page",
     "asset_paths",
@@ -123,6 +133,7 @@ __all__ = [
     "generation_plan",
     "import_job",
     "levels",
+    "list_export",
     "organisation_rules",
     "paths_page",
     "project_imports",
@@ -136,6 +147,8 @@ __all__ = [
     "rule_files_page",
     "rule_set",
     "rule_texts",
+    "selected_generated",
+    "selected_refs",
     "statuses",
     "tara",
     "tara_page",

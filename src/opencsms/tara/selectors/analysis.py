@@ -20,7 +20,14 @@ from opencsms.engine.labels import label
 from opencsms.engine.reports.path_pictures import AssetPathPictures, architecture_svg, asset_path_pictures
 from opencsms.engine.tara.coverage import THREAT_STATES, Annex5Coverage, ThreatCoverage, annex5_coverage
 from opencsms.engine.tara.model import ReviewStatus
-from opencsms.engine.threatgen import GenerationPlan, RuleSet, plan_generation, propose
+from opencsms.engine.threatgen import (
+    Duplicate,
+    GenerationPlan,
+    RuleSet,
+    likely_duplicates,
+    plan_generation,
+    propose,
+)
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.tara.selectors.documents import evaluated, tara
 from opencsms.tara.selectors.rules import rule_set
@@ -113,6 +120,7 @@ class GenerationPage:
     state: str
     q: str
     counts: list[tuple[str, int]]  # per GENERATED_STATES, over all generated threat scenarios
+    duplicates: dict[str, Duplicate] = field(default_factory=dict)  # proposal id -> the likely original
 
 
 def _counts(tara_obj: Tara) -> list[tuple[str, int]]:
@@ -128,7 +136,11 @@ def generation_page(
     rules = rule_set(base.tara)
     page = Paginator(generated_threats(base.tara, state, q), PAGE_SIZE).get_page(page_number)
     plan = generation_plan(base.tara, rules)
-    return GenerationPage(base, rules, plan, page, state, q, _counts(base.tara))
+    duplicates = likely_duplicates(evaluated(base.tara).model)
+    page.object_list = rows = list(page.object_list)
+    for row in rows:  # each shown proposal with its likely original, for the page
+        row.duplicate = duplicates.get(row.ref)
+    return GenerationPage(base, rules, plan, page, state, q, _counts(base.tara), duplicates)
 
 
 @dataclass(frozen=True)

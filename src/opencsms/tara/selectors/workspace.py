@@ -45,6 +45,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     Kind.REQUIREMENT: ("text", "goals", "controls", "components"),
     Kind.NOT_APPLICABLE: ("rationale",),
 }
+# The fields a bulk edit of a list can set (the same value making sense for every element of it).
+BULK_FIELDS: dict[str, tuple[str, ...]] = {Kind.THREAT_SCENARIO: ("status", "decision", "rationale")}
 FIELD_WORDS = {"stride": "STRIDE"}  # a field whose name is not its label in words
 # The derived columns each list shows (the others are empty for that kind).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -148,6 +150,8 @@ class ElementList:
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(Kind.choices))
     labels: dict[str, str] = field(default_factory=dict)
     create: CreateChoices | None = None  # the structured "new element" form's choices (choices.py)
+    bulk: tuple[str, ...] = ()  # the fields the user may set in bulk here (none: no tick boxes)
+    levels: Levels | None = None  # the bulk edit's choices (statuses, decisions)
 
 
 MAX_ASSET_CHOICES = 200  # more assets than this: the filter is a text field (a page stays small)
@@ -198,6 +202,8 @@ def element_list(
         asset_filter=kind == Kind.THREAT_SCENARIO,
         labels=label_table(tara_obj),
         create=_create(tara_obj, kind) if rights.editable else None,
+        bulk=BULK_FIELDS.get(kind, ()) if rights.editable else (),
+        levels=levels(tara_obj) if rights.editable and kind in BULK_FIELDS else None,
     )
 
 

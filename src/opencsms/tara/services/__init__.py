@@ -1,5 +1,6 @@
 """Writes of the TARA app, one module per noun; import them from here."""
 
+from opencsms.tara.services.bulk import bulk_delete_elements, bulk_edit_elements
 from opencsms.tara.services.comments import add_comment
 from opencsms.tara.services.documents import import_if_missing, import_tara
 from opencsms.tara.services.elements import create_element, delete_element, update_element, update_header
@@ -29,6 +30,8 @@ __all__ = [
     "add_comment",
     "approve",
     "attach_paths",
+    "bulk_delete_elements",
+    "bulk_edit_elements",
     "create_baseline",
     "create_element",
     "decide_threats",

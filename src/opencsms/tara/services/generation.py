@@ -7,20 +7,18 @@ marked obsolete, obsolete ones that match again are revived, and nothing a perso
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Max
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import Invalid
 from opencsms.core.models import User
 from opencsms.engine.tara.model import ReviewStatus
 from opencsms.engine.threatgen import GenerationPlan, first_paths, plan_generation, proposal_data, propose
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind
-from opencsms.tara.services.elements import record_element
+from opencsms.tara.services.bulk import bulk_edit_elements
 from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
 
 
@@ -94,39 +92,17 @@ def decide_threats(
     *, actor: User, tara_id: int, refs: list[str], status: str, rationale: str = ""
 ) -> list[Element]:
     """Accept or reject threat scenarios (generated ones, typically) in one change: one evaluation and
-    one audit record per threat scenario. A rejection needs its rationale (kept, so that regeneration
-    never proposes the threat again); `proposed` puts a decision back up for review."""
+    one audit record per threat scenario (the bulk edit of `services.bulk`). A rejection needs its
+    rationale (kept, so that regeneration never proposes the threat again); `proposed` puts a decision
+    back up for review."""
     if status not in DECISIONS:
         raise Invalid(f"status {status!r}: use one of {', '.join(DECISIONS)}")
     rationale = rationale.strip()
     if status == ReviewStatus.REJECTED and not rationale:
         raise Invalid("a rejection needs a rationale: say why the threat does not apply")
-    wanted = list(dict.fromkeys(refs))
-    if not wanted:
+    if not refs:
         raise Invalid("choose at least one threat scenario")
-    tara = take_for_edit(actor, tara_id)
-    found = {
-        e.ref: e
-        for e in Element.objects.select_for_update().filter(
-            tara=tara, kind=Kind.THREAT_SCENARIO, ref__in=wanted
-        )
-    }
-    missing = [ref for ref in wanted if ref not in found]
-    if missing:
-        raise NotFound(f"no threat scenario {', '.join(map(repr, missing))} in this TARA")
-    changes: dict[str, Any] = {"status": status}
-    if rationale:
-        changes["rationale"] = rationale
-    changed = []
-    for ref in wanted:
-        element = found[ref]
-        data = {**element.data, **changes}
-        if data != element.data:
-            changed.append((element, element.data, data))
-            element.data = data
-    Element.objects.bulk_update([e for e, _, _ in changed], ["data"])
-    store_evaluation(tara, selectors.document(tara))
-    for element, before, after in changed:
-        element.tara = tara
-        record_element(actor, AuditAction.ELEMENT_CHANGED, element, before, after)
-    return [found[ref] for ref in wanted]
+    changes = {"status": status, "rationale": rationale or None}
+    return bulk_edit_elements(
+        actor=actor, tara_id=tara_id, kind=Kind.THREAT_SCENARIO, refs=refs, changes=changes
+    )

@@ -4,6 +4,8 @@ coverage (and declaring a threat not applicable). Parse, one selector or service
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,13 +17,8 @@ from opencsms.core.forms import checked
 from opencsms.core.http import actor, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
-from opencsms.tara.forms import (
-    AttachPathsForm,
-    DecisionForm,
-    GenerateForm,
-    NotApplicableForm,
-    PathsForm,
-)
+from opencsms.tara.forms import AttachPathsForm, GenerateForm, NotApplicableForm, PathsForm
+from opencsms.tara.forms.bulk import DecisionForm
 from opencsms.tara.models import Kind
 
 
@@ -57,12 +54,22 @@ def generate(request: HttpRequest, tara_id: int) -> HttpResponse:
 @require_POST
 @needs(Perm.EDIT, on="tara")
 def decide(request: HttpRequest, tara_id: int) -> HttpResponse:
-    fields = checked(DecisionForm(request.POST))
-    decided = services.decide_threats(actor=actor(request), tara_id=tara_id, **fields)
-    messages.success(request, f"{len(decided)} threat scenario(s) {fields['status']}.")
+    """Accept, reject or put back the ticked generated threat scenarios, or all matching the filter."""
+    form = DecisionForm(request.POST)
+    fields = checked(form)
+    refs = selectors.selected_generated(actor(request), tara_id, form.selection())
+    decided = services.decide_threats(
+        actor=actor(request),
+        tara_id=tara_id,
+        refs=refs,
+        status=fields["decision"],
+        rationale=fields["rationale"],
+    )
+    messages.success(request, f"{len(decided)} threat scenario(s) {fields['decision']}.")
     back = reverse("tara:generation", args=[tara_id])
-    state = request.POST.get("state", "")
-    return redirect(f"{back}?state={state}" if state in selectors.GENERATED_STATES else back)
+    state = fields["state"] if fields["state"] in selectors.GENERATED_STATES else ""
+    kept = urlencode({key: value for key, value in (("state", state), ("q", fields["q"])) if value})
+    return redirect(f"{back}?{kept}" if kept else back)
 
 
 @needs(Perm.VIEW, on="tara")

@@ -1,5 +1,6 @@
 """Element lists (filters, sorting and pages through htmx, bookmarkable) and one element's panel with
-its inline edits: the common fields of its kind, the whole element as YAML, create, delete and undo."""
+its inline edits: the common fields of its kind, the whole element as YAML, create, delete and undo; a
+list's bulk edit (ticked or all matching) and its CSV/XLSX download."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, base_version, expected_version, go, page_or_partial
+from opencsms.core.http import actor, attachment, base_version, expected_version, go, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, NewElementForm, YamlForm
+from opencsms.tara.forms.bulk import BulkForm
 from opencsms.tara.models import Kind
 
 
@@ -24,6 +26,32 @@ def element_list(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse
     listing = selectors.element_list(actor(request), tara_id, kind, form.to_filter(), request.GET.get("page"))
     context = {"listing": listing, "form": form, "skeleton": SKELETONS[kind]}
     return page_or_partial(request, "tara/element_list.html", "tara/_element_table.html", context)
+
+
+@needs(Perm.VIEW, on="tara")
+def element_export(request: HttpRequest, tara_id: int, kind: Kind, fmt: str) -> HttpResponse:
+    """The filtered, sorted list (every page) as CSV or XLSX: the list's URL with `export.<fmt>`."""
+    made = selectors.list_export(actor(request), tara_id, kind, FilterForm(request.GET).to_filter(), fmt)
+    return attachment(made.content, made.filename, made.media_type)
+
+
+@require_POST
+@needs(Perm.EDIT, on="tara")
+def element_bulk(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
+    """One change to the ticked elements, or to all matching the list's filter (every page), or their
+    removal."""
+    form = BulkForm(request.POST, kind.singular)
+    fields, user = checked(form), actor(request)
+    refs = selectors.selected_refs(user, tara_id, kind, form.selection())
+    if fields["delete"]:
+        removed = services.bulk_delete_elements(actor=user, tara_id=tara_id, kind=kind, refs=refs)
+        messages.success(request, f"{removed} {kind.label.lower()} removed.")
+    else:
+        done = services.bulk_edit_elements(
+            actor=user, tara_id=tara_id, kind=kind, refs=refs, changes=form.changes()
+        )
+        messages.success(request, f"{len(done)} {kind.label.lower()} changed: {', '.join(form.changes())}.")
+    return redirect(f"{reverse('tara:elements', args=[tara_id, kind])}?{form.list_query()}")
 
 
 @needs(Perm.VIEW, on="tara")

@@ -100,6 +100,17 @@
     var url = document.body.dataset.pageUrl;
     if (url && window.location.pathname !== url) { window.history.replaceState(null, "", url); }
   }
+  // Bulk forms: "Tick this page" ticks the rows shown; "Choose all N matching" (the server applies the
+  // filter the form carries, across pages) ticks them too; unticking a row gives up "all matching".
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.form || !box.matches) { return; }
+    if (box.matches("[data-bulk-page], [data-bulk-all]")) {
+      box.form.querySelectorAll("[data-bulk-row], [data-bulk-page]").forEach(function (row) { row.checked = box.checked; });
+    } else if (box.matches("[data-bulk-row]") && !box.checked) {
+      box.form.querySelectorAll("[data-bulk-all], [data-bulk-page]").forEach(function (all) { all.checked = false; });
+    }
+  });
   function wire(root) { wireToasts(root); placeFieldErrors(root); }
   document.addEventListener("DOMContentLoaded", function () { showPageUrl(); wire(document); });
   document.addEventListener("htmx:afterSwap", function () { wire(document); });

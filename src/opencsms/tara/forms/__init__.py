@@ -16,7 +16,6 @@ from opencsms.engine.yamlsafe import MAX_BYTES
 from opencsms.tara.models import Kind
 from opencsms.tara.selectors import MAX_K, SORTS, ElementFilter
 from opencsms.tara.selectors.workspace import FIELDS, LIST_FIELDS
-from opencsms.tara.services.generation import DECISIONS
 from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES
 
 MAX_YAML = 200_000  # characters of an element edited as YAML
@@ -330,25 +329,6 @@ class FilterForm(forms.Form):
             asset=d.get("asset") or "",
             sort=d.get("sort") or "position",
         )
-
-
-MAX_DECISIONS = 500  # threat scenarios decided in one request (a page shows 50)
-
-
-class DecisionForm(forms.Form):
-    """A decision on threat scenarios (generated ones, typically): the ids ticked, accept or reject."""
-
-    refs = forms.MultipleChoiceField(required=True)
-    status = forms.ChoiceField(choices=[(s, s) for s in DECISIONS])
-    rationale = forms.CharField(required=False, max_length=2000)
-
-    def __init__(self, data: Any) -> None:
-        super().__init__(data)
-        refs = data.getlist("refs") if hasattr(data, "getlist") else []
-        field = self.fields["refs"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(ref, ref) for ref in refs[:MAX_DECISIONS]]
-        field.error_messages["required"] = "tick at least one threat scenario"
 
 
 class GenerateForm(forms.Form):
