@@ -58,7 +58,7 @@ def table_rows(text: str) -> list[list[str]]:
 def test_the_threat_model_passes_check_and_the_ci_gate() -> None:
     code, out = run("tara", "check", str(MODEL), "--fail-on", "untreated>=3")
     assert code == 0, out
-    assert "17 threat scenarios" in out
+    assert "18 threat scenarios" in out
     assert out.rstrip().endswith("0 error(s), 0 warning(s), 0 failed gate(s)")
 
 
@@ -99,6 +99,21 @@ def test_the_summary_table_is_the_files_evaluation(model: TaraModel, result: Tar
         )
     shown = [[*row[:6], sorted(row[6].split(", ")) if row[6] else []] for row in rows]
     assert shown == expected
+
+
+def test_the_counts_the_page_gives_are_the_files(model: TaraModel) -> None:
+    text = " ".join(section("Threat model: a TARA of OpenCSMS itself").split())
+    counted = {
+        "assets": model.assets,
+        "damage scenarios": model.damage_scenarios,
+        "threat scenarios": model.threat_scenarios,
+        "goals": model.goals,
+        "claims": model.claims,
+        "requirements": model.requirements,
+        "controls": model.controls,
+    }
+    for name, elements in counted.items():
+        assert f"{len(elements)} {name}" in text, name
 
 
 @pytest.mark.parametrize("title", ["What is protected how", "How each property is tested"])
