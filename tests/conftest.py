@@ -64,20 +64,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_postgres_problem] = problem
 
 
-def _deselect_postgres_only(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that need PostgreSQL itself run in the PostgreSQL pass only (deselected, not skipped)."""
-    if os.environ.get("OPENCSMS_TEST_DB") == "postgres":
-        return
-    kept = [item for item in items if not item.get_closest_marker("postgres_only")]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(
-            items=[item for item in items if item.get_closest_marker("postgres_only")]
-        )
-        items[:] = kept
+def _deselect_other_database_only(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need PostgreSQL itself run in the PostgreSQL pass only, and tests of SQLite itself in the
+    SQLite pass only (deselected, not skipped)."""
+    other = "sqlite_only" if os.environ.get("OPENCSMS_TEST_DB") == "postgres" else "postgres_only"
+    dropped = [item for item in items if item.get_closest_marker(other)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    _deselect_postgres_only(config, items)
+    _deselect_other_database_only(config, items)
     problem = config.stash.get(_postgres_problem, None)
     if problem is None:
         return

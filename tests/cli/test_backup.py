@@ -70,9 +70,8 @@ def _round_trip(tmp_path: Path, media: Path, kind: str) -> None:
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
 
 
+@pytest.mark.sqlite_only
 def test_a_sqlite_round_trip_with_the_uploaded_files(tmp_path: Path, media: Path) -> None:
-    if read_kind() != "sqlite":
-        pytest.skip("the SQLite pass runs this one")
     _round_trip(tmp_path, media, "sqlite")
 
 
