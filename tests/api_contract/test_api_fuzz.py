@@ -34,6 +34,8 @@ from tests.api_contract.conftest import World
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("OPENCSMS_FUZZ_EXAMPLES", "20"))
+# the same requests on every run (CI must not flake); OPENCSMS_FUZZ_RANDOM=1 explores new ones
+RANDOM = os.environ.get("OPENCSMS_FUZZ_RANDOM") == "1"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -72,7 +74,7 @@ def test_the_api_keeps_its_contract(operation: APIOperation, world: World, wsgi_
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
-        derandomize=True,
+        derandomize=not RANDOM,
         suppress_health_check=list(HealthCheck),
     )
     @given(case=_cases(operation, world.known))

@@ -64,3 +64,15 @@ def test_the_yaml_export_is_documented_as_the_document_it_parses_to() -> None:
     json_report = client.get(f"/api/v1/taras/{workspace.tara.pk}/report", {"format": "json"})
     assert json_report.status_code == 200, json_report.content[:300]
     assert isinstance(json.loads(json_report.content), dict)
+
+
+def test_a_new_organisation_naming_a_missing_administrator_is_a_declared_404() -> None:
+    client = Client()
+    client.force_login(make_admin())
+    body = {"name": "Initech", "administrator_id": 10**9}
+    response = client.post("/api/v1/organisations", body, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": f"no active user {10**9}"}
+    assert not Organisation.objects.filter(name="Initech").exists()
+    answers = api.get_openapi_schema()["paths"]["/api/v1/organisations"]["post"]["responses"]
+    assert answers[404]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
