@@ -11,8 +11,8 @@ from django.test import Client
 from opencsms.config.api import api
 from opencsms.organisation.models import Organisation, Role
 from opencsms.vulns.models import Notification
-from tests.factories.core import make_admin
-from tests.factories.organisation import make_matrix_user, make_tree
+from tests.factories.core import make_admin, make_user
+from tests.factories.organisation import make_matrix_user, make_membership, make_tree
 from tests.factories.workspace import make_workspace
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,24 @@ def test_a_new_organisation_naming_a_missing_administrator_is_a_declared_404() -
     assert not Organisation.objects.filter(name="Initech").exists()
     answers = api.get_openapi_schema()["paths"]["/api/v1/organisations"]["post"]["responses"]
     assert answers[404]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_a_versioned_write_declares_both_of_its_409_answers() -> None:
+    """Demoting an organisation's last administrator is a plain conflict (no version in the answer), on
+    an operation whose 409 is otherwise a stale version: the contract names both."""
+    tree = make_tree()
+    administrator = make_user()
+    make_membership(administrator, tree.organisation, Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(make_admin())
+    url = f"/api/v1/organisations/{tree.organisation.pk}/members/{administrator.pk}"
+    response = client.patch(url, {"role": "engineer"}, content_type="application/json")
+    assert response.status_code == 409, response.content
+    assert set(response.json()) == {"code", "detail"}
+    assert "must keep at least one administrator" in response.json()["detail"]
+    operation = api.get_openapi_schema()["paths"]["/api/v1/{kind}/{level_id}/members/{user_id}"]["patch"]
+    options = operation["responses"][409]["content"]["application/json"]["schema"]["anyOf"]
+    assert [option["$ref"] for option in options] == [
+        "#/components/schemas/StaleOut",
+        "#/components/schemas/ErrorOut",
+    ]
