@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from unittest import mock
 
 import pytest
 import schemathesis
@@ -19,7 +20,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup, ServerError
 from schemathesis.generation import GenerationMode
+from schemathesis.openapi.checks import UndefinedStatusCode
 from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from opencsms.config.api import api
+from opencsms.core.errors import Conflict
 from tests.api_contract.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +68,13 @@ def _cases(operation: APIOperation, known: dict[str, list[Any]]) -> st.SearchStr
     return st.one_of(at(valid), at(valid), operation.as_strategy(valid), at(invalid))
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
-def test_the_api_keeps_its_contract(operation: APIOperation, world: World, wsgi_app: WSGIHandler) -> None:
-    SCHEMA.app = wsgi_app
-    sent = {"app": wsgi_app, "headers": world.headers}
+def fuzz(operation: APIOperation, world: World, app: WSGIHandler, examples: int = EXAMPLES) -> None:
+    """Send `examples` generated requests to `operation`; raise on the first answer that breaks a check."""
+    SCHEMA.app = app
+    sent = {"app": app, "headers": world.headers}
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         derandomize=not RANDOM,
@@ -78,7 +82,32 @@ def test_the_api_keeps_its_contract(operation: APIOperation, world: World, wsgi_
     )
     @given(case=_cases(operation, world.known))
     def answer_keeps_the_contract(case: Any) -> None:
-        response = case.call(app=wsgi_app, headers=world.headers)
+        response = case.call(app=app, headers=world.headers)
         case.validate_response(response, checks=CHECKS, headers=world.headers, transport_kwargs=sent)
 
     answer_keeps_the_contract()
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
+def test_the_api_keeps_its_contract(operation: APIOperation, world: World, wsgi_app: WSGIHandler) -> None:
+    fuzz(operation, world, wsgi_app)
+
+
+def _operation(label: str) -> APIOperation:
+    return next(operation for operation in OPERATIONS if operation.label == label)
+
+
+def test_the_run_fails_on_a_server_error(world: World, wsgi_app: WSGIHandler) -> None:
+    broken = mock.patch("opencsms.vulns.selectors.notifications", side_effect=RuntimeError("broken"))
+    with broken, pytest.raises(FailureGroup) as raised:
+        fuzz(_operation("GET /api/v1/notifications"), world, wsgi_app, examples=3)
+    assert raised.group_contains(ServerError)
+
+
+def test_the_run_fails_on_an_undeclared_answer(world: World, wsgi_app: WSGIHandler) -> None:
+    """A listing declares no 409: a conflict from it is an answer clients are not told about."""
+    refused = mock.patch("opencsms.vulns.selectors.notifications", side_effect=Conflict("not now"))
+    with refused, pytest.raises(FailureGroup) as raised:
+        fuzz(_operation("GET /api/v1/notifications"), world, wsgi_app, examples=3)
+    assert raised.group_contains(UndefinedStatusCode)
+    assert not raised.group_contains(ServerError)
