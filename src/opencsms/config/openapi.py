@@ -2,8 +2,9 @@
 
 Ninja documents the answers an operation returns itself; the refusals come from the exception handlers in
 `config/api.py` (once for every route), so they are added here, each where it can happen: 401 everywhere
-(every route authenticates), 404 for a route on an object, 400 and 422 for input that cannot be read or is
-not valid, 403 and 409 for writes (and routes that need more than the right to view).
+(every route authenticates), 404 for a route on an object or a body naming one by id, 400 and 422 for
+input that cannot be read or is not valid, 403 and 409 for writes (and routes that need more than the
+right to view).
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ WHY = {
 }
 
 
-def error_codes(method: str, path: str, operation: dict[str, Any], access: Access | None) -> set[int]:
+def error_codes(
+    method: str, path: str, operation: dict[str, Any], access: Access | None, components: dict[str, Any]
+) -> set[int]:
     """The refusals `operation` (`method` on `path`, declared `access`) can answer."""
     codes = {401}
-    if "{" in path or (access is not None and access.on and not access.listing):
+    on_object = "{" in path or (access is not None and access.on and not access.listing)
+    if on_object or _body_names_an_object(operation, components):
         codes.add(404)
     if "requestBody" in operation:
         codes |= {400, 422}
@@ -41,6 +45,15 @@ def error_codes(method: str, path: str, operation: dict[str, Any], access: Acces
     elif not viewing_only:
         codes.add(403)
     return codes
+
+
+def _body_names_an_object(operation: dict[str, Any], components: dict[str, Any]) -> bool:
+    """Whether the JSON body has an `..._id` field: the object it names may be missing (404), like
+    `administrator_id` in a new organisation."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    ref = body.get("$ref", "")
+    fields = components.get(ref.rsplit("/", 1)[-1], {}) if ref else body
+    return any(name.endswith("_id") for name in fields.get("properties", {}))
 
 
 def _accesses(api: NinjaAPI) -> dict[str, Access | None]:
@@ -57,10 +70,11 @@ def _accesses(api: NinjaAPI) -> dict[str, Access | None]:
 def with_error_answers(api: NinjaAPI, schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with each operation's error answers and the `ErrorOut` component."""
     accesses = _accesses(api)
+    components = schema.get("components", {}).get("schemas", {})
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             access = accesses.get(operation.get("operationId", ""))
-            for code in sorted(error_codes(method, path, operation, access)):
+            for code in sorted(error_codes(method, path, operation, access, components)):
                 answer = {"description": WHY[code], "content": {"application/json": {"schema": ERROR_REF}}}
                 operation["responses"].setdefault(code, answer)
     schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ErrorOut.model_json_schema()

@@ -68,11 +68,19 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+STRUCTURED = frozenset({"application/json", "application/yaml"})  # media types of parsed documents
+
+
 def download(*media_types: str) -> dict[str, Any]:
     """The `openapi_extra` of an API operation that answers a file (an `attachment`): its 200 answer is
-    documented with these media types instead of JSON."""
+    documented with these media types instead of JSON. A JSON or YAML file is documented as the object it
+    parses to (a client validating the answer parses it first); any other file as bytes."""
     binary = {"schema": {"type": "string", "format": "binary"}}
-    content = {media_type.split(";")[0]: binary for media_type in media_types}
+    document = {"schema": {"type": "object"}}
+    content = {
+        name: document if name in STRUCTURED else binary
+        for name in (media_type.split(";")[0] for media_type in media_types)
+    }
     return {"responses": {200: {"description": "The file, as an attachment", "content": content}}}
 
 

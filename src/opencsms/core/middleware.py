@@ -84,16 +84,44 @@ class ContentSecurityPolicyMiddleware:
 
 class JsonTextMiddleware:
     """Refuse a JSON body whose strings are not Unicode text (a lone surrogate such as \\ud800 parses, then
-    fails in the database): 400 with the API's `{code, detail}`, before any view sees it."""
+    fails in the database), and an API write whose JSON body is not an object (every operation takes an
+    object; Ninja would read a list or a bare value as `{}`, so `[1]` marked every notification read):
+    400 with the API's `{code, detail}`, before any view sees it."""
+
+    WRITES = frozenset({"POST", "PUT", "PATCH"})
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
+        self.prefix: str = settings.API_PREFIX
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.content_type == "application/json" and _lone_surrogate(request.body):
+        if request.content_type != "application/json":
+            return self.get_response(request)
+        if _lone_surrogate(request.body):
             detail = "the JSON body has a lone surrogate escape (e.g. \\ud800): strings must be Unicode text"
             return JsonResponse({"code": "invalid_text", "detail": detail}, status=400)
+        if request.method in self.WRITES and request.path.startswith(self.prefix):
+            found = _not_an_object(request.body)
+            if found:
+                detail = f"the JSON body must be an object of the operation's fields, not {found}"
+                return JsonResponse({"code": "invalid_body", "detail": detail}, status=400)
         return self.get_response(request)
+
+
+_JSON_KINDS = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+
+
+def _not_an_object(body: bytes) -> str | None:
+    """What a JSON body is when it is valid JSON but not an object ("a list", "null"...); None otherwise
+    (an object, an empty body, or not JSON at all: the view names the syntax error)."""
+    text = body.lstrip(b" \t\r\n")
+    if not text or text.startswith(b"{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return "null" if value is None else _JSON_KINDS.get(type(value), "a JSON value")
 
 
 def _lone_surrogate(body: bytes) -> bool:

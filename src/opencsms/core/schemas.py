@@ -87,6 +87,11 @@ class StaleOut(ErrorOut):
     differences: list[DifferenceOut]
 
 
+# A versioned write's 409: a stale version (StaleOut), or a state that forbids the change (a plain ErrorOut,
+# e.g. an organisation's last administrator); one operation can answer either.
+ConflictOut = StaleOut | ErrorOut
+
+
 IF_MATCH: dict[str, Any] = {
     "parameters": [
         {

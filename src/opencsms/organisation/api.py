@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from opencsms.core.access import lists, needs, superuser_only
 from opencsms.core.http import actor, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, Id, StaleOut
+from opencsms.core.schemas import IF_MATCH, ConflictOut, Id
 from opencsms.organisation import selectors, services
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import BusinessUnit, Membership, Organisation, Project
@@ -84,7 +84,7 @@ def add_member(request: HttpRequest, kind: LevelPath, level_id: Id, payload: Mem
 
 @router.patch(
     "/{kind}/{level_id}/members/{user_id}",
-    response={200: MemberOut, 409: StaleOut},
+    response={200: MemberOut, 409: ConflictOut},
     operation_id=V1_IDS + "change_role",
     openapi_extra=IF_MATCH,
 )

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from opencsms.core.access import needs
 from opencsms.core.http import actor, attachment, download, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, Id, Pages, StaleOut
+from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.engine.tara.trace_render import trace_data
@@ -117,7 +117,7 @@ def list_findings(request: HttpRequest, tara_id: Id) -> list[dict[str, str]]:
     return selectors.findings(selectors.tara(actor(request), tara_id))
 
 
-@router.patch("/taras/{tara_id}", response={200: TaraDetailOut, 409: StaleOut}, openapi_extra=IF_MATCH)
+@router.patch("/taras/{tara_id}", response={200: TaraDetailOut, 409: ConflictOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="tara")
 def update_header(request: HttpRequest, tara_id: Id, payload: HeaderIn, response: HttpResponse) -> Tara:
     tara = services.update_header(
@@ -200,7 +200,7 @@ def traceability(request: HttpRequest, tara_id: Id) -> dict[str, Any]:
 
 @router.patch(
     "/taras/{tara_id}/elements/{kind}/{ref}",
-    response={200: ElementOut, 409: StaleOut},
+    response={200: ElementOut, 409: ConflictOut},
     openapi_extra=IF_MATCH,
 )
 @needs(Perm.EDIT, on="tara")
@@ -230,7 +230,7 @@ def delete_element(request: HttpRequest, tara_id: Id, kind: Kind, ref: str) -> S
 
 @router.post(
     "/taras/{tara_id}/threat_scenarios/{ref}/tree",
-    response={200: ElementOut, 409: StaleOut},
+    response={200: ElementOut, 409: ConflictOut},
     openapi_extra=IF_MATCH,
 )
 @needs(Perm.EDIT, on="tara")

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, Id, Pages, StaleOut
+from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
@@ -88,7 +88,7 @@ def get_finding(request: HttpRequest, finding_id: Id, response: HttpResponse) ->
     return finding
 
 
-@router.patch("/findings/{finding_id}", response={200: FindingOut, 409: StaleOut}, openapi_extra=IF_MATCH)
+@router.patch("/findings/{finding_id}", response={200: FindingOut, 409: ConflictOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="finding")
 def triage(request: HttpRequest, finding_id: Id, payload: TriageIn, response: HttpResponse) -> Finding:
     changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
