@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from write_ledger import Ledger, Write
 
 Answer = tuple[int, dict[str, str], bytes]
+RUN = os.urandom(4).hex()  # in every value written: no value (so no element version) repeats across runs
 
 
 async def request(port: int, method: str, path: str, headers: dict[str, str], body: Any = None) -> Answer:
@@ -141,4 +143,4 @@ async def user(site: Site, number: int, until: float, seed: int) -> None:
             target = site.elements[0] if shared else own_element
         else:
             target = site.findings[0] if shared else own_finding
-        await edit(site, target, f"user {number} write {count} {rnd.getrandbits(32):08x}")
+        await edit(site, target, f"run {RUN} user {number} write {count}")
