@@ -189,9 +189,10 @@ def report(
             f"{sum(a[2] == 503 for a in during)} x 503, {sum(a[2] == 0 for a in during)} without an answer, "
             f"{sum(a[2] == 500 for a in during)} x 500"
         )
+        last = f"the last started {max(failed_after) - up:.2f} s after" if failed_after else "none after"
         print(
             f"recovery: first 200 {first_ok - up:.2f} s after the database allowed connections again; "
-            f"last 503 or unanswered request started {max(failed_after, default=up) - up:.2f} s after"
+            f"503s or unanswered requests: {last}"
         )
         print(f"503 answers say: {sorted(site.stats.messages_503)[:1]}")
     verdict = site.ledger.verify(final)
