@@ -46,8 +46,9 @@ class Ledger:
     def record(self, write: Write) -> None:
         self.writes[write.target].append(write)
 
-    def chain(self, target: str) -> tuple[list[Write], list[str]]:
-        """The target's acknowledged writes in the order they were made, and the problems found on the way."""
+    def chain(self, target: str) -> tuple[list[Write], list[str], set[Write]]:
+        """The target's acknowledged writes in the order they were made, the problems found on the way and
+        how many unsure writes the chain shows were applied (a later write made from the version one made)."""
         acked = [w for w in self.writes[target] if w.result is not None]
         unsure_bases = {w.base for w in self.writes[target] if w.result is None}
         by_base: dict[str, Write] = {}
@@ -59,12 +60,14 @@ class Ledger:
         made = {w.result for w in acked} | {self.initial[target]}
         orphans = [w for w in acked if w.base not in made]  # made from a version an unsure write made
         order: list[Write] = []
+        applied: set[Write] = set()
         version = self.initial[target]
         while True:
             if version in by_base:
                 order.append(by_base.pop(version))
             elif version in unsure_bases and len(orphans) == 1:  # an unsure write was applied just here
                 order.append(orphans.pop())
+                applied |= {w for w in self.writes[target] if w.result is None and w.base == version}
                 by_base.pop(order[-1].base, None)
             else:
                 break
@@ -72,25 +75,27 @@ class Ledger:
         problems += [
             f"{target}: {w.field}={w.value} acknowledged, then overwritten unseen" for w in by_base.values()
         ]
-        return order, problems
+        return order, problems, applied
 
     def verify(self, final: dict[str, dict[str, str]]) -> Verdict:
         """`final`: per target, the stored value of each field written."""
         verdict = Verdict(targets=len(self.initial))
         for target in self.initial:
-            order, problems = self.chain(target)
+            order, problems, applied = self.chain(target)
             verdict.acknowledged += len(order)
+            found = set(applied)
             verdict.lost += problems
             last = {w.field: w.value for w in order}
             for name, value in last.items():
                 stored = final[target].get(name)
                 if stored == value:
                     continue
-                unsure = {w.value for w in self.writes[target] if w.result is None and w.field == name}
-                if stored in unsure:
-                    verdict.unsure_applied += 1
+                unsure = {w for w in self.writes[target] if w.result is None and w.field == name}
+                if any(w.value == stored for w in unsure):
+                    found |= {w for w in unsure if w.value == stored}
                 else:
                     verdict.lost.append(
                         f"{target}: {name} is {stored!r}, the last acknowledged write {value!r}"
                     )
+            verdict.unsure_applied += len(found)
         return verdict
