@@ -4,34 +4,17 @@ real server is bench/web_faults.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError
-from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
 from opencsms.organisation.models import Organisation
 from tests.factories.core import logged_in, make_admin, make_token
+from tests.factories.outage import database_down
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def database_down(error: type[Exception] = OperationalError) -> Iterator[None]:
-    """Every query fails as when the server refuses or has cut the connection."""
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise error("connection to server at 127.0.0.1 failed: FATAL: database does not allow connections")
-
-    with (
-        mock.patch.object(CursorWrapper, "execute", refuse),
-        mock.patch.object(CursorWrapper, "executemany", refuse),
-    ):
-        yield
 
 
 def test_the_api_answers_503_with_retry_after_while_the_database_is_down(

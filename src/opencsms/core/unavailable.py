@@ -2,10 +2,11 @@
 
 A request that meets `django.db.OperationalError` or `InterfaceError` (a connection that cannot be opened or
 was closed under it) gets 503 "the database is unavailable; retry in a few seconds", JSON `{code, detail}`
-under the API, a small page elsewhere, both naming the request id; the error is logged once with that id.
-Nothing is written: the request's transaction, if any, was rolled back with its connection. Django drops a
-broken connection when the request ends (`CONN_HEALTH_CHECKS` checks a kept one before the next request), so
-the application recovers by itself once the database answers again.
+under the API, a small page elsewhere, both naming the request id; the error is logged on
+`opencsms.database` with that id (Django's request logger notes the 503 too, as every 5xx). Nothing is
+written: the request's transaction, if any, was rolled back with its connection. Django drops a broken
+connection when the request ends (`CONN_HEALTH_CHECKS` checks a kept one before the next request), so the
+application recovers by itself once the database answers again.
 
 Three places map it, because Django reaches them at different points: `DatabaseUnavailableMiddleware` for
 errors raised in a page's view, the API's exception handler (config/api.py) for the API's, and
