@@ -116,9 +116,11 @@ async def outage(database_url: str, at: float, seconds: float, stats: Stats, mar
         f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
         f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",  # noqa: S608
     )
-    await asyncio.to_thread(_admin, database_url, *cut)
-    await asyncio.sleep(seconds)
-    await asyncio.to_thread(_admin, database_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    try:
+        await asyncio.to_thread(_admin, database_url, *cut)
+        await asyncio.sleep(seconds)
+    finally:  # also when the run is interrupted: never leave the database refusing connections
+        _admin(database_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     marks["up"] = time.perf_counter() - stats.started
 
 
