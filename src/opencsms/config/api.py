@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -22,6 +22,7 @@ from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
 from opencsms.core import versions
 from opencsms.core.errors import DomainError, Stale, from_database
+from opencsms.core.unavailable import unavailable
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
@@ -80,6 +81,13 @@ def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
     response = _error(request, 409, exc.code, exc.detail, current_etag=exc.current, differences=fields)
     response["ETag"] = versions.quoted(exc.current)
     return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database out of reach: 503 with Retry-After (core/unavailable.py)."""
+    return unavailable(request, exc)
 
 
 @api.exception_handler(DataError)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "opencsms.core.middleware.DomainErrorMiddleware",
+    "opencsms.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "opencsms.config.urls"

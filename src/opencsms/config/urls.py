@@ -12,6 +12,7 @@ from django.urls import include, path
 from django.views import defaults
 
 from opencsms.config.api import api
+from opencsms.core import unavailable
 from opencsms.core import urls as core_urls
 from opencsms.core import views as core_views
 from opencsms.organisation import selectors as organisation_selectors
@@ -39,3 +40,4 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 handler404 = not_found
+handler500 = unavailable.server_error  # a database outage before the view: 503, else Django's 500 page
