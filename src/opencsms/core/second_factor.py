@@ -11,7 +11,9 @@ audited; failures are security events (`opencsms.security`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,9 +31,30 @@ WRONG_CODE = (
 USED_CODE = "This code was used already: wait for the next code of your authenticator app."
 
 
+_REQUIRED_FOR: list[Callable[[User], bool]] = []
+
+
+def require_for(predicate: Callable[[User], bool]) -> None:
+    """Register who else, besides superusers, must have a second factor when `settings.REQUIRE_TOTP` is on
+    (the organisation app registers its administrators: core cannot import it)."""
+    _REQUIRED_FOR.append(predicate)
+
+
+def required(user: User) -> bool:
+    """Whether the server requires this user to sign in with a second factor (`OPENCSMS_REQUIRE_TOTP`)."""
+    if not settings.REQUIRE_TOTP:
+        return False
+    return user.is_superuser or any(predicate(user) for predicate in _REQUIRED_FOR)
+
+
 def enabled(user: User) -> bool:
     """Whether the user signs in with a second factor (an authenticator confirmed with a code)."""
     return TotpDevice.objects.filter(user_id=user.pk, confirmed__isnull=False).exists()
+
+
+def signing_in(user_id: int) -> User | None:
+    """The active user whose sign-in waits for its second step."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 def pending(user: User) -> TotpDevice | None:
@@ -90,6 +113,8 @@ def disable(*, actor: User, proof: str, now: float | None = None) -> None:
     if device is None:
         raise Conflict("the second factor is not on")
     user = User.objects.get(pk=actor.pk)
+    if required(user):
+        raise Conflict("this server requires a second factor for your account: it cannot be turned off")
     if not (proof and user.check_password(proof)) and _code_problem(device, proof, now) is not None:
         security_event("second_factor_disable_refused", f"turning off the second factor of {actor.username!r}"
                        " refused: wrong code or password", username=actor.username)  # fmt: skip

@@ -17,6 +17,7 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
     return [
         path("login/", views.login, name="login"),
         path("login/code/", second_step.login_code, name="login_code"),
+        path("login/enrol/", second_step.login_enrol, name="login_enrol"),
         path("logout/", views.logout, name="logout"),
         path("audit/", views.audit_log, visible, name="audit"),
         path("audit/export.csv", views.audit_export, visible, name="audit_export"),

@@ -36,6 +36,7 @@ def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: For
         "token_form": TokenForm(),
         "tokens": selectors.own_api_tokens(user),
         "factor_on": second_factor.enabled(user),
+        "factor_required": second_factor.required(user),
         "enrolment": _enrolment(user),
         "recovery_left": second_factor.recovery_codes_left(user),
         "new_recovery_codes": request.session.pop(NEW_RECOVERY_CODES, None),

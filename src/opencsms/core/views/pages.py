@@ -45,6 +45,8 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if second_factor.enabled(user):
             return second_step.start(self.request, user, self.get_success_url())
+        if second_factor.required(user):
+            return second_step.start(self.request, user, self.get_success_url(), enrol=True)
         return super().form_valid(form)
 
     def form_invalid(self, form: BaseForm) -> HttpResponse:
