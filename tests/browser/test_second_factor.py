@@ -94,3 +94,31 @@ def test_the_second_factor_is_turned_off_with_the_password_after_a_wrong_proof(p
     _sign_out(page)
     sign_in(page, "engineer")
     expect(page.get_by_test_id("username")).to_have_text("engineer")  # the password alone again
+
+
+def test_a_required_second_factor_is_set_up_at_sign_in_before_the_administrator_is_signed_in(
+    page: Any, demo: Demo, settings: Any
+) -> None:
+    settings.REQUIRE_TOTP = True
+    page.goto("/login/")
+    sign_in(page, "admin")
+    expect(page.locator("h1")).to_have_text("Sign in: set up a second factor")
+    secret = page.get_by_test_id("factor-secret").inner_text()
+    expect(page.get_by_test_id("factor-uri")).to_contain_text(
+        f"otpauth://totp/OpenCSMS:admin?secret={secret}"
+    )
+    form = page.get_by_test_id("code-form")
+    form.locator("input[name=code]").fill("000000" if totp.code_at(secret, time.time()) != "000000" else "1")
+    form.get_by_role("button", name="Turn on and sign in").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("does not match")
+    page.goto("/account/")  # not signed in while the second factor is not set up
+    expect(page.locator("h1")).to_have_text("Sign in")
+    sign_in(page, "admin")
+    secret = page.get_by_test_id("factor-secret").inner_text()  # a new secret for the new attempt
+    form.locator("input[name=code]").fill(totp.code_at(secret, time.time()))
+    form.get_by_role("button", name="Turn on and sign in").click()
+    expect(page.get_by_test_id("username")).to_have_text("admin")
+    expect(page.get_by_test_id("recovery-code")).to_have_count(10)
+    expect(page.get_by_test_id("factor-required")).to_contain_text("cannot be turned off")
+    expect(page.get_by_test_id("factor-disable-form")).to_have_count(0)
+    assert page.console.csp_violations() == []
