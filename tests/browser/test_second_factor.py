@@ -35,6 +35,8 @@ def _enrol(page: Any) -> tuple[str, list[str]]:
     section.get_by_role("button", name="Set up an authenticator app").click()
     secret = section.get_by_test_id("factor-secret").inner_text()
     expect(section.get_by_test_id("factor-uri")).to_contain_text(f"secret={secret}")
+    qr_width = section.get_by_test_id("factor-qr").evaluate("image => image.naturalWidth")
+    assert qr_width > 100  # the QR code's image loaded (a data: URI the CSP allows)
     form = section.get_by_test_id("factor-confirm-form")
     form.locator("input[name=code]").fill("12345")  # too short: refused, nothing turned on
     form.get_by_role("button", name="Turn on").click()

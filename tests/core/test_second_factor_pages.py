@@ -37,6 +37,8 @@ def _enrol(client: Client) -> tuple[str, list[str]]:
     page = client.get("/account/").content.decode()
     secret = re.search(r'data-testid="factor-secret">(\w+)<', page).group(1)  # type: ignore[union-attr]
     assert f"otpauth://totp/OpenCSMS:erin?secret={secret}" in page
+    assert 'data-testid="factor-qr"' in page
+    assert 'src="data:image/svg+xml' in page  # the QR code is drawn on the server, nothing fetched
     first = totp.code_at(secret, time.time() - 30)
     confirmed = client.post("/account/second-factor/confirm/", {"code": first})
     assert confirmed.status_code == 302

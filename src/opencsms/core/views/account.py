@@ -55,7 +55,8 @@ def _enrolment(user: User) -> dict[str, str] | None:
     device = second_factor.pending(user)
     if device is None:
         return None
-    return {"secret": device.secret, "uri": second_factor.provisioning_uri(device)}
+    uri = second_factor.provisioning_uri(device)
+    return {"secret": device.secret, "uri": uri, "qr": second_factor.provisioning_qr(uri)}
 
 
 @signed_in

@@ -84,7 +84,8 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
     device = second_factor.pending(user) if user else None
     if pending is None or user is None or device is None:
         return _again(request)
-    context = {"secret": device.secret, "uri": second_factor.provisioning_uri(device), "error": ""}
+    uri = second_factor.provisioning_uri(device)
+    context = {"secret": device.secret, "uri": uri, "qr": second_factor.provisioning_qr(uri), "error": ""}
     if request.method == "POST":
         try:
             code = checked(CodeForm(request.POST))["code"]
