@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 
 from opencsms.core import second_factor, totp
 from opencsms.core.audit import AuditAction
@@ -151,3 +152,16 @@ def test_a_sign_in_whose_user_was_deactivated_meanwhile_is_refused() -> None:
     User.objects.filter(pk=erin.pk).update(is_active=False)
     with pytest.raises(Invalid, match="sign in again"):
         second_factor.verify_sign_in(user_id=erin.pk, code=code(erin, time.time()), ip=IP)
+
+
+def test_a_superuser_removes_a_lost_second_factor_and_others_may_not() -> None:
+    erin, root = make_member(), User.objects.create(username="root", is_superuser=True)
+    enrolled(erin, time.time() - 60)
+    with pytest.raises(PermissionDenied):
+        second_factor.reset(actor=make_member("olga"), user_id=erin.pk)
+    assert second_factor.reset(actor=root, user_id=erin.pk) == erin
+    assert not second_factor.enabled(erin)
+    record = ChangeRecord.objects.get(action=AuditAction.TOTP_RESET)
+    assert (record.actor, record.object_id, record.before) == (root, str(erin.pk), {"second_factor": "totp"})
+    with pytest.raises(Conflict, match="no second factor"):
+        second_factor.reset(actor=root, user_id=erin.pk)

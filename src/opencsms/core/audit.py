@@ -51,6 +51,7 @@ class AuditAction(StrEnum):
     TOTP_ENABLED = "user.second_factor_enabled"
     TOTP_DISABLED = "user.second_factor_disabled"
     TOTP_RECOVERY_CODE_USED = "user.recovery_code_used"
+    TOTP_RESET = "user.second_factor_reset"  # removed by a superuser (a lost authenticator and codes)
     ORGANISATION_CREATED = "organisation.created"
     BUSINESS_UNIT_CREATED = "business_unit.created"
     PROJECT_CREATED = "project.created"

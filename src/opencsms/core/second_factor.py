@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from opencsms.core import audit, services, totp
+from opencsms.core import audit, selectors, services, totp
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.logs import security_event
@@ -129,6 +129,21 @@ def disable(*, actor: User, proof: str, now: float | None = None) -> None:
     audit.record(actor=actor, action=AuditAction.TOTP_DISABLED, obj=actor,
                  before={"second_factor": "totp", "recovery_codes": len(device.recovery_codes)})  # fmt: skip
     device.delete()
+
+
+@transaction.atomic
+def reset(*, actor: User, user_id: int) -> User:
+    """Remove another person's second factor (superusers only: `selectors.managed_users`), for someone who
+    lost both the authenticator and the recovery codes; they sign in with the password alone again (or set
+    one up at once when the server requires it)."""
+    user = selectors.managed_users(actor).select_for_update().filter(pk=user_id).first()
+    device = TotpDevice.objects.select_for_update().filter(user_id=user_id).first() if user else None
+    if user is None or device is None:
+        raise Conflict(f"user {user_id} has no second factor to remove")
+    audit.record(actor=actor, action=AuditAction.TOTP_RESET, obj=user,
+                 before={"second_factor": "totp" if device.confirmed else "being set up"})  # fmt: skip
+    device.delete()
+    return user
 
 
 def _code_problem(device: TotpDevice, code: str, now: float | None) -> str | None:

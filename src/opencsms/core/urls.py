@@ -38,4 +38,9 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
         path("users/<int:user_id>/deactivate/", users.user_deactivate, name="user_deactivate"),
         path("users/<int:user_id>/activate/", users.user_activate, name="user_activate"),
         path("users/<int:user_id>/password/", users.user_password, name="user_password"),
+        path(
+            "users/<int:user_id>/second-factor/reset/",
+            users.user_second_factor_reset,
+            name="user_second_factor_reset",
+        ),
     ]

@@ -122,6 +122,11 @@ def _with_authenticator(confirmed: bool) -> Callable[[World, User | None], Mappi
     return arrange
 
 
+def _newcomer_with_authenticator(world: World, user: User | None) -> Mapping[str, Any]:
+    TotpDevice.objects.create(user=world.newcomer, secret=MATRIX_SECRET, confirmed=timezone.now())
+    return {"user_id": world.newcomer.pk}
+
+
 NEW_PASSWORD = {"password": "Tulip-Orbit-4417"}
 NEWCOMER = Call(args=lambda w: {"user_id": w.newcomer.pk})
 
@@ -222,6 +227,7 @@ PAGE_CALLS: dict[str, Call] = {
     "core:user_deactivate": NEWCOMER,
     "core:user_activate": NEWCOMER,
     "core:user_password": Call(args=NEWCOMER.args, data=_fixed(**NEW_PASSWORD)),
+    "core:user_second_factor_reset": Call(before=_newcomer_with_authenticator),
 }
 T = "/taras/{tara_id}"
 API_CALLS: dict[str, Call] = {
