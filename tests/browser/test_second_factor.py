@@ -11,6 +11,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from opencsms.core import totp
+from opencsms.core.services import create_superuser
 from opencsms.organisation.demo import Demo
 from tests.browser.conftest import PASSWORDS, sign_in
 
@@ -124,3 +125,24 @@ def test_a_required_second_factor_is_set_up_at_sign_in_before_the_administrator_
     expect(page.get_by_test_id("factor-required")).to_contain_text("cannot be turned off")
     expect(page.get_by_test_id("factor-disable-form")).to_have_count(0)
     assert page.console.csp_violations() == []
+
+
+def test_a_superuser_removes_a_lost_second_factor_on_the_users_page(page: Any, demo: Demo) -> None:
+    _enrol(page)
+    _sign_out(page)
+    create_superuser(username="root", password="a-long-root-password-2026")
+    sign_in(page, "root", "a-long-root-password-2026")
+    page.get_by_test_id("users-link").click()
+    row = page.locator("tr[data-user=engineer]")
+    expect(row.get_by_test_id("has-second-factor")).to_be_visible()
+    expect(page.locator("tr[data-user=reviewer]").get_by_test_id("has-second-factor")).to_have_count(0)
+    row.get_by_role("button", name="Remove second factor").click()
+    confirm = page.get_by_test_id("confirm")
+    expect(confirm).to_contain_text("Remove the second factor of engineer?")
+    confirm.get_by_test_id("confirm-yes").click()
+    expect(page.get_by_role("status").first).to_contain_text("Second factor of engineer removed")
+    expect(row.get_by_test_id("has-second-factor")).to_have_count(0)
+    expect(row.get_by_role("button", name="Remove second factor")).to_have_count(0)
+    _sign_out(page)
+    sign_in(page, "engineer")
+    expect(page.get_by_test_id("username")).to_have_text("engineer")  # the password alone again
