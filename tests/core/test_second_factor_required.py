@@ -73,3 +73,20 @@ def test_others_sign_in_with_the_password_alone(settings: Any) -> None:
     assert client.post("/login/", {"username": "erin", "password": PASSWORD})["Location"] == "/"
     assert client.get("/login/enrol/")["Location"] == "/login/"  # nothing waits: sent back
     assert not TotpDevice.objects.exists()
+
+
+def test_a_required_factor_removed_during_the_code_step_does_not_let_the_password_alone_in(
+    settings: Any,
+) -> None:
+    settings.REQUIRE_TOTP = True
+    olga = _administrator()
+    second_factor.start_enrolment(actor=olga)
+    secret = TotpDevice.objects.get(user=olga).secret
+    second_factor.confirm_enrolment(actor=olga, code=totp.code_at(secret, time.time() - 30))
+    client = Client()
+    assert client.post("/login/", {"username": "olga", "password": PASSWORD})["Location"] == "/login/code/"
+    TotpDevice.objects.filter(user=olga).delete()  # a superuser removed it meanwhile
+    refused = client.post("/login/code/", {"code": totp.code_at(secret, time.time())})
+    assert refused.status_code == 422
+    assert "must set up a second factor" in refused.content.decode()
+    assert client.get("/account/").status_code == 302

@@ -194,8 +194,8 @@ def verify_sign_in(*, user_id: int, code: str, ip: str | None, now: float | None
 @transaction.atomic
 def _check(user: User, code: str, now: float) -> str | None:
     device = TotpDevice.objects.select_for_update().filter(user_id=user.pk, confirmed__isnull=False).first()
-    if device is None:
-        return None  # turned off since the password step: the password alone signs in, as for everyone else
+    if device is None:  # turned off since the password step: the password alone signs in, unless required
+        return "Sign in again: your account must set up a second factor first." if required(user) else None
     if _is_recovery_code(code):
         return None if _use_recovery_code(device, code, user) else WRONG_CODE
     return _code_problem(device, code, now)
