@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: int = Field(60, ge=0)
     # A signed-in session ends after this long without a request (renewed by activity).
     session_idle_minutes: int = Field(8 * 60, ge=5, le=30 * 24 * 60)
+    # Superusers and administrators (of any organisation, business unit or project) must set up a second
+    # factor (an authenticator app) at their next sign-in, and cannot turn it off (core.second_factor).
+    require_totp: bool = False
     # The server's log on standard error (core.logs): text lines, or one JSON object a line for a collector.
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

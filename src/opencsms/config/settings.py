@@ -225,6 +225,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # the expiry, at most once a minute (core.middleware.SessionIdleMiddleware).
 SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
 SESSION_RENEW_SECONDS = 60
+# OPENCSMS_REQUIRE_TOTP: superusers and administrators sign in with a second factor (core.second_factor).
+REQUIRE_TOTP = ENV.require_totp
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

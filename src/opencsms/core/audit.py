@@ -48,6 +48,10 @@ class AuditAction(StrEnum):
     USER_ACTIVATED = "user.activated"
     TOKEN_CREATED = "api_token.created"  # noqa: S105 - an action name, not a secret
     TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    TOTP_ENABLED = "user.second_factor_enabled"
+    TOTP_DISABLED = "user.second_factor_disabled"
+    TOTP_RECOVERY_CODE_USED = "user.recovery_code_used"
+    TOTP_RESET = "user.second_factor_reset"  # removed by a superuser (a lost authenticator and codes)
     ORGANISATION_CREATED = "organisation.created"
     BUSINESS_UNIT_CREATED = "business_unit.created"
     PROJECT_CREATED = "project.created"

@@ -123,6 +123,20 @@ class PasswordForm(forms.Form):
         return data
 
 
+class CodeForm(forms.Form):
+    """A code of the second factor: 6 digits from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        max_length=20, widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"})
+    )
+
+
+class DisableFactorForm(forms.Form):
+    """Turning the second factor off: a current code or the person's password."""
+
+    proof = forms.CharField(max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "off"}))
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100)
 

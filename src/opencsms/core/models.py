@@ -134,3 +134,23 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} from {self.ip or '?'}"
+
+
+class TotpDevice(models.Model):
+    """A person's authenticator app: the second sign-in factor (TOTP, RFC 6238; `core.totp`).
+
+    `secret` is shown to its owner only while the enrolment waits for its first code (`confirmed` empty),
+    never after. `last_step` is the time step of the last code accepted: a code of that step or an earlier
+    one is refused, so a code works once. `recovery_codes` holds the SHA-256 of each unused recovery code.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+    confirmed = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    recovery_codes = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        state = "active" if self.confirmed else "enrolling"
+        return f"authenticator of {self.user_id} ({state})"

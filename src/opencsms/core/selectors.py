@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opencsms.core import renames
-from opencsms.core.models import ApiToken, ChangeRecord, User
+from opencsms.core.models import ApiToken, ChangeRecord, TotpDevice, User
 
 AUDIT_PAGE_SIZE = 50
 SYSTEM_USERNAME = "opencsms-system"  # the actor of changes no person makes (services.system_user)
@@ -65,6 +65,12 @@ def object_history(
 def active_users() -> QuerySet[User]:
     """The users who can be given a role (active ones; the system user is inactive)."""
     return User.objects.filter(is_active=True).order_by("username")
+
+
+def user_rows(actor: User) -> QuerySet[User]:
+    """The user administration's rows: `managed_users` with `has_second_factor` (one query)."""
+    device = TotpDevice.objects.filter(user_id=OuterRef("pk"), confirmed__isnull=False)
+    return managed_users(actor).annotate(has_second_factor=Exists(device))
 
 
 def managed_users(actor: User) -> QuerySet[User]:

@@ -151,17 +151,33 @@ def log_in(*, username: str, password: str, ip: str | None) -> User:
     `LoginFailure` (the security log); the failure that starts a lockout is audited, with the system user as
     actor. Not atomic as a whole: the failure must be kept although the sign-in is refused.
     """
-    key = username.casefold()[:150]
+    key = throttle_key(username)
     _refuse_while_locked(key, ip)
     user = authenticate(None, username=username, password=password)
     if isinstance(user, User):
         return user
     security_event("sign_in_failed", f"failed sign-in as {key!r}", username=key, ip=ip)
+    count_sign_in_failure(key, ip)
+    raise Invalid(WRONG_CREDENTIALS)
+
+
+def throttle_key(username: str) -> str:
+    """The user name as the sign-in throttle counts it (case-folded, at most 150 characters)."""
+    return username.casefold()[:150]
+
+
+def refuse_while_locked(key: str, ip: str | None) -> None:
+    """`Throttled` while this user name is locked from this address, or the address is (`log_in`)."""
+    _refuse_while_locked(key, ip)
+
+
+def count_sign_in_failure(key: str, ip: str | None) -> None:
+    """Keep one failed sign-in step (a password, or the second factor's code) in the throttle's log, audit
+    the failure that starts a lockout, and raise `Throttled` if this failure locked the pair or address."""
     with transaction.atomic():
         LoginFailure.objects.create(username=key, ip=ip, correlation_id=audit.current_correlation_id())
         _audit_lockout_start(key, ip)
     _refuse_while_locked(key, ip)
-    raise Invalid(WRONG_CREDENTIALS)
 
 
 def _recent_failures(key: str, ip: str | None) -> tuple[list[LoginFailure], list[LoginFailure]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from opencsms.core import views
-from opencsms.core.views import account, users
+from opencsms.core.views import account, second_step, users
 
 app_name = "core"
 
@@ -16,6 +16,8 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
     visible = {"visible": audit_visibility}
     return [
         path("login/", views.login, name="login"),
+        path("login/code/", second_step.login_code, name="login_code"),
+        path("login/enrol/", second_step.login_enrol, name="login_enrol"),
         path("logout/", views.logout, name="logout"),
         path("audit/", views.audit_log, visible, name="audit"),
         path("audit/export.csv", views.audit_export, visible, name="audit_export"),
@@ -28,9 +30,17 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
         path("account/password/", account.password_change, name="password_change"),
         path("account/tokens/", account.token_create, name="token_create"),
         path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
+        path("account/second-factor/start/", account.factor_start, name="factor_start"),
+        path("account/second-factor/confirm/", account.factor_confirm, name="factor_confirm"),
+        path("account/second-factor/disable/", account.factor_disable, name="factor_disable"),
         path("users/", users.user_list, name="users"),
         path("users/new/", users.user_create, name="user_create"),
         path("users/<int:user_id>/deactivate/", users.user_deactivate, name="user_deactivate"),
         path("users/<int:user_id>/activate/", users.user_activate, name="user_activate"),
         path("users/<int:user_id>/password/", users.user_password, name="user_password"),
+        path(
+            "users/<int:user_id>/second-factor/reset/",
+            users.user_second_factor_reset,
+            name="user_second_factor_reset",
+        ),
     ]

@@ -19,3 +19,7 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         register(Link("organisations", "Organisations", "organisation:organisation_list"))
+        from opencsms.core import second_factor  # noqa: PLC0415 - the app registry is ready only now
+        from opencsms.organisation.selectors import administers  # noqa: PLC0415
+
+        second_factor.require_for(administers)

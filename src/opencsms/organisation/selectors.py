@@ -11,7 +11,15 @@ from django.db.models.functions import Cast, Concat
 from opencsms.core.errors import NotFound
 from opencsms.core.models import User
 from opencsms.organisation.access import Perm, permissions, scope
-from opencsms.organisation.models import BusinessUnit, Level, LevelObject, Membership, Organisation, Project
+from opencsms.organisation.models import (
+    BusinessUnit,
+    Level,
+    LevelObject,
+    Membership,
+    Organisation,
+    Project,
+    Role,
+)
 
 
 def organisations(user: User, *, perm: Perm = Perm.VIEW) -> QuerySet[Organisation]:
@@ -132,3 +140,8 @@ def level_page(user: User, kind: Level, level_id: int) -> LevelPage:
             organisation = organisations(user).filter(pk=unit.organisation_id).first()
             parents = [found for found in (organisation, unit) if found is not None]
     return LevelPage(obj, permissions(user, obj), parents, children, memberships(user, obj))
+
+
+def administers(user: User) -> bool:
+    """Whether the user holds the administrator role anywhere (an organisation, business unit or project)."""
+    return Membership.objects.filter(user_id=user.pk, role=Role.ADMINISTRATOR).exists()

@@ -8,6 +8,7 @@ the matrix for the callers who may use it (the answer is a refusal of the input,
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from opencsms.core import services as core_services
-from opencsms.core.models import User
+from opencsms.core import totp
+from opencsms.core.models import TotpDevice, User
 from opencsms.organisation.schemas import LevelPath
 from opencsms.tara import services as tara_services
 from opencsms.tara.models import Kind, Tara
@@ -100,6 +103,28 @@ def _with_password(world: World, user: User | None) -> Mapping[str, Any]:
         copy.set_password("matrix-old-password-1")
         copy.save(update_fields=["password"])
     return {}
+
+
+MATRIX_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _with_authenticator(confirmed: bool) -> Callable[[World, User | None], Mapping[str, Any]]:
+    """The caller's authenticator with a known secret: waiting for its first code, or on (and a password)."""
+
+    def arrange(world: World, user: User | None) -> Mapping[str, Any]:
+        if user is not None:
+            _with_password(world, user)
+            TotpDevice.objects.create(
+                user=user, secret=MATRIX_SECRET, confirmed=timezone.now() if confirmed else None
+            )
+        return {}
+
+    return arrange
+
+
+def _newcomer_with_authenticator(world: World, user: User | None) -> Mapping[str, Any]:
+    TotpDevice.objects.create(user=world.newcomer, secret=MATRIX_SECRET, confirmed=timezone.now())
+    return {"user_id": world.newcomer.pk}
 
 
 NEW_PASSWORD = {"password": "Tulip-Orbit-4417"}
@@ -195,11 +220,16 @@ PAGE_CALLS: dict[str, Call] = {
         ),
     ),
     "core:token_create": Call(data=_fixed(name="matrix page token")),
+    "core:factor_confirm": Call(
+        before=_with_authenticator(False), data=lambda w: {"code": totp.code_at(MATRIX_SECRET, time.time())}
+    ),
+    "core:factor_disable": Call(before=_with_authenticator(True), data=_fixed(proof="matrix-old-password-1")),
     "core:token_revoke": Call(before=_own_token),
     "core:user_create": Call(data=_fixed(username="newly-made", **NEW_PASSWORD)),
     "core:user_deactivate": NEWCOMER,
     "core:user_activate": NEWCOMER,
     "core:user_password": Call(args=NEWCOMER.args, data=_fixed(**NEW_PASSWORD)),
+    "core:user_second_factor_reset": Call(before=_newcomer_with_authenticator),
 }
 T = "/taras/{tara_id}"
 API_CALLS: dict[str, Call] = {

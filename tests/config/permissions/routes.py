@@ -24,6 +24,10 @@ SKIPPED: dict[str, str] = {
     "api:api-root": "Ninja's root of the API (no data)",
     "core:login": "the sign-in page is public by design (throttling has its own tests)",
     "core:logout": "signing out acts on the caller's own session only",
+    "core:login_enrol": "setting up a required second factor acts only on the caller's own waiting sign-in "
+    "(tests/core/test_second_factor_required.py)",
+    "core:login_code": "the sign-in's second step acts only on the caller's own waiting sign-in (tested in "
+    "tests/core/test_second_factor_pages.py)",
 }
 API_NAMESPACE = "api"  # its operations are enumerated from the routers, method by method
 

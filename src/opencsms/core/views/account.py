@@ -17,13 +17,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from opencsms.core import selectors, services
+from opencsms.core import second_factor, selectors, services
 from opencsms.core.access import signed_in
 from opencsms.core.errors import Conflict, Invalid
-from opencsms.core.forms import PasswordForm, ProfileForm, TokenForm, checked
+from opencsms.core.forms import CodeForm, DisableFactorForm, PasswordForm, ProfileForm, TokenForm, checked
 from opencsms.core.http import actor
+from opencsms.core.models import User
 
 NEW_TOKEN = "opencsms_new_api_token"  # noqa: S105 - the session key, not a token
+NEW_RECOVERY_CODES = "opencsms_new_recovery_codes"
 
 
 def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: Form) -> HttpResponse:
@@ -33,12 +35,28 @@ def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: For
         "password_form": PasswordForm(),
         "token_form": TokenForm(),
         "tokens": selectors.own_api_tokens(user),
+        "factor_on": second_factor.enabled(user),
+        "factor_required": second_factor.required(user),
+        "enrolment": _enrolment(user),
+        "recovery_left": second_factor.recovery_codes_left(user),
+        "new_recovery_codes": request.session.pop(NEW_RECOVERY_CODES, None),
+        "code_form": CodeForm(),
+        "disable_form": DisableFactorForm(),
         "new_token": request.session.pop(NEW_TOKEN, None),
         "error": error,
         "page_url": reverse("core:account"),  # a refused form's answer shows this address (core/opencsms.js)
         **forms,
     }
     return render(request, "core/account.html", context, status=status)
+
+
+def _enrolment(user: User) -> dict[str, str] | None:
+    """The waiting enrolment's secret and otpauth URI, shown to its owner until the first code confirms it."""
+    device = second_factor.pending(user)
+    if device is None:
+        return None
+    uri = second_factor.provisioning_uri(device)
+    return {"secret": device.secret, "uri": uri, "qr": second_factor.provisioning_qr(uri)}
 
 
 @signed_in
@@ -88,3 +106,38 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(actor=actor(request), token_id=token_id)
     messages.success(request, "API token revoked.")
     return redirect("core:account")
+
+
+@require_POST
+@signed_in
+def factor_start(request: HttpRequest) -> HttpResponse:
+    try:
+        second_factor.start_enrolment(actor=actor(request))
+    except Conflict as refused:
+        return _page(request, 409, refused.detail)
+    return redirect(reverse("core:account") + "#second-factor")
+
+
+@require_POST
+@signed_in
+def factor_confirm(request: HttpRequest) -> HttpResponse:
+    try:
+        code = checked(CodeForm(request.POST))["code"]
+        codes = second_factor.confirm_enrolment(actor=actor(request), code=code)
+    except (Invalid, Conflict) as refused:
+        return _page(request, refused.status, refused.detail)
+    request.session[NEW_RECOVERY_CODES] = codes
+    messages.success(request, "Second factor on: from your next sign-in, a code is asked after the password.")
+    return redirect(reverse("core:account") + "#second-factor")
+
+
+@require_POST
+@signed_in
+def factor_disable(request: HttpRequest) -> HttpResponse:
+    try:
+        proof = checked(DisableFactorForm(request.POST))["proof"]
+        second_factor.disable(actor=actor(request), proof=proof)
+    except (Invalid, Conflict) as refused:
+        return _page(request, refused.status, refused.detail)
+    messages.success(request, "Second factor off: you sign in with your password alone.")
+    return redirect(reverse("core:account") + "#second-factor")

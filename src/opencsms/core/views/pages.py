@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Q
@@ -19,11 +20,12 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from opencsms.core import history
+from opencsms.core import history, second_factor
 from opencsms.core.access import lists, signed_in
 from opencsms.core.forms import AuditFilterForm, LoginForm
 from opencsms.core.http import actor, client_ip, page_or_partial, streamed_attachment
 from opencsms.core.models import MAX_ID, User
+from opencsms.core.views import second_step
 
 Visibility = Callable[[User], Q]
 
@@ -37,6 +39,15 @@ class LoginView(auth_views.LoginView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """Signs in, or, for an account with a second factor, asks for its code first (`second_step`)."""
+        user = form.get_user()
+        if second_factor.enabled(user):
+            return second_step.start(self.request, user, self.get_success_url())
+        if second_factor.required(user):
+            return second_step.start(self.request, user, self.get_success_url(), enrol=True)
+        return super().form_valid(form)
 
     def form_invalid(self, form: BaseForm) -> HttpResponse:
         status = 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else 200

@@ -1,6 +1,7 @@
 """The user administration, for superusers: every account, a new one, deactivate or activate it again,
-give it a new password. Organisation administrators manage memberships (roles), not accounts: an account
-is not in one organisation, so deactivating it would reach into every other one.
+give it a new password, remove its second factor (a lost authenticator). Organisation administrators manage
+memberships (roles), not accounts: an account is not in one organisation, so deactivating it would reach
+into every other one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from opencsms.core import selectors, services
+from opencsms.core import second_factor, selectors, services
 from opencsms.core.access import superuser_only
 from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.forms import NewUserForm, ResetPasswordForm, checked
@@ -21,7 +22,7 @@ from opencsms.core.http import actor
 
 def _page(request: HttpRequest, status: int = 200, error: str = "", **forms: Form) -> HttpResponse:
     context = {
-        "users": selectors.managed_users(actor(request)),
+        "users": selectors.user_rows(actor(request)),
         "new_form": NewUserForm(),
         "error": error,
         "page_url": reverse("core:users"),  # a refused form's answer shows this address (core/opencsms.js)
@@ -72,4 +73,17 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
     except Invalid as refused:
         return _page(request, 422, refused.detail)
     messages.success(request, f"New password set for {user.username}.")
+    return redirect("core:users")
+
+
+@require_POST
+@superuser_only
+def user_second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        user = second_factor.reset(actor=actor(request), user_id=user_id)
+    except Conflict as refused:
+        return _page(request, 409, refused.detail)
+    messages.success(
+        request, f"Second factor of {user.username} removed: they sign in with the password alone."
+    )
     return redirect("core:users")
