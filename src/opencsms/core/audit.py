@@ -58,6 +58,7 @@ class AuditAction(StrEnum):
     MEMBER_ADDED = "membership.added"
     MEMBER_ROLE_CHANGED = "membership.role_changed"
     MEMBER_REMOVED = "membership.removed"
+    TARA_CREATED = "tara.created"  # an empty TARA started from the project page or the API
     TARA_IMPORTED = "tara.imported"
     TARA_REPLACED = "tara.replaced"
     TARA_IMPORT_REQUESTED = "tara.import_requested"

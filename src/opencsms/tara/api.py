@@ -17,7 +17,7 @@ from opencsms.engine.reports import MEDIA_TYPES
 from opencsms.engine.reports.path_pictures import AssetPathPictures
 from opencsms.engine.tara.trace_render import trace_data
 from opencsms.organisation.access import Perm
-from opencsms.tara import selectors, services
+from opencsms.tara import api_start, selectors, services
 from opencsms.tara.models import Baseline, Comment, Element, ImportJob, Kind, RuleFile, Tara
 from opencsms.tara.schemas import (
     ApproveIn,
@@ -55,6 +55,7 @@ from opencsms.tara.schemas import (
 )
 
 router = Router(tags=["tara"])
+router.add_router("", api_start.router)
 YAML = "application/yaml; charset=utf-8"
 
 

@@ -25,6 +25,7 @@ register_converter(KindConverter, "kind")
 
 urlpatterns = [
     path("projects/<int:project_id>/taras/", pages.project_taras, name="project_taras"),
+    path("projects/<int:project_id>/taras/new/", pages.create_tara, name="create"),
     path("projects/<int:project_id>/taras/import/", pages.import_tara, name="import"),
     path("projects/<int:project_id>/taras/imports/", pages.import_jobs, name="import_jobs"),
     path("organisations/<int:organisation_id>/threat-rules/", rules.rule_files, name="rule_files"),

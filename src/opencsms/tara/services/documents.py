@@ -30,6 +30,11 @@ def _read(raw: bytes, filename: str) -> tuple[dict[str, object], list[mapping.Ro
     return mapping.split(data)
 
 
+def read_header(raw: bytes, filename: str) -> dict[str, object]:
+    """The document's header once the engine's reader accepted the whole document."""
+    return _read(raw, filename)[0]
+
+
 def _create_rows(tara: Tara, rows: list[mapping.Row]) -> None:
     Element.objects.bulk_create(
         (

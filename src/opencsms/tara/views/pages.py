@@ -16,6 +16,7 @@ from opencsms.core.http import actor, attachment, expected_version, go, page_or_
 from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import ImportForm, ItemForm
+from opencsms.tara.forms.starting import NewTaraForm
 from opencsms.tara.models import ImportJob
 
 
@@ -29,8 +30,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def project_taras(request: HttpRequest, project_id: int) -> HttpResponse:
     services.sweep_project_imports(actor=actor(request), project_id=project_id)  # a lost job shows as such
     listing = selectors.project_taras(actor(request), project_id)
-    context = {"listing": listing, "form": ImportForm()}
+    context = {"listing": listing, "form": ImportForm(), "new_form": NewTaraForm()}
     return page_or_partial(request, "tara/project_taras.html", "tara/_project_taras.html", context)
+
+
+@require_POST
+@needs(Perm.EDIT, on="project")
+def create_tara(request: HttpRequest, project_id: int) -> HttpResponse:
+    """An empty TARA from the project page's "New TARA" form; its overview is next."""
+    fields = checked(NewTaraForm(request.POST))
+    tara = services.create_tara(actor=actor(request), project_id=project_id, **fields)
+    messages.success(request, f"Created {tara.name}: add its elements with the New buttons of each list.")
+    return go(request, reverse("tara:overview", args=[tara.pk]))
 
 
 @needs(Perm.VIEW, on="project")
