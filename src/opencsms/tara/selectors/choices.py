@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.labels import words
-from opencsms.tara.models import Element, Kind, Tara
+from opencsms.tara.models import Kind, Tara
+from opencsms.tara.selectors.create_spec import SPECS, Choices, Input, elements, id_choices, inputs
 
-Choices = list[tuple[str, str]]
-STRUCTURED = (Kind.ASSET, Kind.DAMAGE_SCENARIO, Kind.THREAT_SCENARIO)  # the kinds with a fields form
-MAX_PICKS = 2000  # elements a picker lists; a larger TARA uses the YAML form for the rest
+STRUCTURED = (Kind.ASSET, Kind.DAMAGE_SCENARIO, Kind.THREAT_SCENARIO)  # the kinds with a form of their own
 
 
 @dataclass(frozen=True)
@@ -23,23 +22,26 @@ class CreateChoices:
     assets: Choices = field(default_factory=list)
     damage_scenarios: Choices = field(default_factory=list)
     impact: list[tuple[str, str, Choices]] = field(default_factory=list)  # category, its label, the levels
+    inputs: list[Input] = field(default_factory=list)  # the other kinds: their field spec (create_spec)
+    ids: Choices = field(default_factory=list)  # the ids to pick from (an Annex 5 entry), else typed
 
 
 def _refs(tara_obj: Tara, kind: Kind) -> Choices:
-    rows = Element.objects.filter(tara=tara_obj, kind=kind).order_by("position").values_list("ref", "label")
-    return [(ref, f"{ref} {label}" if label and label != ref else ref) for ref, label in rows[:MAX_PICKS]]
+    return elements(tara_obj, kind)
 
 
 def create_choices(
     tara_obj: Tara, kind: Kind, categories: tuple[str, ...], impact: Choices
 ) -> CreateChoices | None:
     """The choices of the kind's structured create form (`categories` and `impact` levels: the TARA's
-    method profile's); None for a kind created as YAML only."""
-    if kind not in STRUCTURED:
-        return None
+    method profile's); the other kinds' from their field spec."""
     book = vocabulary()
     properties = [(e.id, e.label) for e in book.properties]
     stride = [(e.id, f"{e.id} {e.label}") for e in book.stride]
+    if kind in SPECS:
+        return CreateChoices(properties, stride, inputs=inputs(tara_obj, kind), ids=id_choices(kind))
+    if kind not in STRUCTURED:
+        return None
     if kind == Kind.ASSET:
         return CreateChoices(properties, stride, components=_refs(tara_obj, Kind.COMPONENT))
     if kind == Kind.DAMAGE_SCENARIO:

@@ -17,7 +17,9 @@ from opencsms.organisation.access import Perm
 from opencsms.tara import selectors, services
 from opencsms.tara.forms import SKELETONS, ElementForm, FilterForm, NewElementForm, YamlForm
 from opencsms.tara.forms.bulk import BulkForm
+from opencsms.tara.forms.new_fields import SpecForm
 from opencsms.tara.models import Kind
+from opencsms.tara.selectors.create_spec import SPECS
 
 
 @needs(Perm.VIEW, on="tara")
@@ -97,8 +99,8 @@ def element_create(request: HttpRequest, tara_id: int, kind: Kind) -> HttpRespon
 @require_POST
 @needs(Perm.EDIT, on="tara")
 def element_create_fields(request: HttpRequest, tara_id: int, kind: Kind) -> HttpResponse:
-    """A new asset, damage scenario or threat scenario from the structured form (YAML: `element_create`)."""
-    form = NewElementForm(kind, request.POST)
+    """A new element from its kind's structured form (YAML: `element_create`)."""
+    form = SpecForm(kind, request.POST) if kind in SPECS else NewElementForm(kind, request.POST)
     checked(form)
     created = services.create_element(actor=actor(request), tara_id=tara_id, kind=kind, data=form.element())
     messages.success(request, f"{created.ref} created.")
