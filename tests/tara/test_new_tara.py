@@ -3,13 +3,17 @@ actor; refused for readers, for an id taken or malformed and for an unknown prof
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict, DomainError
 from opencsms.core.models import ChangeRecord
+from opencsms.engine.method.load import SHIPPED_PROFILES
 from opencsms.tara import selectors, services
+from opencsms.tara.api_start import Profile
 from opencsms.tara.models import Tara
 from tests.factories.workspace import Workspace
 
@@ -101,3 +105,7 @@ def test_the_api_creates_an_empty_tara_and_refuses_bad_input(workspace: Workspac
     )
     assert forbidden.status_code == 403
     assert Tara.objects.filter(project_id=project).count() == 2
+
+
+def test_the_api_offers_the_shipped_profiles() -> None:
+    assert set(get_args(Profile)) == set(SHIPPED_PROFILES)

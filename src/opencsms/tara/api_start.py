@@ -16,7 +16,7 @@ from opencsms.tara.models import Tara
 from opencsms.tara.schemas import TaraDetailOut
 
 router = Router(tags=["tara"])
-Profile = Literal["iso21434", "heavens-1.0", "evita"]
+Profile = Literal["iso21434", "heavens-1.0", "evita"]  # the shipped profiles (a test holds them equal)
 
 
 class NewTaraIn(Schema):

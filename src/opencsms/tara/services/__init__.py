@@ -22,13 +22,12 @@ from opencsms.tara.services.review import (
     withdraw_from_review,
 )
 from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES, delete_rule_file, upload_rule_file
-from opencsms.tara.services.starting import PROFILES, create_tara
+from opencsms.tara.services.starting import create_tara
 from opencsms.tara.services.trees import edit_attack_tree
 from opencsms.tara.services.undo import undo_last_change
 
 __all__ = [
     "MAX_RULE_FILE_BYTES",
-    "PROFILES",
     "add_comment",
     "approve",
     "attach_paths",

@@ -12,7 +12,6 @@ from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Conflict
 from opencsms.core.models import User
-from opencsms.engine.method.load import SHIPPED_PROFILES
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, require
 from opencsms.organisation.models import Level
@@ -20,8 +19,6 @@ from opencsms.tara import mapping
 from opencsms.tara.models import Tara
 from opencsms.tara.services.documents import read_header
 from opencsms.tara.services.evaluation import store_evaluation
-
-PROFILES: tuple[str, ...] = tuple(SHIPPED_PROFILES)  # the method profiles a new TARA may name
 
 
 def empty_document(ref: str, name: str, profile: str) -> bytes:
