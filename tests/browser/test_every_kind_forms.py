@@ -155,3 +155,25 @@ def create_picked(page: Any, tara: Tara, kind: str, made: dict[str, Any], ref: s
     form.get_by_label("Why it does not apply").fill(made["Why it does not apply"])
     form.get_by_role("button", name="Create").click()
     expect(page.locator("h1")).to_contain_text(ref)
+
+
+def test_a_refused_spec_form_names_the_field_and_keeps_the_input(page: Any, tara: Tara) -> None:
+    page.goto("/login/")
+    sign_in(page, "engineer")
+    page.goto(f"/taras/{tara.pk}/requirements/")
+    box = page.get_by_test_id("element-create-fields")
+    box.locator("summary").click()
+    form = box.get_by_test_id("new-element-form")
+    form.get_by_label(NEW).fill("CR-01")
+    form.get_by_label("Text").fill("Sign seat frames")
+    form.get_by_label("Goals (pick one or more)").select_option(["CG-01"])
+    form.get_by_role("button", name="Create").click()
+    expect(form.locator("#new-id + [data-testid=field-error]")).to_have_text(
+        "CR-01 is taken: choose a new id"
+    )
+    expect(form.get_by_label("Text")).to_have_value("Sign seat frames")
+    form.get_by_label(NEW).fill("CR-96")
+    form.get_by_role("button", name="Create").click()
+    expect(page.locator("h1")).to_contain_text("CR-96")
+    assert Element.objects.get(tara=tara, kind="requirements", ref="CR-96").data["goals"] == ["CG-01"]
+    assert page.console.errors == []
