@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from opencsms.organisation.demo import Demo
 from opencsms.tara.models import Element, Kind
 from tests.browser.conftest import sign_in
-from tests.browser.test_tara_workspace import import_and_baseline, log_out_and_in, rate_a_step
+from tests.browser.test_tara_workspace import HARD, import_and_baseline, log_out_and_in, rate_a_step
 
 EDITED = "tara_element.attack_tree_edited"
 
@@ -24,21 +24,33 @@ def rated_node() -> str:
     return f"{gate} > {tree[gate][0]['name'][:80]} > attack_potential"
 
 
+def factors_changed_by_the_rating() -> list[str]:
+    """The attack potential factors `rate_a_step` changes: those HARD sets to another level than the
+    step had before (read before the edit)."""
+    tree = Element.objects.get(kind=Kind.THREAT_SCENARIO, ref="TS-10").data["attack_paths"][0]["tree"]
+    gate = "and" if "and" in tree else "or"
+    before = tree[gate][0].get("attack_potential") or {}
+    return sorted(factor for factor, level in HARD.items() if before.get(factor) != level)
+
+
 def test_a_tree_edit_shows_the_changed_node_and_the_auditor_filters_the_log(page: Any, demo: Demo) -> None:
     page.goto("/login/")
     sign_in(page, "engineer")
     import_and_baseline(page)
+    changed = factors_changed_by_the_rating()
     rate_a_step(page)
     page.reload()
     history = page.get_by_test_id("history")
     edit = history.locator("tr", has=page.locator(".badge-action", has_text=EDITED))
     expect(edit).to_have_count(1)
     changes = edit.get_by_test_id("changes").locator("li")
-    expect(changes.first).to_contain_text("attack_potential")
-    count = changes.count()
-    assert 1 <= count <= 5  # the factors rated, each once; nothing of the other nodes or paths
-    for index in range(count):
-        assert changes.nth(index).inner_text().startswith(f"attack_paths > AP-10a > tree > {rated_node()}")
+    expect(changes).to_have_count(len(changed))  # the factors rated, each once; nothing of the other nodes
+    shown = [changes.nth(index).inner_text() for index in range(len(changed))]
+    for line in shown:
+        assert line.startswith(f"attack_paths > AP-10a > tree > {rated_node()}")
+    for factor in changed:  # each changed factor once, before -> the level rated
+        [line] = [text for text in shown if f"attack_potential · {factor}: " in text]
+        assert line.endswith(f"→ {HARD[factor]}")
 
     log_out_and_in(page, "auditor")
     page.get_by_role("link", name="Audit").click()
