@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from opencsms.engine.catalogue import vocabulary
 from opencsms.engine.catalogue.schema import InterfaceKind, Vocabulary
 from opencsms.engine.method.schema import VECTORS, AttackVectorTable
-from opencsms.engine.tara.diff import COLLECTIONS
 from opencsms.engine.tara.feasibility import VECTOR_ORDER
+from opencsms.engine.tara.model import ELEMENT_LISTS as COLLECTIONS
 from opencsms.engine.tara.model import CalMethod, FeasibilityMethod, ReviewStatus, Treatment
 from opencsms.engine.tara_as_code import schema
 from opencsms.engine.tara_as_code.build import ELEMENTS

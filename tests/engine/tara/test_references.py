@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from opencsms.engine.tara.model import ELEMENT_LISTS as LISTS
 from opencsms.engine.tara.model import TaraModel
-from opencsms.engine.tara.references import LISTS, REFERENCES, references
+from opencsms.engine.tara.references import REFERENCES, references
 from opencsms.engine.tara_as_code import build_base, load_file, parse
 from opencsms.engine.tara_as_code.build import ELEMENTS
 from tests.paths import REFERENCE

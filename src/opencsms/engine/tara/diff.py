@@ -12,20 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from opencsms.engine.tara.model import ELEMENT_LISTS
 from opencsms.engine.tara.result import TaraResult
 
-COLLECTIONS = (
-    "components",
-    "interfaces",
-    "data_flows",
-    "assets",
-    "damage_scenarios",
-    "threat_scenarios",
-    "goals",
-    "claims",
-    "controls",
-    "requirements",
-)
 _RATED = ("feasibility", "risk", "residual_feasibility", "residual_risk", "cal")
 
 
@@ -139,7 +128,7 @@ def _risk_values(old: TaraResult, new: TaraResult) -> list[RiskValueChange]:
 
 def diff(old: TaraResult, new: TaraResult) -> TaraDiff:
     """Compare two evaluated TARAs of the same item (old first)."""
-    elements = [change for c in COLLECTIONS for change in _elements(old, new, c)]
+    elements = [change for c in ELEMENT_LISTS for change in _elements(old, new, c)]
     a, b = _flatten(asdict(old.model.method)), _flatten(asdict(new.model.method))
     method = tuple(FieldChange(k, a[k], b[k]) for k in a if a[k] != b[k])
     item_a, item_b = _flatten(asdict(old.model.item)), _flatten(asdict(new.model.item))

@@ -316,3 +316,19 @@ class TaraModel:
     # where each element was written (element id -> (line, column)); not part of the model's identity
     locations: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     source: str = field(default="", compare=False, repr=False)
+
+
+# The model's lists of elements with ids, in the file's order (the Annex 5 declarations are not elements):
+# what a diff compares and what references point into.
+ELEMENT_LISTS = (
+    "components",
+    "interfaces",
+    "data_flows",
+    "assets",
+    "damage_scenarios",
+    "threat_scenarios",
+    "goals",
+    "claims",
+    "controls",
+    "requirements",
+)

@@ -76,18 +76,6 @@ REFERENCES: dict[str, tuple[tuple[str, str, Targets], ...]] = {
         ("components", "components", lambda r: r.components),
     ),
 }
-LISTS = (  # the lists of elements, in the file's order
-    "components",
-    "interfaces",
-    "data_flows",
-    "assets",
-    "damage_scenarios",
-    "threat_scenarios",
-    "goals",
-    "claims",
-    "controls",
-    "requirements",
-)
 
 
 @dataclass(frozen=True)
@@ -114,8 +102,8 @@ class ReferenceIndex:
     """Every reference of a model, indexed both ways (built once: linear in the model's size)."""
 
     def __init__(self, model: m.TaraModel) -> None:
-        self.ids = {kind: {e.id for e in getattr(model, kind)} for kind in LISTS}
-        self.names = {(kind, e.id): _label(e) for kind in LISTS for e in getattr(model, kind)}
+        self.ids = {kind: {e.id for e in getattr(model, kind)} for kind in m.ELEMENT_LISTS}
+        self.names = {(kind, e.id): _label(e) for kind in m.ELEMENT_LISTS for e in getattr(model, kind)}
         self.links = tuple(dict.fromkeys(self._links(model)))
         self._from: dict[tuple[str, str], list[Link]] = {}
         self._to: dict[tuple[str, str], list[Link]] = {}
