@@ -9,6 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from opencsms.engine.labels import label
 from opencsms.organisation.demo import Demo
 from opencsms.tara.models import Element, Kind
 from tests.browser.conftest import sign_in
@@ -50,7 +51,7 @@ def test_a_tree_edit_shows_the_changed_node_and_the_auditor_filters_the_log(page
         assert line.startswith(f"attack_paths > AP-10a > tree > {rated_node()}")
     for factor in changed:  # each changed factor once, before -> the level rated
         [line] = [text for text in shown if f"attack_potential · {factor}: " in text]
-        assert line.endswith(f"→ {HARD[factor]}")
+        assert line.endswith(f"→ {label(HARD[factor])}")  # by its label, not its id
 
     log_out_and_in(page, "auditor")
     page.get_by_role("link", name="Audit").click()

@@ -43,12 +43,13 @@ def test_a_rated_node_is_one_change_located_by_path_and_node_name() -> None:
 
 
 def test_an_inserted_node_is_one_addition_not_the_whole_list() -> None:
+    """One line for the new node, its ids (the vector) by their labels."""
     before = threat()
     after = copy.deepcopy(before)
     after["attack_paths"][0]["tree"]["and"].insert(1, {"name": "Open the charge port", "vector": "physical"})
     found = summarise(before, after)
     assert [(c.kind, c.field, c.after_text) for c in found] == [
-        ("added", "Open the charge port", "name: Open the charge port; vector: physical")
+        ("added", "Open the charge port", "name: Open the charge port; vector: Physical")
     ]
 
 

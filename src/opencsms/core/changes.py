@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from opencsms.engine.labels import labels
+
 SHOWN_CHARS = 300  # a value longer than this is cut in the pages (the record keeps it whole)
 _ABSENT = object()
 
@@ -133,11 +135,12 @@ def _value(value: Any) -> Any:
 
 
 def shown(value: Any) -> str:
-    """A value as a page shows it: text as is, a list or mapping as compact YAML-like text, cut."""
+    """A value as a page shows it: a known id as its label, other text as is, a list or mapping as
+    compact YAML-like text, cut."""
     if value is None:
         return ""
     if isinstance(value, str):
-        text = value
+        text = labels().get(value, value)  # a known id reads as its label (`one_week`); other text as is
     elif isinstance(value, bool):
         text = "yes" if value else "no"
     elif isinstance(value, Mapping):
