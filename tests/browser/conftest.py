@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,10 @@ class Console:
         return found
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+@contextmanager
+def browser_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A page in a browser context of its own (its own cookies: one person), watched for CSP violations
+    and console errors; closed once no request of it is in flight."""
     context = browser.new_context(base_url=live_server.url)
     context.add_init_script(WATCH_CSP)
     context.set_default_timeout(5000)
@@ -89,7 +92,23 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     try:
         yield page
     finally:
+        settled(page)
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    with browser_page(browser, live_server) as opened:
+        yield opened
+
+
+def settled(page: Any) -> None:
+    """Wait until the page has no request in flight (a partial htmx loads after a save, say): the live
+    server must not be answering one while the test's database is flushed, or the flush fails."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except Exception:  # a page that never settles is the next assertion's business
+        return
 
 
 @pytest.fixture

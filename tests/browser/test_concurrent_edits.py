@@ -16,7 +16,7 @@ from opencsms.core.models import User
 from opencsms.organisation.demo import Demo
 from opencsms.tara import services
 from opencsms.tara.models import Element, Kind, Tara
-from tests.browser.conftest import WATCH_CSP, Console, sign_in
+from tests.browser.conftest import browser_page, sign_in
 from tests.paths import REFERENCE
 
 
@@ -31,15 +31,8 @@ def tara(demo: Demo) -> Tara:
 @pytest.fixture
 def second_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A second browser context: another person's cookies, beside the `page` fixture's."""
-    context = browser.new_context(base_url=live_server.url)
-    context.add_init_script(WATCH_CSP)
-    context.set_default_timeout(5000)
-    page = context.new_page()
-    page.console = Console(page)
-    try:
+    with browser_page(browser, live_server) as page:
         yield page
-    finally:
-        context.close()
 
 
 def open_goal(page: Any, username: str, tara: Tara) -> Any:
