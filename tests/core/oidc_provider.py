@@ -4,8 +4,9 @@ redirect URI and the client's secret, sent as HTTP Basic), JWKS and userinfo. ID
 with a key made at start (joserfc).
 
 `Provider.person` is who signs in at the provider; `Provider.tamper` overrides claims of the next ID tokens
-(a wrong nonce, audience or expiry), `Provider.rogue_key` signs them with a key it does not publish under
-the published key id (a forged token).
+(a wrong nonce, audience or expiry), `Provider.rogue_key` signs them with a key it does not publish (under
+the rogue key's id, which may be the published one: a forged token). `Provider.key` may be replaced (a key
+rotation); the JWKS publishes the current one.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class Provider:
         claims = {"iss": self.base_url, "aud": CLIENT_ID, "iat": now, "exp": now + 300,
                   "nonce": request.get("nonce", ""), **person, **self.tamper}  # fmt: skip
         key = self.rogue_key or self.key
-        id_token = jwt.encode({"alg": "RS256", "kid": KEY_ID}, claims, key)
+        id_token = jwt.encode({"alg": "RS256", "kid": key.kid or KEY_ID}, claims, key)
         access_token = secrets.token_urlsafe(16)
         self.access_tokens[access_token] = person
         return 200, {"access_token": access_token, "token_type": "Bearer", "id_token": id_token,

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from joserfc.jwk import RSAKey
 
 from opencsms.config.env import ConfigurationError, load_settings
 from opencsms.core.models import LoginFailure, User
-from opencsms.core.oidc import accounts, provider
+from opencsms.core.oidc import accounts, flow, provider
 from tests.core.oidc_provider import (
     CLIENT_SECRET,
     Provider,
@@ -176,3 +177,38 @@ def test_production_needs_https_and_the_secret_may_come_from_a_file(
     with pytest.raises(ConfigurationError, match="must be an https:// URL") as refused:
         load_settings()
     assert CLIENT_SECRET not in str(refused.value)
+
+
+def test_a_provider_that_cannot_be_reached_or_names_another_issuer_is_reported(
+    client: Client, settings: Any, idp: Provider
+) -> None:
+    settings.OIDC = {**settings.OIDC, "issuer": "http://127.0.0.1:9"}  # the discard port: nothing listens
+    down = client.get("/login/sso/")
+    assert down.status_code == 502
+    assert "the sign-in provider's discovery document cannot be read" in _text(down)
+    settings.OIDC = {**settings.OIDC, "issuer": idp.base_url + "/"}  # not the issuer its document names
+    provider.forget()
+    other = client.get("/login/sso/")
+    assert other.status_code == 502
+    assert f"not '{idp.base_url}/' (OPENCSMS_OIDC_ISSUER)" in _text(other)
+
+
+def test_rotated_keys_are_fetched_again_and_an_unpublished_key_is_refused(
+    client: Client, idp: Provider, alice: User
+) -> None:
+    assert sign_in_at_provider(client, idp).status_code == 302  # the keys are kept from here on
+    client.logout()
+    idp.key = RSAKey.generate_key(2048, parameters={"kid": "test-key-2", "use": "sig", "alg": "RS256"})
+    assert sign_in_at_provider(client, idp).status_code == 302
+    assert signed_in(client) == alice.pk
+    client.logout()
+    idp.rogue_key = RSAKey.generate_key(2048, parameters={"kid": "unpublished"})
+    refused = sign_in_at_provider(client, idp)
+    assert refused.status_code == 403
+    assert "signed with a key the provider does not publish" in _text(refused)
+
+
+def test_the_next_address_stays_on_this_server(client: Client, idp: Provider, alice: User) -> None:
+    start = client.get("/login/sso/", {"next": "https://evil.example/phish"})
+    assert start.status_code == 302
+    assert flow.pending_next(client.session) == "/"
