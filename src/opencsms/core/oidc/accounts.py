@@ -32,7 +32,11 @@ _NOT_IN_USERNAME = re.compile(r"[^\w.@+-]")
 
 def start(session: MutableMapping[str, Any], *, redirect_uri: str, next_url: str) -> str:
     """The provider's URL to send the browser to (`flow.begin`); `NotFound` while single sign-on is off."""
-    return flow.begin(session, _config(), redirect_uri=redirect_uri, next_url=next_url)
+    try:
+        return flow.begin(session, _config(), redirect_uri=redirect_uri, next_url=next_url)
+    except provider.ProviderUnavailable as exc:
+        security_event("sso_provider_unavailable", exc.detail, level=logging.ERROR)
+        raise
 
 
 def complete(
