@@ -216,6 +216,7 @@ def test_the_outbound_policy_is_closed_by_default(monkeypatch: pytest.MonkeyPatc
         ),
         ("OPENCSMS_LOG_FORMAT", "xml", "OPENCSMS_LOG_FORMAT='xml': Input should be 'text' or 'json'"),
         ("OPENCSMS_DATABASE_URL", "mysql://db/x", "OPENCSMS_DATABASE_URL must start with sqlite://"),
+        ("OPENCSMS_OIDC_ONLY", "true", "OPENCSMS_OIDC_ONLY needs OPENCSMS_OIDC_ISSUER"),
     ],
 )
 def test_a_bad_variable_stops_the_start_with_one_line_naming_it(

@@ -86,6 +86,19 @@ class Settings(BaseSettings):
     # The server's log on standard error (core.logs): text lines, or one JSON object a line for a collector.
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Single sign-on through OpenID Connect (core.oidc), off while the issuer is unset: the provider's
+    # discovery document is read from `<issuer>/.well-known/openid-configuration`; the client secret is the
+    # value or a file holding it. Unknown people are refused unless `oidc_create_users` (then created with
+    # no membership). `oidc_only` removes the password form; superusers keep it (a way in while the provider
+    # is down) unless `oidc_superuser_password` is false.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_client_secret_file: str = ""
+    oidc_create_users: bool = False
+    oidc_button_label: str = Field("single sign-on", min_length=1, max_length=60)
+    oidc_only: bool = False
+    oidc_superuser_password: bool = True
 
     @field_validator(
         "allowed_hosts", "csrf_trusted_origins", "source_directories", "outbound_allow_hosts", mode="before"
@@ -138,6 +151,24 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _single_sign_on_is_complete(self) -> Settings:
+        if not self.oidc_issuer:
+            if self.oidc_only:
+                raise ValueError("OPENCSMS_OIDC_ONLY needs OPENCSMS_OIDC_ISSUER (single sign-on is off)")
+            return self
+        issuer = urlsplit(self.oidc_issuer)
+        schemes = {"https"} if self.env == "production" else {"https", "http"}
+        if issuer.scheme not in schemes or not issuer.hostname or issuer.query or issuer.fragment:
+            raise ValueError(
+                f"OPENCSMS_OIDC_ISSUER={self.oidc_issuer[:80]!r}: must be an https:// URL without query or "
+                "fragment (http:// only outside production)"
+            )
+        if not self.oidc_client_id:
+            raise ValueError("OPENCSMS_OIDC_ISSUER needs OPENCSMS_OIDC_CLIENT_ID")
+        self.oidc_client_secret = _oidc_secret(self.oidc_client_secret, self.oidc_client_secret_file)
+        return self
+
+    @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:
         if self.debug is None:
             self.debug = self.env == "dev"
@@ -159,6 +190,22 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+
+def _oidc_secret(secret: SecretStr, file: str) -> SecretStr:
+    """The OpenID client secret: the value, or the first line of the file (exactly one of them is set)."""
+    if secret.get_secret_value() and file:
+        raise ValueError("set OPENCSMS_OIDC_CLIENT_SECRET or OPENCSMS_OIDC_CLIENT_SECRET_FILE, not both")
+    if file:
+        try:
+            secret = SecretStr(Path(file).read_text(encoding="utf-8").strip())
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"OPENCSMS_OIDC_CLIENT_SECRET_FILE: cannot read {file!r} ({exc})") from None
+    if not secret.get_secret_value():
+        raise ValueError(
+            "OPENCSMS_OIDC_ISSUER needs OPENCSMS_OIDC_CLIENT_SECRET or OPENCSMS_OIDC_CLIENT_SECRET_FILE"
+        )
+    return secret
 
 
 class ConfigurationError(ImproperlyConfigured):

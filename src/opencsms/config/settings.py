@@ -229,6 +229,17 @@ SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
 SESSION_RENEW_SECONDS = 60
 # OPENCSMS_REQUIRE_TOTP: superusers and administrators sign in with a second factor (core.second_factor).
 REQUIRE_TOTP = ENV.require_totp
+# Single sign-on through OpenID Connect (core.oidc; docs/web.md "Single sign-on"): off without an issuer.
+OIDC = {
+    "issuer": ENV.oidc_issuer,
+    "client_id": ENV.oidc_client_id,
+    "client_secret": ENV.oidc_client_secret.get_secret_value(),
+    "create_users": ENV.oidc_create_users,
+    "button_label": ENV.oidc_button_label,
+    "only": ENV.oidc_only,
+    "superuser_password": ENV.oidc_superuser_password,
+    "base_url": ENV.base_url,
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

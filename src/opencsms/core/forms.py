@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from opencsms.core import history, services
@@ -53,17 +54,31 @@ class LoginForm(AuthenticationForm):
     `authenticate()` directly: Django's contract puts the credential check in the form's `clean()`.
     """
 
-    def __init__(self, request: HttpRequest | None = None, *, ip: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        request: HttpRequest | None = None,
+        *,
+        ip: str | None = None,
+        local_sign_in: str = "everyone",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(request, **kwargs)
-        self.ip = ip
+        self.ip, self.local_sign_in = ip, local_sign_in  # everyone | superusers | nobody
 
     def clean(self) -> dict[str, Any]:
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if self.local_sign_in == "nobody":
+            raise forms.ValidationError(services.PASSWORD_OFF, code="password_off")
         if username is not None and password:
+            superusers_only = self.local_sign_in == "superusers"
             try:
-                self.user_cache = services.log_in(username=username, password=password, ip=self.ip)
+                self.user_cache = services.log_in(
+                    username=username, password=password, ip=self.ip, superusers_only=superusers_only
+                )
             except DomainError as exc:
                 raise forms.ValidationError(exc.detail, code=exc.code) from None
+            except PermissionDenied as exc:
+                raise forms.ValidationError(str(exc), code="password_off") from None
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
 

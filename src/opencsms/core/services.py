@@ -22,6 +22,7 @@ from opencsms.core.models import ApiToken, LoginFailure, User
 TOKEN_PREFIX = "ocs_"  # noqa: S105 - marks a string as an OpenCSMS token (for secret scanners)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 SYSTEM_USERNAME = selectors.SYSTEM_USERNAME
+PASSWORD_OFF = "Password sign-in is off on this server: use single sign-on."  # noqa: S105 - a message
 WRONG_CREDENTIALS = "Please enter a correct user name and password. Both are case-sensitive."
 
 
@@ -139,7 +140,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def log_in(*, username: str, password: str, ip: str | None) -> User:
+def log_in(*, username: str, password: str, ip: str | None, superusers_only: bool = False) -> User:
     """The user with these credentials, unless this user name is locked from this address, or the address is.
 
     Failures count per (user name, address), since the user's last sign-in and within
@@ -150,10 +151,16 @@ def log_in(*, username: str, password: str, ip: str | None) -> User:
     the oldest leaves the window. A locked attempt is refused without a password check. Failures are kept in
     `LoginFailure` (the security log); the failure that starts a lockout is audited, with the system user as
     actor. Not atomic as a whole: the failure must be kept although the sign-in is refused.
+    `superusers_only` (single sign-on only, `OPENCSMS_OIDC_ONLY`): the right password of anyone else is
+    refused too (a security event, not a failure: the password was right).
     """
     key = throttle_key(username)
     _refuse_while_locked(key, ip)
     user = authenticate(None, username=username, password=password)
+    if isinstance(user, User) and superusers_only and not user.is_superuser:
+        security_event("sign_in_refused", f"password sign-in as {key!r} refused: single sign-on only",
+                       username=key, ip=ip)  # fmt: skip
+        raise PermissionDenied(PASSWORD_OFF)
     if isinstance(user, User):
         return user
     security_event("sign_in_failed", f"failed sign-in as {key!r}", username=key, ip=ip)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from opencsms.core import views
-from opencsms.core.views import account, second_step, users
+from opencsms.core.views import account, second_step, sso, users
 
 app_name = "core"
 
@@ -18,6 +18,8 @@ def patterns(*, audit_visibility: views.Visibility) -> list[URLPattern]:
         path("login/", views.login, name="login"),
         path("login/code/", second_step.login_code, name="login_code"),
         path("login/enrol/", second_step.login_enrol, name="login_enrol"),
+        path("login/sso/", sso.sso_start, name="sso_start"),
+        path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
         path("logout/", views.logout, name="logout"),
         path("audit/", views.audit_log, visible, name="audit"),
         path("audit/export.csv", views.audit_export, visible, name="audit_export"),

@@ -28,6 +28,9 @@ SKIPPED: dict[str, str] = {
     "(tests/core/test_second_factor_required.py)",
     "core:login_code": "the sign-in's second step acts only on the caller's own waiting sign-in (tested in "
     "tests/core/test_second_factor_pages.py)",
+    "core:sso_start": "single sign-on starts a sign-in in the caller's own session (tests/core/test_sso.py)",
+    "core:sso_callback": "single sign-on's return acts only on the caller's own waiting sign-in, checked by "
+    "its state (tests/core/test_sso.py)",
 }
 API_NAMESPACE = "api"  # its operations are enumerated from the routers, method by method
 

@@ -9,7 +9,17 @@ makes the requests: to the addresses checked (no second DNS answer), each redire
 the size and time limits. A refusal is `Refused`, an `Invalid` naming the problem.
 """
 
-from opencsms.core.outbound.client import fetch, post
+from opencsms.core.outbound.client import fetch, post, submit
 from opencsms.core.outbound.policy import Policy, Refused, checked_folder, checked_path, checked_url, current
 
-__all__ = ["Policy", "Refused", "checked_folder", "checked_path", "checked_url", "current", "fetch", "post"]
+__all__ = [
+    "Policy",
+    "Refused",
+    "checked_folder",
+    "checked_path",
+    "checked_url",
+    "current",
+    "fetch",
+    "post",
+    "submit",
+]

@@ -142,7 +142,14 @@ def fetch(url: str, policy: Policy | None = None, headers: dict[str, str] | None
 
 def post(url: str, body: bytes, headers: dict[str, str], policy: Policy | None = None) -> int:
     """POST `body` to `url` under the policy (no redirect followed): the answer's HTTP status."""
+    return submit(url, body, headers, policy)[0]
+
+
+def submit(url: str, body: bytes, headers: dict[str, str], policy: Policy | None = None) -> tuple[int, bytes]:
+    """POST `body` to `url` under the policy (no redirect followed): the answer's HTTP status and body."""
     policy = policy or current()
     deadline = _Deadline(url, policy.timeout)
-    status, _, _ = _exchange(url, method="POST", body=body, headers=headers, policy=policy, deadline=deadline)
-    return status
+    status, _, answer = _exchange(
+        url, method="POST", body=body, headers=headers, policy=policy, deadline=deadline
+    )
+    return status, answer

@@ -25,6 +25,7 @@ from opencsms.core.access import lists, signed_in
 from opencsms.core.forms import AuditFilterForm, LoginForm
 from opencsms.core.http import actor, client_ip, page_or_partial, streamed_attachment
 from opencsms.core.models import MAX_ID, User
+from opencsms.core.oidc import provider
 from opencsms.core.views import second_step
 
 Visibility = Callable[[User], Q]
@@ -38,7 +39,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
+        local_sign_in = provider.local_sign_in(provider.config())
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request), "local_sign_in": local_sign_in}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **sign_in_options(self.request)}
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         """Signs in, or, for an account with a second factor, asks for its code first (`second_step`)."""
@@ -51,7 +56,18 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: BaseForm) -> HttpResponse:
         status = 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else 200
+        status = 403 if form.has_error(NON_FIELD_ERRORS, "password_off") else status
         return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+def sign_in_options(request: HttpRequest) -> dict[str, Any]:
+    """What the sign-in page offers: the single sign-on button (`sso`: its settings, or None) and the
+    password form (`show_password`); with single sign-on only, superusers find theirs at `?password`."""
+    cfg = provider.config()
+    local_sign_in = provider.local_sign_in(cfg)
+    asked = "password" in request.GET or request.method == "POST"
+    show = local_sign_in == "everyone" or (local_sign_in == "superusers" and asked)
+    return {"sso": cfg, "local_sign_in": local_sign_in, "show_password": show}
 
 
 login = login_not_required(LoginView.as_view())
