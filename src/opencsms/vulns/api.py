@@ -17,6 +17,8 @@ from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
+    BulkTriageIn,
+    BulkTriageOut,
     ExploitationIn,
     ExploitationOut,
     FindingOut,
@@ -36,6 +38,7 @@ from opencsms.vulns.schemas import (
 )
 
 router = Router(tags=["vulns"])
+NULLABLE = ("owner_id", "due_date", "accepted_until")  # null clears them; other fields: the empty string
 
 
 @router.get("/projects/{project_id}/releases", response=list[ReleaseOut])
@@ -80,6 +83,19 @@ def export_vex(request: HttpRequest, release_id: Id, format: str = "openvex") ->
     return attachment(selectors.vex_bytes(release, format), name, "application/json")
 
 
+@router.post("/releases/{release_id}/findings/bulk-triage", response=BulkTriageOut)
+@needs(Perm.EDIT, on="release")
+def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> dict[str, Any]:
+    """The same triage for many findings of the release (ticked, or all matching the filter); refused as
+    a whole, naming each finding refused, when one cannot take it. Each changed finding is audited."""
+    done = services.bulk_triage(
+        actor=actor(request), release_id=release_id, changes=payload.changed_fields(),
+        finding_ids=None if payload.all_matching else payload.ids,
+        filters=payload.filters.to_filter() if payload.filters else None,
+    )  # fmt: skip
+    return {"count": len(done), "ids": [f.pk for f in done]}
+
+
 @router.get("/findings/{finding_id}", response=FindingOut)
 @needs(Perm.VIEW, on="finding")
 def get_finding(request: HttpRequest, finding_id: Id, response: HttpResponse) -> Finding:
@@ -91,7 +107,7 @@ def get_finding(request: HttpRequest, finding_id: Id, response: HttpResponse) ->
 @router.patch("/findings/{finding_id}", response={200: FindingOut, 409: ConflictOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="finding")
 def triage(request: HttpRequest, finding_id: Id, payload: TriageIn, response: HttpResponse) -> Finding:
-    changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
+    changes: dict[str, Any] = {k: ("" if v is None and k not in NULLABLE else v)
                for k, v in payload.dict(exclude_unset=True, exclude={"etag"}).items()}  # fmt: skip
     expected = expected_version(request, payload.etag)
     finding = services.triage_finding(

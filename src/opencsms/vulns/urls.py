@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<int:project_id>/releases/", releases.project_releases, name="project_releases"),
     path("projects/<int:project_id>/releases/upload/", releases.upload, name="upload"),
     path("releases/<int:release_id>/", releases.release, name="release"),
+    path("releases/<int:release_id>/findings/bulk-triage/", releases.bulk_triage, name="bulk_triage"),
     path("releases/<int:release_id>/components/", releases.components, name="components"),
     path("releases/<int:release_id>/vex.<str:fmt>.json", releases.vex, name="vex"),
     path("findings/", findings.portfolio, name="portfolio"),

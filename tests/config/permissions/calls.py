@@ -208,6 +208,7 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:vex": Call(args=_fixed(fmt="csaf")),
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),
     "vulns:link": LINK,
+    "vulns:bulk_triage": Call(data=_fixed(all_matching="on", set_stage="weakness")),
     "vulns:organisation_advisory_import": ADVISORIES,
     "vulns:project_advisory_import": ADVISORIES,
     "vulns:organisation_exploitation_import": KEV,
@@ -267,6 +268,9 @@ API_CALLS: dict[str, Call] = {
     "GET /releases/{release_id}/vex": Call(query=_fixed(format="csaf")),
     "PATCH /findings/{finding_id}": Call(data=_fixed(stage="weakness")),
     "POST /findings/{finding_id}/tara-link": LINK,
+    "POST /releases/{release_id}/findings/bulk-triage": Call(
+        data=_fixed(all_matching=True, changes={"stage": "weakness"})
+    ),
     "POST /projects/{project_id}/advisories": ADVISORIES,
     "POST /organisations/{organisation_id}/advisories": ADVISORIES,
     "POST /projects/{project_id}/exploitation": KEV,
