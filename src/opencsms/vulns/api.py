@@ -14,9 +14,11 @@ from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, expected_version, with_etag
 from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.organisation.access import Perm
+from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
+    AdvisoryDetailOut,
     BulkTriageIn,
     BulkTriageOut,
     ExploitationIn,
@@ -175,6 +177,20 @@ def exploitation_for_organisation(
         raw=raw,
         filename=file.name or "",
     )
+
+
+@router.get("/organisations/{organisation_id}/advisories/{advisory_id}", response=AdvisoryDetailOut)
+@needs(Perm.VIEW, on="organisation")
+def organisation_advisory(request: HttpRequest, organisation_id: Id, advisory_id: str) -> dict[str, Any]:
+    """One advisory of the organisation's mirror: its records, severities, ranges and findings."""
+    return selectors.advisory_detail(actor(request), Level.ORGANISATION, organisation_id, advisory_id).data()
+
+
+@router.get("/projects/{project_id}/advisories/{advisory_id}", response=AdvisoryDetailOut)
+@needs(Perm.VIEW, on="project")
+def project_advisory(request: HttpRequest, project_id: Id, advisory_id: str) -> dict[str, Any]:
+    """One advisory of the mirror of the project's organisation (the findings of any release you see)."""
+    return selectors.advisory_detail(actor(request), Level.PROJECT, project_id, advisory_id).data()
 
 
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])

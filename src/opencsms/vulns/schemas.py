@@ -128,6 +128,34 @@ class BulkTriageOut(Schema):
     ids: list[int]
 
 
+class AdvisoryRecordOut(Schema):
+    origin: str = Field(description="The source, and the document holding it (CSAF)")
+    source: str
+    modified: str
+    withdrawn: str
+    severities: list[dict[str, Any]] = Field(description="kind, vector, score, rating and source of each")
+    affected: list[dict[str, Any]] = Field(description="The packages or CPEs and their ranges and versions")
+    remediations: list[str]
+
+
+class AdvisoryFindingOut(Schema):
+    id: int
+    vulnerability_id: str
+    release_id: int
+    project_id: int = Field(alias="release.project_id")
+    component: str = Field(alias="component.name")
+    vex_status: VexStatus
+
+
+class AdvisoryDetailOut(Schema):
+    advisory_id: str
+    aliases: list[str]
+    summary: str
+    records: list[AdvisoryRecordOut]
+    finding_count: int
+    findings: list[AdvisoryFindingOut] = Field(description="The first 500, in the releases you may see")
+
+
 class ImportOut(Schema):
     new: int
     changed: int

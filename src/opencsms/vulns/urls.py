@@ -63,4 +63,17 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/advisory-sources/status/", advisories.sources, name="sources"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_read, name="mark_read"),
+    # after the advisories' import routes: an advisory id is any text without a slash
+    path(
+        "organisations/<int:level_id>/advisories/<str:advisory_id>/",
+        advisories.advisory,
+        ORGANISATION,
+        name="organisation_advisory",
+    ),
+    path(
+        "projects/<int:level_id>/advisories/<str:advisory_id>/",
+        advisories.advisory,
+        PROJECT,
+        name="project_advisory",
+    ),
 ]

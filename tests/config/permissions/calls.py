@@ -72,6 +72,7 @@ def default_args(world: World, route: Route) -> dict[str, Any]:
         "rule_file_id": world.rule_file.pk,
         "release_id": world.monitored.release.pk,
         "finding_id": world.monitored.finding.pk,
+        "advisory_id": world.monitored.finding.evidence[0]["advisory"],
         "source_id": world.advisory_source.pk,
     }
     return {name: str(values[name]) for name in route.params if name in values}

@@ -5,6 +5,7 @@
 - `pages`: what the pages show, shaped for display.
 """
 
+from opencsms.vulns.selectors.advisory import AdvisoryDetail, advisory_detail
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
     advisory_page,
@@ -52,8 +53,10 @@ __all__ = [
     "PAGE_SIZE",
     "SEVERITIES",
     "VEX_FORMATS",
+    "AdvisoryDetail",
     "FindingFilter",
     "advisories",
+    "advisory_detail",
     "advisory_page",
     "advisory_source",
     "advisory_sources",
