@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from opencsms.core import schedule
 from opencsms.core.errors import Invalid
 from opencsms.core.models import ChangeRecord
 from opencsms.vulns import selectors, services
@@ -83,8 +85,7 @@ def test_an_expired_acceptance_reopens_with_a_record_and_a_notification(team: Te
     finding = _accepted(team, TODAY + dt.timedelta(days=30))
     other = Finding.objects.get(release=finding.release, vulnerability_id="GHSA-2")
     _expire(finding)
-    assert services.acceptance_hook(timezone.now()) == 1
-    assert services.reopen_expired_acceptances() == 1
+    assert services.reopen_expired_acceptances_task.call() == 1
     finding.refresh_from_db()
     assert (finding.stage, finding.vex_status, finding.decision, finding.accepted_until) == (
         "analysed", "affected", "", None,
@@ -104,6 +105,19 @@ def test_an_expired_acceptance_reopens_with_a_record_and_a_notification(team: Te
     assert services.reopen_expired_acceptances() == 0  # once: a second run finds nothing
     assert Notification.objects.filter(finding=finding).count() == notes.count()
     assert services.acceptance_hook(timezone.now()) == 0
+
+
+def test_the_registered_hook_enqueues_once_a_minute_however_many_schedulers_tick(team: Team) -> None:
+    assert "vulns.acceptance_expiry" in schedule.registered()
+    finding = _accepted(team, TODAY + dt.timedelta(days=30))
+    _expire(finding)
+    now = timezone.now()
+    assert schedule.tick(now)["vulns.acceptance_expiry"] == 1
+    assert schedule.tick(now + dt.timedelta(seconds=30))["vulns.acceptance_expiry"] == 0  # another ticks
+    assert schedule.tick(now + dt.timedelta(seconds=61))["vulns.acceptance_expiry"] == 1  # not yet run
+    queued = DBTaskResult.objects.filter(task_path__endswith="reopen_expired_acceptances_task")
+    assert queued.count() == 2
+    assert Finding.objects.get(pk=finding.pk).decision == "accept"  # the worker's task reopens it
 
 
 def test_reopening_uses_the_day_of_now(team: Team) -> None:

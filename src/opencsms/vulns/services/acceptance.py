@@ -7,10 +7,12 @@ puts it back into triage: the decision, its expiry and the stage `decided` are u
 audited per finding as the system (`vulns_finding.acceptance_expired`), and the project's engineers and
 cybersecurity managers are notified once, with the finding.
 
-`acceptance_hook(now)` is the scheduler's hook (`core.schedule`): cheap when nothing expired (one indexed
-EXISTS), otherwise it enqueues one `reopen_expired_acceptances_task` and returns 1. Two schedulers that tick
-at once may both enqueue it: the task claims its rows with `select_for_update(skip_locked=True)` and a
-reopened finding no longer matches, so each finding reopens, and is notified about, once.
+`acceptance_hook(now)` is the scheduler's hook (`core.schedule`, registered by the app's `ready()`): cheap
+when nothing expired (one indexed EXISTS), otherwise it enqueues one `reopen_expired_acceptances_task`
+and returns 1, at most once a minute for the whole installation (`schedule.claim`), so schedulers ticking
+at once, or ticking again before the worker ran the task, do not pile tasks up. Should two tasks still
+run together, each claims its rows with `select_for_update(skip_locked=True)` and a reopened finding no
+longer matches: each finding reopens, and is notified about, once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from opencsms.core import schedule
 from opencsms.core.audit import AuditAction
 from opencsms.core.services import system_user
 from opencsms.core.tasks import task
@@ -28,6 +31,8 @@ from opencsms.vulns.models import Decision, Finding, Stage
 from opencsms.vulns.services.notifications import notify
 from opencsms.vulns.services.triage import apply_triage
 
+HOOK = "vulns.acceptance_expiry"
+EVERY = dt.timedelta(minutes=1)  # the hook enqueues the reopening at most this often
 BATCH = 500  # findings reopened per transaction; the task goes on until none is left
 
 
@@ -80,6 +85,8 @@ def reopen_expired_acceptances_task() -> int:
 def acceptance_hook(now: dt.datetime) -> int:
     """The scheduler's hook: enqueue the reopening when an acceptance expired (see the module)."""
     if not _expired(timezone.localdate(now)).exists():
+        return 0
+    if not schedule.claim(HOOK, EVERY, now):
         return 0
     reopen_expired_acceptances_task.enqueue()
     return 1
