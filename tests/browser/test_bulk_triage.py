@@ -44,7 +44,7 @@ def test_tick_two_then_all_matching_and_a_refusal_changes_nothing(page: Any, dem
         Finding.objects.filter(release=release, vex_status="not_affected").values_list("pk", flat=True)
     ) == sorted([first.pk, second.pk])
 
-    page.get_by_test_id("all-matching").check()  # every finding, two of them already analysed
+    page.get_by_test_id("all-matching").check()  # every one: two analysed, one accepted (affected)
     page.get_by_test_id("bulk-vex-status").select_option("not_affected")
     page.get_by_test_id("bulk-justification").select_option("component_not_present")
     _apply(page)
@@ -54,15 +54,15 @@ def test_tick_two_then_all_matching_and_a_refusal_changes_nothing(page: Any, dem
     settled(page)
     assert Finding.objects.filter(release=release, justification="component_not_present").count() == 0
 
-    page.goto(f"/releases/{release.pk}/?stage=event")
-    expect(page.get_by_test_id("count")).to_have_text(f"{len(rows) - 2} findings")
+    page.goto(f"/releases/{release.pk}/?stage=event")  # neither the two nor the demo's accepted one
+    expect(page.get_by_test_id("count")).to_have_text(f"{len(rows) - 3} findings")
     page.get_by_test_id("all-matching").check()
     page.get_by_test_id("bulk-stage").select_option("weakness")
     _apply(page)
-    expect(page.locator("#toasts")).to_contain_text(f"{len(rows) - 2} findings triaged: stage")
+    expect(page.locator("#toasts")).to_contain_text(f"{len(rows) - 3} findings triaged: stage")
     expect(page).to_have_url(f"{page.url.split('?')[0]}?stage=event&sort=-score")
     expect(page.get_by_test_id("count")).to_have_text("0 findings")
     settled(page)
-    assert Finding.objects.filter(release=release, stage="weakness").count() == len(rows) - 2
+    assert Finding.objects.filter(release=release, stage="weakness").count() == len(rows) - 3
     assert page.console.csp_violations() == []
     assert page.console.errors == []

@@ -51,6 +51,7 @@ def test_accept_with_an_expiry_and_see_it_reopen_after_it_passes(page: Any, demo
     page.goto(f"/releases/{finding.release_id}/")
     expect(page.locator(f'tr[data-finding="{GIN}"]').get_by_test_id("acceptance-expired")).to_be_visible()
 
+    settled(page)  # the release page's partials have loaded: the live server holds no table
     assert services.reopen_expired_acceptances() == 1  # the scheduler's pass
     page.goto(f"/findings/{finding.pk}/")
     expect(page.get_by_test_id("triage-state")).to_contain_text("Vulnerability analysed")
