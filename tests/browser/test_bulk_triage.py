@@ -4,6 +4,9 @@ change, and triages all findings matching the filter across the list's pages."""
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -19,6 +22,12 @@ from tests.factories.workspace import VULN_EXAMPLES
 def _apply(page: Any) -> None:
     page.get_by_test_id("bulk-apply").click()
     page.get_by_test_id("confirm-yes").click()
+
+
+def _download(page: Any) -> list[dict[str, str]]:
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
 
 
 def test_tick_two_then_all_matching_and_a_refusal_changes_nothing(page: Any, demo: Demo) -> None:
@@ -43,6 +52,12 @@ def test_tick_two_then_all_matching_and_a_refusal_changes_nothing(page: Any, dem
     assert sorted(
         Finding.objects.filter(release=release, vex_status="not_affected").values_list("pk", flat=True)
     ) == sorted([first.pk, second.pk])
+
+    table = _download(page)  # the list as it is, as CSV
+    assert len(table) == len(rows)
+    assert sorted(r["vulnerability_id"] for r in table if r["vex_status"] == "not_affected") == sorted(
+        [first.vulnerability_id, second.vulnerability_id]
+    )
 
     page.get_by_test_id("all-matching").check()  # every one: two analysed, one accepted (affected)
     page.get_by_test_id("bulk-vex-status").select_option("not_affected")

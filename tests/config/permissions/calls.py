@@ -207,6 +207,8 @@ PAGE_CALLS: dict[str, Call] = {
     "tara:element_undo": DELETE_CLAIM,  # the last change of the new claim is its creation
     "vulns:upload": SBOM,
     "vulns:vex": Call(args=_fixed(fmt="csaf")),
+    "vulns:findings_export": Call(args=_fixed(fmt="csv")),
+    "vulns:portfolio_export": Call(args=_fixed(fmt="csv")),
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),
     "vulns:link": LINK,
     "vulns:bulk_triage": Call(data=_fixed(all_matching="on", set_stage="weakness")),

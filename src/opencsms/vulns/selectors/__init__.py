@@ -6,6 +6,7 @@
 """
 
 from opencsms.vulns.selectors.advisory import AdvisoryDetail, advisory_detail
+from opencsms.vulns.selectors.exports import EXPORT_FORMATS, Download, portfolio_export, release_export
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
     advisory_page,
@@ -46,6 +47,7 @@ from opencsms.vulns.selectors.records import (
 from opencsms.vulns.selectors.tara_loop import threats_for_finding
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FINDING_SORTS",
     "MAX_ADVISORY_BYTES",
     "MAX_SBOM_BYTES",
@@ -54,6 +56,7 @@ __all__ = [
     "SEVERITIES",
     "VEX_FORMATS",
     "AdvisoryDetail",
+    "Download",
     "FindingFilter",
     "advisories",
     "advisory_detail",
@@ -69,10 +72,12 @@ __all__ = [
     "notification_page",
     "notifications",
     "organisation_sources",
+    "portfolio_export",
     "portfolio_findings",
     "portfolio_page",
     "project_releases",
     "release",
+    "release_export",
     "release_page",
     "releases",
     "tara_choices",

@@ -61,6 +61,15 @@ def bulk_triage(request: HttpRequest, release_id: int) -> HttpResponse:
 
 
 @needs(Perm.VIEW, on="release")
+def export(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
+    """The filtered, sorted findings list (every page) as CSV or XLSX: the list's query with `.<fmt>`."""
+    made = selectors.release_export(
+        actor(request), release_id, FindingFilterForm(request.GET).to_filter(), fmt
+    )
+    return attachment(made.content, made.filename, made.media_type)
+
+
+@needs(Perm.VIEW, on="release")
 def components(request: HttpRequest, release_id: int) -> HttpResponse:
     page = selectors.component_page(actor(request), release_id, request.GET.get("page"))
     return page_or_partial(request, "vulns/components.html", "vulns/_component_table.html", {"c": page})
