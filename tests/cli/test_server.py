@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from typer.testing import CliRunner
 
@@ -97,6 +99,9 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     assert runner.invoke(app, ["server", "demo"]).exit_code == 0
     assert Tara.objects.count() == 1
     assert (Release.objects.count(), Finding.objects.count()) == (2, 8)
+    accepted = Finding.objects.get(release__name="TCU firmware", vulnerability_id="CVE-2023-29401")
+    until = timezone.localdate() + dt.timedelta(days=90)
+    assert (accepted.decision, accepted.accepted_until, accepted.version) == ("accept", until, 2)  # once
 
 
 @pytest.mark.django_db

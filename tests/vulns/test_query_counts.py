@@ -66,6 +66,15 @@ def portfolio(rows: int) -> tuple[User, str]:
     return engineer, "/findings/?q=CVE-2024-0"
 
 
+def advisory_detail(rows: int) -> tuple[User, str]:
+    """An advisory's page listing the findings it produced in `rows` releases."""
+    engineer, project = _engineer()
+    _advisories(engineer, project, 1)
+    for n in range(rows):
+        make_release(engineer, project, "pkg:npm/lib-0@1.0.0", version=f"1.{n}")
+    return engineer, f"/projects/{project.pk}/advisories/GHSA-0/"
+
+
 def advisories(rows: int) -> tuple[User, str]:
     engineer, project = _engineer()
     _advisories(engineer, project, rows)
@@ -111,6 +120,7 @@ def queries(build: Build, rows: int, **headers: str) -> int:
         release_findings,
         components,
         portfolio,
+        advisory_detail,
         advisories,
         organisation_advisories,
         notifications,

@@ -14,9 +14,13 @@ from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, expected_version, with_etag
 from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.organisation.access import Perm
+from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from opencsms.vulns.schemas import (
+    AdvisoryDetailOut,
+    BulkTriageIn,
+    BulkTriageOut,
     ExploitationIn,
     ExploitationOut,
     FindingOut,
@@ -36,6 +40,7 @@ from opencsms.vulns.schemas import (
 )
 
 router = Router(tags=["vulns"])
+NULLABLE = ("owner_id", "due_date", "accepted_until")  # null clears them; other fields: the empty string
 
 
 @router.get("/projects/{project_id}/releases", response=list[ReleaseOut])
@@ -72,12 +77,38 @@ def list_findings(request: HttpRequest, release_id: Id, filters: Query[FindingQu
     return selectors.findings(actor(request), release_id=release_id, filters=filters.to_filter())
 
 
+@router.get("/releases/{release_id}/findings/export", response={200: bytes})
+@needs(Perm.VIEW, on="release")
+def export_findings(
+    request: HttpRequest,
+    release_id: Id,
+    filters: Query[FindingQuery],
+    format: str = "csv",  # noqa: A002
+) -> HttpResponse:
+    """The filtered, sorted findings (every page) as `csv` or `xlsx`."""
+    made = selectors.release_export(actor(request), release_id, filters.to_filter(), format)
+    return attachment(made.content, made.filename, made.media_type)
+
+
 @router.get("/releases/{release_id}/vex", response={200: dict[str, Any]})
 @needs(Perm.VIEW, on="release")
 def export_vex(request: HttpRequest, release_id: Id, format: str = "openvex") -> HttpResponse:  # noqa: A002
     release = selectors.release(actor(request), release_id)
     name = f"{release.name}-{release.version}.{format}.json"
     return attachment(selectors.vex_bytes(release, format), name, "application/json")
+
+
+@router.post("/releases/{release_id}/findings/bulk-triage", response=BulkTriageOut)
+@needs(Perm.EDIT, on="release")
+def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> dict[str, Any]:
+    """The same triage for many findings of the release (ticked, or all matching the filter); refused as
+    a whole, naming each finding refused, when one cannot take it. Each changed finding is audited."""
+    done = services.bulk_triage(
+        actor=actor(request), release_id=release_id, changes=payload.changed_fields(),
+        finding_ids=None if payload.all_matching else payload.ids,
+        filters=payload.filters.to_filter() if payload.filters else None,
+    )  # fmt: skip
+    return {"count": len(done), "ids": [f.pk for f in done]}
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)
@@ -91,7 +122,7 @@ def get_finding(request: HttpRequest, finding_id: Id, response: HttpResponse) ->
 @router.patch("/findings/{finding_id}", response={200: FindingOut, 409: ConflictOut}, openapi_extra=IF_MATCH)
 @needs(Perm.EDIT, on="finding")
 def triage(request: HttpRequest, finding_id: Id, payload: TriageIn, response: HttpResponse) -> Finding:
-    changes: dict[str, Any] = {k: ("" if v is None and k not in ("owner_id", "due_date") else v)
+    changes: dict[str, Any] = {k: ("" if v is None and k not in NULLABLE else v)
                for k, v in payload.dict(exclude_unset=True, exclude={"etag"}).items()}  # fmt: skip
     expected = expected_version(request, payload.etag)
     finding = services.triage_finding(
@@ -159,6 +190,20 @@ def exploitation_for_organisation(
         raw=raw,
         filename=file.name or "",
     )
+
+
+@router.get("/organisations/{organisation_id}/advisories/{advisory_id}", response=AdvisoryDetailOut)
+@needs(Perm.VIEW, on="organisation")
+def organisation_advisory(request: HttpRequest, organisation_id: Id, advisory_id: str) -> dict[str, Any]:
+    """One advisory of the organisation's mirror: its records, severities, ranges and findings."""
+    return selectors.advisory_detail(actor(request), Level.ORGANISATION, organisation_id, advisory_id).data()
+
+
+@router.get("/projects/{project_id}/advisories/{advisory_id}", response=AdvisoryDetailOut)
+@needs(Perm.VIEW, on="project")
+def project_advisory(request: HttpRequest, project_id: Id, advisory_id: str) -> dict[str, Any]:
+    """One advisory of the mirror of the project's organisation (the findings of any release you see)."""
+    return selectors.advisory_detail(actor(request), Level.PROJECT, project_id, advisory_id).data()
 
 
 @router.get("/organisations/{organisation_id}/advisory-sources", response=list[SourceOut])

@@ -4,23 +4,26 @@ their evidence and the notifications on first start.
 
 `load_demo_releases()` is idempotent: it uploads the releases that are missing and imports the advisories
 only while the organisation's mirror lacks one of them (an import is audited even when nothing changed).
-Releases are uploaded first, so the advisories' findings also notify the project's people.
+Releases are uploaded first, so the advisories' findings also notify the project's people. One finding's
+risk is accepted with an expiry (`ACCEPTED`), once: while it is still untriaged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.models import Level, Project
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import Advisory, Release
+from opencsms.vulns.models import Advisory, Decision, Finding, Release, Stage, VexStatus
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,38 @@ DEMO_RELEASES = (
     DemoRelease("TCU firmware", "4.2.0", "tcu-firmware-4.2.0.cdx.json", "TCU"),
     DemoRelease("Gateway firmware", "1.8.0", "cgw-firmware-1.8.0.cdx.json", "CGW"),
 )
+
+
+@dataclass(frozen=True)
+class DemoAcceptance:
+    release: str
+    vulnerability: str
+    rationale: str
+    days: int  # the acceptance stands this many days from the demo's first load
+
+
+ACCEPTED = DemoAcceptance(
+    "TCU firmware",
+    "CVE-2023-29401",
+    "gin serves only the TCU's local diagnostics port, reachable with the workshop's tester: the file name "
+    "injection needs that access. Accepted until the gin update planned with the next release.",
+    90,
+)
 NEW_ADVISORY = "new-advisory.osv.json"  # left for the user to import: its finding appears without a rescan
+
+
+def _accept_one(actor: User, project: Project) -> None:
+    """A risk accepted with an expiry (it reopens 90 days after the demo was first loaded), once."""
+    found = Finding.objects.filter(
+        release__project=project, release__name=ACCEPTED.release, vulnerability_id=ACCEPTED.vulnerability
+    ).first()
+    if found is None or found.stage != Stage.EVENT:
+        return
+    services.triage_finding(
+        actor=actor, finding_id=found.pk, stage=Stage.DECIDED, vex_status=VexStatus.AFFECTED,
+        decision=Decision.ACCEPT, rationale=ACCEPTED.rationale,
+        accepted_until=timezone.localdate() + dt.timedelta(days=ACCEPTED.days),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -61,5 +95,6 @@ def load_demo_releases(
     )
     if stored.count() < len(files):
         services.import_advisories(actor=actor, project_id=project.pk, paths=[folder / "advisories"])
+    _accept_one(actor, project)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ service's refusal."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 
@@ -18,6 +19,7 @@ from opencsms.vulns.selectors import (
     SEVERITIES,
     FindingFilter,
 )
+from opencsms.vulns.services.bulk import MAX_BULK
 
 ANY = [("", "any")]
 
@@ -78,6 +80,58 @@ class FindingFilterForm(forms.Form):
         return value
 
 
+UNCHANGED = [("", "(unchanged)")]
+
+
+class BulkTriageForm(FindingFilterForm):
+    """A bulk triage of a release's list: the ticked findings (`ids`) or all matching the list's filter
+    (whose fields the form carries), and the triage fields to set (left empty: unchanged)."""
+
+    ids = forms.TypedMultipleChoiceField(required=False, coerce=int)
+    all_matching = forms.BooleanField(required=False)
+    set_stage = forms.ChoiceField(required=False, choices=UNCHANGED + list(Stage.choices))
+    vex_status = forms.ChoiceField(required=False, choices=UNCHANGED + list(VexStatus.choices))
+    justification = forms.ChoiceField(required=False, choices=UNCHANGED + [(j, j) for j in JUSTIFICATIONS])
+    decision = forms.ChoiceField(required=False, choices=UNCHANGED + list(Decision.choices)[1:])
+    rationale = forms.CharField(required=False, max_length=10_000)
+    accepted_until = forms.DateField(required=False)
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data)
+        ids = data.getlist("ids") if hasattr(data, "getlist") else []
+        field = self.fields["ids"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(i, i) for i in ids[: MAX_BULK + 1]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("ids") and not data.get("all_matching"):
+            raise forms.ValidationError("tick at least one finding, or choose all matching the filter")
+        return data
+
+    def finding_ids(self) -> list[int] | None:
+        """The ticked ids; None: all matching the filter."""
+        return None if self.cleaned_data.get("all_matching") else list(self.cleaned_data["ids"])
+
+    def changes(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        found = {
+            "stage": d.get("set_stage"),
+            "vex_status": d.get("vex_status"),
+            "justification": d.get("justification"),
+            "decision": d.get("decision"),
+            "rationale": (d.get("rationale") or "").strip(),
+            "accepted_until": d.get("accepted_until"),
+        }
+        return {key: value for key, value in found.items() if value}
+
+    def list_query(self) -> str:
+        """The list's filter as a query string (to go back to the list as it was)."""
+        d = self.cleaned_data
+        kept = {key: d.get(key) for key in ("severity", "status", "stage", "kev", "q", "sort") if d.get(key)}
+        return urlencode(kept)
+
+
 class TriageForm(forms.Form):
     """Every triage field of a finding (`triage_finding` checks the rules of clause 8)."""
 
@@ -90,6 +144,7 @@ class TriageForm(forms.Form):
     rationale = forms.CharField(required=False, max_length=10_000, widget=forms.Textarea)
     owner = IdField(required=False)
     due_date = forms.DateField(required=False)
+    accepted_until = forms.DateField(required=False)
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -101,6 +156,7 @@ class TriageForm(forms.Form):
             "rationale": (d.get("rationale") or "").strip(),
             "owner_id": d.get("owner"),
             "due_date": d.get("due_date"),
+            "accepted_until": d.get("accepted_until"),
         }
 
 

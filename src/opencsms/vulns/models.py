@@ -19,9 +19,11 @@ No workflows here: see services/.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Project
@@ -176,6 +178,11 @@ class Decision(models.TextChoices):
     ACCEPT = "accept", "Accept"
 
 
+def accepted_expired(until: dt.date | None, today: dt.date | None = None) -> bool:
+    """Whether an acceptance valid through `until` has expired on `today` (the local date by default)."""
+    return until is not None and until < (today or timezone.localdate())
+
+
 JUSTIFICATIONS = (  # why a product is not affected (CISA's VEX minimum requirements; CycloneDX, OpenVEX)
     "component_not_present",
     "vulnerable_code_not_present",
@@ -203,6 +210,7 @@ class Finding(models.Model):
         "rationale",
         "owner",
         "due_date",
+        "accepted_until",
     )
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="findings")
@@ -227,6 +235,9 @@ class Finding(models.Model):
     rationale = models.TextField(blank=True)
     owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     due_date = models.DateField(null=True, blank=True)
+    accepted_until = models.DateField(
+        null=True, blank=True, help_text="The last day an accepted risk stands; the finding reopens after it"
+    )
     version = models.PositiveIntegerField(
         default=1, help_text="Raised on every triage change (core.versions); feed data does not raise it"
     )
@@ -249,6 +260,7 @@ class Finding(models.Model):
         indexes = [
             models.Index(fields=["release", "severity"], name="vulns_finding_severity_idx"),
             models.Index(fields=["release", "vex_status"], name="vulns_finding_status_idx"),
+            models.Index(fields=["decision", "accepted_until"], name="vulns_finding_accepted_idx"),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +274,11 @@ class Finding(models.Model):
     def etag(self) -> str:
         """The version of the triage as the pages and the API carry it (core.versions)."""
         return str(self.version)
+
+    @property
+    def acceptance_expired(self) -> bool:
+        """An accepted risk whose last day has passed, before the scheduler reopens it (read-time truth)."""
+        return self.decision == Decision.ACCEPT and accepted_expired(self.accepted_until)
 
 
 class SourceKind(models.TextChoices):

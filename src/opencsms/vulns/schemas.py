@@ -11,6 +11,7 @@ from pydantic import Field
 from opencsms.core.schemas import Id
 from opencsms.vulns.models import Decision, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import FINDING_SORTS, SEVERITIES, FindingFilter
+from opencsms.vulns.services.bulk import MAX_BULK
 
 
 class ReleaseOut(Schema):
@@ -66,6 +67,8 @@ class FindingOut(Schema):
     rationale: str
     owner_id: int | None
     due_date: dt.date | None
+    accepted_until: dt.date | None = Field(description="The last day an accepted risk stands")
+    acceptance_expired: bool = Field(description="Accepted, and its last day has passed: it reopens")
     updated_at: dt.datetime
     etag: str = Field(description="The triage's version (also the ETag header): send it as If-Match")
 
@@ -93,7 +96,8 @@ class FindingQuery(Schema):
 
 
 class TriageIn(Schema):
-    """Only the fields sent change (null clears owner, due date, justification, decision)."""
+    """Only the fields sent change (null clears owner, due date, justification, decision, expiry);
+    `decision` accept needs `accepted_until`, the last day the acceptance stands."""
 
     stage: Stage | None = None
     vex_status: VexStatus | None = None
@@ -102,7 +106,54 @@ class TriageIn(Schema):
     rationale: str | None = None
     owner_id: Id | None = None
     due_date: dt.date | None = None
+    accepted_until: dt.date | None = None
     etag: str | None = Field(None, description="The version changed (else If-Match); a stale one: 409")
+
+
+class BulkTriageIn(Schema):
+    """The findings of the release to triage: `ids`, or `all_matching` the list's `filters`; and the
+    triage fields to set on each (those of a finding's triage; all or nothing)."""
+
+    ids: list[Id] = Field([], max_length=MAX_BULK, description="the ticked findings (without all_matching)")
+    all_matching: bool = Field(False, description="every finding of the release matching `filters`")
+    filters: FindingQuery | None = Field(None, description="the list's filter (with all_matching)")
+    changes: TriageIn = Field(description="the fields to set on each (etag is not used here)")
+
+    def changed_fields(self) -> dict[str, Any]:
+        return self.changes.dict(exclude_unset=True, exclude={"etag"})
+
+
+class BulkTriageOut(Schema):
+    count: int = Field(description="findings chosen (those already as asked are left unwritten)")
+    ids: list[int]
+
+
+class AdvisoryRecordOut(Schema):
+    origin: str = Field(description="The source, and the document holding it (CSAF)")
+    source: str
+    modified: str
+    withdrawn: str
+    severities: list[dict[str, Any]] = Field(description="kind, vector, score, rating and source of each")
+    affected: list[dict[str, Any]] = Field(description="The packages or CPEs and their ranges and versions")
+    remediations: list[str]
+
+
+class AdvisoryFindingOut(Schema):
+    id: int
+    vulnerability_id: str
+    release_id: int
+    project_id: int = Field(alias="release.project_id")
+    component: str = Field(alias="component.name")
+    vex_status: VexStatus
+
+
+class AdvisoryDetailOut(Schema):
+    advisory_id: str
+    aliases: list[str]
+    summary: str
+    records: list[AdvisoryRecordOut]
+    finding_count: int
+    findings: list[AdvisoryFindingOut] = Field(description="The first 500, in the releases you may see")
 
 
 class ImportOut(Schema):

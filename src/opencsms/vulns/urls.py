@@ -14,9 +14,12 @@ urlpatterns = [
     path("projects/<int:project_id>/releases/", releases.project_releases, name="project_releases"),
     path("projects/<int:project_id>/releases/upload/", releases.upload, name="upload"),
     path("releases/<int:release_id>/", releases.release, name="release"),
+    path("releases/<int:release_id>/findings/bulk-triage/", releases.bulk_triage, name="bulk_triage"),
     path("releases/<int:release_id>/components/", releases.components, name="components"),
     path("releases/<int:release_id>/vex.<str:fmt>.json", releases.vex, name="vex"),
     path("findings/", findings.portfolio, name="portfolio"),
+    path("findings/export.<str:fmt>", findings.portfolio_export, name="portfolio_export"),
+    path("releases/<int:release_id>/findings.<str:fmt>", releases.export, name="findings_export"),
     path("findings/<int:finding_id>/", findings.finding, name="finding"),
     path("findings/<int:finding_id>/triage/", findings.triage_panel, name="triage_panel"),
     path("findings/<int:finding_id>/triage/edit/", findings.triage, name="triage"),
@@ -62,4 +65,17 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/advisory-sources/status/", advisories.sources, name="sources"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_read, name="mark_read"),
+    # after the advisories' import routes: an advisory id is any text without a slash
+    path(
+        "organisations/<int:level_id>/advisories/<str:advisory_id>/",
+        advisories.advisory,
+        ORGANISATION,
+        name="organisation_advisory",
+    ),
+    path(
+        "projects/<int:level_id>/advisories/<str:advisory_id>/",
+        advisories.advisory,
+        PROJECT,
+        name="project_advisory",
+    ),
 ]

@@ -72,6 +72,7 @@ def default_args(world: World, route: Route) -> dict[str, Any]:
         "rule_file_id": world.rule_file.pk,
         "release_id": world.monitored.release.pk,
         "finding_id": world.monitored.finding.pk,
+        "advisory_id": world.monitored.finding.evidence[0]["advisory"],
         "source_id": world.advisory_source.pk,
     }
     return {name: str(values[name]) for name in route.params if name in values}
@@ -206,8 +207,11 @@ PAGE_CALLS: dict[str, Call] = {
     "tara:element_undo": DELETE_CLAIM,  # the last change of the new claim is its creation
     "vulns:upload": SBOM,
     "vulns:vex": Call(args=_fixed(fmt="csaf")),
+    "vulns:findings_export": Call(args=_fixed(fmt="csv")),
+    "vulns:portfolio_export": Call(args=_fixed(fmt="csv")),
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),
     "vulns:link": LINK,
+    "vulns:bulk_triage": Call(data=_fixed(all_matching="on", set_stage="weakness")),
     "vulns:organisation_advisory_import": ADVISORIES,
     "vulns:project_advisory_import": ADVISORIES,
     "vulns:organisation_exploitation_import": KEV,
@@ -267,6 +271,9 @@ API_CALLS: dict[str, Call] = {
     "GET /releases/{release_id}/vex": Call(query=_fixed(format="csaf")),
     "PATCH /findings/{finding_id}": Call(data=_fixed(stage="weakness")),
     "POST /findings/{finding_id}/tara-link": LINK,
+    "POST /releases/{release_id}/findings/bulk-triage": Call(
+        data=_fixed(all_matching=True, changes={"stage": "weakness"})
+    ),
     "POST /projects/{project_id}/advisories": ADVISORIES,
     "POST /organisations/{organisation_id}/advisories": ADVISORIES,
     "POST /projects/{project_id}/exploitation": KEV,

@@ -5,6 +5,8 @@
 - `pages`: what the pages show, shaped for display.
 """
 
+from opencsms.vulns.selectors.advisory import AdvisoryDetail, advisory_detail
+from opencsms.vulns.selectors.exports import EXPORT_FORMATS, Download, portfolio_export, release_export
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
     advisory_page,
@@ -45,6 +47,7 @@ from opencsms.vulns.selectors.records import (
 from opencsms.vulns.selectors.tara_loop import threats_for_finding
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FINDING_SORTS",
     "MAX_ADVISORY_BYTES",
     "MAX_SBOM_BYTES",
@@ -52,8 +55,11 @@ __all__ = [
     "PAGE_SIZE",
     "SEVERITIES",
     "VEX_FORMATS",
+    "AdvisoryDetail",
+    "Download",
     "FindingFilter",
     "advisories",
+    "advisory_detail",
     "advisory_page",
     "advisory_source",
     "advisory_sources",
@@ -66,10 +72,12 @@ __all__ = [
     "notification_page",
     "notifications",
     "organisation_sources",
+    "portfolio_export",
     "portfolio_findings",
     "portfolio_page",
     "project_releases",
     "release",
+    "release_export",
     "release_page",
     "releases",
     "tara_choices",

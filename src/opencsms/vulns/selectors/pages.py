@@ -21,7 +21,15 @@ from opencsms.organisation.models import Level, LevelObject, Organisation, Proje
 from opencsms.tara import selectors as tara_selectors
 from opencsms.tara.models import Element, Kind
 from opencsms.vulns import mapping
-from opencsms.vulns.models import EpssScore, Finding, KnownExploited
+from opencsms.vulns.models import (
+    JUSTIFICATIONS,
+    Decision,
+    EpssScore,
+    Finding,
+    KnownExploited,
+    Stage,
+    VexStatus,
+)
 from opencsms.vulns.selectors.jobs import SourceList, delivery_status, source_list
 from opencsms.vulns.selectors.records import (
     VEX_FORMATS,
@@ -92,6 +100,10 @@ class ReleasePage:
     filters: FindingFilter
     can_edit: bool
     vex_formats: tuple[str, ...] = VEX_FORMATS
+    stages: tuple[tuple[str, str], ...] = tuple(Stage.choices)  # the bulk triage's choices
+    vex_statuses: tuple[tuple[str, str], ...] = tuple(VexStatus.choices)
+    justifications: tuple[str, ...] = JUSTIFICATIONS
+    decisions: tuple[tuple[str, str], ...] = tuple(Decision.choices[1:])
 
 
 def release_page(

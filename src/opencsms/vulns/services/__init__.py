@@ -1,11 +1,17 @@
 """Writes of vulnerability monitoring, one module per noun; import them from here."""
 
+from opencsms.vulns.services.acceptance import (
+    acceptance_hook,
+    reopen_expired_acceptances,
+    reopen_expired_acceptances_task,
+)
 from opencsms.vulns.services.advisories import (
     ImportResult,
     create_advisory_source,
     import_advisories,
     sync_source,
 )
+from opencsms.vulns.services.bulk import bulk_triage
 from opencsms.vulns.services.exploitation import ExploitationResult, import_exploitation
 from opencsms.vulns.services.notifications import (
     deliver_notifications,
@@ -27,6 +33,8 @@ from opencsms.vulns.services.triage import triage_finding
 __all__ = [
     "ExploitationResult",
     "ImportResult",
+    "acceptance_hook",
+    "bulk_triage",
     "create_advisory_source",
     "deliver_notifications",
     "deliver_notifications_task",
@@ -35,6 +43,8 @@ __all__ = [
     "link_finding_to_step",
     "mark_notifications_read",
     "queue_sync",
+    "reopen_expired_acceptances",
+    "reopen_expired_acceptances_task",
     "source_status",
     "sweep_deliveries",
     "sweep_organisation_syncs",

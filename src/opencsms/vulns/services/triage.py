@@ -5,7 +5,10 @@ vulnerability analysis (8.5, 8.6) confirms it or not; vulnerability management (
 mitigate or accept it, always with a rationale. The rules, each refusal naming itself:
 - `not_affected` needs a justification (the CISA / CycloneDX list) and fits the stages `not_relevant`,
   `analysed` or `decided`;
-- a decision sets the stage `decided` and needs a rationale; accepting needs the VEX status `affected`;
+- a decision sets the stage `decided` and needs a rationale; accepting needs the VEX status `affected`
+  and an expiry (`accepted_until`, the last day the acceptance stands, not already past; it goes with
+  accepting only and is cleared when the decision changes): after it the finding reopens
+  (`services.acceptance`);
 - the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale;
 - the owner is an active user who may edit the project (`access.holders`, the choices the finding page
   offers); an owner already set is kept as it is.
@@ -28,6 +31,7 @@ from opencsms.vulns import selectors
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
 
 _UNSET: Any = object()
+DATES = ("due_date", "accepted_until")  # None clears them (other fields: the empty string)
 
 
 def _check_values(finding: Finding) -> None:
@@ -58,6 +62,10 @@ def _check(finding: Finding) -> None:
         raise Invalid("a decision needs a rationale (ISO/SAE 21434 8.7)")
     if finding.decision == Decision.ACCEPT and finding.vex_status != VexStatus.AFFECTED:
         raise Invalid("accepting a vulnerability means it affects the release: set the VEX status affected")
+    if finding.decision == Decision.ACCEPT and finding.accepted_until is None:
+        raise Invalid("accepting a risk needs an expiry date (accepted until): the finding reopens after it")
+    if finding.accepted_until is not None and finding.decision != Decision.ACCEPT:
+        raise Invalid("an expiry date (accepted until) goes with the decision accept only")
     if finding.stage == Stage.DECIDED and not finding.decision:
         raise Invalid("the stage decided needs a decision: remediate, mitigate or accept")
     if finding.decision and finding.stage != Stage.DECIDED:
@@ -66,7 +74,7 @@ def _check(finding: Finding) -> None:
         raise Invalid("an event evaluated as not relevant needs a rationale (ISO/SAE 21434 8.4)")
 
 
-def _owner(finding: Finding, owner_id: int | None) -> User | None:
+def owner_for(finding: Finding, owner_id: int | None) -> User | None:
     """Nobody, the finding's owner (kept as it is), or an active user who may edit the project: the
     finding page offers exactly these (`access.holders`)."""
     if owner_id is None:
@@ -89,6 +97,8 @@ def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], acti
     after = audit.snapshot(finding)
     if after == before:
         return finding
+    if after.get("accepted_until") != before.get("accepted_until") and finding.acceptance_expired:
+        raise Invalid(f"the expiry date {finding.accepted_until} has passed: accept until a later day")
     finding.version += 1
     finding.save(update_fields=[*Finding.audit_fields, "version", "updated_at"])
     audit.record(actor=actor, action=action, obj=finding, before=before, after=after, scope=finding.scope)
@@ -107,6 +117,7 @@ def triage_finding(
     rationale: str = _UNSET,
     owner_id: int | None = _UNSET,
     due_date: dt.date | None = _UNSET,
+    accepted_until: dt.date | None = _UNSET,
     expected: str | None = None,
     base: str | None = None,
 ) -> Finding:
@@ -123,24 +134,31 @@ def triage_finding(
         "decision": decision,
         "rationale": rationale,
         "due_date": due_date,
+        "accepted_until": accepted_until,
         "owner_id": owner_id,
     }
     yours = _rebased(
         finding, {name: value for name, value in given.items() if value is not _UNSET}, expected, base
     )
     changes: dict[str, Any] = {
-        name: value if value is not None or name == "due_date" else ""
+        name: value if value is not None or name in DATES else ""
         for name, value in yours.items()
         if name != "owner_id"
     }
     if "owner_id" in yours:
-        changes["owner"] = _owner(finding, yours["owner_id"])
+        changes["owner"] = owner_for(finding, yours["owner_id"])
     if changes.get("decision") and "stage" not in yours:
         changes["stage"] = Stage.DECIDED
+    if "decision" in changes and changes["decision"] != Decision.ACCEPT and "accepted_until" not in yours:
+        changes["accepted_until"] = None
     return apply_triage(actor=actor, finding=finding, changes=changes, action=AuditAction.FINDING_TRIAGED)
 
 
-TRIAGE_ACTIONS = (AuditAction.FINDING_TRIAGED.value, AuditAction.FINDING_CLOSED_WITHDRAWN.value)
+TRIAGE_ACTIONS = (
+    AuditAction.FINDING_TRIAGED.value,
+    AuditAction.FINDING_CLOSED_WITHDRAWN.value,
+    AuditAction.FINDING_ACCEPTANCE_EXPIRED.value,
+)
 
 
 def _triage_at(finding: Finding, version: str | None) -> dict[str, Any] | None:

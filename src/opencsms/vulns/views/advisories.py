@@ -51,6 +51,13 @@ def advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse
     return page_or_partial(request, "vulns/advisories.html", "vulns/_advisory_table.html", context)
 
 
+@needs(Perm.VIEW, on="level")
+def advisory(request: HttpRequest, kind: Level, level_id: int, advisory_id: str) -> HttpResponse:
+    """One advisory (its records, aliases, affected ranges, severities and the findings it produced)."""
+    detail = selectors.advisory_detail(actor(request), kind, level_id, advisory_id)
+    return render(request, "vulns/advisory.html", {"d": detail})
+
+
 @require_POST
 @needs(Perm.EDIT, on="level")
 def import_advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse:

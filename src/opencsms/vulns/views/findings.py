@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 
 from opencsms.core.access import lists, needs
 from opencsms.core.forms import checked
-from opencsms.core.http import actor, base_version, expected_version, page_or_partial, wants_partial
+from opencsms.core.http import (
+    actor,
+    attachment,
+    base_version,
+    expected_version,
+    page_or_partial,
+    wants_partial,
+)
 from opencsms.core.models import User
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
@@ -64,6 +71,14 @@ def link(request: HttpRequest, finding_id: int) -> HttpResponse:
         address=d["address"] or "",
     )  # fmt: skip
     return redirect("vulns:threats_panel", finding_id)
+
+
+@lists(Perm.VIEW, on="finding")
+def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The portfolio's filtered, sorted findings (every page) as CSV or XLSX."""
+    form = FindingFilterForm(request.GET)
+    made = selectors.portfolio_export(actor(request), form.to_filter(), form.organisation_id(), fmt)
+    return attachment(made.content, made.filename, made.media_type)
 
 
 @lists(Perm.VIEW, on="finding")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opencsms.core.access import needs
@@ -13,7 +15,7 @@ from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import FindingFilterForm, UploadForm
+from opencsms.vulns.forms import BulkTriageForm, FindingFilterForm, UploadForm
 
 
 @needs(Perm.VIEW, on="project")
@@ -41,6 +43,30 @@ def release(request: HttpRequest, release_id: int) -> HttpResponse:
     page = selectors.release_page(actor(request), release_id, form.to_filter(), request.GET.get("page"))
     context = {"r": page, "form": form}
     return page_or_partial(request, "vulns/release.html", "vulns/_finding_table.html", context)
+
+
+@require_POST
+@needs(Perm.EDIT, on="release")
+def bulk_triage(request: HttpRequest, release_id: int) -> HttpResponse:
+    """One triage change to the ticked findings, or to all matching the list's filter (every page)."""
+    form = BulkTriageForm(request.POST)
+    checked(form)
+    done = services.bulk_triage(
+        actor=actor(request), release_id=release_id, changes=form.changes(),
+        finding_ids=form.finding_ids(), filters=form.to_filter(),
+    )  # fmt: skip
+    fields = ", ".join(form.changes())
+    messages.success(request, f"{len(done)} finding{pluralize(len(done))} triaged: {fields}.")
+    return redirect(f"{reverse('vulns:release', args=[release_id])}?{form.list_query()}")
+
+
+@needs(Perm.VIEW, on="release")
+def export(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
+    """The filtered, sorted findings list (every page) as CSV or XLSX: the list's query with `.<fmt>`."""
+    made = selectors.release_export(
+        actor(request), release_id, FindingFilterForm(request.GET).to_filter(), fmt
+    )
+    return attachment(made.content, made.filename, made.media_type)
 
 
 @needs(Perm.VIEW, on="release")
