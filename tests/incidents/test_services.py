@@ -34,14 +34,20 @@ def test_a_plan_is_saved_as_revisions_each_audited_with_the_whole_text(team: Tea
     plan = make_plan(team.manager, PROJECT, team.project.pk)
     assert (plan.revision, plan.criteria) == (1, list(CRITERIA))
     again = services.save_plan(
-        actor=team.manager, kind=PROJECT, level_id=team.project.pk,
-        contents={**PLAN, "progress_method": "Weekly review"}, expected="1",
-    )  # fmt: skip
+        actor=team.manager,
+        kind=PROJECT,
+        level_id=team.project.pk,
+        contents={**PLAN, "progress_method": "Weekly review"},
+        expected="1",
+    )
     assert again.revision == 2
     unchanged = services.save_plan(
-        actor=team.manager, kind=PROJECT, level_id=team.project.pk,
-        contents={**PLAN, "progress_method": "Weekly review"}, expected="2",
-    )  # fmt: skip
+        actor=team.manager,
+        kind=PROJECT,
+        level_id=team.project.pk,
+        contents={**PLAN, "progress_method": "Weekly review"},
+        expected="2",
+    )
     assert unchanged.revision == 2  # nothing changed: nothing written
     records = ChangeRecord.objects.filter(object_type="incidents.responseplan").order_by("seq")
     assert [(r.action, r.actor_name) for r in records] == [("incidents_plan.saved", "manager")] * 2
@@ -62,9 +68,12 @@ def test_a_plan_saved_from_an_older_revision_is_refused_and_nothing_is_written(t
 
 def make_plan_from(team: Team, expected: str, **changes: str) -> ResponsePlan:
     return services.save_plan(
-        actor=team.manager, kind=PROJECT, level_id=team.project.pk, contents={**PLAN, **changes},
+        actor=team.manager,
+        kind=PROJECT,
+        level_id=team.project.pk,
+        contents={**PLAN, **changes},
         expected=expected,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,8 +111,10 @@ def test_an_incident_opened_from_a_finding_links_it_and_its_release_and_starts_t
     assert [(e.kind, e.text) for e in incident.timeline.all()] == [(EntryKind.STATUS_CHANGE, "Opened (open)")]
     record = ChangeRecord.objects.get(action="incidents_incident.opened")
     assert (record.actor_name, record.after["findings"], record.after["severity"]) == (
-        "engineer", [finding.pk], "high",
-    )  # fmt: skip
+        "engineer",
+        [finding.pk],
+        "high",
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,9 +146,14 @@ def test_a_release_unseen_or_of_another_project_is_refused(team: Team, finding: 
 
 def open_with(team: Team, actor: User, **links: list[int]) -> Incident:
     return services.open_incident(
-        actor=actor, kind=PROJECT, level_id=team.project.pk, title="t", detected_at=timezone.now(),
-        reported_by="me", **links,
-    )  # fmt: skip
+        actor=actor,
+        kind=PROJECT,
+        level_id=team.project.pk,
+        title="t",
+        detected_at=timezone.now(),
+        reported_by="me",
+        **links,
+    )
 
 
 def test_status_changes_write_the_timeline_and_stamp_containment(team: Team, finding: Finding) -> None:
@@ -166,9 +182,12 @@ def test_timeline_actions_and_communications_are_recorded_and_audited(team: Team
         actor=team.engineer, incident_id=incident.pk, kind="observation", text="Scan from 10.0.0.9"
     )
     action = services.add_action(
-        actor=team.manager, incident_id=incident.pk, title="Ship 1.0.1", owner_id=team.engineer.pk,
+        actor=team.manager,
+        incident_id=incident.pk,
+        title="Ship 1.0.1",
+        owner_id=team.engineer.pk,
         due=dt.date(2026, 12, 31),
-    )  # fmt: skip
+    )
     services.complete_action(actor=team.engineer, incident_id=incident.pk, action_id=action.pk)
     services.record_communication(
         actor=team.manager,

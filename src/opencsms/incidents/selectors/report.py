@@ -107,12 +107,16 @@ def _incident_figures(rows: list[IncidentRow]) -> list[Figure]:
         Figure(
             f"incidents_{s.value}",
             sum(r.severity == s for r in rows),
-            f"How many were of severity {s.label}?",
+            f"How many of them were of severity {s.label.lower()}?",
         )
         for s in Severity
     ]
     figures += [
-        Figure(f"incidents_now_{s.value}", sum(r.status == s for r in rows), f"How many are {s.label} today?")
+        Figure(
+            f"incidents_now_{s.value}",
+            sum(r.status == s for r in rows),
+            f"How many of them are {s.label.lower()} now?",
+        )
         for s in Status
     ]
     return [
