@@ -115,7 +115,7 @@ def _incident_figures(rows: list[IncidentRow]) -> list[Figure]:
         Figure(
             f"incidents_now_{s.value}",
             sum(r.status == s for r in rows),
-            f"How many of them are {s.label.lower()} now?",
+            f"How many of them have the status {s.label.lower()} now?",
         )
         for s in Status
     ]
