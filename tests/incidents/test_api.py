@@ -11,7 +11,7 @@ from django.test import Client
 
 from opencsms.incidents.models import Incident
 from opencsms.vulns.models import Finding
-from tests.factories.core import logged_in
+from tests.factories.core import logged_in, make_admin
 from tests.factories.incidents import CRITERIA, PLAN
 from tests.incidents.conftest import Team
 
@@ -119,3 +119,21 @@ def test_the_list_shows_only_what_the_caller_may_see(team: Team, finding: Findin
     ]
     assert logged_in(team.outsider).get("/api/v1/incidents").json() == []
     assert logged_in(team.auditor).get("/api/v1/incidents", {"status": "closed"}).json() == []
+
+
+def test_a_time_without_zone_is_utc_and_nulls_and_far_dates_are_refused(team: Team) -> None:
+    client = logged_in(team.engineer)
+    body = {"title": "t", "detected_at": "2026-03-01T08:00:00", "reported_by": "x"}
+    opened = send(client, "POST", f"/projects/{team.project.pk}/incidents", body)
+    assert opened.json()["detected_at"].startswith("2026-03-01T08:00:00")
+    assert Incident.objects.get().detected_at.utcoffset() is not None
+    url = f"/incidents/{opened.json()['id']}"
+    refused = send(client, "PATCH", url, {"title": None})
+    assert (refused.status_code, refused.json()["detail"]) == (422, "title: a value is needed, not null")
+    entry = send(
+        client, "POST", f"{url}/timeline", {"kind": "observation", "text": "x", "at": "2026-03-02T08:00"}
+    )
+    assert entry.status_code == 201
+    report = f"/api/v1/organisations/{team.tree.organisation.pk}/monitoring-report"
+    answer = logged_in(make_admin()).get(report, {"since": "9999-01-01", "until": "9999-12-31"})
+    assert (answer.status_code, answer.json()["detail"]) == (422, "the period ends too late (9999-12-31)")

@@ -70,6 +70,8 @@ def _median(values: list[float | None]) -> float | None:
 def _bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
     if until < since:
         raise Invalid(f"the period ends ({until}) before it starts ({since})")
+    if until >= dt.date.max:
+        raise Invalid(f"the period ends too late ({until})")
     if (until - since).days > MAX_DAYS:
         raise Invalid(f"the period has {(until - since).days} days; at most {MAX_DAYS} are reported")
     start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)

@@ -38,6 +38,13 @@ SKEW = dt.timedelta(minutes=5)
 _UNSET: Any = object()
 
 
+def aware(value: dt.datetime, name: str) -> dt.datetime:
+    """A time as stored: one without a zone is read as UTC (the pages' inputs say UTC)."""
+    if not isinstance(value, dt.datetime):
+        raise Invalid(f"{name}: a date and time is needed", fields={name: "not a date and time"})
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
 def _check(incident: Incident) -> None:
     if not incident.title.strip():
         raise Invalid("title: an incident needs a title", fields={"title": "required"})
@@ -118,6 +125,7 @@ def open_incident(
         detected_at=detected_at, reported_by=reported_by.strip(), description=description,
         attack_detected=attack_detected, attack_reports=attack_reports, created_by=actor,
     )  # fmt: skip
+    incident.detected_at = aware(detected_at, "detected_at")
     _check(incident)
     releases, findings = _links(actor, incident, release_ids, finding_ids)
     incident.save()
@@ -143,7 +151,9 @@ def locked(actor: User, incident_id: int, perm: Perm = Perm.EDIT) -> Incident:
     visible = selectors.incident(actor, incident_id)
     require(actor, perm, selectors.level_of(visible))
     incident = (
-        Incident.objects.select_for_update().select_related("organisation", "project").get(pk=visible.pk)
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("organisation", "project")
+        .get(pk=visible.pk)
     )
     if incident.status == Status.CLOSED:
         raise Conflict(f"incident {incident.pk} is closed: a closed incident is a record and changes no more")
@@ -170,6 +180,11 @@ def update_incident(
     unknown = sorted(set(changes) - set(FACTS))
     if unknown:
         raise Invalid(f"unknown incident fields: {', '.join(unknown)}")
+    nulls = sorted(name for name, value in changes.items() if value is None)
+    if nulls:
+        raise Invalid(f"{', '.join(nulls)}: a value is needed, not null")
+    if "detected_at" in changes:
+        changes = {**changes, "detected_at": aware(changes["detected_at"], "detected_at")}
     stored = {name: getattr(incident, name) for name in changes}
     versions.check(incident, f"incident {incident.pk}", expected=expected, current=incident.version,
                    stored=stored, yours=changes)  # fmt: skip

@@ -52,7 +52,11 @@ def save_plan(
     project = level if isinstance(level, Project) else None
     organisation = level.business_unit.organisation if isinstance(level, Project) else level
     assert isinstance(organisation, Organisation)
-    plan = ResponsePlan.objects.select_for_update().filter(organisation=organisation, project=project).first()
+    plan = (
+        ResponsePlan.objects.select_for_update(of=("self",))
+        .filter(organisation=organisation, project=project)
+        .first()
+    )
     if plan is None:
         if expected not in (None, "0"):
             raise Invalid(f"there is no plan here to change from revision {expected}: reload the page")

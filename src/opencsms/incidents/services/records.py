@@ -18,7 +18,7 @@ from opencsms.core.errors import Conflict, Invalid
 from opencsms.core.models import User
 from opencsms.incidents import selectors
 from opencsms.incidents.models import Communication, EntryKind, RemedialAction, TimelineEntry
-from opencsms.incidents.services.incidents import SKEW, locked
+from opencsms.incidents.services.incidents import SKEW, aware, locked
 from opencsms.organisation.access import Perm, holders
 
 MANUAL_KINDS = tuple(kind for kind in EntryKind.values if kind != EntryKind.STATUS_CHANGE)
@@ -27,6 +27,7 @@ MANUAL_KINDS = tuple(kind for kind in EntryKind.values if kind != EntryKind.STAT
 def _when(at: dt.datetime | None, name: str) -> dt.datetime:
     if at is None:
         return timezone.now()
+    at = aware(at, name)
     if at > timezone.now() + SKEW:
         raise Invalid(f"{name} {at:%Y-%m-%d %H:%M} is in the future", fields={name: "in the future"})
     return at
@@ -78,7 +79,7 @@ def add_action(
 def complete_action(*, actor: User, incident_id: int, action_id: int) -> RemedialAction:
     """Mark a remedial action done (once)."""
     incident = locked(actor, incident_id)
-    action = RemedialAction.objects.select_for_update().get(
+    action = RemedialAction.objects.select_for_update(of=("self",)).get(
         pk=selectors.action(actor, incident.pk, action_id).pk
     )
     if action.done_at is not None:
