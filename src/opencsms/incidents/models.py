@@ -211,6 +211,11 @@ class TimelineEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def scope(self) -> str:
+        """Its incident's level (the audit scope)."""
+        return self.incident.scope
+
 
 class RemedialAction(models.Model):
     """An action taken against the incident: who owns it, by when, and whether it is done."""
@@ -228,6 +233,11 @@ class RemedialAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def scope(self) -> str:
+        """Its incident's level (the audit scope)."""
+        return self.incident.scope
 
 
 class Communication(models.Model):
@@ -247,3 +257,8 @@ class Communication(models.Model):
 
     def __str__(self) -> str:
         return f"to {self.recipient} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def scope(self) -> str:
+        """Its incident's level (the audit scope)."""
+        return self.incident.scope
