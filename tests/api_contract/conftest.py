@@ -14,6 +14,7 @@ from django.db import close_old_connections
 
 from opencsms.cli.server import DEMO_TARA, DEMO_VULNS, load_demo_data
 from opencsms.core.models import ApiToken, User
+from opencsms.incidents.models import Incident, RemedialAction
 from opencsms.organisation.models import BusinessUnit, Organisation, Project
 from opencsms.tara.models import Element, ImportJob, RuleFile, Tara
 from opencsms.vulns.models import AdvisorySource, Finding, Release
@@ -53,6 +54,8 @@ def world() -> World:
         "job_id": _ids(ImportJob),
         "rule_file_id": _ids(RuleFile),
         "token_id": [pk for pk in _ids(ApiToken) if pk != own.pk],
+        "incident_id": _ids(Incident),
+        "action_id": _ids(RemedialAction),
     }
     return World({"Authorization": f"Bearer {token}"}, {name: ids for name, ids in known.items() if ids})
 

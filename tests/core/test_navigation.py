@@ -16,7 +16,7 @@ from opencsms.core import navigation
 from opencsms.core.navigation import Link
 from tests.factories.core import make_user
 
-MAIN = ("dashboard", "organisations", "findings", "audit")
+MAIN = ("dashboard", "organisations", "findings", "incidents", "audit")
 USER = ("notifications", "account", "users")
 
 
@@ -73,6 +73,7 @@ def test_another_apps_link_is_added_without_pushing_one_out(client: Client, sett
         "organisations",
         "policies",
         "findings",
+        "incidents",
         "audit",
         "notifications",
         "account",

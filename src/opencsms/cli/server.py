@@ -127,6 +127,7 @@ def demo(
     for release, findings in releases:
         typer.echo(f"Release {release} on {release.component_ref}: {findings} findings")
     typer.echo(f"Try: import {vulns / 'new-advisory.osv.json'} on the project's advisories page")
+    typer.echo("Incidents: one open incident of the project under the organisation's response plan")
     typer.echo(f"{'user name':<10}  {'password':<20}  role at level")
     for user in loaded.users:
         typer.echo(
@@ -140,6 +141,7 @@ def load_demo_data(tara_file: Path, vulns_folder: Path) -> tuple[Demo, Tara, lis
     setup_django()
     from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
+    from opencsms.incidents.demo import load_demo_incident
     from opencsms.organisation.demo import load_demo
     from opencsms.tara.services import import_if_missing
     from opencsms.vulns.demo import load_demo_releases
@@ -153,6 +155,7 @@ def load_demo_data(tara_file: Path, vulns_folder: Path) -> tuple[Demo, Tara, lis
         releases = load_demo_releases(
             actor=actor, project_id=loaded.project.pk, folder=vulns_folder, tara_id=tara.pk
         )
+        load_demo_incident(actor=actor, project_id=loaded.project.pk)
     return loaded, tara, releases
 
 

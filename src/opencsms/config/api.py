@@ -23,6 +23,7 @@ from opencsms.core import api as core_api
 from opencsms.core import versions
 from opencsms.core.errors import DomainError, Stale, from_database
 from opencsms.core.unavailable import unavailable
+from opencsms.incidents import api as incidents_api
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
@@ -60,6 +61,7 @@ api.add_router("/", core_api.router)
 api.add_router("/", organisation_api.router)
 api.add_router("/", tara_api.router)
 api.add_router("/", vulns_api.router)
+api.add_router("/", incidents_api.router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: object) -> HttpResponse:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "opencsms.organisation",
     "opencsms.tara",
     "opencsms.vulns",
+    "opencsms.incidents",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +131,7 @@ DEFAULT_FROM_EMAIL = ENV.email_from
 # The header's links in order, per area (`main` navigation, `user` menu); each app registers its own links
 # (core.navigation), and a link registered but not listed here, or listed but not registered, is an error.
 NAVIGATION = {
-    "main": ("dashboard", "organisations", "findings", "audit"),
+    "main": ("dashboard", "organisations", "findings", "incidents", "audit"),
     "user": ("notifications", "account", "users"),
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("opencsms.organisation.urls")),
     path("", include("opencsms.tara.urls")),
     path("", include("opencsms.vulns.urls")),
+    path("", include("opencsms.incidents.urls")),
 ]
 
 

@@ -90,6 +90,14 @@ class AuditAction(StrEnum):
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
     FINDING_ACCEPTANCE_EXPIRED = "vulns_finding.acceptance_expired"  # reopened: back to triage
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
+    INCIDENT_PLAN_SAVED = "incidents_plan.saved"  # a new revision of an incident response plan
+    INCIDENT_OPENED = "incidents_incident.opened"
+    INCIDENT_CHANGED = "incidents_incident.changed"  # its facts, links or status (not closure)
+    INCIDENT_CLOSED = "incidents_incident.closed"  # closure criteria confirmed, closing note
+    INCIDENT_ENTRY_ADDED = "incidents_timeline_entry.added"
+    INCIDENT_ACTION_ADDED = "incidents_remedial_action.added"
+    INCIDENT_ACTION_DONE = "incidents_remedial_action.done"
+    INCIDENT_COMMUNICATION_RECORDED = "incidents_communication.recorded"
     AUDIT_CHAIN_KEYED = KEYED_CHAIN_STARTED  # written once, by the upgrade (core.audit_hash)
 
 

@@ -26,6 +26,7 @@ from opencsms.core.models import TotpDevice, User
 from opencsms.organisation.schemas import LevelPath
 from opencsms.tara import services as tara_services
 from opencsms.tara.models import Kind, Tara
+from tests.config.permissions import incident_calls
 from tests.config.permissions.routes import Route
 from tests.config.permissions.world import World
 from tests.factories.tara import FIRMWARE_RULE
@@ -74,6 +75,8 @@ def default_args(world: World, route: Route) -> dict[str, Any]:
         "finding_id": world.monitored.finding.pk,
         "advisory_id": world.monitored.finding.evidence[0]["advisory"],
         "source_id": world.advisory_source.pk,
+        "incident_id": world.incident.pk,
+        "action_id": world.action.pk,
     }
     return {name: str(values[name]) for name in route.params if name in values}
 
@@ -235,6 +238,7 @@ PAGE_CALLS: dict[str, Call] = {
     "core:user_activate": NEWCOMER,
     "core:user_password": Call(args=NEWCOMER.args, data=_fixed(**NEW_PASSWORD)),
     "core:user_second_factor_reset": Call(before=_newcomer_with_authenticator),
+    **{name: Call(**parts) for name, parts in incident_calls.PAGES.items()},
 }
 T = "/taras/{tara_id}"
 API_CALLS: dict[str, Call] = {
@@ -280,6 +284,7 @@ API_CALLS: dict[str, Call] = {
     "POST /organisations/{organisation_id}/exploitation": KEV,
     "POST /organisations/{organisation_id}/advisory-sources": SOURCE,
     "POST /notifications/read": Call(data=_fixed(ids=[])),
+    **{name: Call(**parts) for name, parts in incident_calls.API.items()},
 }
 
 

@@ -24,7 +24,7 @@ from tests.config.permissions.world import AT_ORGANISATION, CALLERS, World, leve
 
 REFUSED = (401, 403, 404)
 SIGN_IN = "/login/"
-APPS = ("core", "organisation", "tara", "vulns", "django_tasks_database")
+APPS = ("core", "organisation", "tara", "vulns", "incidents", "django_tasks_database")
 
 
 def target(world: World, route: Route) -> object | None:

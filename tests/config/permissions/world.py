@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from opencsms.core.models import User
+from opencsms.incidents import services as incidents_services
+from opencsms.incidents.models import Incident, RemedialAction
 from opencsms.organisation.models import Level, LevelObject, Role
 from opencsms.tara import services as tara_services
 from opencsms.tara.models import Baseline, ImportJob, RuleFile, Tara
 from opencsms.vulns import services as vulns_services
 from opencsms.vulns.models import AdvisorySource, Finding
 from tests.factories.core import make_admin, make_user
+from tests.factories.incidents import make_incident, make_plan
 from tests.factories.organisation import Tree, make_matrix_user, make_membership
 from tests.factories.tara import FIRMWARE_RULE
 from tests.factories.workspace import Monitored, make_workspace, monitor
@@ -55,6 +58,8 @@ class World:
     import_job: ImportJob
     rule_file: RuleFile
     advisory_source: AdvisorySource
+    incident: Incident  # of the project, opened from the finding, under the project's plan
+    action: RemedialAction  # the incident's, not done
 
     @property
     def tree(self) -> Tree:
@@ -82,6 +87,7 @@ class World:
             "finding": self.monitored.finding,
             "rule_file": self.rule_file,
             "advisory_source": self.advisory_source,
+            "incident": self.incident,
         }
 
 
@@ -90,6 +96,8 @@ def marker(obj: Any) -> str:
     file name)."""
     if isinstance(obj, Finding):
         return obj.vulnerability_id
+    if isinstance(obj, Incident):
+        return obj.title
     return str(obj.filename if isinstance(obj, ImportJob) else obj.name)
 
 
@@ -125,6 +133,7 @@ def build_world() -> World:
         make_admin(),
         REFERENCE.read_bytes(),
     )
+    incident, action = _incident(monitored, author)
     return World(
         monitored=monitored,
         users=users,
@@ -140,4 +149,14 @@ def build_world() -> World:
         advisory_source=vulns_services.create_advisory_source(
             actor=admin, organisation_id=organisation, name="Matrix OSV", kind="osv_path", location="/srv/osv"
         ),
+        incident=incident,
+        action=action,
     )
+
+
+def _incident(monitored: Monitored, author: User) -> tuple[Incident, RemedialAction]:
+    """The project's plan and an incident opened from the finding, with an open remedial action."""
+    make_plan(author, Level.PROJECT, monitored.release.project_id)
+    incident = make_incident(author, monitored.finding, title="Matrix incident")
+    action = incidents_services.add_action(actor=author, incident_id=incident.pk, title="Matrix action")
+    return incident, action

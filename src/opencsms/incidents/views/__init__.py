@@ -1,0 +1,1 @@
+"""Pages of incident response, one module per noun."""
