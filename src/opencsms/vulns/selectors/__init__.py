@@ -38,9 +38,11 @@ from opencsms.vulns.selectors.records import (
     portfolio_findings,
     release,
     releases,
+    sbom_revisions,
     unread_count,
     vex_bytes,
     vex_document,
+    vex_imports,
 )
 from opencsms.vulns.selectors.tara_loop import threats_for_finding
 
@@ -72,6 +74,7 @@ __all__ = [
     "release",
     "release_page",
     "releases",
+    "sbom_revisions",
     "tara_choices",
     "threats_for_finding",
     "threats_panel",
@@ -79,4 +82,5 @@ __all__ = [
     "unread_count",
     "vex_bytes",
     "vex_document",
+    "vex_imports",
 ]

@@ -140,7 +140,13 @@ def triage_finding(
     return apply_triage(actor=actor, finding=finding, changes=changes, action=AuditAction.FINDING_TRIAGED)
 
 
-TRIAGE_ACTIONS = (AuditAction.FINDING_TRIAGED.value, AuditAction.FINDING_CLOSED_WITHDRAWN.value)
+TRIAGE_ACTIONS = (
+    AuditAction.FINDING_TRIAGED.value,
+    AuditAction.FINDING_CLOSED_WITHDRAWN.value,
+    AuditAction.FINDING_CLOSED_COMPONENT_LEFT.value,
+    AuditAction.FINDING_CLOSED_NO_LONGER_MATCHED.value,
+    AuditAction.FINDING_VEX_APPLIED.value,
+)
 
 
 def _triage_at(finding: Finding, version: str | None) -> dict[str, Any] | None:
