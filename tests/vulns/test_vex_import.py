@@ -211,3 +211,12 @@ def test_import_over_the_api(team: Team) -> None:
     (entry,) = body["report"]
     assert (entry["outcome"], entry["applied"][0]["component"]) == ("applied", "up-pad 0.1.0")
     assert _finding(release, "GHSA-3").vex_status == "fixed"
+
+
+def test_a_long_document_finds_its_findings_by_alias_past_the_first_query(team: Team) -> None:
+    release = pads_release(team)
+    many = [statement(f"CVE-2099-{n:04d}", "pkg:npm/left-pad@1.0.0", "affected") for n in range(150)]
+    last = statement("GHSA-1", "pkg:npm/left-pad@1.0.0", "fixed")  # the alias of CVE-2024-1, sorted last
+    made = services.import_vex(actor=team.engineer, release_id=release.pk, raw=openvex(*many, last))
+    assert made.counts == {"applied": 1, "unchanged": 0, "conflict": 0, "no_matching_finding": 150}
+    assert _finding(release, "CVE-2024-1").vex_status == "fixed"

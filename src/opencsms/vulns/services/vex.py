@@ -45,6 +45,7 @@ from opencsms.vulns.services.advisories import organisation_for
 from opencsms.vulns.services.triage import TRIAGE_ACTIONS, apply_triage
 
 OUTCOMES = ("applied", "unchanged", "conflict", "no_matching_finding")
+NAMES_PER_QUERY = 100
 CONCLUDED = (VexStatus.AFFECTED.value, VexStatus.FIXED.value, VexStatus.NOT_AFFECTED.value)
 
 
@@ -108,11 +109,19 @@ def _findings(organisation: Organisation, release: Release | None, names: set[st
         found = found.filter(release=release)
     else:
         found = found.filter(release__project__business_unit__organisation=organisation)
-    named = Q(vulnerability_id__in=names)
-    for name in sorted(names):
-        named |= Q(aliases__icontains=name)
-    rows = found.filter(named).select_related("component", "release__project").select_for_update(of=("self",))
-    return [row for row in rows.order_by("pk") if names & set(mapping.finding_ids(row))]
+    ordered, rows = sorted(names), dict[int, Finding]()
+    for start in range(0, len(ordered), NAMES_PER_QUERY):  # a bounded OR per query
+        chunk = ordered[start : start + NAMES_PER_QUERY]
+        named = Q(vulnerability_id__in=chunk)
+        for name in chunk:
+            named |= Q(aliases__icontains=name)
+        locked = (
+            found.filter(named)
+            .select_related("component", "release__project")
+            .select_for_update(of=("self",))
+        )
+        rows.update((row.pk, row) for row in locked if names & set(mapping.finding_ids(row)))
+    return [rows[pk] for pk in sorted(rows)]
 
 
 def _people(findings: list[Finding]) -> dict[int, ChangeRecord]:
