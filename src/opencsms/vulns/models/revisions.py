@@ -11,6 +11,11 @@ from django.utils import timezone
 
 from opencsms.core.models import User
 
+SUMMARY_ORDER = (
+    ("components", ("kept", "added", "removed", "changed")),
+    ("findings", ("carried", "closed", "new")),
+)
+
 
 class SbomRevision(models.Model):
     """One SBOM a release had: the file as uploaded, who uploaded it, when, and what it changed."""
@@ -40,14 +45,14 @@ class SbomRevision(models.Model):
 
     @property
     def described(self) -> str:
-        """The summary in words: "components: 2 added, 1 removed, 1 changed, 40 kept; findings: ..."."""
+        """The summary in words, in a fixed order (PostgreSQL's jsonb keeps no key order): "components:
+        40 kept, 2 added, 1 removed, 1 changed; findings: 30 carried, 1 closed, 2 new"."""
         parts = []
-        for noun, counts in (
-            ("components", self.summary.get("components")),
-            ("findings", self.summary.get("findings")),
-        ):
-            if counts:
-                parts.append(f"{noun}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        for noun, order in SUMMARY_ORDER:
+            counts = self.summary.get(noun) or {}
+            shown = [f"{counts[what]} {what}" for what in order if what in counts]
+            if shown:
+                parts.append(f"{noun}: " + ", ".join(shown))
         return "; ".join(parts)
 
     @property

@@ -45,5 +45,7 @@ class VexImport(models.Model):
 
     @property
     def described(self) -> str:
-        """The counts in words: "2 applied, 1 no matching finding, 1 conflict"."""
-        return ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in self.counts.items() if n)
+        """The counts in words, in a fixed order (jsonb keeps none): "2 applied, 1 conflict, 1 no matching
+        finding"."""
+        order = ("applied", "unchanged", "conflict", "no_matching_finding")
+        return ", ".join(f"{self.counts[o]} {o.replace('_', ' ')}" for o in order if self.counts.get(o))
