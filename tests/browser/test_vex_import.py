@@ -68,7 +68,8 @@ def test_import_vex_on_a_release_see_the_report_and_a_refusal(page: Any, demo: D
     expect(imports).to_contain_text("No VEX document imported yet")
     _import(page, good)
     expect(page.locator("#toasts")).to_contain_text(
-        "OpenVEX supplier.openvex.json imported: 1 applied, 1 conflict, 1 no matching finding."
+        "OpenVEX supplier.openvex.json imported: 1 applied, 1 conflict, 1 no matching finding.",
+        timeout=15_000,
     )
     report = imports.get_by_test_id("vex-report")
     expect(report.locator("tr[data-statement='1']").get_by_test_id("outcome")).to_have_text("applied")
@@ -98,7 +99,9 @@ def test_import_vex_on_the_organisation(page: Any, demo: Demo, tmp_path: Path) -
     sign_in(page, "admin")
     page.goto(f"/organisations/{demo.organisation.pk}/advisories/")
     _import(page, vex)
-    expect(page.locator("#toasts")).to_contain_text("OpenVEX org.openvex.json imported: 1 applied.")
+    expect(page.locator("#toasts")).to_contain_text(
+        "OpenVEX org.openvex.json imported: 1 applied.", timeout=15_000
+    )
     row = page.get_by_test_id("vex-report").locator("tr[data-statement='1']")
     expect(row).to_contain_text("(ecu 1.0)")
     expect(row).to_contain_text("(ecu 2.0)")
