@@ -93,12 +93,17 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     assert correlation_ids != {""}
     assert Tara.objects.get().ref == "connected-ev"  # the reference TARA, imported once
     assert "Release TCU firmware 4.2.0 on TCU: 6 findings" in result.output
-    assert "Release Gateway firmware 1.8.0 on CGW: 2 findings" in result.output
+    # the gateway's SBOM revision 2: gin's finding closed (v1.9.1), x/text's carried, gorilla/websocket's new
+    assert "Release Gateway firmware 1.8.0 on CGW: 3 findings" in result.output
+    gateway = Release.objects.get(name="Gateway firmware")
+    assert [r.number for r in gateway.sbom_revisions.all()] == [2, 1]
+    assert gateway.sbom_revisions.get(number=2).summary["findings"] == {"carried": 1, "closed": 1, "new": 1}
     engineer = User.objects.get(username="engineer")
-    assert Notification.objects.filter(user=engineer).count() == 2  # the advisories came after the SBOMs
+    assert Notification.objects.filter(user=engineer).count() == 3  # the advisories, then the revision
     assert runner.invoke(app, ["server", "demo"]).exit_code == 0
     assert Tara.objects.count() == 1
-    assert (Release.objects.count(), Finding.objects.count()) == (2, 8)
+    assert (Release.objects.count(), Finding.objects.count()) == (2, 9)
+    assert gateway.sbom_revisions.count() == 2  # once
     accepted = Finding.objects.get(release__name="TCU firmware", vulnerability_id="CVE-2023-29401")
     until = timezone.localdate() + dt.timedelta(days=90)
     assert (accepted.decision, accepted.accepted_until, accepted.version) == ("accept", until, 2)  # once

@@ -216,16 +216,18 @@ def test_advisories_kev_and_epss_are_imported_and_searched(monitored: Monitored)
     assert "go.zip: 0 new, 0 changed, 10 unchanged advisories, 0 files skipped; 0 new findings" in shown
     websocket = osv("GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0")
     found = engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(websocket))})
-    assert "1 new findings, 0 closed (withdrawn)." in _text(engineer.get(found["Location"]))
+    assert "1 new findings, 0 closed (withdrawn), 0 closed (no longer matched)." in _text(
+        engineer.get(found["Location"])
+    )
     withdrawn = osv(
         "GHSA-w", "github.com/gorilla/websocket", ecosystem="Go", fixed="1.5.0",
         withdrawn="2024-09-01T00:00:00Z", modified="2024-09-01T00:00:00Z",
     )  # fmt: skip
     gone = engineer.post(path + "import/", {"file": SimpleUploadedFile("w.json", osv_bytes(withdrawn))})
-    assert (
-        "1 changed, 0 unchanged advisories, 0 files skipped; 0 new findings, 1 closed (withdrawn)."
-        in _text(engineer.get(gone["Location"]))
-    )
+    shown = _text(engineer.get(gone["Location"]))
+    assert "1 changed, 0 unchanged advisories, 0 files skipped; 0 new findings" in shown
+    assert "1 closed (withdrawn), 0 closed (no longer matched)." in shown
+    assert "0 closed (no longer matched)." in shown
     closed = monitored.release.findings.get(vulnerability_id="GHSA-w")
     assert (closed.stage, closed.vex_status) == ("not_relevant", "not_affected")
     kev = {"kind": "kev", "file": SimpleUploadedFile("kev.json", kev_json("CVE-2022-32149"))}

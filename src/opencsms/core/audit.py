@@ -82,6 +82,7 @@ class AuditAction(StrEnum):
     COMMENT_ADDED = "tara_comment.added"
     LOGIN_LOCKED_OUT = "auth.login_locked_out"
     RELEASE_CREATED = "vulns_release.created"
+    RELEASE_SBOM_REPLACED = "vulns_release.sbom_replaced"  # a new SBOM revision: components diffed
     ADVISORIES_IMPORTED = "vulns_advisories.imported"
     ADVISORY_SOURCE_CREATED = "vulns_advisory_source.created"
     SOURCE_SYNC_STALLED = "vulns_advisory_source.sync_stalled"  # its worker stopped: failed by the sweep
@@ -89,6 +90,10 @@ class AuditAction(StrEnum):
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
     FINDING_ACCEPTANCE_EXPIRED = "vulns_finding.acceptance_expired"  # reopened: back to triage
+    FINDING_CLOSED_COMPONENT_LEFT = "vulns_finding.closed_component_left"  # an SBOM revision dropped it
+    FINDING_CLOSED_NO_LONGER_MATCHED = "vulns_finding.closed_no_longer_matched"  # an advisory's new revision
+    FINDING_VEX_APPLIED = "vulns_finding.vex_applied"  # a statement of an imported VEX document
+    VEX_IMPORTED = "vulns_vex.imported"
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
     INCIDENT_PLAN_SAVED = "incidents_plan.saved"  # a new revision of an incident response plan
     INCIDENT_OPENED = "incidents_incident.opened"

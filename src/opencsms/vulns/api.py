@@ -16,7 +16,7 @@ from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
+from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release, SbomRevision, VexImport
 from opencsms.vulns.schemas import (
     AdvisoryDetailOut,
     BulkTriageIn,
@@ -33,10 +33,12 @@ from opencsms.vulns.schemas import (
     ReadOut,
     ReleaseIn,
     ReleaseOut,
+    SbomRevisionOut,
     SourceIn,
     SourceOut,
     ThreatOut,
     TriageIn,
+    VexImportOut,
 )
 
 router = Router(tags=["vulns"])
@@ -68,6 +70,23 @@ def upload_sbom(
 @needs(Perm.VIEW, on="release")
 def get_release(request: HttpRequest, release_id: Id) -> Release:
     return selectors.release(actor(request), release_id)
+
+
+@router.get("/releases/{release_id}/sbom-revisions", response=list[SbomRevisionOut])
+@needs(Perm.VIEW, on="release")
+def list_sbom_revisions(request: HttpRequest, release_id: Id) -> QuerySet[SbomRevision]:
+    return selectors.sbom_revisions(selectors.release(actor(request), release_id))
+
+
+@router.post("/releases/{release_id}/sbom-revisions", response={201: SbomRevisionOut})
+@needs(Perm.EDIT, on="release")
+def replace_sbom(request: HttpRequest, release_id: Id, file: File[UploadedFile]) -> Status[SbomRevision]:
+    """Replace the release's SBOM: components diffed, findings carried over, closed or new (the summary)."""
+    raw = file.read(selectors.MAX_SBOM_BYTES + 1)
+    revision = services.replace_sbom(
+        actor=actor(request), release_id=release_id, raw=raw, filename=file.name or ""
+    )
+    return Status(201, revision)
 
 
 @router.get("/releases/{release_id}/findings", response=list[FindingOut])
@@ -109,6 +128,30 @@ def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> 
         filters=payload.filters.to_filter() if payload.filters else None,
     )  # fmt: skip
     return {"count": len(done), "ids": [f.pk for f in done]}
+
+
+@router.post("/releases/{release_id}/vex-imports", response={201: VexImportOut})
+@needs(Perm.EDIT, on="release")
+def import_vex_for_release(
+    request: HttpRequest, release_id: Id, file: File[UploadedFile]
+) -> Status[VexImport]:
+    """Import a VEX document (OpenVEX, CycloneDX, CSAF) as triage of the release's findings."""
+    raw = file.read(selectors.MAX_SBOM_BYTES + 1)
+    made = services.import_vex(actor=actor(request), release_id=release_id, raw=raw, filename=file.name or "")
+    return Status(201, made)
+
+
+@router.post("/organisations/{organisation_id}/vex-imports", response={201: VexImportOut})
+@needs(Perm.EDIT, on="organisation")
+def import_vex_for_organisation(
+    request: HttpRequest, organisation_id: Id, file: File[UploadedFile]
+) -> Status[VexImport]:
+    """Import a VEX document as triage of every release of the organisation whose components it names."""
+    raw = file.read(selectors.MAX_SBOM_BYTES + 1)
+    made = services.import_vex(
+        actor=actor(request), organisation_id=organisation_id, raw=raw, filename=file.name or ""
+    )
+    return Status(201, made)
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)

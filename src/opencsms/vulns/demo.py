@@ -2,8 +2,9 @@
 reference TARA's components, and the example Go advisories (examples/vulns), so a new user sees findings,
 their evidence and the notifications on first start.
 
-`load_demo_releases()` is idempotent: it uploads the releases that are missing and imports the advisories
-only while the organisation's mirror lacks one of them (an import is audited even when nothing changed).
+`load_demo_releases()` is idempotent: it uploads the releases that are missing, imports the advisories
+only while the organisation's mirror lacks one of them (an import is audited even when nothing changed),
+and gives the gateway release its second SBOM revision once.
 Releases are uploaded first, so the advisories' findings also notify the project's people. One finding's
 risk is accepted with an expiry (`ACCEPTED`), once: while it is still untriaged.
 """
@@ -55,6 +56,7 @@ ACCEPTED = DemoAcceptance(
     "injection needs that access. Accepted until the gin update planned with the next release.",
     90,
 )
+REVISION = DemoRelease("Gateway firmware", "1.8.0", "cgw-firmware-1.8.0-r2.cdx.json", "CGW")  # its 2nd SBOM
 NEW_ADVISORY = "new-advisory.osv.json"  # left for the user to import: its finding appears without a rescan
 
 
@@ -70,6 +72,17 @@ def _accept_one(actor: User, project: Project) -> None:
         decision=Decision.ACCEPT, rationale=ACCEPTED.rationale,
         accepted_until=timezone.localdate() + dt.timedelta(days=ACCEPTED.days),
     )  # fmt: skip
+
+
+def _second_revision(actor: User, project: Project, folder: Path) -> None:
+    """The gateway release's corrected SBOM as its revision 2 (once): one finding closed, one carried, one
+    new."""
+    gateway = selectors.releases(actor, project_id=project.pk).get(
+        name=REVISION.name, version=REVISION.version
+    )
+    if not selectors.sbom_revisions(gateway).filter(number__gte=2).exists():
+        raw = (folder / REVISION.file).read_bytes()
+        services.replace_sbom(actor=actor, release_id=gateway.pk, raw=raw, filename=REVISION.file)
 
 
 @transaction.atomic
@@ -96,5 +109,6 @@ def load_demo_releases(
     if stored.count() < len(files):
         services.import_advisories(actor=actor, project_id=project.pk, paths=[folder / "advisories"])
     _accept_one(actor, project)
+    _second_revision(actor, project, folder)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]

@@ -55,6 +55,26 @@ class UploadForm(forms.Form):
         return cleaned
 
 
+class ReplaceForm(forms.Form):
+    """A new SBOM revision of a release (`replace_sbom`)."""
+
+    file = LimitedFileField(max_bytes=MAX_SBOM_BYTES)
+
+    def revision(self) -> dict[str, Any]:
+        upload = self.cleaned_data["file"]
+        return {"raw": upload.read(), "filename": upload.name or ""}
+
+
+class VexImportForm(forms.Form):
+    """A VEX document to import as triage (`import_vex`)."""
+
+    file = LimitedFileField(max_bytes=MAX_SBOM_BYTES)
+
+    def document(self) -> dict[str, Any]:
+        upload = self.cleaned_data["file"]
+        return {"raw": upload.read(), "filename": upload.name or ""}
+
+
 class FindingFilterForm(forms.Form):
     """The filters, sort and page of a findings list (all optional; values out of shape are ignored)."""
 

@@ -30,6 +30,69 @@ class ReleaseOut(Schema):
     open_count: int = 0
 
 
+class RevisionChanges(Schema):
+    components: dict[str, int] = Field(description="added, removed, changed (a version change), kept")
+    findings: dict[str, int] = Field(
+        default_factory=dict, description="carried over, closed (their component left), new"
+    )
+    changes: list[str] = Field(default_factory=list, description="The version changes, as `name old -> new`")
+
+
+class SbomRevisionOut(Schema):
+    """One SBOM a release had: revision 1 is the SBOM it was created from, each replacement the next."""
+
+    number: int
+    filename: str
+    sha256: str
+    format: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    summary: RevisionChanges
+
+    @staticmethod
+    def resolve_uploaded_by(obj: Any) -> str:
+        return str(obj.uploaded_by)
+
+
+class VexFindingOut(Schema):
+    finding: int
+    release: str
+    component: str
+
+
+class VexConflictOut(VexFindingOut):
+    vex_status: str = Field(description="The person's conclusion, kept")
+    decision: str
+    by: str
+    at: str
+
+
+class VexStatementOut(Schema):
+    statement: int = Field(description="Its place in the document, from 1")
+    vulnerability: str
+    status: str
+    products: list[str] = Field(description="The first five products it names")
+    outcome: Literal["applied", "unchanged", "conflict", "no_matching_finding"]
+    applied: list[VexFindingOut]
+    unchanged: list[VexFindingOut]
+    conflicts: list[VexConflictOut] = Field(description="Findings a person concluded after the document")
+
+
+class VexImportOut(Schema):
+    """A VEX document imported as triage: its hash and, per statement, what it did."""
+
+    id: int
+    organisation_id: int
+    release_id: int | None
+    filename: str
+    sha256: str
+    kind: str
+    issued: str
+    imported_at: dt.datetime
+    counts: dict[str, int]
+    report: list[VexStatementOut]
+
+
 class ReleaseIn(Schema):
     name: str
     version: str
@@ -163,6 +226,10 @@ class ImportOut(Schema):
     skipped: int
     findings: int
     closed: int = Field(description="Findings closed because every advisory behind them was withdrawn")
+    no_longer_matched: int = Field(
+        0,
+        description="Findings closed because the new revision of their advisory no longer covers the version",
+    )
 
 
 class ExploitationIn(Schema):

@@ -15,6 +15,13 @@ urlpatterns = [
     path("projects/<int:project_id>/releases/upload/", releases.upload, name="upload"),
     path("releases/<int:release_id>/", releases.release, name="release"),
     path("releases/<int:release_id>/findings/bulk-triage/", releases.bulk_triage, name="bulk_triage"),
+    path("releases/<int:release_id>/sbom/", releases.replace, name="replace_sbom"),
+    path("releases/<int:release_id>/vex/import/", releases.import_vex, name="release_vex_import"),
+    path(
+        "organisations/<int:organisation_id>/vex/import/",
+        advisories.import_vex,
+        name="organisation_vex_import",
+    ),
     path("releases/<int:release_id>/components/", releases.components, name="components"),
     path("releases/<int:release_id>/vex.<str:fmt>.json", releases.vex, name="vex"),
     path("findings/", findings.portfolio, name="portfolio"),

@@ -143,6 +143,14 @@ TARA_FILE = _file("ev.tara.yaml", REFERENCE.read_bytes(), replace="true")
 RULE_FILE = _file("acme.yaml", FIRMWARE_RULE.format(version="2").encode())
 GATEWAY = (VULN_EXAMPLES / "cgw-firmware-1.8.0.cdx.json").read_bytes()
 SBOM = Call(data=_file("cgw.cdx.json", GATEWAY, name="Gateway firmware", version="1.8.0"))
+OPENVEX = {
+    "@context": "https://openvex.dev/ns/v0.2.0",
+    "statements": [
+        {"vulnerability": {"name": "CVE-2099-1"}, "products": ["pkg:npm/none@1"], "status": "affected"}
+    ],
+}
+VEX = Call(data=_file("vex.json", json.dumps(OPENVEX).encode()))
+NEW_REVISION = Call(data=_file("cgw.cdx.json", GATEWAY))  # another SBOM than the release's
 ADVISORIES = Call(data=_file("new.json", (VULN_EXAMPLES / "new-advisory.osv.json").read_bytes()))
 KEV = Call(data=_file("kev.json", kev_json("CVE-2022-32149"), kind="kev"))
 
@@ -209,6 +217,9 @@ PAGE_CALLS: dict[str, Call] = {
     "tara:element_delete": DELETE_CLAIM,
     "tara:element_undo": DELETE_CLAIM,  # the last change of the new claim is its creation
     "vulns:upload": SBOM,
+    "vulns:replace_sbom": NEW_REVISION,
+    "vulns:release_vex_import": VEX,
+    "vulns:organisation_vex_import": VEX,
     "vulns:vex": Call(args=_fixed(fmt="csaf")),
     "vulns:findings_export": Call(args=_fixed(fmt="csv")),
     "vulns:portfolio_export": Call(args=_fixed(fmt="csv")),
@@ -272,6 +283,9 @@ API_CALLS: dict[str, Call] = {
     f"POST {T}/baselines": BASELINE,
     f"GET {T}/diff": DIFF,
     "POST /projects/{project_id}/releases": SBOM,
+    "POST /releases/{release_id}/sbom-revisions": NEW_REVISION,
+    "POST /releases/{release_id}/vex-imports": VEX,
+    "POST /organisations/{organisation_id}/vex-imports": VEX,
     "GET /releases/{release_id}/vex": Call(query=_fixed(format="csaf")),
     "PATCH /findings/{finding_id}": Call(data=_fixed(stage="weakness")),
     "POST /findings/{finding_id}/tara-link": LINK,

@@ -82,6 +82,16 @@ VEX_READERS: dict[str, Callable[[Any, str], tuple[VexStatement, ...]]] = {
 }
 
 
+VEX_KINDS = {"openvex": "OpenVEX", "cyclonedx": "CycloneDX VEX", "csaf": "CSAF VEX", "spdx3": "SPDX 3 VEX"}
+
+
+def vex_kind(raw: bytes, file: str = "<input>") -> str:
+    """The document's kind as a person names it ("OpenVEX", "CycloneDX VEX"...), or "" for none."""
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return VEX_KINDS["cyclonedx"]
+    return VEX_KINDS.get(_json_kind(load_json(raw, file)), "")
+
+
 def parse_vex(raw: bytes, file: str = "<input>") -> tuple[VexStatement, ...]:
     """The statements of an OpenVEX, CycloneDX (JSON/XML), CSAF VEX or SPDX 3 document."""
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):

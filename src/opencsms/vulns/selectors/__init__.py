@@ -40,9 +40,11 @@ from opencsms.vulns.selectors.records import (
     portfolio_findings,
     release,
     releases,
+    sbom_revisions,
     unread_count,
     vex_bytes,
     vex_document,
+    vex_imports,
 )
 from opencsms.vulns.selectors.tara_loop import threats_for_finding
 
@@ -80,6 +82,7 @@ __all__ = [
     "release_export",
     "release_page",
     "releases",
+    "sbom_revisions",
     "tara_choices",
     "threats_for_finding",
     "threats_panel",
@@ -87,4 +90,5 @@ __all__ = [
     "unread_count",
     "vex_bytes",
     "vex_document",
+    "vex_imports",
 ]

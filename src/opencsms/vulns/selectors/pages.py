@@ -27,7 +27,9 @@ from opencsms.vulns.models import (
     EpssScore,
     Finding,
     KnownExploited,
+    SbomRevision,
     Stage,
+    VexImport,
     VexStatus,
 )
 from opencsms.vulns.selectors.jobs import SourceList, delivery_status, source_list
@@ -43,6 +45,8 @@ from opencsms.vulns.selectors.records import (
     portfolio_findings,
     release,
     releases,
+    sbom_revisions,
+    vex_imports,
 )
 from opencsms.vulns.selectors.tara_loop import threats_for_finding
 
@@ -99,6 +103,8 @@ class ReleasePage:
     page: Page[Any]
     filters: FindingFilter
     can_edit: bool
+    revisions: list[SbomRevision]
+    imports: list[VexImport]
     vex_formats: tuple[str, ...] = VEX_FORMATS
     stages: tuple[tuple[str, str], ...] = tuple(Stage.choices)  # the bulk triage's choices
     vex_statuses: tuple[tuple[str, str], ...] = tuple(VexStatus.choices)
@@ -111,7 +117,9 @@ def release_page(
 ) -> ReleasePage:
     found = release(user, release_id)
     rows = filter_findings(found.findings.all(), filters).select_related("component", "owner")
-    return ReleasePage(found, _page(rows, page_number), filters, _can_edit(user, found.project))
+    revisions, imports = list(sbom_revisions(found)), vex_imports(release_obj=found)
+    can_edit = _can_edit(user, found.project)
+    return ReleasePage(found, _page(rows, page_number), filters, can_edit, revisions, imports)
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,7 @@ class AdvisoryPage:
     sources: SourceList | None  # on the organisation's page only, with their last sync's status
     kev_count: int
     epss_count: int
+    imports: list[VexImport]  # the organisation's VEX imports, on its page only
 
     @property
     def kind(self) -> str:
@@ -249,6 +258,7 @@ def advisory_page(
         sources,
         KnownExploited.objects.filter(organisation=organisation).count(),
         EpssScore.objects.filter(organisation=organisation).count(),
+        vex_imports(organisation_id=organisation.pk) if sources is not None else [],
     )
 
 

@@ -27,6 +27,8 @@ from opencsms.vulns.models import (
     Notification,
     Release,
     ReleaseComponent,
+    SbomRevision,
+    VexImport,
     VexStatus,
 )
 
@@ -66,7 +68,7 @@ def releases(user: User, *, project_id: int | None = None) -> QuerySet[Release]:
         organisation_selectors.level(user, Level.PROJECT, project_id)
         found = found.filter(project_id=project_id)
     components = (
-        ReleaseComponent.objects.filter(release=OuterRef("pk"))
+        ReleaseComponent.objects.filter(release=OuterRef("pk"), removed_in__isnull=True)
         .order_by()
         .values("release")
         .annotate(n=Count("pk"))
@@ -92,8 +94,30 @@ def release(user: User, release_id: int) -> Release:
 
 
 def components(release_obj: Release) -> QuerySet[ReleaseComponent]:
-    """The components of a release the caller already holds (`release()` checked the scope)."""
-    return ReleaseComponent.objects.filter(release=release_obj).order_by("position")
+    """The components of a release the caller already holds (`release()` checked the scope), but those
+    that left it in a later SBOM revision."""
+    return ReleaseComponent.objects.filter(release=release_obj, removed_in__isnull=True).order_by("position")
+
+
+VEX_IMPORTS_SHOWN = 10
+
+
+def vex_imports(*, release_obj: Release | None = None, organisation_id: int | None = None) -> list[VexImport]:
+    """The last VEX imports of a release the caller holds, or an organisation's own (not a release's)."""
+    found = VexImport.objects.select_related("imported_by", "release")
+    if release_obj is not None:
+        found = found.filter(release=release_obj)
+    elif organisation_id is not None:
+        found = found.filter(organisation_id=organisation_id, release__isnull=True)
+    else:
+        return []
+    return list(found.order_by("-imported_at", "-id")[:VEX_IMPORTS_SHOWN])
+
+
+def sbom_revisions(release_obj: Release) -> QuerySet[SbomRevision]:
+    """The SBOM revisions of a release the caller already holds, the newest first (without their bytes)."""
+    found = SbomRevision.objects.filter(release=release_obj).defer("sbom").select_related("uploaded_by")
+    return found.order_by("-number")
 
 
 @dataclass(frozen=True)

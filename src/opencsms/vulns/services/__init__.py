@@ -20,6 +20,7 @@ from opencsms.vulns.services.notifications import (
     sweep_deliveries,
 )
 from opencsms.vulns.services.releases import upload_sbom
+from opencsms.vulns.services.revisions import replace_sbom
 from opencsms.vulns.services.syncs import (
     queue_sync,
     source_status,
@@ -29,6 +30,7 @@ from opencsms.vulns.services.syncs import (
 )
 from opencsms.vulns.services.tara_loop import link_finding_to_step
 from opencsms.vulns.services.triage import triage_finding
+from opencsms.vulns.services.vex import import_vex
 
 __all__ = [
     "ExploitationResult",
@@ -40,11 +42,13 @@ __all__ = [
     "deliver_notifications_task",
     "import_advisories",
     "import_exploitation",
+    "import_vex",
     "link_finding_to_step",
     "mark_notifications_read",
     "queue_sync",
     "reopen_expired_acceptances",
     "reopen_expired_acceptances_task",
+    "replace_sbom",
     "source_status",
     "sweep_deliveries",
     "sweep_organisation_syncs",

@@ -3,7 +3,8 @@
 `import_advisories` stores new advisories and updates changed ones (by content hash), then matches only
 those against the components they name (`matching.match_advisories`): an unchanged advisory costs one
 hash comparison, and a new one an indexed lookup of its packages (ISO/SAE 21434 8.4, 8.5). Findings whose
-every advisory is now withdrawn are closed (`withdrawals.close_withdrawn`), and the people of each release
+every advisory is now withdrawn, or no longer matches in its new revision, are closed
+(`withdrawals.close_withdrawn`, `withdrawals.close_unmatched`), and the people of each release
 with new findings are notified.
 `sync_source` reads an `AdvisorySource` with the engine's feed code; `syncs.sync_source_task` runs it in
 the worker (`opencsms worker`), queued by `syncs.queue_sync`.
@@ -33,13 +34,14 @@ from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, AdvisorySource, SourceKind
 from opencsms.vulns.services.matching import match_advisories
 from opencsms.vulns.services.notifications import notify_new_findings
-from opencsms.vulns.services.withdrawals import close_withdrawn
+from opencsms.vulns.services.withdrawals import close_unmatched, close_withdrawn
 
 
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did: advisories new, changed and unchanged, files skipped, findings created, findings
-    closed because every advisory behind them was withdrawn."""
+    closed because every advisory behind them was withdrawn, and because the changed advisories behind
+    them no longer cover their component's version."""
 
     new: int
     changed: int
@@ -47,6 +49,7 @@ class ImportResult:
     skipped: int
     findings: int
     closed: int = 0
+    no_longer_matched: int = 0
 
 
 def organisation_for(actor: User, organisation_id: int | None, project_id: int | None) -> Organisation:
@@ -131,7 +134,10 @@ def _import(actor: User, organisation: Organisation, read: AdvisoryRead, what: s
     to_match, new, unchanged = _store(organisation, read.advisories)
     created = match_advisories(organisation.pk, to_match)
     closed = close_withdrawn(actor, organisation.pk, to_match)
-    result = ImportResult(new, len(to_match) - new, unchanged, len(read.skipped), len(created), closed)
+    unmatched = close_unmatched(actor, organisation.pk, to_match)
+    result = ImportResult(
+        new, len(to_match) - new, unchanged, len(read.skipped), len(created), closed, unmatched
+    )
     audit.record(
         actor=actor,
         action=AuditAction.ADVISORIES_IMPORTED,

@@ -22,11 +22,11 @@ from opencsms.organisation.access import Perm, require
 from opencsms.organisation.models import Level, Project
 from opencsms.tara.models import Tara
 from opencsms.vulns import mapping, selectors
-from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent
+from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent, SbomRevision
 from opencsms.vulns.services.matching import match_release
 
 
-def _read(raw: bytes, filename: str) -> Sbom:
+def read_sbom(raw: bytes, filename: str) -> Sbom:
     if len(raw) > selectors.MAX_SBOM_BYTES:
         raise Invalid(f"the SBOM is larger than {selectors.MAX_SBOM_BYTES // (1024 * 1024)} MB")
     try:
@@ -38,7 +38,7 @@ def _read(raw: bytes, filename: str) -> Sbom:
 MAX_PROBLEMS = 200  # kept with a release: enough to fix the SBOM, bounded for a hostile one
 
 
-def _problems(sbom: Sbom) -> list[str]:
+def sbom_problems(sbom: Sbom) -> list[str]:
     """The SBOM's problems as text, at most `MAX_PROBLEMS` and how many more."""
     found = [f"{p.rule}: {p.message}" for p in sbom.problems]
     more = len(found) - MAX_PROBLEMS
@@ -69,6 +69,22 @@ def _store_components(release: Release, sbom: Sbom) -> tuple[list[ReleaseCompone
     return rows, {k.key for k in keys}
 
 
+def first_revision(release: Release) -> SbomRevision:
+    """Revision 1 of a release's SBOM: the one it was created from, as the release holds it (written at
+    upload, or when a release older than revisions is first replaced: `revisions.replace_sbom`)."""
+    return SbomRevision.objects.create(
+        release=release,
+        number=1,
+        sbom=release.sbom,
+        filename=release.sbom_filename,
+        sha256=release.sbom_sha256,
+        format=release.sbom_format,
+        uploaded_by_id=release.created_by_id,
+        uploaded_at=release.created_at,
+        summary={"components": {"added": ReleaseComponent.objects.filter(release=release).count()}},
+    )
+
+
 @transaction.atomic
 def upload_sbom(
     *,
@@ -90,7 +106,7 @@ def upload_sbom(
     name, version = name.strip(), version.strip()
     if not name or not version:
         raise Invalid("a release needs a name and a version")
-    sbom = _read(raw, filename)
+    sbom = read_sbom(raw, filename)
     if Release.objects.filter(project_id=project.pk, name=name, version=version).exists():
         raise Conflict(
             f"the project has a release {name} {version}: an SBOM of new software is a new version"
@@ -105,11 +121,12 @@ def upload_sbom(
         sbom_filename=filename[:255],
         sbom_sha256=hashlib.sha256(raw).hexdigest(),
         sbom_format=sbom.format[:64],
-        problems=_problems(sbom),
+        problems=sbom_problems(sbom),
         created_by=actor,
     )
     rows, keys = _store_components(release, sbom)
     created = match_release(release, rows, sbom, keys)
+    first_revision(release)
     audit.record(
         actor=actor,
         action=AuditAction.RELEASE_CREATED,

@@ -158,6 +158,9 @@ TRIAGE_ACTIONS = (
     AuditAction.FINDING_TRIAGED.value,
     AuditAction.FINDING_CLOSED_WITHDRAWN.value,
     AuditAction.FINDING_ACCEPTANCE_EXPIRED.value,
+    AuditAction.FINDING_CLOSED_COMPONENT_LEFT.value,
+    AuditAction.FINDING_CLOSED_NO_LONGER_MATCHED.value,
+    AuditAction.FINDING_VEX_APPLIED.value,
 )
 
 

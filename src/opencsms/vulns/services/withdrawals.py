@@ -9,6 +9,14 @@ rationale names the withdrawn advisories. A finding a person already concluded (
 affected, or decided) keeps its triage, and a finding that another, still valid advisory supports stays
 open. A closure is a triage change like a person's (`triage.apply_triage`: the same rules checked, the
 same fields saved), audited as the actor of the import (`vulns_finding.closed_withdrawn`).
+
+The same holds for an advisory that changed and no longer matches (`close_unmatched`): when an import
+brings a new revision of an advisory whose affected ranges no longer cover a finding's component version,
+the advisory leaves the finding's evidence; a finding it alone supported is closed if it is open (under
+investigation or affected: a person's decision is cleared, the audit record keeps it) as not affected,
+`vulnerable_code_not_present`, the rationale naming the advisory's revision and the version
+(`vulns_finding.closed_no_longer_matched`). Findings that still match keep their triage; new matches were
+made by `matching.match_advisories`.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from django.db.models import QuerySet
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.engine.advisories import Advisory
+from opencsms.engine.matching import AdvisoryIndex, match
+from opencsms.engine.sbom import Sbom
 from opencsms.vulns import mapping
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import Finding, Stage, VexStatus
@@ -25,6 +35,8 @@ from opencsms.vulns.services.matching import candidate_components
 from opencsms.vulns.services.triage import apply_triage
 
 JUSTIFICATION = "vulnerable_code_not_present"
+OPEN = (VexStatus.UNDER_INVESTIGATION, VexStatus.AFFECTED)
+BATCH = 500
 
 
 def _void(organisation_id: int, advisory_ids: set[str]) -> dict[str, str]:
@@ -63,12 +75,61 @@ def close_withdrawn(actor: User, organisation_id: int, advisories: list[Advisory
         behind = sorted({e["advisory"] for e in row.evidence})
         if not set(behind) <= void.keys():
             continue
-        closing = {
-            "stage": Stage.NOT_RELEVANT,
-            "vex_status": VexStatus.NOT_AFFECTED,
-            "justification": JUSTIFICATION,
-            "rationale": "Withdrawn: " + ", ".join(f"{i} (withdrawn {void[i]})" for i in behind),
-        }
-        apply_triage(actor=actor, finding=row, changes=closing, action=AuditAction.FINDING_CLOSED_WITHDRAWN)
+        rationale = "Withdrawn: " + ", ".join(f"{i} (withdrawn {void[i]})" for i in behind)
+        close_finding(actor, row, JUSTIFICATION, rationale, AuditAction.FINDING_CLOSED_WITHDRAWN)
         closed += 1
+    return closed
+
+
+def close_finding(actor: User, row: Finding, justification: str, rationale: str, action: AuditAction) -> None:
+    """Close a finding the caller locked as not relevant, not affected with `justification`, any decision
+    cleared (the audit record keeps it), `rationale` the record of why: one triage change (`apply_triage`)."""
+    closing = {
+        "stage": Stage.NOT_RELEVANT,
+        "vex_status": VexStatus.NOT_AFFECTED,
+        "justification": justification,
+        "decision": "",
+        "rationale": rationale,
+    }
+    apply_triage(actor=actor, finding=row, changes=closing, action=action)
+
+
+def _supported_by(organisation_id: int, changed: dict[str, Advisory]) -> list[Finding]:
+    """The organisation's findings with one of `changed` in their evidence, locked (by id or alias)."""
+    names = sorted({name for a in changed.values() for name in a.ids})
+    found: dict[int, Finding] = {}
+    for start in range(0, len(names), BATCH):
+        rows = Finding.objects.filter(
+            release__project__business_unit__organisation_id=organisation_id,
+            vulnerability_id__in=names[start : start + BATCH],
+        )
+        locked = rows.select_related("release", "component").select_for_update(of=("self",)).order_by("pk")
+        found.update((r.pk, r) for r in locked if any(e["advisory"] in changed for e in r.evidence))
+    return [found[pk] for pk in sorted(found)]
+
+
+def _still_matches(row: Finding, advisory: Advisory) -> bool:
+    component = mapping.to_component(row.component)
+    return bool(match(Sbom("database", "", "", (component,)), AdvisoryIndex([advisory])))
+
+
+def close_unmatched(actor: User, organisation_id: int, advisories: list[Advisory]) -> int:
+    """Take changed advisories that no longer match out of the evidence of their findings, and close the
+    open findings nothing else supports (see the module); how many were closed."""
+    changed = {a.id: a for a in advisories if not a.withdrawn}
+    closed = 0
+    for row in _supported_by(organisation_id, changed) if changed else []:
+        gone = {e["advisory"] for e in row.evidence if e["advisory"] in changed} - {
+            i for i in changed if _still_matches(row, changed[i])
+        }
+        if not gone:
+            continue
+        left = [e for e in row.evidence if e["advisory"] not in gone]
+        if left:
+            Finding.objects.filter(pk=row.pk).update(evidence=left)
+        elif row.vex_status in OPEN:
+            revisions = ", ".join(f"{i} revision {changed[i].modified or '(undated)'}" for i in sorted(gone))
+            rationale = f"No longer matched: {revisions} no longer covers {row.component}"
+            close_finding(actor, row, JUSTIFICATION, rationale, AuditAction.FINDING_CLOSED_NO_LONGER_MATCHED)
+            closed += 1
     return closed

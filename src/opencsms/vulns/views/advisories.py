@@ -16,7 +16,7 @@ from opencsms.core.http import actor, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm
+from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm, VexImportForm
 
 PAGES = {Level.ORGANISATION: "vulns:organisation_advisories", Level.PROJECT: "vulns:project_advisories"}
 
@@ -68,7 +68,8 @@ def import_advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpR
     messages.success(
         request,
         f"{upload.name}: {done.new} new, {done.changed} changed, {done.unchanged} unchanged advisories, "
-        f"{done.skipped} files skipped; {done.findings} new findings, {done.closed} closed (withdrawn).",
+        f"{done.skipped} files skipped; {done.findings} new findings, {done.closed} closed (withdrawn), "
+        f"{done.no_longer_matched} closed (no longer matched).",
     )
     return redirect(PAGES[kind], level_id)
 
@@ -110,3 +111,13 @@ def source_sync(request: HttpRequest, source_id: int) -> HttpResponse:
     source = services.queue_sync(actor=actor(request), source_id=source_id)
     messages.success(request, f"Sync of {source.name} queued: the worker runs it; its status is shown below.")
     return redirect(PAGES[Level.ORGANISATION], source.organisation_id)
+
+
+@require_POST
+@needs(Perm.EDIT, on="organisation")
+def import_vex(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    form = VexImportForm(request.POST, request.FILES)
+    checked(form)
+    made = services.import_vex(actor=actor(request), organisation_id=organisation_id, **form.document())
+    messages.success(request, f"{made.kind} {made.filename} imported: {made.described}.")
+    return redirect("vulns:organisation_advisories", organisation_id)

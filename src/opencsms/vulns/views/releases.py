@@ -1,5 +1,5 @@
-"""A project's releases with the SBOM upload form, a release's findings (filters, sorting, pages) and
-components, and its VEX documents."""
+"""A project's releases with the SBOM upload form, a release's findings (filters, sorting, pages),
+components and SBOM revisions (a new one replaces the SBOM), and its VEX documents."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import BulkTriageForm, FindingFilterForm, UploadForm
+from opencsms.vulns.forms import BulkTriageForm, FindingFilterForm, ReplaceForm, UploadForm, VexImportForm
 
 
 @needs(Perm.VIEW, on="project")
@@ -41,8 +41,28 @@ def upload(request: HttpRequest, project_id: int) -> HttpResponse:
 def release(request: HttpRequest, release_id: int) -> HttpResponse:
     form = FindingFilterForm(request.GET)
     page = selectors.release_page(actor(request), release_id, form.to_filter(), request.GET.get("page"))
-    context = {"r": page, "form": form}
+    context = {"r": page, "form": form, "replace_form": ReplaceForm()}
     return page_or_partial(request, "vulns/release.html", "vulns/_finding_table.html", context)
+
+
+@require_POST
+@needs(Perm.EDIT, on="release")
+def replace(request: HttpRequest, release_id: int) -> HttpResponse:
+    form = ReplaceForm(request.POST, request.FILES)
+    checked(form)
+    revision = services.replace_sbom(actor=actor(request), release_id=release_id, **form.revision())
+    messages.success(request, f"SBOM revision {revision.number} uploaded: {revision.described}.")
+    return redirect("vulns:release", release_id)
+
+
+@require_POST
+@needs(Perm.EDIT, on="release")
+def import_vex(request: HttpRequest, release_id: int) -> HttpResponse:
+    form = VexImportForm(request.POST, request.FILES)
+    checked(form)
+    made = services.import_vex(actor=actor(request), release_id=release_id, **form.document())
+    messages.success(request, f"{made.kind} {made.filename} imported: {made.described}.")
+    return redirect("vulns:release", release_id)
 
 
 @require_POST

@@ -1,7 +1,9 @@
 """Vulnerability monitoring in the server (ISO/SAE 21434 clause 8; UNECE R155 7.2.2.2(g)).
 
-- `Release`: one ECU software release of a project, its SBOM stored as uploaded (bytes, SHA-256, format),
-  optionally placed on a component of the project's TARA (`component_ref`), which closes the loop into it.
+- `Release`: one ECU software release of a project, its current SBOM stored as uploaded (bytes, SHA-256,
+  format; every SBOM it had is an `SbomRevision`, models/revisions.py), optionally placed on a component
+  of the project's TARA (`component_ref`), which closes the loop into it; a component that left in a later
+  revision is kept (`removed_in`) with its closed findings.
 - `ReleaseComponent` + `ComponentKey`: the SBOM's components, each filed under the engine's match keys
   ((purl type, namespace, name) or ("cpe", vendor, product)), so a new advisory finds its candidate
   components by an indexed lookup, never by rescanning every release.
@@ -28,13 +30,15 @@ from django.utils import timezone
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Project
 from opencsms.tara.models import Tara
+from opencsms.vulns.models.revisions import SbomRevision as SbomRevision
+from opencsms.vulns.models.vex import VexImport as VexImport
 
 KEY_LENGTH = 600
 
 
 class Release(models.Model):
-    """An ECU software release of a project and its SBOM (immutable once uploaded: a new SBOM is a new
-    release version)."""
+    """An ECU software release of a project and its current SBOM (a corrected SBOM of the same software
+    replaces it as a new revision; new software is a new release version)."""
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "project",
@@ -96,6 +100,9 @@ class ReleaseComponent(models.Model):
     supplier = models.CharField(max_length=500, blank=True)
     hashes = models.JSONField(default=list)
     position = models.PositiveIntegerField()
+    removed_in = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The SBOM revision the component left the release in"
+    )
 
     class Meta:
         ordering = ["release", "position"]
