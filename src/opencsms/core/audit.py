@@ -88,6 +88,7 @@ class AuditAction(StrEnum):
     FINDING_TRIAGED = "vulns_finding.triaged"
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
+    FINDINGS_REMATCHED = "vulns_findings.rematched"  # a portfolio re-matched after a matching change
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
     AUDIT_CHAIN_KEYED = KEYED_CHAIN_STARTED  # written once, by the upgrade (core.audit_hash)
 

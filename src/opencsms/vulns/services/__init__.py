@@ -14,6 +14,7 @@ from opencsms.vulns.services.notifications import (
     sweep_deliveries,
 )
 from opencsms.vulns.services.releases import upload_sbom
+from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
 from opencsms.vulns.services.syncs import (
     queue_sync,
     source_status,
@@ -27,6 +28,7 @@ from opencsms.vulns.services.triage import triage_finding
 __all__ = [
     "ExploitationResult",
     "ImportResult",
+    "RematchResult",
     "create_advisory_source",
     "deliver_notifications",
     "deliver_notifications_task",
@@ -35,6 +37,7 @@ __all__ = [
     "link_finding_to_step",
     "mark_notifications_read",
     "queue_sync",
+    "rematch_organisation",
     "source_status",
     "sweep_deliveries",
     "sweep_organisation_syncs",

@@ -77,6 +77,16 @@ def candidate_advisories(organisation_id: int, keys: set[str]) -> list[Advisory]
     return [mapping.to_advisory(row) for row in AdvisoryRow.objects.filter(pk__in=ids).order_by("pk")]
 
 
+def lend_alias_scores(organisation_id: int, index: AdvisoryIndex, advisories: list[Advisory]) -> None:
+    """Let `index` know the organisation's stored records of the ids and aliases of every advisory
+    without CVSS (a Go record's GHSA and CVE), for their scores only: such a finding takes its
+    best-scored alias's severity and names it (`engine.matching.merge.findings_for`)."""
+    ids = sorted({i for a in advisories if not a.severities for i in a.ids})
+    for batch in _batches(ids):
+        rows = AdvisoryRow.objects.filter(organisation_id=organisation_id, advisory_id__in=batch)
+        index.lend_scores(mapping.to_advisory(row) for row in rows)
+
+
 def _identity(release_id: int, finding: Finding) -> Identity:
     c = finding.component
     return (release_id, c.ref, c.purl, c.cpe)
@@ -90,7 +100,9 @@ def match_release(
     advisories = candidate_advisories(release.project.business_unit.organisation_id, keys)
     if not advisories:
         return []
-    found = match(sbom, AdvisoryIndex(advisories), release=str(release.pk))
+    index = AdvisoryIndex(advisories)
+    lend_alias_scores(release.project.business_unit.organisation_id, index, advisories)
+    found = match(sbom, index, release=str(release.pk))
     lookup = {(release.pk, r.ref, r.purl, r.cpe): r for r in reversed(rows)}
     return store_findings(found, lookup, release.project.business_unit.organisation_id)
 
@@ -110,6 +122,7 @@ def match_advisories(organisation_id: int, advisories: list[Advisory]) -> list[F
         components = tuple(mapping.to_component(r) for r in rows)
         portfolio.add_release(str(release_id), Sbom("database", release.name, release.version, components))
     known = AdvisoryIndex(advisories)
+    lend_alias_scores(organisation_id, known, advisories)
     found = [finding for advisory in advisories for finding in portfolio.match_advisory(advisory, known)]
     lookup = {(r.release_id, r.ref, r.purl, r.cpe): r for r in reversed(candidates)}
     return store_findings(found, lookup, organisation_id)
@@ -123,6 +136,7 @@ MERGED = (  # the columns matching writes (`mapping.finding_fields`), but KEV an
     "remediations",
     "score",
     "severity",
+    "severity_from",
     "summary",
 )
 
@@ -159,10 +173,18 @@ def store_findings(
 ) -> list[FindingRow]:
     """Create or merge rows for engine findings (whose `release` is the release id); the created rows.
     KEV and EPSS come from the organisation's stored copies."""
-    components = {lookup[_identity(int(f.release), f)] for f in found}
+    return store_counted(found, lookup, organisation_id)[0]
+
+
+def store_counted(
+    found: list[Finding], lookup: dict[Identity, ReleaseComponent], organisation_id: int
+) -> tuple[list[FindingRow], int]:
+    """`store_findings`, and how many existing rows changed."""
+    components = sorted({lookup[_identity(int(f.release), f)].pk for f in found})
     existing: dict[int, list[FindingRow]] = defaultdict(list)
-    for row in FindingRow.objects.filter(component__in=[c.pk for c in components]):
-        existing[row.component_id].append(row)
+    for batch in range(0, len(components), BATCH):
+        for row in FindingRow.objects.filter(component__in=components[batch : batch + BATCH]):
+            existing[row.component_id].append(row)
     created: list[FindingRow] = []
     changed: dict[int, FindingRow] = {}
     for finding in found:
@@ -187,4 +209,4 @@ def store_findings(
     _signals(organisation_id, [*created, *changed.values()])
     FindingRow.objects.bulk_create(created, batch_size=BATCH)
     FindingRow.objects.bulk_update(list(changed.values()), ["kev", "epss", *MERGED], batch_size=BATCH)
-    return created
+    return created, len(changed)
