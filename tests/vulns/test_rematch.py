@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from typer.testing import CliRunner
 
 from opencsms.cli.main import app
@@ -183,3 +184,28 @@ def test_rematch_command(team: Team) -> None:
     refused = CliRunner().invoke(app, [*args[:-1], _head(team, Role.AUDITOR).username])
     assert refused.exit_code == 1
     assert Finding.objects.count() == 1
+
+
+def test_an_unreadable_csaf_range_is_named_on_the_advisories_page(team: Team) -> None:
+    document = {
+        "document": {"csaf_version": "2.0", "tracking": {"id": "ACME-2099-2"}, "title": "Relay"},
+        "product_tree": {
+            "branches": [
+                {"category": "vendor", "name": "ACME", "branches": [
+                    {"category": "product_name", "name": "Relay", "branches": [
+                        {"category": "product_version_range", "name": "NMC2 <= 6.9.6",
+                         "product": {"name": "Relay NMC2", "product_id": "RELAY-1"}},
+                    ]},
+                ]},
+            ]
+        },
+        "vulnerabilities": [{"cve": "CVE-2099-0300", "product_status": {"known_affected": ["RELAY-1"]}}],
+    }  # fmt: skip
+    services.import_advisories(
+        actor=team.engineer, project_id=team.project.pk, raw=json.dumps(document).encode(), filename="r.json"
+    )
+    client = Client()
+    client.force_login(team.engineer)
+    page = client.get(f"/projects/{team.project.pk}/advisories/").content.decode()
+    assert 'data-testid="advisory-problem"' in page
+    assert "product RELAY-1: &#x27;NMC2 &lt;= 6.9.6&#x27; is neither a vers range" in page

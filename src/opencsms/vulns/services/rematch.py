@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
@@ -55,6 +56,19 @@ class RematchResult:
 Keys = dict[int, set[tuple[str, ...]]]
 
 
+def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[int | str, ...]]) -> None:
+    """Insert key rows in one `executemany` (a portfolio re-derives hundreds of thousands: building a
+    model instance for each, as `bulk_create` does, costs most of the time). The table and column names
+    are the model's, the values parameters."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
 def _sync_rows(current: Keys, wanted: Keys) -> list[int]:
     """The owners whose stored keys differ from the wanted ones."""
     return [owner for owner, keys in wanted.items() if current.get(owner, set()) != keys]
@@ -72,9 +86,7 @@ def _advisory_keys(organisation_id: int) -> tuple[AdvisoryIndex, int]:
     changed = _sync_rows(current, wanted)
     for start in range(0, len(changed), 500):
         AdvisoryKey.objects.filter(advisory_id__in=changed[start : start + 500]).delete()
-    AdvisoryKey.objects.bulk_create(
-        (AdvisoryKey(advisory_id=pk, key=key) for pk in changed for (key,) in wanted[pk]), batch_size=1000
-    )
+    _insert(AdvisoryKey, ("advisory_id", "key"), [(pk, key) for pk in changed for (key,) in wanted[pk]])
     return AdvisoryIndex(advisories[pk] for pk in sorted(advisories)), len(changed)
 
 
@@ -107,10 +119,8 @@ def _component_keys(rows: list[ReleaseComponent]) -> int:
     changed = _sync_rows(current, wanted)
     for start in range(0, len(changed), 500):
         ComponentKey.objects.filter(component_id__in=changed[start : start + 500]).delete()
-    ComponentKey.objects.bulk_create(
-        (ComponentKey(component_id=pk, key=k, version=v) for pk in changed for k, v in wanted[pk]),
-        batch_size=1000,
-    )
+    values: list[tuple[int | str, ...]] = [(pk, *kv) for pk in changed for kv in wanted[pk]]
+    _insert(ComponentKey, ("component_id", "key", "version"), values)
     return len(changed)
 
 
