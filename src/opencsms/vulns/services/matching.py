@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -40,6 +41,16 @@ from opencsms.vulns.models import (
 
 BATCH = 500
 Identity = tuple[int, str, str, str]  # release id, component ref, purl, cpe
+
+
+class Stored(Protocol):
+    """A stored component as findings need it: a `ReleaseComponent`, or its ids alone (`rematch`)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def release_id(self) -> int: ...
 
 
 def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -169,7 +180,7 @@ def _signals(organisation_id: int, rows: list[FindingRow]) -> None:
 
 
 def store_findings(
-    found: list[Finding], lookup: dict[Identity, ReleaseComponent], organisation_id: int
+    found: list[Finding], lookup: Mapping[Identity, Stored], organisation_id: int
 ) -> list[FindingRow]:
     """Create or merge rows for engine findings (whose `release` is the release id); the created rows.
     KEV and EPSS come from the organisation's stored copies."""
@@ -177,7 +188,7 @@ def store_findings(
 
 
 def store_counted(
-    found: list[Finding], lookup: dict[Identity, ReleaseComponent], organisation_id: int
+    found: list[Finding], lookup: Mapping[Identity, Stored], organisation_id: int
 ) -> tuple[list[FindingRow], int]:
     """`store_findings`, and how many existing rows changed."""
     components = sorted({lookup[_identity(int(f.release), f)].pk for f in found})
@@ -198,7 +209,7 @@ def store_counted(
             continue
         row = FindingRow(
             release_id=component.release_id,
-            component=component,
+            component_id=component.pk,
             **mapping.finding_fields(finding),
             stage=Stage.EVENT,
             vex_status=VexStatus.UNDER_INVESTIGATION,

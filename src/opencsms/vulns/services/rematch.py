@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -29,7 +29,7 @@ from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.matching import AdvisoryIndex, match
-from opencsms.engine.sbom import Sbom, parse_sbom
+from opencsms.engine.sbom import Component, Sbom, parse_sbom
 from opencsms.organisation.models import Organisation
 from opencsms.vulns import mapping
 from opencsms.vulns.models import Advisory as AdvisoryRow
@@ -90,27 +90,53 @@ def _advisory_keys(organisation_id: int) -> tuple[AdvisoryIndex, int]:
     return AdvisoryIndex(advisories[pk] for pk in sorted(advisories)), len(changed)
 
 
-def _reread_cpes(release: Release, rows: list[ReleaseComponent]) -> list[ReleaseComponent]:
-    """The further CPEs of the release's components, from its stored SBOM read again (by position)."""
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A stored component read as values (no model instance: a portfolio has hundreds of thousands)."""
+
+    pk: int
+    release_id: int
+    position: int
+    component: Component
+
+
+_FIELDS = ("pk", "release_id", "position", "ref", "name", "version", "purl", "cpe", "supplier", "hashes")
+
+
+def _rows(releases: list[Release]) -> dict[int, list[_Row]]:
+    """The releases' stored components by release, in SBOM order."""
+    by_release: dict[int, list[_Row]] = defaultdict(list)
+    found = ReleaseComponent.objects.filter(release__in=releases).order_by("release_id", "position")
+    for values in found.values_list(*_FIELDS, "other_cpes"):
+        pk, release_id, position, ref, name, version, purl, cpe, supplier, hashes, others = values
+        pairs = tuple((str(a), str(v)) for a, v in hashes)
+        component = Component(ref, name, version, purl, cpe, supplier, pairs, (), tuple(others))
+        by_release[release_id].append(_Row(pk, release_id, position, component))
+    return by_release
+
+
+def _reread_cpes(release: Release, rows: list[_Row]) -> list[_Row]:
+    """The rows with the further CPEs of the release's stored SBOM read again (by position) where they
+    differ, saved."""
     try:
         components = parse_sbom(bytes(release.sbom), release.sbom_filename or "sbom").components
     except ParseError:
-        return []
-    changed = []
+        return rows
+    result = []
     for row in rows:
-        if row.position < len(components):
-            others = list(components[row.position].other_cpes)
-            if others != row.other_cpes:
-                row.other_cpes = others
-                changed.append(row)
-    return changed
+        others = components[row.position].other_cpes if row.position < len(components) else ()
+        if others == row.component.other_cpes:
+            result.append(row)
+            continue
+        ReleaseComponent.objects.filter(pk=row.pk).update(other_cpes=list(others))
+        result.append(replace(row, component=replace(row.component, other_cpes=others)))
+    return result
 
 
-def _component_keys(rows: list[ReleaseComponent]) -> int:
+def _component_keys(rows: list[_Row]) -> int:
     """Re-derive the match keys of `rows` where they changed; how many components changed."""
     wanted: Keys = {
-        row.pk: {(k, v[:200]) for k, v in mapping.component_key_texts(mapping.to_component(row))}
-        for row in rows
+        row.pk: {(k, v[:200]) for k, v in mapping.component_key_texts(row.component)} for row in rows
     }
     current: Keys = defaultdict(set)
     stored = ComponentKey.objects.filter(component__release_id__in={row.release_id for row in rows})
@@ -138,20 +164,19 @@ def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = Fa
     index, keys_changed = _advisory_keys(organisation.pk)
     totals = {"releases": 0, "components": 0, "created": 0, "updated": 0}
     for releases in _batches(organisation.pk, reread):
-        by_release: dict[int, list[ReleaseComponent]] = defaultdict(list)
-        for row in ReleaseComponent.objects.filter(release__in=releases).order_by("release_id", "position"):
-            by_release[row.release_id].append(row)
+        by_release = _rows(releases)
         if reread:
-            changed = [r for release in releases for r in _reread_cpes(release, by_release[release.pk])]
-            ReleaseComponent.objects.bulk_update(changed, ["other_cpes"], batch_size=1000)
+            by_release = {r.pk: _reread_cpes(r, by_release[r.pk]) for r in releases}
         flat = [row for release in releases for row in by_release[release.pk]]
         keys_changed += _component_keys(flat)
         found = []
         for release in releases:
-            components = tuple(mapping.to_component(r) for r in by_release[release.pk])
+            components = tuple(row.component for row in by_release[release.pk])
             sbom = Sbom("database", release.name, release.version, components)
             found.extend(match(sbom, index, release=str(release.pk)))
-        lookup = {(r.release_id, r.ref, r.purl, r.cpe): r for r in reversed(flat)}
+        lookup = {
+            (r.release_id, r.component.ref, r.component.purl, r.component.cpe): r for r in reversed(flat)
+        }
         created, updated = store_counted(found, lookup, organisation.pk)
         notify_new_findings(created)
         totals["releases"] += len(releases)
