@@ -12,7 +12,9 @@ is built once and reused.
 A matching change is simulated as the one of issue 12 leaves a database: every stored match key derived
 under the old rules (the components' and advisories' keys are deleted, so every one is re-derived) and no
 finding yet. Then `rematch_organisation` runs (timed): (1) after the change (all keys and all findings
-written), (2) again with nothing changed. Target (issue 12): (1) <= 30 s.
+written), (2) again with nothing changed. Target (issue 12): (1) <= 30 s. Wall time and the process's CPU
+time are both printed: on a shared machine the wall time mostly measures the other processes (SQLite
+runs in this process, so its work is in the CPU figure; PostgreSQL's is not).
 """
 
 from __future__ import annotations
@@ -95,11 +97,12 @@ def _run(actor: Any, org: Any, label: str) -> float:
     from opencsms.vulns.services import rematch_organisation
 
     with correlation():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = rematch_organisation(actor=actor, organisation_id=org.pk)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
-        f"{label}: {elapsed:.2f} s  ({result.releases:,} releases, {result.components:,} components, "
+        f"{label}: {elapsed:.2f} s wall, {cpu:.2f} s CPU of this process"
+        f"  ({result.releases:,} releases, {result.components:,} components, "
         f"{result.advisories:,} advisories; {result.keys_changed:,} keys re-derived, "
         f"{result.findings_created:,} findings created, {result.findings_updated:,} updated)"
     )

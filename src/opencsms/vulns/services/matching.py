@@ -154,7 +154,15 @@ MERGED = (  # the columns matching writes (`mapping.finding_fields`), but KEV an
 
 def _merge_into(row: FindingRow, finding: Finding) -> bool:
     """Fold an engine finding into a row of its component that shares an id (the engine's `merged`; a
-    stored row keeps its name); True when the row changed."""
+    stored row keeps its name); True when the row changed. A row that already holds the finding's ids
+    and evidence at a score as high is left as it is (a re-match finds most rows so: no merge built)."""
+    if (
+        row.pk
+        and finding.ids <= {row.vulnerability_id, *row.aliases}
+        and (finding.score or 0) <= (row.score or 0)
+        and all(e in row.evidence for e in mapping.evidence_data(finding.evidence))
+    ):
+        return False
     kept = mapping.matched(row, finding.component)
     fields = mapping.finding_fields(merged(kept, finding, row.vulnerability_id if row.pk else ""))
     before = (row.aliases, row.evidence, row.score)
