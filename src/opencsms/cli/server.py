@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from opencsms.cli import server_tara
+from opencsms.cli import server_tara, server_vulns
 from opencsms.cli.django_setup import run_management_command, setup_django
 from opencsms.cli.jobs import sweep_jobs, sweeping, tick_schedules, ticking
 from opencsms.cli.supervisor import supervise
@@ -28,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(server_tara.app, name="tara")
+app.add_typer(server_vulns.app, name="vulns")
 
 
 @app.command(

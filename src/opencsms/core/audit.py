@@ -94,6 +94,7 @@ class AuditAction(StrEnum):
     FINDING_CLOSED_NO_LONGER_MATCHED = "vulns_finding.closed_no_longer_matched"  # an advisory's new revision
     FINDING_VEX_APPLIED = "vulns_finding.vex_applied"  # a statement of an imported VEX document
     VEX_IMPORTED = "vulns_vex.imported"
+    FINDINGS_REMATCHED = "vulns_findings.rematched"  # a portfolio re-matched after a matching change
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
     INCIDENT_PLAN_SAVED = "incidents_plan.saved"  # a new revision of an incident response plan
     INCIDENT_OPENED = "incidents_incident.opened"

@@ -16,7 +16,7 @@ from typing import Any
 from opencsms.engine.advisories import Advisory
 from opencsms.engine.advisories.store import advisory_from_dict
 from opencsms.engine.matching import Evidence, Finding, MatchKind
-from opencsms.engine.matching.compare import component_keys
+from opencsms.engine.matching.compare import advisory_keys, component_keys
 from opencsms.engine.sbom import Component, VexStatement, VexStatus
 from opencsms.vulns import models
 
@@ -34,7 +34,9 @@ def component_key_texts(component: Component) -> Iterator[tuple[str, str]]:
 
 
 def advisory_key_texts(advisory: Advisory) -> set[str]:
-    return {key_text(affected.key) for affected in advisory.affected if affected.name}
+    return {
+        key_text(key) for affected in advisory.affected if affected.name for key in advisory_keys(affected)
+    }
 
 
 def to_component(row: models.ReleaseComponent) -> Component:
@@ -46,6 +48,7 @@ def to_component(row: models.ReleaseComponent) -> Component:
         cpe=row.cpe,
         supplier=row.supplier,
         hashes=tuple((str(a), str(v)) for a, v in row.hashes),
+        other_cpes=tuple(str(c) for c in row.other_cpes),
     )
 
 
@@ -57,6 +60,7 @@ def component_row(release: models.Release, component: Component, position: int) 
         version=component.version[:200],
         purl=component.purl[:1000],
         cpe=component.cpe[:500],
+        other_cpes=list(component.other_cpes),
         supplier=component.supplier[:500],
         hashes=[list(pair) for pair in component.hashes],
         position=position,
@@ -89,6 +93,7 @@ def finding_fields(finding: Finding) -> dict[str, Any]:
         "summary": finding.summary,
         "severity": finding.severity,
         "score": finding.score,
+        "severity_from": finding.severity_from,
         "vectors": list(finding.vectors),
         "evidence": evidence_data(finding.evidence),
         "remediations": list(finding.remediations),
@@ -117,6 +122,7 @@ def matched(row: models.Finding, component: Component) -> Finding:
         evidence=tuple(Evidence(**{**e, "kind": MatchKind(e["kind"])}) for e in row.evidence),
         severity=row.severity,
         score=row.score,
+        severity_from=row.severity_from,
         vectors=tuple(row.vectors),
         remediations=tuple(row.remediations),
         summary=row.summary,

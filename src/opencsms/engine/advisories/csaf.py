@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from opencsms.engine.advisories.cve5 import constraint_events
 from opencsms.engine.advisories.model import Advisory, Affected, Event, Range, RangeKind, Severity
 from opencsms.engine.advisories.nvd import cpe_affected
+from opencsms.engine.advisories.vers import parse_range
 from opencsms.engine.safeinput import MAX_DEPTH, refuse
 from opencsms.engine.sbom.identifiers import canonical_cpe, canonical_purl, cpe_word, purl_parts
 from opencsms.engine.sbom.model import VexStatement, VexStatus
@@ -92,29 +92,47 @@ def product_tree(tree: Any) -> dict[str, CsafProduct]:
     return products
 
 
-def _affected(product: CsafProduct) -> Affected | None:
-    events, exact = constraint_events(product.version_range)
-    ranges = (Range(RangeKind.ECOSYSTEM, tuple(events)),) if events else ()
-    version = exact or product.version
+_EVERYTHING = (Range(RangeKind.ECOSYSTEM, (Event("introduced", "0"),)),)
+
+
+def _versions(product: CsafProduct) -> tuple[tuple[Range, ...], tuple[str, ...], str]:
+    """(ranges, versions, problem) of a product's `product_version_range`, or of its `product_version`
+    (one version, or `vers:all/*` for all of them): `vers.parse_range`."""
+    text = product.version_range or (product.version if product.version.startswith("vers:") else "")
+    if not text:
+        return (), (product.version,) if product.version else (), ""
+    spec = parse_range(text)
+    if spec.problem:
+        return (), (), spec.problem
+    if spec.everything:
+        return _EVERYTHING, (), ""
+    return tuple(Range(RangeKind.ECOSYSTEM, events) for events in spec.intervals), spec.versions, ""
+
+
+def _affected(product: CsafProduct) -> tuple[Affected | None, str]:
+    """The product as an `Affected` entry; (None, problem) when its version range cannot be read: it is
+    then left out and named, never widened to every version."""
+    ranges, versions, problem = _versions(product)
+    if problem:
+        return None, f"product {product.product_id}: {problem}; it is not matched"
     if product.purl:
         kind, namespace, name, purl_version = purl_parts(product.purl)
-        version = purl_version or version
-        if not version and not ranges:
-            ranges = (Range(RangeKind.ECOSYSTEM, (Event("introduced", "0"),)),)
-        return Affected(kind, namespace, name, ranges, (version,) if version else ())
+        versions = (purl_version,) if purl_version else versions
+        return Affected(kind, namespace, name, ranges or _only(versions), versions), ""
     if product.cpe:
         found = cpe_affected(product.cpe, {})
-        if found is None or not (ranges or version):
-            return found
-        return Affected(
-            "cpe", found.namespace, found.name, ranges, (version,) if version else (), cpe=found.cpe
-        )
+        if found is None or not (ranges or versions):
+            return found, ""
+        return Affected("cpe", found.namespace, found.name, ranges, versions, cpe=found.cpe), ""
     if not product.name:
-        return None
+        return None, ""
     vendor, name = cpe_word(product.vendor), cpe_word(product.name)
-    if not ranges and not version:
-        ranges = (Range(RangeKind.ECOSYSTEM, (Event("introduced", "0"),)),)
-    return Affected("cpe", vendor, name, ranges, (version,) if version else (), condition="matched by name")
+    return Affected("cpe", vendor, name, ranges or _only(versions), versions, condition="matched by name"), ""
+
+
+def _only(versions: tuple[str, ...]) -> tuple[Range, ...]:
+    """No range: none when versions are listed, else every version (the product as a whole)."""
+    return () if versions else _EVERYTHING
 
 
 def _severities(vulnerability: dict[str, Any]) -> tuple[Severity, ...]:
@@ -141,7 +159,7 @@ def parse_csaf(data: Any, file: str) -> list[Advisory]:
     for index, vuln in enumerate(v for v in data.get("vulnerabilities") or () if isinstance(v, dict)):
         status = vuln.get("product_status") or {}
         ids = [str(i.get("text", "")) for i in vuln.get("ids") or () if isinstance(i, dict)]
-        affected = [
+        entries = [
             _affected(products[pid])
             for key in AFFECTED_STATUSES
             for pid in status.get(key) or ()
@@ -165,9 +183,10 @@ def parse_csaf(data: Any, file: str) -> list[Advisory]:
                 str(tracking.get("current_release_date", "")),
                 "",
                 _severities(vuln),
-                tuple(a for a in affected if a is not None),
+                tuple(a for a, _ in entries if a is not None),
                 remediations,
                 doc_id,
+                tuple(dict.fromkeys(problem for _, problem in entries if problem)),
             )
         )
     return advisories

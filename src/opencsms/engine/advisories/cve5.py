@@ -15,6 +15,7 @@ from typing import Any
 from opencsms.engine.advisories.model import Advisory, Affected, Event, Range, RangeKind, Severity
 from opencsms.engine.advisories.nvd import cpe_affected
 from opencsms.engine.safeinput import refuse
+from opencsms.engine.sbom.identifiers import go_module_path
 
 _REGISTRIES = {
     "pkg.go.dev": "golang",
@@ -65,6 +66,8 @@ def _target(item: dict[str, Any]) -> tuple[str, str, str]:
     if kind and item.get("packageName"):
         name = str(item["packageName"])
         namespace, _, short = name.rpartition(":" if kind == "maven" else "\x00")
+        if kind == "golang":
+            return kind, "", go_module_path(short)
         return kind, namespace, short.lower() if kind in {"pypi", "npm"} else short
     vendor = str(item.get("vendor", "")).lower().replace(" ", "_")
     return "cpe", vendor, str(item.get("product", "")).lower().replace(" ", "_")

@@ -82,6 +82,7 @@ class Advisory:
     affected: tuple[Affected, ...] = ()
     remediations: tuple[str, ...] = ()
     document: str = ""
+    problems: tuple[str, ...] = ()  # what of the record could not be read (left out of matching), named
 
     @property
     def origin(self) -> str:

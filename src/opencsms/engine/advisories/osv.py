@@ -19,7 +19,7 @@ from opencsms.engine.advisories.model import (
     Severity,
 )
 from opencsms.engine.safeinput import refuse
-from opencsms.engine.sbom.identifiers import purl_parts
+from opencsms.engine.sbom.identifiers import go_module_path, purl_parts
 from opencsms.engine.versions import purl_type
 
 
@@ -50,7 +50,9 @@ def _package(package: Any) -> tuple[str, str, str, str]:
     kind = purl_type(ecosystem)
     name = str(package.get("name", ""))
     namespace = ""
-    if kind == "maven" and ":" in name:
+    if kind == "golang":
+        name = go_module_path(name)
+    elif kind == "maven" and ":" in name:
         namespace, name = name.split(":", 1)
     elif kind == "pypi":
         name = name.lower().replace("_", "-").replace(".", "-")

@@ -64,6 +64,7 @@ def advisory_from_dict(data: dict[str, Any]) -> Advisory:
         affected,
         tuple(data["remediations"]),
         data.get("document", ""),
+        tuple(data.get("problems", ())),
     )
 
 

@@ -1,8 +1,9 @@
 """One component against one advisory's `Affected` entry: evidence, or nothing (ISO/SAE 21434 clause 8.5).
 
 Components are keyed like advisories: by purl as (type, namespace, name), by CPE as ("cpe", vendor, product).
-A purl is compared in its ecosystem's order; a CPE compares part, update, edition, language, software
-edition, target software, target hardware and other when both sides name them, and versions generically.
+A purl is compared in its ecosystem's order; a CPE by CPE 2.3 name matching (NISTIR 7696: every
+attribute but the version must not be disjoint, ANY `*` matching anything, NA `-` only NA), its version
+generically. Every CPE of a component is tried.
 """
 
 from __future__ import annotations
@@ -19,30 +20,77 @@ from opencsms.engine.sbom.model import Component
 from opencsms.engine.versions import version_key
 
 Key = tuple[str, str, str]
-_CPE_QUALIFIERS = (2, 6, 7, 8, 9, 10, 11, 12)
+_CPE_ATTRIBUTES = (2, 3, 4, 6, 7, 8, 9, 10, 11, 12)  # every attribute but the version (ranges compare it)
+_LOGICAL_ANY = frozenset({"*", ""})
+_NA = "-"
+
+
+def _cpe_version(fields: list[str], component: Component) -> str:
+    """The version a CPE names, else (ANY or NA) the component's version."""
+    return fields[5] if fields[5] not in ANY else component.version
 
 
 def component_keys(component: Component) -> Iterator[tuple[Key, str]]:
-    """(index key, version) under which a component is matched: its purl and its CPE, or, with neither,
-    its supplier and name spelled as a CPE vendor and product (met only by advisories that name products
-    the same way, i.e. CSAF product trees without identifiers: evidence kind 'name')."""
+    """(index key, version) under which a component is matched: its purl and every CPE it has, or, with
+    neither, its supplier and name spelled as a CPE vendor and product (met only by advisories that name
+    products the same way, i.e. CSAF product trees without identifiers: evidence kind 'name'). A CPE
+    whose vendor is ANY (Yocto writes `cpe:2.3:*:*:xz:5.6.0:...`) is keyed ("cpe", "*", product), where
+    every advisory of that product is filed too (`advisory_keys`)."""
     if component.purl:
         kind, namespace, name, version = purl_parts(component.purl)
         if kind:
             yield (kind, namespace, name), version or component.version
-    if component.cpe:
-        fields = split_cpe(component.cpe)
-        version = fields[5] if fields[5] not in ANY else component.version
-        yield ("cpe", fields[3], fields[4]), version
-    if not component.purl and not component.cpe and component.supplier and component.name:
+    for cpe in component.cpes:
+        fields = split_cpe(cpe)
+        vendor = "*" if fields[3] in _LOGICAL_ANY else fields[3]
+        yield ("cpe", vendor, fields[4]), _cpe_version(fields, component)
+    if not component.purl and not component.cpes and component.supplier and component.name:
         yield ("cpe", cpe_word(component.supplier), cpe_word(component.name)), component.version
 
 
-def _cpe_compatible(pattern: str, cpe: str) -> bool:
-    if not pattern or not cpe:
-        return True
-    ours, theirs = split_cpe(cpe), split_cpe(pattern)
-    return all(theirs[i] in ANY or ours[i] in ANY or theirs[i] == ours[i] for i in _CPE_QUALIFIERS)
+def advisory_keys(affected: Affected) -> tuple[Key, ...]:
+    """Index keys of an advisory's entry: its package, and for a CPE naming a vendor also ("cpe", "*",
+    product), where components whose CPE vendor is ANY look (NISTIR 7696: ANY is a superset of every
+    value)."""
+    if affected.purl_type == "cpe" and affected.cpe and affected.namespace not in ANY:
+        return (affected.key, ("cpe", "*", affected.name))
+    return (affected.key,)
+
+
+def _wildcard(value: str) -> re.Pattern[str]:
+    """A CPE attribute value with unquoted `*` / `?` wildcards as a pattern (NISTIR 7695 6.1.3.2)."""
+    parts = re.split(r"(?<!\\)([*?])", value)
+    return re.compile("".join(".*" if p == "*" else "." if p == "?" else re.escape(p) for p in parts))
+
+
+def attribute_disjoint(source: str, target: str) -> bool:
+    """NISTIR 7696 Table 6-2 for one attribute: DISJOINT, or not (EQUAL, SUPERSET or SUBSET)?
+
+    ANY (`*`) on either side is a superset or subset of anything; NA (`-`) equals only NA and is disjoint
+    from every value; two values are equal, or disjoint (a source value with wildcards matches what its
+    pattern matches)."""
+    if source in _LOGICAL_ANY or target in _LOGICAL_ANY:
+        return False
+    if _NA in (source, target):
+        return source != target
+    if re.search(r"(?<!\\)[*?]", source):
+        return _wildcard(source).fullmatch(target) is None
+    return source != target
+
+
+def cpe_disjoint(pattern: str, cpe: str) -> bool:
+    """NISTIR 7696 6.2 CPE_DISJOINT over every attribute but the version: a component CPE (target)
+    matches an advisory's CPE (source) when no attribute is disjoint."""
+    source, target = split_cpe(pattern), split_cpe(cpe)
+    return any(attribute_disjoint(source[i], target[i]) for i in _CPE_ATTRIBUTES)
+
+
+def matching_cpe(pattern: str, component: Component) -> str | None:
+    """The component's first CPE that `pattern` can name (`cpe_disjoint`), "" when either side has none
+    (name evidence), None when every CPE of the component is disjoint from it."""
+    if not pattern or not component.cpes:
+        return ""
+    return next((cpe for cpe in component.cpes if not cpe_disjoint(pattern, cpe)), None)
 
 
 def same_distribution_release(ecosystem: str, purl: str) -> bool:
@@ -77,7 +125,7 @@ def applicable(component: Component, version: str, affected: Affected) -> bool:
     release compatible?"""
     if not version:
         return False
-    if affected.purl_type == "cpe" and not _cpe_compatible(affected.cpe, component.cpe):
+    if affected.purl_type == "cpe" and matching_cpe(affected.cpe, component) is None:
         return False
     return not affected.ecosystem or same_distribution_release(affected.ecosystem, component.purl)
 
@@ -86,7 +134,8 @@ def compare(component: Component, version: str, advisory: Advisory, affected: Af
     """Evidence that `component` at `version` is inside `affected`, or None."""
     if not applicable(component, version, affected):
         return None
-    identifier = component.purl if affected.purl_type != "cpe" else (component.cpe or component.name)
+    cpe = matching_cpe(affected.cpe, component) if affected.purl_type == "cpe" else ""
+    identifier = component.purl if affected.purl_type != "cpe" else (cpe or component.cpe or component.name)
     kind = MatchKind.CPE if affected.purl_type == "cpe" else MatchKind.RANGE
     if affected.condition == "matched by name":
         kind = MatchKind.NAME

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from opencsms.engine.advisories.model import Advisory, Affected, Severity
-from opencsms.engine.matching.compare import Key, compare, component_keys
+from opencsms.engine.matching.compare import Key, advisory_keys, compare, component_keys
 from opencsms.engine.matching.merge import findings_for
 from opencsms.engine.matching.model import Evidence, Finding
 from opencsms.engine.sbom.model import Component, Sbom
@@ -39,16 +39,25 @@ class AdvisoryIndex:
             self.by_id[identifier].append(advisory)
         for affected in advisory.affected:
             if affected.name:
-                self.entries[affected.key].append((advisory, affected))
+                for key in advisory_keys(affected):
+                    self.entries[key].append((advisory, affected))
 
     def candidates(self, key: Key) -> list[tuple[Advisory, Affected]]:
         """The (advisory, affected entry) pairs filed under `key`."""
         return self.entries.get(key, [])
 
-    def severities(self, ids: frozenset[str]) -> tuple[Severity, ...]:
-        """The CVSS vectors of every indexed advisory that has one of `ids` as id or alias."""
+    def lend_scores(self, advisories: Iterable[Advisory]) -> None:
+        """Know advisories for their CVSS only (`severities`), without matching them: the scored records
+        (GHSA, NVD) of vulnerabilities whose matched record has no score."""
+        for advisory in advisories:
+            if advisory.severities and not advisory.withdrawn:
+                for identifier in advisory.ids:
+                    self.by_id[identifier].append(advisory)
+
+    def severities(self, ids: frozenset[str]) -> tuple[tuple[str, Severity], ...]:
+        """(advisory id, CVSS vector) of every known advisory that has one of `ids` as id or alias."""
         found = {id(a): a for i in ids for a in self.by_id.get(i, ())}
-        return tuple(s for a in found.values() for s in a.severities)
+        return tuple((a.id, s) for a in found.values() for s in a.severities)
 
 
 def _component_hits(component: Component, index: AdvisoryIndex) -> list[tuple[Advisory, Evidence]]:
@@ -111,12 +120,13 @@ class PortfolioIndex:
             return []
         hits: dict[tuple[str, str], tuple[Component, Evidence]] = {}
         for affected in advisory.affected:
-            for release, component, version in self.by_key.get(affected.key, ()):
-                if (release, component.ref) in hits:
-                    continue
-                evidence = compare(component, version, advisory, affected)
-                if evidence is not None:
-                    hits[(release, component.ref)] = (component, evidence)
+            for key in advisory_keys(affected):
+                for release, component, version in self.by_key.get(key, ()):
+                    if (release, component.ref) in hits:
+                        continue
+                    evidence = compare(component, version, advisory, affected)
+                    if evidence is not None:
+                        hits[(release, component.ref)] = (component, evidence)
         return [
             finding
             for (release, _), (component, evidence) in sorted(hits.items())

@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 
 from opencsms.engine.advisories.model import Advisory, EpssScore, KevEntry, Severity
 from opencsms.engine.matching.model import Evidence, Finding
-from opencsms.engine.matching.scoring import worst
+from opencsms.engine.matching.scoring import best_alias, worst
 from opencsms.engine.sbom.model import Component
 
 
@@ -50,12 +50,13 @@ def findings_for(
     component: Component,
     hits: list[tuple[Advisory, Evidence]],
     release: str = "",
-    related: Callable[[frozenset[str]], tuple[Severity, ...]] | None = None,
+    related: Callable[[frozenset[str]], tuple[tuple[str, Severity], ...]] | None = None,
 ) -> list[Finding]:
     """The findings of one component from its (advisory, evidence) hits, merged over aliases.
 
-    When none of the matching advisories is scored (Go's vulndb publishes no CVSS), the severities of
-    other advisories that share an id (the NVD or CVE 5 record of the same CVE) are used: `related`.
+    When none of the matching advisories is scored (Go's vulndb publishes no CVSS), the highest-scored
+    vector of the other advisories that share an id (the GHSA, NVD or CVE 5 record of the same CVE,
+    `related`) is used, and the finding names it (`severity_from`).
     """
     advisories = [a for a, _ in hits]
     findings = []
@@ -64,9 +65,12 @@ def findings_for(
         ids = frozenset().union(*(a.ids for a, _ in members))
         identifier = primary_id(ids)
         severities = tuple(s for a, _ in members for s in a.severities)
-        if not severities and related is not None:
-            severities = related(ids)
         score, label = worst(severities)
+        source = ""
+        if not severities and related is not None:
+            lent = tuple(pair for pair in related(ids) if pair[0] not in {a.id for a, _ in members})
+            score, label, source = best_alias(lent)
+            severities = tuple(s for i, s in lent if i == source)
         findings.append(
             Finding(
                 identifier,
@@ -79,6 +83,7 @@ def findings_for(
                 tuple(dict.fromkeys(r for a, _ in members for r in a.remediations)),
                 next((a.summary for a, _ in members if a.summary), ""),
                 release,
+                severity_from=source,
             )
         )
     return sorted(findings, key=lambda f: f.id)
@@ -100,6 +105,7 @@ def merged(kept: Finding, other: Finding, identifier: str = "") -> Finding:
         evidence=tuple(dict.fromkeys(kept.evidence + other.evidence)),
         severity=better.severity,
         score=better.score,
+        severity_from=better.severity_from,
         vectors=tuple(dict.fromkeys(kept.vectors + other.vectors)),
         remediations=tuple(dict.fromkeys(kept.remediations + other.remediations)),
         summary=kept.summary or other.summary,

@@ -55,6 +55,14 @@ class Finding:
     kev: KevEntry | None = None
     epss: EpssScore | None = None
     vex: VexStatement | None = None
+    severity_from: str = ""  # the alias whose CVSS gave the severity, when no matched record had one
+
+    @property
+    def severity_source(self) -> str:
+        """Where the score came from, when not from the matched records: 'CVSS 7.5 from GHSA-xxxx'."""
+        if not self.severity_from:
+            return ""
+        return f"CVSS {self.score:g} from {self.severity_from}" if self.score is not None else ""
 
     @property
     def ids(self) -> frozenset[str]:

@@ -64,3 +64,16 @@ def worst(severities: tuple[Severity, ...]) -> tuple[float | None, str]:
         elif best[0] is None and label != "UNKNOWN":
             best = (None, label)
     return best
+
+
+def best_alias(scored: tuple[tuple[str, Severity], ...]) -> tuple[float | None, str, str]:
+    """(score, rating, advisory id) of the highest-scoring vector among other records of the same
+    vulnerability ((advisory id, vector) pairs), the first in id order on a tie; the id is "" when none
+    has a score. The rule for a record without CVSS (Go's vulndb): its severity is its best-scored
+    alias's, and the finding names that alias."""
+    best: tuple[float | None, str, str] = (None, "UNKNOWN", "")
+    for identifier, severity in sorted(scored, key=lambda pair: pair[0]):
+        value, label = score_vector(severity.vector)
+        if value is not None and (best[0] is None or value > best[0]):
+            best = (value, label, identifier)
+    return best

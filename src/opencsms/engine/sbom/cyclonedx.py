@@ -39,8 +39,27 @@ def _component(draft: Component) -> Component:
     purl = canonical_purl(draft.purl) if draft.purl else ""
     cpe = canonical_cpe(draft.cpe) if draft.cpe else ""
     rejected = draft.rejected + rejected_identifiers((draft.purl, purl), (draft.cpe, cpe))
+    others = []
+    for given in draft.other_cpes:
+        rejected += rejected_identifiers(("", ""), (given, canonical_cpe(given)))
+        others.append(canonical_cpe(given))
+    cpes = tuple(c for c in dict.fromkeys((cpe, *others)) if c)
     ref = draft.ref or purl or f"{draft.name}@{draft.version}"
-    return replace(draft, ref=ref, purl=purl, cpe=cpe, rejected=rejected)
+    cpe, other_cpes = (cpes[0], cpes[1:]) if cpes else ("", ())
+    return replace(draft, ref=ref, purl=purl, cpe=cpe, rejected=rejected, other_cpes=other_cpes)
+
+
+def _identity_cpes(item: dict[str, Any]) -> tuple[str, ...]:
+    """CPEs a CycloneDX 1.5/1.6 component's `evidence.identity` concludes (one object in 1.5, a list in
+    1.6; `field: cpe`): kept beside `cpe`, since a tool may find more than the one the component names."""
+    evidence = item.get("evidence")
+    identity = evidence.get("identity") if isinstance(evidence, dict) else None
+    entries = identity if isinstance(identity, list) else [identity]
+    return tuple(
+        str(e["concludedValue"])
+        for e in entries
+        if isinstance(e, dict) and e.get("field") == "cpe" and isinstance(e.get("concludedValue"), str)
+    )
 
 
 def _json_components(items: Any, depth: int = 0) -> Iterator[Component]:
@@ -57,7 +76,8 @@ def _json_components(items: Any, depth: int = 0) -> Iterator[Component]:
         by = supplier.get("name", "") if isinstance(supplier, dict) else item.get("publisher")
         supplied_by = text_value(by, "supplier", rejected)
         hashes = pairs(item.get("hashes"), "alg", "content")
-        yield _component(Component(ref, name, version, purl, cpe, supplied_by, hashes, tuple(rejected)))
+        draft = Component(ref, name, version, purl, cpe, supplied_by, hashes, tuple(rejected))
+        yield _component(replace(draft, other_cpes=_identity_cpes(item)))
         yield from _json_components(item.get("components"), depth + 1)
 
 

@@ -14,9 +14,8 @@ from packageurl import PackageURL
 
 CPE23_FIELDS = 13
 _CPE22 = re.compile(r"^cpe:/([aho]?)(.*)$", re.IGNORECASE)
-_CASE_INSENSITIVE_TYPES = frozenset(
-    {"npm", "pypi", "golang", "cargo", "gem", "composer", "nuget", "hex", "pub"}
-)
+_CASE_INSENSITIVE_TYPES = frozenset({"npm", "pypi", "cargo", "gem", "composer", "nuget", "hex", "pub"})
+_GO_ESCAPED = re.compile(r"!([a-z])")
 
 
 @lru_cache(maxsize=65536)
@@ -41,9 +40,20 @@ def purl_parts(purl: str) -> tuple[str, str, str, str]:
         name = re.sub(r"[-_.]+", "-", name).lower()
     elif kind in _CASE_INSENSITIVE_TYPES:
         namespace, name = namespace.lower(), name.lower()
-    if kind == "golang" and namespace:
-        namespace, name = "", f"{namespace}/{name}"  # Go modules are keyed by their whole path
+    if kind == "golang":  # Go modules are keyed by their whole path, in its own case
+        namespace, name = "", go_module_path(f"{namespace}/{name}" if namespace else name)
     return (kind, namespace, name, parsed.version or "")
+
+
+def go_module_path(text: str) -> str:
+    """A Go module path as Go spells it: case kept, the module proxy's escaping undone.
+
+    Go module paths are case-sensitive (go.dev/ref/mod, "Module paths"); the module proxy protocol writes
+    each capital as '!' and the lower-case letter, so that paths differing only in case stay apart on
+    case-insensitive file systems (go.dev/ref/mod#goproxy-protocol: `github.com/!azure/...` is
+    `github.com/Azure/...`). Both sides of a match are keyed by this one spelling; never lower-cased.
+    """
+    return _GO_ESCAPED.sub(lambda m: m.group(1).upper(), text.strip())
 
 
 def _cpe22_to_23(text: str) -> str:

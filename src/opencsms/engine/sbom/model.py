@@ -1,7 +1,8 @@
 """The normalised SBOM every format is read into (ISO/SAE 21434 clause 8.3: the item's components).
 
-Frozen values only. A component carries its purl and CPE 2.3 (either may be empty), name, version, supplier,
-hashes and the references it depends on; VEX statements embedded in the SBOM are kept as `VexStatement`s.
+Frozen values only. A component carries its purl and CPE 2.3 names (any may be empty; every CPE given
+is kept), name, version, supplier, hashes and the references it depends on; VEX statements embedded in
+the SBOM are kept as `VexStatement`s.
 An identifier that is not a valid purl or CPE is kept out of matching but not dropped silently: the
 component lists it in `rejected`, and `Sbom.problems` reports it (with components that have no name).
 """
@@ -37,6 +38,12 @@ class Component:
     rejected: tuple[
         str, ...
     ] = ()  # values given but not usable, e.g. "purl 'pkg:/x'", "version ['1'] (not text)"
+    other_cpes: tuple[str, ...] = ()  # every further CPE the SBOM gives (SPDX lists several per package)
+
+    @property
+    def cpes(self) -> tuple[str, ...]:
+        """Every CPE of the component, `cpe` first: all of them are matched."""
+        return (self.cpe, *self.other_cpes) if self.cpe else self.other_cpes
 
 
 def text_value(value: object, field: str, rejected: list[str]) -> str:

@@ -32,6 +32,9 @@ _EDGES = {
     "contains": False,
 }
 _PURL_KINDS = frozenset({"purl", "packageurl"})  # SPDX 2 referenceType, SPDX 3 externalIdentifierType
+# SPDX 2.2/2.3 allow a referenceType written as the URI of a listed type (SPDX 2.3 Annex F:
+# "http://spdx.org/rdf/references/cpe23Type"); it names the same type as the short form.
+_REFERENCE_URIS = ("http://spdx.org/rdf/references/", "https://spdx.org/rdf/references/")
 SPDX3_VEX = {
     "security_VexNotAffectedVulnAssessmentRelationship": VexStatus.NOT_AFFECTED,
     "security_VexAffectedVulnAssessmentRelationship": VexStatus.AFFECTED,
@@ -45,16 +48,26 @@ def _supplier(text: str) -> str:
     return "" if text.upper() == "NOASSERTION" else re.sub(r"^(Organization|Person|Tool):\s*", "", text)
 
 
-def _identifiers(refs: list[tuple[str, str]]) -> tuple[str, str, tuple[str, ...]]:
-    """The first valid purl and CPE of a package's references, and every one given that is not valid."""
-    purls = [(loc, canonical_purl(loc)) for kind, loc in refs if kind.lower() in _PURL_KINDS and loc]
-    cpes = [(loc, canonical_cpe(loc)) for kind, loc in refs if kind.lower().startswith("cpe") and loc]
+def reference_type(text: str) -> str:
+    """A referenceType in its short, lower-case form ('cpe23type', 'purl'), also when written as a URI."""
+    text = text.strip()
+    if text.lower().startswith(_REFERENCE_URIS):
+        text = text.rsplit("/", 1)[1]
+    return text.lower()
+
+
+def _identifiers(refs: list[tuple[str, str]]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The first valid purl and every valid CPE of a package's references (no repeats), and every
+    identifier given that is not valid."""
+    kinds = [(reference_type(kind), loc.strip()) for kind, loc in refs]
+    purls = [(loc, canonical_purl(loc)) for kind, loc in kinds if kind in _PURL_KINDS and loc]
+    cpes = [(loc, canonical_cpe(loc)) for kind, loc in kinds if kind.startswith("cpe") and loc]
     purl = next((canonical for _, canonical in purls if canonical), "")
-    cpe = next((canonical for _, canonical in cpes if canonical), "")
+    valid = tuple(dict.fromkeys(canonical for _, canonical in cpes if canonical))
     rejected = [rejected_identifiers(p, ("", "")) for p in purls] + [
         rejected_identifiers(("", ""), c) for c in cpes
     ]
-    return purl, cpe, tuple(text for texts in rejected for text in texts)
+    return purl, valid, tuple(text for texts in rejected for text in texts)
 
 
 def _edges(triples: list[tuple[str, str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -73,14 +86,17 @@ def _package(package: dict[str, Any]) -> Component:
         for r in package.get("externalRefs") or ()
         if isinstance(r, dict)
     ]
-    purl, cpe, identifiers = _identifiers(refs)
+    purl, cpes, identifiers = _identifiers(refs)
     rejected: list[str] = []
     name = text_value(package.get("name"), "name", rejected)
     version = text_value(package.get("versionInfo"), "versionInfo", rejected)
     ref = text_value(package.get("SPDXID"), "SPDXID", rejected) or f"{name}@{version}"
     supplier = _supplier(text_value(package.get("supplier"), "supplier", rejected))
     hashes = pairs(package.get("checksums"), "algorithm", "checksumValue")
-    return Component(ref, name, version, purl, cpe, supplier, hashes, (*rejected, *identifiers))
+    cpe, *others = cpes or ("",)
+    return Component(
+        ref, name, version, purl, cpe, supplier, hashes, (*rejected, *identifiers), tuple(others)
+    )
 
 
 def parse_json2(data: dict[str, Any], file: str, serialisation: str = "JSON") -> Sbom:
@@ -113,7 +129,8 @@ class _TagValuePackage:
         self.hashes: list[tuple[str, str]] = []
 
     def component(self) -> Component:
-        purl, cpe, rejected = _identifiers(self.refs)
+        purl, cpes, rejected = _identifiers(self.refs)
+        cpe, *others = cpes or ("",)
         f = self.fields
         return Component(
             f.get("SPDXID", "") or f"{f['PackageName']}@{f.get('PackageVersion', '')}",
@@ -124,6 +141,7 @@ class _TagValuePackage:
             _supplier(f.get("PackageSupplier", "")),
             tuple(self.hashes),
             rejected,
+            tuple(others),
         )
 
 
@@ -208,7 +226,8 @@ def parse_spdx3(data: dict[str, Any], file: str) -> Sbom:
             for x in element.get("externalIdentifier") or ()
             if isinstance(x, dict)
         ]
-        purl, cpe, identifiers = _identifiers(refs)
+        purl, cpes, identifiers = _identifiers(refs)
+        cpe, *others = cpes or ("",)
         supplier = element.get("suppliedBy")
         hashes = pairs(element.get("verifiedUsing"), "algorithm", "hashValue")
         rejected: list[str] = []
@@ -222,6 +241,7 @@ def parse_spdx3(data: dict[str, Any], file: str) -> Sbom:
                 names.get(str(supplier), str(supplier or "")),
                 hashes,
                 (*rejected, *identifiers),
+                tuple(others),
             )
         )
     triples = [

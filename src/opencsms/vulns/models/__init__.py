@@ -97,6 +97,9 @@ class ReleaseComponent(models.Model):
     version = models.CharField(max_length=200, blank=True)
     purl = models.CharField(max_length=1000, blank=True)
     cpe = models.CharField(max_length=500, blank=True)
+    other_cpes = models.JSONField(
+        default=list, blank=True, help_text="Every further CPE the SBOM gives (all are matched)"
+    )
     supplier = models.CharField(max_length=500, blank=True)
     hashes = models.JSONField(default=list)
     position = models.PositiveIntegerField()
@@ -227,6 +230,11 @@ class Finding(models.Model):
     summary = models.TextField(blank=True)
     severity = models.CharField(max_length=16, default="UNKNOWN")
     score = models.FloatField(null=True, blank=True)
+    severity_from = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The alias whose CVSS gave the score, when no matched record had one",
+    )
     vectors = models.JSONField(default=list)
     evidence = models.JSONField(default=list, help_text="Why it matched: one entry per advisory")
     remediations = models.JSONField(default=list)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -206,11 +206,14 @@ def vex_bytes(release_obj: Release, fmt: str) -> bytes:
 
 def advisories(organisation: Organisation, *, q: str = "") -> QuerySet[Advisory]:
     """The mirrored advisories of an organisation a scoped selector resolved (`organisation.selectors.level`),
-    without their documents: the summary is read from the JSON in the database."""
+    without their documents: the summary and what could not be read (`problems`: CSAF ranges left out)
+    are read from the JSON in the database."""
     found = Advisory.objects.filter(organisation=organisation)
     if q:
         found = found.filter(Q(advisory_id__icontains=q) | Q(aliases__icontains=q))
-    return found.defer("data").annotate(summary=KT("data__summary")).order_by("advisory_id", "id")
+    read = {"summary": KT("data__summary"), "problems": KeyTransform("problems", "data")}
+    found = found.defer("data").annotate(**read)
+    return found.order_by("advisory_id", "id")
 
 
 def advisory_sources(user: User, *, organisation_id: int) -> QuerySet[AdvisorySource]:

@@ -21,6 +21,7 @@ from opencsms.vulns.services.notifications import (
 )
 from opencsms.vulns.services.releases import upload_sbom
 from opencsms.vulns.services.revisions import replace_sbom
+from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
 from opencsms.vulns.services.syncs import (
     queue_sync,
     source_status,
@@ -35,6 +36,7 @@ from opencsms.vulns.services.vex import import_vex
 __all__ = [
     "ExploitationResult",
     "ImportResult",
+    "RematchResult",
     "acceptance_hook",
     "bulk_triage",
     "create_advisory_source",
@@ -48,6 +50,7 @@ __all__ = [
     "queue_sync",
     "reopen_expired_acceptances",
     "reopen_expired_acceptances_task",
+    "rematch_organisation",
     "replace_sbom",
     "source_status",
     "sweep_deliveries",

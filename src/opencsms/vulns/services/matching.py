@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -40,6 +41,16 @@ from opencsms.vulns.models import (
 
 BATCH = 500
 Identity = tuple[int, str, str, str]  # release id, component ref, purl, cpe
+
+
+class Stored(Protocol):
+    """A stored component as findings need it: a `ReleaseComponent`, or its ids alone (`rematch`)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def release_id(self) -> int: ...
 
 
 def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -77,6 +88,16 @@ def candidate_advisories(organisation_id: int, keys: set[str]) -> list[Advisory]
     return [mapping.to_advisory(row) for row in AdvisoryRow.objects.filter(pk__in=ids).order_by("pk")]
 
 
+def lend_alias_scores(organisation_id: int, index: AdvisoryIndex, advisories: list[Advisory]) -> None:
+    """Let `index` know the organisation's stored records of the ids and aliases of every advisory
+    without CVSS (a Go record's GHSA and CVE), for their scores only: such a finding takes its
+    best-scored alias's severity and names it (`engine.matching.merge.findings_for`)."""
+    ids = sorted({i for a in advisories if not a.severities for i in a.ids})
+    for batch in _batches(ids):
+        rows = AdvisoryRow.objects.filter(organisation_id=organisation_id, advisory_id__in=batch)
+        index.lend_scores(mapping.to_advisory(row) for row in rows)
+
+
 def _identity(release_id: int, finding: Finding) -> Identity:
     c = finding.component
     return (release_id, c.ref, c.purl, c.cpe)
@@ -90,7 +111,9 @@ def match_release(
     advisories = candidate_advisories(release.project.business_unit.organisation_id, keys)
     if not advisories:
         return []
-    found = match(sbom, AdvisoryIndex(advisories), release=str(release.pk))
+    index = AdvisoryIndex(advisories)
+    lend_alias_scores(release.project.business_unit.organisation_id, index, advisories)
+    found = match(sbom, index, release=str(release.pk))
     lookup = {(release.pk, r.ref, r.purl, r.cpe): r for r in reversed(rows)}
     return store_findings(found, lookup, release.project.business_unit.organisation_id)
 
@@ -110,6 +133,7 @@ def match_advisories(organisation_id: int, advisories: list[Advisory]) -> list[F
         components = tuple(mapping.to_component(r) for r in rows)
         portfolio.add_release(str(release_id), Sbom("database", release.name, release.version, components))
     known = AdvisoryIndex(advisories)
+    lend_alias_scores(organisation_id, known, advisories)
     found = [finding for advisory in advisories for finding in portfolio.match_advisory(advisory, known)]
     lookup = {(r.release_id, r.ref, r.purl, r.cpe): r for r in reversed(candidates)}
     return store_findings(found, lookup, organisation_id)
@@ -123,13 +147,22 @@ MERGED = (  # the columns matching writes (`mapping.finding_fields`), but KEV an
     "remediations",
     "score",
     "severity",
+    "severity_from",
     "summary",
 )
 
 
 def _merge_into(row: FindingRow, finding: Finding) -> bool:
     """Fold an engine finding into a row of its component that shares an id (the engine's `merged`; a
-    stored row keeps its name); True when the row changed."""
+    stored row keeps its name); True when the row changed. A row that already holds the finding's ids
+    and evidence at a score as high is left as it is (a re-match finds most rows so: no merge built)."""
+    if (
+        row.pk
+        and finding.ids <= {row.vulnerability_id, *row.aliases}
+        and (finding.score or 0) <= (row.score or 0)
+        and all(e in row.evidence for e in mapping.evidence_data(finding.evidence))
+    ):
+        return False
     kept = mapping.matched(row, finding.component)
     fields = mapping.finding_fields(merged(kept, finding, row.vulnerability_id if row.pk else ""))
     before = (row.aliases, row.evidence, row.score)
@@ -155,14 +188,22 @@ def _signals(organisation_id: int, rows: list[FindingRow]) -> None:
 
 
 def store_findings(
-    found: list[Finding], lookup: dict[Identity, ReleaseComponent], organisation_id: int
+    found: list[Finding], lookup: Mapping[Identity, Stored], organisation_id: int
 ) -> list[FindingRow]:
     """Create or merge rows for engine findings (whose `release` is the release id); the created rows.
     KEV and EPSS come from the organisation's stored copies."""
-    components = {lookup[_identity(int(f.release), f)] for f in found}
+    return store_counted(found, lookup, organisation_id)[0]
+
+
+def store_counted(
+    found: list[Finding], lookup: Mapping[Identity, Stored], organisation_id: int
+) -> tuple[list[FindingRow], int]:
+    """`store_findings`, and how many existing rows changed."""
+    components = sorted({lookup[_identity(int(f.release), f)].pk for f in found})
     existing: dict[int, list[FindingRow]] = defaultdict(list)
-    for row in FindingRow.objects.filter(component__in=[c.pk for c in components]):
-        existing[row.component_id].append(row)
+    for batch in range(0, len(components), BATCH):
+        for row in FindingRow.objects.filter(component__in=components[batch : batch + BATCH]):
+            existing[row.component_id].append(row)
     created: list[FindingRow] = []
     changed: dict[int, FindingRow] = {}
     for finding in found:
@@ -176,7 +217,7 @@ def store_findings(
             continue
         row = FindingRow(
             release_id=component.release_id,
-            component=component,
+            component_id=component.pk,
             **mapping.finding_fields(finding),
             stage=Stage.EVENT,
             vex_status=VexStatus.UNDER_INVESTIGATION,
@@ -187,4 +228,4 @@ def store_findings(
     _signals(organisation_id, [*created, *changed.values()])
     FindingRow.objects.bulk_create(created, batch_size=BATCH)
     FindingRow.objects.bulk_update(list(changed.values()), ["kev", "epss", *MERGED], batch_size=BATCH)
-    return created
+    return created, len(changed)

@@ -1,0 +1,201 @@
+"""Re-matching an organisation's whole portfolio after a change of the matching rules (ISO/SAE 21434 8.5).
+
+A release is matched when its SBOM is uploaded and an advisory when it is imported; when the rules that
+key and compare them change (Go module paths keep their case, a CPE with vendor ANY is filed under every
+vendor, every CPE of a component is matched, the best-scored alias lends its CVSS), what is stored was
+derived under the old rules. `rematch_organisation`:
+
+1. re-derives the match keys of every stored component and advisory (only rows whose keys changed are
+   rewritten), and each component's further CPEs from its release's stored SBOM (`reread=True`);
+2. matches every release against every stored advisory of the organisation in memory (the engine's
+   `match`, one `AdvisoryIndex` whose records also lend their scores to aliases without one);
+3. stores the result as matching does (`store_findings`): new findings are created, existing ones take
+   the new evidence and severity (triage is never touched); one audit record names the counts.
+
+Findings that no longer match are left as they are (closing them is a triage decision).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from django.db import connection, transaction
+from django.db.models import Model
+
+from opencsms.core import audit
+from opencsms.core.audit import AuditAction
+from opencsms.core.models import User
+from opencsms.engine import ParseError
+from opencsms.engine.matching import AdvisoryIndex, match
+from opencsms.engine.sbom import Component, Sbom, parse_sbom
+from opencsms.organisation.models import Organisation
+from opencsms.vulns import mapping
+from opencsms.vulns.models import Advisory as AdvisoryRow
+from opencsms.vulns.models import AdvisoryKey, ComponentKey, Release, ReleaseComponent
+from opencsms.vulns.services.advisories import organisation_for
+from opencsms.vulns.services.matching import store_counted
+from opencsms.vulns.services.notifications import notify_new_findings
+
+RELEASES_PER_BATCH = 100
+
+
+@dataclass(frozen=True)
+class RematchResult:
+    """What a re-match did."""
+
+    releases: int
+    components: int
+    advisories: int
+    keys_changed: int
+    findings_created: int
+    findings_updated: int
+
+
+Keys = dict[int, set[tuple[str, ...]]]
+
+
+def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[int | str, ...]]) -> None:
+    """Insert key rows in one `executemany` (a portfolio re-derives hundreds of thousands: building a
+    model instance for each, as `bulk_create` does, costs most of the time). The table and column names
+    are the model's, the values parameters."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _sync_rows(current: Keys, wanted: Keys) -> list[int]:
+    """The owners whose stored keys differ from the wanted ones."""
+    return [owner for owner, keys in wanted.items() if current.get(owner, set()) != keys]
+
+
+def _advisory_keys(organisation_id: int) -> tuple[AdvisoryIndex, int]:
+    """Every stored advisory of the organisation in one index; their keys re-derived where they changed."""
+    rows = list(AdvisoryRow.objects.filter(organisation_id=organisation_id).only("pk", "data"))
+    advisories = {row.pk: mapping.to_advisory(row) for row in rows}
+    wanted: Keys = {pk: {(k,) for k in mapping.advisory_key_texts(a)} for pk, a in advisories.items()}
+    current: Keys = defaultdict(set)
+    stored = AdvisoryKey.objects.filter(advisory__organisation_id=organisation_id)
+    for owner, key in stored.values_list("advisory_id", "key"):
+        current[owner].add((key,))
+    changed = _sync_rows(current, wanted)
+    for start in range(0, len(changed), 500):
+        AdvisoryKey.objects.filter(advisory_id__in=changed[start : start + 500]).delete()
+    _insert(AdvisoryKey, ("advisory_id", "key"), [(pk, key) for pk in changed for (key,) in wanted[pk]])
+    return AdvisoryIndex(advisories[pk] for pk in sorted(advisories)), len(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A stored component read as values (no model instance: a portfolio has hundreds of thousands)."""
+
+    pk: int
+    release_id: int
+    position: int
+    component: Component
+
+
+_FIELDS = ("pk", "release_id", "position", "ref", "name", "version", "purl", "cpe", "supplier", "hashes")
+
+
+def _rows(releases: list[Release]) -> dict[int, list[_Row]]:
+    """The releases' stored components by release, in SBOM order."""
+    by_release: dict[int, list[_Row]] = defaultdict(list)
+    found = ReleaseComponent.objects.filter(release__in=releases).order_by("release_id", "position")
+    for values in found.values_list(*_FIELDS, "other_cpes"):
+        pk, release_id, position, ref, name, version, purl, cpe, supplier, hashes, others = values
+        pairs = tuple((str(a), str(v)) for a, v in hashes)
+        component = Component(ref, name, version, purl, cpe, supplier, pairs, (), tuple(others))
+        by_release[release_id].append(_Row(pk, release_id, position, component))
+    return by_release
+
+
+def _reread_cpes(release: Release, rows: list[_Row]) -> list[_Row]:
+    """The rows with the further CPEs of the release's stored SBOM read again (by position) where they
+    differ, saved."""
+    try:
+        components = parse_sbom(bytes(release.sbom), release.sbom_filename or "sbom").components
+    except ParseError:
+        return rows
+    result = []
+    for row in rows:
+        others = components[row.position].other_cpes if row.position < len(components) else ()
+        if others == row.component.other_cpes:
+            result.append(row)
+            continue
+        ReleaseComponent.objects.filter(pk=row.pk).update(other_cpes=list(others))
+        result.append(replace(row, component=replace(row.component, other_cpes=others)))
+    return result
+
+
+def _component_keys(rows: list[_Row]) -> int:
+    """Re-derive the match keys of `rows` where they changed; how many components changed."""
+    wanted: Keys = {
+        row.pk: {(k, v[:200]) for k, v in mapping.component_key_texts(row.component)} for row in rows
+    }
+    current: Keys = defaultdict(set)
+    stored = ComponentKey.objects.filter(component__release_id__in={row.release_id for row in rows})
+    for owner, key, version in stored.values_list("component_id", "key", "version"):
+        current[owner].add((key, version))
+    changed = _sync_rows(current, wanted)
+    for start in range(0, len(changed), 500):
+        ComponentKey.objects.filter(component_id__in=changed[start : start + 500]).delete()
+    values: list[tuple[int | str, ...]] = [(pk, *kv) for pk in changed for kv in wanted[pk]]
+    _insert(ComponentKey, ("component_id", "key", "version"), values)
+    return len(changed)
+
+
+def _batches(organisation_id: int, reread: bool) -> Iterable[list[Release]]:
+    found = Release.objects.filter(project__business_unit__organisation_id=organisation_id).order_by("pk")
+    releases = list(found if reread else found.defer("sbom"))
+    for start in range(0, len(releases), RELEASES_PER_BATCH):
+        yield releases[start : start + RELEASES_PER_BATCH]
+
+
+@transaction.atomic
+def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = False) -> RematchResult:
+    """Re-derive the match keys and re-match every release of the organisation (see the module)."""
+    organisation: Organisation = organisation_for(actor, organisation_id, None)
+    index, keys_changed = _advisory_keys(organisation.pk)
+    totals = {"releases": 0, "components": 0, "created": 0, "updated": 0}
+    for releases in _batches(organisation.pk, reread):
+        by_release = _rows(releases)
+        if reread:
+            by_release = {r.pk: _reread_cpes(r, by_release[r.pk]) for r in releases}
+        flat = [row for release in releases for row in by_release[release.pk]]
+        keys_changed += _component_keys(flat)
+        found = []
+        for release in releases:
+            components = tuple(row.component for row in by_release[release.pk])
+            sbom = Sbom("database", release.name, release.version, components)
+            found.extend(match(sbom, index, release=str(release.pk)))
+        lookup = {
+            (r.release_id, r.component.ref, r.component.purl, r.component.cpe): r for r in reversed(flat)
+        }
+        created, updated = store_counted(found, lookup, organisation.pk)
+        notify_new_findings(created)
+        totals["releases"] += len(releases)
+        totals["components"] += len(flat)
+        totals["created"] += len(created)
+        totals["updated"] += updated
+    result = RematchResult(
+        totals["releases"],
+        totals["components"],
+        index.count,
+        keys_changed,
+        totals["created"],
+        totals["updated"],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.FINDINGS_REMATCHED,
+        obj=organisation,
+        after={**result.__dict__, "reread": reread},
+        scope=organisation.scope,
+    )
+    return result
