@@ -30,6 +30,8 @@ from django.utils import timezone
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Project
 from opencsms.tara.models import Tara
+from opencsms.vulns.models.exploitation import EpssScore as EpssScore
+from opencsms.vulns.models.exploitation import KnownExploited as KnownExploited
 from opencsms.vulns.models.revisions import SbomRevision as SbomRevision
 from opencsms.vulns.models.vex import VexImport as VexImport
 
@@ -369,37 +371,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:80]
-
-
-class KnownExploited(models.Model):
-    """An entry of CISA's Known Exploited Vulnerabilities catalogue, in an organisation's copy of it."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="kev_entries")
-    cve = models.CharField(max_length=64)
-    date_added = models.CharField(max_length=32, blank=True)
-    due_date = models.CharField(max_length=32, blank=True)
-    ransomware = models.CharField(max_length=32, blank=True, help_text="knownRansomwareCampaignUse")
-    required_action = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["cve"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "cve"], name="vulns_kev_cve_unique")]
-
-    def __str__(self) -> str:
-        return self.cve
-
-
-class EpssScore(models.Model):
-    """FIRST's EPSS score of a CVE (the probability of exploitation in the next 30 days), per organisation."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="epss_scores")
-    cve = models.CharField(max_length=64)
-    epss = models.FloatField()
-    percentile = models.FloatField(default=0)
-
-    class Meta:
-        ordering = ["cve"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "cve"], name="vulns_epss_cve_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.cve} {self.epss}"

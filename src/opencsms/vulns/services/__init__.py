@@ -20,8 +20,8 @@ from opencsms.vulns.services.notifications import (
     sweep_deliveries,
 )
 from opencsms.vulns.services.releases import upload_sbom
-from opencsms.vulns.services.revisions import replace_sbom
 from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
+from opencsms.vulns.services.revisions import replace_sbom
 from opencsms.vulns.services.syncs import (
     queue_sync,
     source_status,
@@ -48,9 +48,9 @@ __all__ = [
     "link_finding_to_step",
     "mark_notifications_read",
     "queue_sync",
+    "rematch_organisation",
     "reopen_expired_acceptances",
     "reopen_expired_acceptances_task",
-    "rematch_organisation",
     "replace_sbom",
     "source_status",
     "sweep_deliveries",
