@@ -5,6 +5,7 @@
 - `pages`: what the pages show, shaped for display.
 """
 
+from opencsms.vulns.selectors.jobs import every_label
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
     advisory_page,
@@ -59,6 +60,7 @@ __all__ = [
     "advisory_sources",
     "component_page",
     "components",
+    "every_label",
     "filter_findings",
     "finding",
     "finding_page",

@@ -16,7 +16,7 @@ from opencsms.core.http import actor, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm
+from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, ScheduleForm, SourceForm
 
 PAGES = {Level.ORGANISATION: "vulns:organisation_advisories", Level.PROJECT: "vulns:project_advisories"}
 
@@ -102,4 +102,14 @@ def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def source_sync(request: HttpRequest, source_id: int) -> HttpResponse:
     source = services.queue_sync(actor=actor(request), source_id=source_id)
     messages.success(request, f"Sync of {source.name} queued: the worker runs it; its status is shown below.")
+    return redirect(PAGES[Level.ORGANISATION], source.organisation_id)
+
+
+@require_POST
+@needs(Perm.EDIT, on="advisory_source")
+def source_schedule(request: HttpRequest, source_id: int) -> HttpResponse:
+    every = checked(ScheduleForm(request.POST))["every"]
+    source = services.set_schedule(actor=actor(request), source_id=source_id, every=every)
+    when = selectors.every_label(source.every) if source.every else "off"
+    messages.success(request, f"Schedule of {source.name} saved: {when}.")
     return redirect(PAGES[Level.ORGANISATION], source.organisation_id)
