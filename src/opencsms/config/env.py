@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     job_heartbeat_seconds: float = Field(30.0, gt=0)
     job_stale_seconds: float = Field(600.0, gt=0)
     job_sweep_seconds: float = Field(60.0, gt=0)
+    # The worker starts what is due on the apps' schedules (core.schedule) every `job_tick_seconds`.
+    job_tick_seconds: float = Field(30.0, gt=0)
     tara_sync_import_max_bytes: int = Field(2 * 1024 * 1024, ge=0)
     # The audit trail's HMAC key (core.audit_key): the key itself, or a file holding it; neither set, a key
     # generated in var/audit.key (dev and test; production refuses to write audit records without one).

@@ -154,3 +154,20 @@ class TotpDevice(models.Model):
     def __str__(self) -> str:
         state = "active" if self.confirmed else "enrolling"
         return f"authenticator of {self.user_id} ({state})"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job of the whole installation (`core.schedule.claim`) is next due: one row per job.
+
+    Bookkeeping of the scheduler, not a change anybody makes, so not audited: what the job does is.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} next at {self.next_run_at:%Y-%m-%d %H:%M:%S}"
