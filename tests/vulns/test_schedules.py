@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from opencsms.core import schedule
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import ChangeRecord
@@ -163,3 +164,13 @@ def test_failures_back_off_and_a_success_resets_them(settings: Any) -> None:
         assert (source.sync_status, source.failures, source.sync_error) == (SyncStatus.DONE, 0, "")
         assert source.next_run_at is not None
         assert round((source.next_run_at - timezone.now()) / timedelta(hours=1)) == 24
+
+
+def test_the_scheduler_tick_runs_the_hook(settings: Any) -> None:
+    tree = make_tree()
+    with local_server() as base:
+        admin, source = _kev_source(tree, settings, base)
+        assert "vulns.source_syncs" in schedule.registered()
+        assert schedule.tick(timezone.now())["vulns.source_syncs"] == 0  # nothing due: nothing queued
+        services.set_schedule(actor=admin, source_id=source.pk, every=3600)
+        assert schedule.tick(timezone.now() + timedelta(seconds=1))["vulns.source_syncs"] == 1

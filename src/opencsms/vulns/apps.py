@@ -15,8 +15,11 @@ class VulnsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from opencsms.core import schedule  # noqa: PLC0415 (it reads the models: once they are loaded)
         from opencsms.vulns.navigation import LINKS  # noqa: PLC0415 (it reads the models: once they are loaded)
         from opencsms.vulns.services.notifications import send_notice  # noqa: PLC0415 (models loaded)
+        from opencsms.vulns.services.syncs import enqueue_due_syncs  # noqa: PLC0415 (models loaded)
 
         register(*LINKS)
         notices.register(send_notice)
+        schedule.register("vulns.source_syncs", enqueue_due_syncs)  # each source's scheduled sync
