@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from opencsms.core import audit
@@ -90,25 +90,12 @@ STORED_FIELDS = ("aliases", "source", "modified", "withdrawn", "content_sha256",
 
 
 def _update_rows(rows: list[AdvisoryRow]) -> None:
-    """Write the stored fields of changed rows in one executemany (Django's bulk_update builds a CASE per
-    field and row: seconds for 1,000 advisories)."""
-    if not rows:
-        return
+    """Write the stored fields of changed rows, one UPDATE each (Django's bulk_update builds a CASE per field
+    and row: ten times slower for 1,000 advisories with their JSON)."""
     now = timezone.now()
     for row in rows:
-        row.updated_at = now
-    fields = [
-        field for field in AdvisoryRow._meta.concrete_fields if field.name in (*STORED_FIELDS, "updated_at")
-    ]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    table, key = quote(AdvisoryRow._meta.db_table), quote("id")
-    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names from the model, values bound
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        values = {name: getattr(row, name) for name in STORED_FIELDS}
+        AdvisoryRow.objects.filter(pk=row.pk).update(**values, updated_at=now)
 
 
 def _store(organisation: Organisation, advisories: tuple[Advisory, ...]) -> tuple[list[Advisory], int, int]:
