@@ -5,22 +5,35 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from typer.testing import CliRunner
 
 from opencsms.cli import server
 from opencsms.cli.main import app
+from opencsms.core import schedule
 from opencsms.core.models import ChangeRecord, User
 from opencsms.tara.models import Tara
-from opencsms.vulns.models import Finding, Notification, Release
+from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
 from tests.cli.worker_tasks import add
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def demo_feed(settings: Any, tmp_path: Path) -> Path:
+    """The demo's scheduled source folder, in the test's own directory (allowed by the outbound policy)."""
+    feed = tmp_path / "demo-feed"
+    settings.DEMO_FEED = feed
+    settings.OUTBOUND = {**settings.OUTBOUND, "source_directories": [str(feed)]}
+    return feed
 
 
 def test_serve_migrates_collects_static_files_then_becomes_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,6 +120,31 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     accepted = Finding.objects.get(release__name="TCU firmware", vulnerability_id="CVE-2023-29401")
     until = timezone.localdate() + dt.timedelta(days=90)
     assert (accepted.decision, accepted.accepted_until, accepted.version) == ("accept", until, 2)  # once
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it is done
+def test_left_alone_the_demo_brings_in_an_advisory_by_a_scheduled_sync(demo_feed: Path) -> None:
+    result = runner.invoke(app, ["server", "demo"])
+    assert result.exit_code == 0, result.output
+    assert f"Scheduled source 'Field advisories (demo, scheduled)' ({demo_feed})" in result.output
+    assert (demo_feed / "EXAMPLE-2026-0002.json").is_file()
+    assert not Finding.objects.filter(
+        vulnerability_id="EXAMPLE-2026-0002"
+    ).exists()  # not imported by the demo
+    source = AdvisorySource.objects.get(name="Field advisories (demo, scheduled)")
+    assert (source.kind, source.every) == ("osv_path", 3600)
+    assert schedule.tick(timezone.now() + timedelta(seconds=1))["vulns.source_syncs"] == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    finding = Finding.objects.get(vulnerability_id="EXAMPLE-2026-0002")
+    assert (str(finding.release), finding.component.name) == (
+        "TCU firmware 4.2.0",
+        "github.com/eclipse/paho.mqtt.golang",
+    )
+    assert Notification.objects.filter(user__username="engineer", release=finding.release).count() == 2
+    source.refresh_from_db()
+    assert (source.sync_status, source.last_result["new"]) == ("done", 1)
+    assert runner.invoke(app, ["server", "demo"]).exit_code == 0  # again: the same source, not scheduled anew
+    assert AdvisorySource.objects.get(pk=source.pk).next_run_at == source.next_run_at
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,10 +14,12 @@ SLOW = 2.0  # seconds /slow waits before answering
 
 
 class Handler(BaseHTTPRequestHandler):
-    """/ok, /big, /slow, /trickle, /files/NAME (from `files`), /redirect?to=URL; POST answers 204."""
+    """/ok, /big, /slow, /trickle, /files/NAME (from `files`), /redirect?to=URL, a path of `routes` (its
+    function answers (status, body) for the query string); POST answers 204."""
 
     hits: list[str] = []
     files: dict[str, bytes] = {}
+    routes: dict[str, Callable[[str], tuple[int, bytes]]] = {}
 
     def _answer(self, status: int, body: bytes = b"", **headers: str) -> None:
         self.send_response(status)
@@ -48,6 +50,8 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(200, Handler.files[path.removeprefix("/files/")])
         elif path == "/redirect":
             self._answer(302, Location=query.removeprefix("to="))
+        elif path in Handler.routes:
+            self._answer(*Handler.routes[path](query))
         else:
             self._answer(404, b"no")
 
@@ -69,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
 @contextmanager
 def local_server() -> Iterator[str]:
     """The base URL (http://127.0.0.1:PORT) of a fresh server; its requests land in `Handler.hits`."""
-    Handler.hits, Handler.files = [], {}
+    Handler.hits, Handler.files, Handler.routes = [], {}, {}
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

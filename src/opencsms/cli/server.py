@@ -21,7 +21,7 @@ from opencsms.cli.supervisor import supervise
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
     from opencsms.organisation.demo import Demo
     from opencsms.tara.models import Tara
-    from opencsms.vulns.models import Release
+    from opencsms.vulns.models import AdvisorySource, Release
 
 app = typer.Typer(
     help="The web application: serve it, demo data, superusers, TARAs, management commands.",
@@ -122,13 +122,17 @@ def demo(
         raise typer.BadParameter(
             f"{vulns} has no advisories/ folder (run from the repository root, or give --vulns)"
         )
-    loaded, imported, releases = load_demo_data(tara, vulns)
+    loaded, imported, releases, source = load_demo_data(tara, vulns)
     typer.echo(f"Demo data: {loaded.organisation} > {loaded.business_unit} > {loaded.project}")
     typer.echo(f"TARA {imported.name!r}: {imported.summary['counts']['threat_scenarios']} threat scenarios")
     for release, findings in releases:
         typer.echo(f"Release {release} on {release.component_ref}: {findings} findings")
     typer.echo(f"Try: import {vulns / 'new-advisory.osv.json'} on the project's advisories page")
     typer.echo("Incidents: one open incident of the project under the organisation's response plan")
+    typer.echo(
+        f"Scheduled source {source.name!r} ({source.location}): the worker (`make demo` starts it) "
+        "brings in one more advisory at its first scheduled sync"
+    )
     typer.echo(f"{'user name':<10}  {'password':<20}  role at level")
     for user in loaded.users:
         typer.echo(
@@ -136,16 +140,20 @@ def demo(
         )
 
 
-def load_demo_data(tara_file: Path, vulns_folder: Path) -> tuple[Demo, Tara, list[tuple[Release, int]]]:
-    """The demo data, the reference TARA in its project and the demo releases with their findings, made by
-    the system user (audited)."""
+def load_demo_data(
+    tara_file: Path, vulns_folder: Path
+) -> tuple[Demo, Tara, list[tuple[Release, int]], AdvisorySource]:
+    """The demo data, the reference TARA in its project, the demo releases with their findings and the
+    scheduled demo source, made by the system user (audited)."""
     setup_django()
+    from django.conf import settings
+
     from opencsms.core.audit import correlation
     from opencsms.core.services import system_user
     from opencsms.incidents.demo import load_demo_incident
     from opencsms.organisation.demo import load_demo
     from opencsms.tara.services import import_if_missing
-    from opencsms.vulns.demo import load_demo_releases
+    from opencsms.vulns.demo import load_demo_releases, load_demo_source
 
     with correlation():
         actor = system_user()
@@ -157,7 +165,10 @@ def load_demo_data(tara_file: Path, vulns_folder: Path) -> tuple[Demo, Tara, lis
             actor=actor, project_id=loaded.project.pk, folder=vulns_folder, tara_id=tara.pk
         )
         load_demo_incident(actor=actor, project_id=loaded.project.pk)
-    return loaded, tara, releases
+        source = load_demo_source(
+            actor=actor, organisation_id=loaded.organisation.pk, folder=vulns_folder, feed=settings.DEMO_FEED
+        )
+    return loaded, tara, releases, source
 
 
 @app.command("createsuperuser")

@@ -101,8 +101,10 @@ VULNS_NOTIFY = {
     "base_url": ENV.base_url,
 }
 # What the server reads and fetches for users: advisory source folders, feed URLs, webhooks (core.outbound).
+# Outside production the demo's scheduled source folder is allowed too (vulns.demo writes it).
+DEMO_FEED = WORKDIR / "var" / "demo-feed"
 OUTBOUND = {
-    "source_directories": ENV.source_directories,
+    "source_directories": ENV.source_directories + ([] if ENV.is_production else [str(DEMO_FEED)]),
     "allow_hosts": ENV.outbound_allow_hosts,
     "max_bytes": ENV.outbound_max_bytes,
     "timeout": ENV.outbound_timeout,

@@ -86,6 +86,7 @@ class AuditAction(StrEnum):
     ADVISORIES_IMPORTED = "vulns_advisories.imported"
     ADVISORY_SOURCE_CREATED = "vulns_advisory_source.created"
     SOURCE_SYNC_STALLED = "vulns_advisory_source.sync_stalled"  # its worker stopped: failed by the sweep
+    SOURCE_SCHEDULED = "vulns_advisory_source.scheduled"  # its schedule set, changed or turned off
     FINDING_TRIAGED = "vulns_finding.triaged"
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"

@@ -154,3 +154,15 @@ def _check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
         total += member.file_size
         if total > MAX_ZIP_TOTAL:
             raise refuse(file, "zip-bomb", f"more than {MAX_ZIP_TOTAL:,} bytes uncompressed")
+
+
+def gunzip(raw: bytes, file: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The content of a gzip file (RFC 1952), refusing one that expands past `max_bytes` (a gzip bomb)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, max_bytes + 1)
+    except zlib.error as exc:
+        raise refuse(file, "gzip", f"not a readable gzip file ({exc})") from None
+    if len(data) > max_bytes or inflater.unconsumed_tail:
+        raise refuse(file, "gzip-bomb", f"more than {max_bytes:,} bytes uncompressed")
+    return data

@@ -34,6 +34,7 @@ from opencsms.vulns.schemas import (
     ReleaseIn,
     ReleaseOut,
     SbomRevisionOut,
+    ScheduleIn,
     SourceIn,
     SourceOut,
     ThreatOut,
@@ -269,6 +270,13 @@ def create_source(request: HttpRequest, organisation_id: Id, payload: SourceIn) 
 def get_source(request: HttpRequest, source_id: Id) -> AdvisorySource:
     """The source and its last sync: `sync_status` queued, running, done or failed (`sync_error` says why)."""
     return services.source_status(actor=actor(request), source_id=source_id)
+
+
+@router.put("/advisory-sources/{source_id}/schedule", response=SourceOut)
+@needs(Perm.EDIT, on="advisory_source")
+def set_schedule(request: HttpRequest, source_id: Id, payload: ScheduleIn) -> AdvisorySource:
+    """Sync the source on a schedule (`every` seconds), or stop (null); the scheduler queues it when due."""
+    return services.set_schedule(actor=actor(request), source_id=source_id, every=payload.every)
 
 
 @router.post("/advisory-sources/{source_id}/sync", response={202: SourceOut})

@@ -7,6 +7,11 @@ only while the organisation's mirror lacks one of them (an import is audited eve
 and gives the gateway release its second SBOM revision once.
 Releases are uploaded first, so the advisories' findings also notify the project's people. One finding's
 risk is accepted with an expiry (`ACCEPTED`), once: while it is still untriaged.
+
+`load_demo_source()` adds a scheduled advisory source that works offline: a folder under var/
+(`settings.DEMO_FEED`, allowed outside production) into which it places one made-up advisory
+(examples/vulns/feed/); nothing imports it but the worker's first scheduled sync, so a new user who leaves
+the demo alone sees a scheduled sync bring in an advisory and its finding.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from opencsms.core.models import User
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.models import Level, Project
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import Advisory, Decision, Finding, Release, Stage, VexStatus
+from opencsms.vulns.models import Advisory, AdvisorySource, Decision, Finding, Release, Stage, VexStatus
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ ACCEPTED = DemoAcceptance(
     90,
 )
 REVISION = DemoRelease("Gateway firmware", "1.8.0", "cgw-firmware-1.8.0-r2.cdx.json", "CGW")  # its 2nd SBOM
+DEMO_SOURCE = "Field advisories (demo, scheduled)"
+DEMO_EVERY = 3600  # seconds: hourly; the first scheduled run is due at once
 NEW_ADVISORY = "new-advisory.osv.json"  # left for the user to import: its finding appears without a rescan
 
 
@@ -112,3 +119,22 @@ def load_demo_releases(
     _second_revision(actor, project, folder)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def load_demo_source(*, actor: User, organisation_id: int, folder: Path, feed: Path) -> AdvisorySource:
+    """The demo's scheduled folder source (made once, through the services): `feed` made and given the
+    advisories of `folder`/feed (existing files kept), its schedule due at once."""
+    if settings.ENV.is_production:
+        raise Invalid("demo data is refused with OPENCSMS_ENV=production")
+    found = AdvisorySource.objects.filter(organisation_id=organisation_id, name=DEMO_SOURCE).first()
+    if found is not None:
+        return found
+    feed.mkdir(parents=True, exist_ok=True)
+    for advisory in sorted((folder / "feed").glob("*.json")):
+        if not (feed / advisory.name).exists():
+            (feed / advisory.name).write_bytes(advisory.read_bytes())
+    source = services.create_advisory_source(
+        actor=actor, organisation_id=organisation_id, name=DEMO_SOURCE, kind="osv_path", location=str(feed)
+    )
+    return services.set_schedule(actor=actor, source_id=source.pk, every=DEMO_EVERY)

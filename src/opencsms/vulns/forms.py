@@ -201,6 +201,17 @@ class SourceForm(forms.Form):
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=SourceKind.choices)
     location = forms.CharField(max_length=1000)
+    ecosystems = forms.CharField(max_length=2000, required=False)
+
+    def clean_ecosystems(self) -> list[str]:
+        """OSV ecosystems, separated by commas ("Go, PyPI")."""
+        return [e.strip() for e in self.cleaned_data.get("ecosystems", "").split(",") if e.strip()]
+
+
+class ScheduleForm(forms.Form):
+    """A source's schedule: seconds between syncs, or empty for none (the service checks the range)."""
+
+    every = forms.IntegerField(required=False)
 
 
 class ReadForm(forms.Form):

@@ -248,6 +248,10 @@ class SourceIn(Schema):
     location: str = Field(
         max_length=1000, description="A folder or zip path on the server (osv_path), else an http(s) URL"
     )
+    ecosystems: list[str] = Field(
+        default_factory=list,
+        description="osv_url only: the OSV ecosystems read under it (<location>/<Ecosystem>/all.zip)",
+    )
 
 
 class SourceOut(Schema):
@@ -262,6 +266,18 @@ class SourceOut(Schema):
     sync_status: str = Field(description="'' (never), queued, running, done or failed")
     sync_error: str
     sync_heartbeat_at: dt.datetime | None
+    ecosystems: list[str]
+    cursor: dict[str, str] = Field(description="Where the next incremental sync starts, per feed")
+    every: int | None = Field(description="Seconds between scheduled syncs (null: no schedule)")
+    next_run_at: dt.datetime | None = Field(description="When the scheduler syncs it next")
+    last_success_at: dt.datetime | None
+    failures: int = Field(description="Syncs failed in a row; each retry waits twice as long (capped)")
+
+
+class ScheduleIn(Schema):
+    every: int | None = Field(
+        description="Seconds between scheduled syncs, 300 (5 minutes) to 2592000 (30 days); null: no schedule"
+    )
 
 
 class StepOut(Schema):

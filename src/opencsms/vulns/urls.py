@@ -69,6 +69,7 @@ urlpatterns = [
         name="source_create",
     ),
     path("advisory-sources/<int:source_id>/sync/", advisories.source_sync, name="source_sync"),
+    path("advisory-sources/<int:source_id>/schedule/", advisories.source_schedule, name="source_schedule"),
     path("organisations/<int:organisation_id>/advisory-sources/status/", advisories.sources, name="sources"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_read, name="mark_read"),

@@ -231,6 +231,7 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:organisation_exploitation_import": KEV,
     "vulns:project_exploitation_import": KEV,
     "vulns:source_create": SOURCE,
+    "vulns:source_schedule": Call(data=_fixed(every="3600")),
     "core:profile_save": Call(data=_fixed(first_name="Matrix", last_name="Caller", email="m@example.org")),
     "core:password_change": Call(
         before=_with_password,
@@ -297,6 +298,7 @@ API_CALLS: dict[str, Call] = {
     "POST /projects/{project_id}/exploitation": KEV,
     "POST /organisations/{organisation_id}/exploitation": KEV,
     "POST /organisations/{organisation_id}/advisory-sources": SOURCE,
+    "PUT /advisory-sources/{source_id}/schedule": Call(data=_fixed(every=3600)),
     "POST /notifications/read": Call(data=_fixed(ids=[])),
     **{name: Call(**parts) for name, parts in incident_calls.API.items()},
 }

@@ -8,6 +8,7 @@ import json
 import threading
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -91,7 +92,11 @@ def test_nvd_pages_until_the_total() -> None:
         return json.dumps({"format": "NVD_CVE", "totalResults": 3, "vulnerabilities": [record]}).encode()
 
     read = sync_nvd(
-        "https://nvd.example/rest/json/cves/2.0", since="2024-01-01T00:00:00.000", fetch=fetch, page=1
+        "https://nvd.example/rest/json/cves/2.0",
+        since="2024-01-01T00:00:00.000",
+        fetch=fetch,
+        page=1,
+        until=datetime(2024, 3, 1, tzinfo=UTC),  # one window of the API's 120 days
     )
     assert len(read.advisories) == 3
     assert len(asked) == 3

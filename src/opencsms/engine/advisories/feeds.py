@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opencsms.engine.advisories import AdvisoryRead, parse_advisories
@@ -76,7 +77,7 @@ def rolie_entries(raw: bytes, file: str) -> list[FeedEntry]:
     return entries
 
 
-def _checked(fetch: Fetch, entry: FeedEntry) -> bytes:
+def checked_entry(fetch: Fetch, entry: FeedEntry) -> bytes:
     raw = fetch(entry.url)
     if entry.sha512_url:
         expected = fetch(entry.sha512_url).decode("ascii", "replace").split()[0].lower()
@@ -93,7 +94,7 @@ def sync_rolie(feed_url: str, since: str = "", fetch: Fetch = http_fetch) -> Adv
         if since and entry.updated <= since:
             continue
         try:
-            advisories.extend(parse_advisories(_checked(fetch, entry), entry.url))
+            advisories.extend(parse_advisories(checked_entry(fetch, entry), entry.url))
         except ParseError as exc:  # one bad document does not stop the feed; it is reported
             skipped.extend(exc.problems)
     return AdvisoryRead(tuple(advisories), tuple(skipped))
@@ -108,20 +109,66 @@ def sync_osv_archive(url: str, fetch: Fetch = http_fetch) -> AdvisoryRead:
     return AdvisoryRead(tuple(advisories))
 
 
-def sync_nvd(base_url: str, since: str = "", fetch: Fetch = http_fetch, page: int = NVD_PAGE) -> AdvisoryRead:
-    """Every CVE of the NVD CVE API 2.0 modified since `since`, page by page (startIndex, resultsPerPage)."""
+NVD_WINDOW = timedelta(days=120)  # the API refuses a lastMod range longer than 120 consecutive days
+
+
+def moment(text: str) -> datetime:
+    """An ISO 8601 time of a feed as an aware datetime (UTC when it names no offset)."""
+    found = datetime.fromisoformat(text.strip())
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def nvd_stamp(when: datetime) -> str:
+    """A time as the NVD API writes it (milliseconds and an explicit UTC offset)."""
+    utc = when.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+00:00"
+
+
+def nvd_windows(since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """[since, until] cut into consecutive windows of at most 120 days (NVD CVE API 2.0's limit)."""
+    windows = []
+    start = since
+    while start < until:
+        end = min(start + NVD_WINDOW, until)
+        windows.append((start, end))
+        start = end
+    return windows
+
+
+def _nvd_pages(base_url: str, window: dict[str, str], fetch: Fetch, page: int) -> list[Advisory]:
     advisories: list[Advisory] = []
     start, total = 0, 1
     while start < total:
-        query: dict[str, str | int] = {"startIndex": start, "resultsPerPage": page}
-        if since:
-            query |= {"lastModStartDate": since, "lastModEndDate": "9999-12-31T23:59:59.999"}
+        query: dict[str, str | int] = {**window, "startIndex": start, "resultsPerPage": page}
         url = f"{base_url}?{urllib.parse.urlencode(query)}"
         data = load_json(fetch(url), url)
         found = parse_nvd(data, url)
         advisories.extend(found)
-        total = int(data.get("totalResults", 0))
+        total = int(data.get("totalResults", 0)) if isinstance(data, dict) else 0
         if not found:
             break
         start += len(found)
+    return advisories
+
+
+def sync_nvd(
+    base_url: str,
+    since: str = "",
+    fetch: Fetch = http_fetch,
+    page: int = NVD_PAGE,
+    until: datetime | None = None,
+) -> AdvisoryRead:
+    """Every CVE of the NVD CVE API 2.0 (`since` "": all), or those modified from `since` to `until` (now by
+    default), asked in windows of at most 120 days (lastModStartDate, lastModEndDate), each page by page
+    (startIndex, resultsPerPage)."""
+    if not since:
+        return AdvisoryRead(tuple(_nvd_pages(base_url, {}, fetch, page)))
+    try:
+        start = moment(since)
+    except ValueError:
+        raise refuse(base_url, "since", f"{since!r} is not an ISO 8601 time") from None
+    advisories: list[Advisory] = []
+    for low, high in nvd_windows(start, until or datetime.now(UTC)):
+        window = {"lastModStartDate": nvd_stamp(low), "lastModEndDate": nvd_stamp(high)}
+        advisories.extend(_nvd_pages(base_url, window, fetch, page))
     return AdvisoryRead(tuple(advisories))

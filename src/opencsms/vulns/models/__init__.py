@@ -303,6 +303,8 @@ class SourceKind(models.TextChoices):
     OSV_URL = "osv_url", "OSV archive URL (all.zip)"
     CSAF_ROLIE = "csaf_rolie", "CSAF ROLIE feed URL"
     NVD = "nvd", "NVD CVE API 2.0 base URL"
+    KEV_JSON = "kev_json", "CISA KEV JSON feed URL"
+    EPSS_CSV = "epss_csv", "FIRST EPSS CSV URL (gzip or plain)"
 
 
 class SyncStatus(models.TextChoices):
@@ -314,9 +316,11 @@ class SyncStatus(models.TextChoices):
 
 
 class AdvisorySource(models.Model):
-    """Where an organisation's advisories come from; `sync` reads it and matches what is new."""
+    """Where an organisation's advisories (or its KEV and EPSS copies) come from; a sync reads what is new,
+    when a person asks or on the source's schedule (`every`; services/schedules.py)."""
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("organisation", "name", "kind", "location")
+    audit_fields: ClassVar[tuple[str, ...]] = ("organisation", "name", "kind", "location", "ecosystems")
+    audit_fields += ("every", "next_run_at")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="advisory_sources")
     name = models.CharField(max_length=200)
@@ -330,11 +334,26 @@ class AdvisorySource(models.Model):
     sync_heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Refreshed by the worker while it syncs (core.leases)"
     )
+    ecosystems = models.JSONField(
+        default=list, blank=True, help_text="osv_url: the OSV ecosystems read under the base URL"
+    )
+    cursor = models.JSONField(default=dict, blank=True, help_text="Where the next incremental sync starts")
+    every = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds between scheduled syncs (empty: no schedule)"
+    )
+    next_run_at = models.DateTimeField(null=True, blank=True, help_text="When the scheduler syncs it next")
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Syncs failed in a row since the last one")
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["next_run_at"], name="vulns_source_next_run_idx")]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="vulns_source_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(every__isnull=True) | models.Q(every__gte=300),
+                name="vulns_source_every_minimum",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=SourceKind.values), name="vulns_source_kind_valid"
             ),

@@ -7,6 +7,7 @@
 
 from opencsms.vulns.selectors.advisory import AdvisoryDetail, advisory_detail
 from opencsms.vulns.selectors.exports import EXPORT_FORMATS, Download, portfolio_export, release_export
+from opencsms.vulns.selectors.jobs import every_label
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
     advisory_page,
@@ -67,6 +68,7 @@ __all__ = [
     "advisory_sources",
     "component_page",
     "components",
+    "every_label",
     "filter_findings",
     "finding",
     "finding_page",

@@ -29,12 +29,39 @@ class JobStatus:
         return self.state in ("queued", "running")
 
 
+EVERY = ((3600, "hourly"), (6 * 3600, "every 6 hours"), (86400, "daily"), (7 * 86400, "weekly"))
+
+
+def every_label(seconds: int) -> str:
+    """A schedule as a person reads it ("daily", "every 90 minutes")."""
+    named = dict(EVERY)
+    if seconds in named:
+        return named[seconds]
+    if seconds % 3600 == 0:
+        return f"every {seconds // 3600} hours"
+    return f"every {seconds // 60} minutes" if seconds % 60 == 0 else f"every {seconds} seconds"
+
+
 @dataclass(frozen=True)
 class SourceRow:
     """An advisory source with the status of its last queued sync (None: never queued)."""
 
     source: AdvisorySource
     sync: JobStatus | None
+
+    @property
+    def schedule(self) -> str:
+        return every_label(self.source.every) if self.source.every else "off"
+
+    @property
+    def every_choices(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of the schedule form: off, the usual intervals, and the source's own
+        when the API set another (so the form shows, and saves, what is set)."""
+        every = self.source.every
+        choices = [("", "off", every is None)] + [(str(s), label, every == s) for s, label in EVERY]
+        if every is not None and every not in dict(EVERY):
+            choices.append((str(every), every_label(every), True))
+        return choices
 
 
 def sync_status(source: AdvisorySource) -> JobStatus | None:

@@ -5,12 +5,7 @@ from opencsms.vulns.services.acceptance import (
     reopen_expired_acceptances,
     reopen_expired_acceptances_task,
 )
-from opencsms.vulns.services.advisories import (
-    ImportResult,
-    create_advisory_source,
-    import_advisories,
-    sync_source,
-)
+from opencsms.vulns.services.advisories import ImportResult, import_advisories
 from opencsms.vulns.services.bulk import bulk_triage
 from opencsms.vulns.services.exploitation import ExploitationResult, import_exploitation
 from opencsms.vulns.services.notifications import (
@@ -22,7 +17,10 @@ from opencsms.vulns.services.notifications import (
 from opencsms.vulns.services.releases import upload_sbom
 from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
 from opencsms.vulns.services.revisions import replace_sbom
+from opencsms.vulns.services.schedules import set_schedule
+from opencsms.vulns.services.sources import create_advisory_source, sync_source
 from opencsms.vulns.services.syncs import (
+    enqueue_due_syncs,
     queue_sync,
     source_status,
     sweep_organisation_syncs,
@@ -42,6 +40,7 @@ __all__ = [
     "create_advisory_source",
     "deliver_notifications",
     "deliver_notifications_task",
+    "enqueue_due_syncs",
     "import_advisories",
     "import_exploitation",
     "import_vex",
@@ -52,6 +51,7 @@ __all__ = [
     "reopen_expired_acceptances",
     "reopen_expired_acceptances_task",
     "replace_sbom",
+    "set_schedule",
     "source_status",
     "sweep_deliveries",
     "sweep_organisation_syncs",

@@ -1,15 +1,18 @@
 """Advisory source syncs as background jobs: queued, run by the worker, and swept when the worker is lost.
 
-`queue_sync` marks the source `queued` and enqueues `sync_source_task` in the request's transaction. The
+`queue_sync` (a person) and `enqueue_due_syncs` (the scheduler's hook, for each source whose scheduled run
+is due) mark the source `queued` and enqueues `sync_source_task` in the request's transaction. The
 worker marks it `running`, keeps `sync_heartbeat_at` fresh while `advisories.sync_source` runs (core.leases),
 then `done`, or `failed` with the refusal's words. A source still `running` whose heartbeat went silent lost
 its worker: `sweep_syncs` (run by the worker at start and on a schedule, and when someone reads the source)
 fails it with a message; nothing of the lost run was kept (the sync is one transaction), and the next sync
-reads everything since the last complete one.
+reads everything since the last complete one. A finished or failed sync sets the source's next scheduled
+run (`schedules.after_sync`: its interval, or a retry with back-off).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +27,12 @@ from opencsms.core.services import system_user
 from opencsms.core.tasks import task
 from opencsms.vulns import selectors
 from opencsms.vulns.models import AdvisorySource, SyncStatus
-from opencsms.vulns.services.advisories import organisation_for, sync_source
+from opencsms.vulns.services.advisories import organisation_for
+from opencsms.vulns.services.schedules import after_sync
+from opencsms.vulns.services.sources import sync_source
+
+BUSY = (SyncStatus.QUEUED, SyncStatus.RUNNING)
+DUE_PER_TICK = 100  # the rest are due at the next tick
 
 
 def _start(source_id: int) -> bool:
@@ -38,8 +46,12 @@ def _start(source_id: int) -> bool:
 
 
 def _finish(source_id: int, status: SyncStatus, error: str = "") -> None:
+    """Record the sync's end and set the next scheduled run (after its interval, or a retry)."""
     with transaction.atomic():
-        AdvisorySource.objects.filter(pk=source_id).update(sync_status=status, sync_error=error)
+        source = AdvisorySource.objects.select_for_update().filter(pk=source_id).first()
+        if source is not None:
+            fields = after_sync(source, status == SyncStatus.DONE, timezone.now())
+            AdvisorySource.objects.filter(pk=source_id).update(sync_status=status, sync_error=error, **fields)
 
 
 @task()
@@ -76,6 +88,32 @@ def queue_sync(*, actor: User, source_id: int) -> AdvisorySource:
     return source
 
 
+def enqueue_due_syncs(now: datetime) -> int:
+    """The scheduler's hook: queue a sync of each source whose scheduled run is due and that is not queued or
+    running; returns how many were queued. Each source is claimed by a conditional UPDATE on the run it was
+    due for, so two schedulers ticking at once queue it once; the sync runs as the system user."""
+    due = AdvisorySource.objects.filter(every__isnull=False, next_run_at__lte=now)
+    due = due.exclude(sync_status__in=BUSY)
+    planned = list(due.order_by("next_run_at", "pk").values_list("pk", "next_run_at")[:DUE_PER_TICK])
+    if not planned:
+        return 0
+    system = system_user()
+    queued = 0
+    for source_id, run_at in planned:
+        with transaction.atomic():
+            claimed = (
+                AdvisorySource.objects.filter(pk=source_id, next_run_at=run_at)
+                .exclude(sync_status__in=BUSY)
+                .update(sync_status=SyncStatus.QUEUED, sync_error="")
+            )
+            if not claimed:
+                continue  # another scheduler took it, or a person queued it
+            result = sync_source_task.enqueue(source_id=source_id, actor_id=system.pk)
+            AdvisorySource.objects.filter(pk=source_id).update(task_id=str(result.id)[:64])
+        queued += 1
+    return queued
+
+
 @transaction.atomic
 def sweep_syncs(*, source_id: int | None = None) -> list[AdvisorySource]:
     """Syncs running without a heartbeat for longer than the limit lost their worker: fail them (all, or
@@ -85,9 +123,11 @@ def sweep_syncs(*, source_id: int | None = None) -> list[AdvisorySource]:
         found = found.filter(pk=source_id)
     stalled = list(found.select_for_update(skip_locked=True).order_by("pk"))
     for source in stalled:
+        for name, value in after_sync(source, False, timezone.now()).items():
+            setattr(source, name, value)
         source.sync_status = SyncStatus.FAILED
         source.sync_error = f"the worker stopped while syncing {source.name}; sync it again"
-        source.save(update_fields=["sync_status", "sync_error"])
+        source.save(update_fields=["sync_status", "sync_error", "failures", "next_run_at"])
         audit.record(
             actor=system_user(),
             action=AuditAction.SOURCE_SYNC_STALLED,

@@ -16,7 +16,7 @@ from opencsms.core.http import actor, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, SourceForm, VexImportForm
+from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, ScheduleForm, SourceForm, VexImportForm
 
 PAGES = {Level.ORGANISATION: "vulns:organisation_advisories", Level.PROJECT: "vulns:project_advisories"}
 
@@ -121,3 +121,13 @@ def import_vex(request: HttpRequest, organisation_id: int) -> HttpResponse:
     made = services.import_vex(actor=actor(request), organisation_id=organisation_id, **form.document())
     messages.success(request, f"{made.kind} {made.filename} imported: {made.described}.")
     return redirect("vulns:organisation_advisories", organisation_id)
+
+
+@require_POST
+@needs(Perm.EDIT, on="advisory_source")
+def source_schedule(request: HttpRequest, source_id: int) -> HttpResponse:
+    every = checked(ScheduleForm(request.POST))["every"]
+    source = services.set_schedule(actor=actor(request), source_id=source_id, every=every)
+    when = selectors.every_label(source.every) if source.every else "off"
+    messages.success(request, f"Schedule of {source.name} saved: {when}.")
+    return redirect(PAGES[Level.ORGANISATION], source.organisation_id)
