@@ -88,6 +88,11 @@ class AuditAction(StrEnum):
     FINDING_TRIAGED = "vulns_finding.triaged"
     FINDING_LINKED_TO_TARA = "vulns_finding.linked_to_tara"
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
+    TARA_LOOP_RULE_SET = "vulns_tara_loop_rule.set"
+    STEP_LINK_PROPOSED = "vulns_step_link.proposed"
+    STEP_LINK_APPLIED = "vulns_step_link.applied"
+    STEP_LINK_REJECTED = "vulns_step_link.rejected"
+    STEP_LINK_REVERSED = "vulns_step_link.reversed"
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
     AUDIT_CHAIN_KEYED = KEYED_CHAIN_STARTED  # written once, by the upgrade (core.audit_hash)
 

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from opencsms.core.forms import IdField, LimitedFileField
-from opencsms.vulns.models import JUSTIFICATIONS, Decision, SourceKind, Stage, VexStatus
+from opencsms.vulns.models import JUSTIFICATIONS, Decision, LoopMode, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import (
     FINDING_SORTS,
     MAX_ADVISORY_BYTES,
@@ -110,6 +110,18 @@ class LinkForm(forms.Form):
     threat = forms.CharField(max_length=100)
     path = forms.CharField(max_length=100)
     address = forms.RegexField(regex=r"^[0-9.]*$", required=False, max_length=200)
+
+
+class LoopRuleForm(forms.Form):
+    """An organisation's rule for new findings on a TARA component (`set_tara_loop_rule`)."""
+
+    mode = forms.ChoiceField(choices=LoopMode.choices)
+
+
+class RejectForm(forms.Form):
+    """Why a proposed re-rating is rejected (optional)."""
+
+    reason = forms.CharField(max_length=500, required=False)
 
 
 class AdvisoryImportForm(forms.Form):

@@ -42,7 +42,14 @@ from opencsms.vulns.selectors.records import (
     vex_bytes,
     vex_document,
 )
-from opencsms.vulns.selectors.tara_loop import threats_for_finding
+from opencsms.vulns.selectors.tara_loop import (
+    finding_links,
+    loop_mode,
+    organisation_loop_mode,
+    step_links_panel,
+    tara_step_links,
+    threats_for_finding,
+)
 
 __all__ = [
     "FINDING_SORTS",
@@ -61,10 +68,13 @@ __all__ = [
     "components",
     "filter_findings",
     "finding",
+    "finding_links",
     "finding_page",
     "findings",
+    "loop_mode",
     "notification_page",
     "notifications",
+    "organisation_loop_mode",
     "organisation_sources",
     "portfolio_findings",
     "portfolio_page",
@@ -72,7 +82,9 @@ __all__ = [
     "release",
     "release_page",
     "releases",
+    "step_links_panel",
     "tara_choices",
+    "tara_step_links",
     "threats_for_finding",
     "threats_panel",
     "triage_panel",

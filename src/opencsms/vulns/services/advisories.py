@@ -33,6 +33,7 @@ from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, AdvisorySource, SourceKind
 from opencsms.vulns.services.matching import match_advisories
 from opencsms.vulns.services.notifications import notify_new_findings
+from opencsms.vulns.services.tara_loop import loop_new_findings
 from opencsms.vulns.services.withdrawals import close_withdrawn
 
 
@@ -140,6 +141,7 @@ def _import(actor: User, organisation: Organisation, read: AdvisoryRead, what: s
         scope=organisation.scope,
     )
     notify_new_findings(created)
+    loop_new_findings(actor, created)
     return result
 
 

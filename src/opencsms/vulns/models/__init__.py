@@ -14,6 +14,7 @@
   of a finding), shown in the app and delivered by email and webhook when configured.
 - `KnownExploited`, `EpssScore`: an organisation's copy of CISA KEV and FIRST EPSS, which set the KEV flag
   and the EPSS of its findings (ISO/SAE 21434 8.5: exploitability).
+- `LoopRule`, `StepLink` (`loop.py`): the loop from findings into the TARA's attack steps.
 No workflows here: see services/.
 """
 
@@ -26,6 +27,9 @@ from django.db import models
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Project
 from opencsms.tara.models import Tara
+from opencsms.vulns.models.loop import LinkStatus, LoopMode, LoopRule, StepLink
+
+__all__ = ["LinkStatus", "LoopMode", "LoopRule", "StepLink"]  # re-exported: the loop's models (loop.py)
 
 KEY_LENGTH = 600
 
