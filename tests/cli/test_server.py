@@ -15,7 +15,7 @@ from opencsms.cli import server
 from opencsms.cli.main import app
 from opencsms.core.models import ChangeRecord, User
 from opencsms.tara.models import Tara
-from opencsms.vulns.models import Finding, Notification, Release
+from opencsms.vulns.models import Finding, LoopRule, Notification, Release, StepLink
 from tests.cli.worker_tasks import add
 
 runner = CliRunner()
@@ -90,13 +90,21 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     assert len(correlation_ids) == 1  # one command, one correlation id
     assert correlation_ids != {""}
     assert Tara.objects.get().ref == "connected-ev"  # the reference TARA, imported once
-    assert "Release TCU firmware 4.2.0 on TCU: 6 findings" in result.output
+    assert "Release TCU firmware 4.2.0 on TCU: 7 findings" in result.output  # 6 + the loop's made-up one
     assert "Release Gateway firmware 1.8.0 on CGW: 2 findings" in result.output
     engineer = User.objects.get(username="engineer")
-    assert Notification.objects.filter(user=engineer).count() == 2  # the advisories came after the SBOMs
+    news = Notification.objects.filter(user=engineer, tara__isnull=True)
+    assert news.count() == 3  # the advisories came after the SBOMs; then the loop's advisory
+    assert LoopRule.objects.get().mode == "automatic"
+    rerated = StepLink.objects.filter(finding__vulnerability_id="EXAMPLE-2026-0002", status="applied")
+    assert rerated.exists()
+    assert {link.automatic for link in rerated} == {True}
+    risen = Notification.objects.filter(user=engineer, tara__isnull=False, finding__isnull=False)
+    assert risen.exists()  # a TARA risk rose above acceptance: the re-rated step and the finding named
+    assert all("EXAMPLE-2026-0002 in TCU firmware 4.2.0 re-rated attack step" in n.message for n in risen)
     assert runner.invoke(app, ["server", "demo"]).exit_code == 0
     assert Tara.objects.count() == 1
-    assert (Release.objects.count(), Finding.objects.count()) == (2, 8)
+    assert (Release.objects.count(), Finding.objects.count()) == (2, 9)
 
 
 @pytest.mark.django_db

@@ -4,7 +4,10 @@ their evidence and the notifications on first start.
 
 `load_demo_releases()` is idempotent: it uploads the releases that are missing and imports the advisories
 only while the organisation's mirror lacks one of them (an import is audited even when nothing changed).
-Releases are uploaded first, so the advisories' findings also notify the project's people.
+Releases are uploaded first, so the advisories' findings also notify the project's people. Then the
+organisation's rule for the loop into the TARA is set to `automatic` and a made-up advisory with a CVSS v3
+vector is imported: its finding on the TCU release re-rates the attack steps on the TCU, a TARA risk rises
+above acceptance and the project's people find the notification.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from opencsms.core.models import User
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.models import Level, Project
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import Advisory, Release
+from opencsms.vulns.models import Advisory, LoopMode, Release
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ DEMO_RELEASES = (
     DemoRelease("Gateway firmware", "1.8.0", "cgw-firmware-1.8.0.cdx.json", "CGW"),
 )
 NEW_ADVISORY = "new-advisory.osv.json"  # left for the user to import: its finding appears without a rescan
+LOOP_ADVISORY = "loop-advisory.osv.json"  # imported with the rule automatic: a re-rating that notifies
+LOOP_ADVISORY_ID = "EXAMPLE-2026-0002"
 
 
 @transaction.atomic
@@ -61,5 +66,15 @@ def load_demo_releases(
     )
     if stored.count() < len(files):
         services.import_advisories(actor=actor, project_id=project.pk, paths=[folder / "advisories"])
+    _close_the_loop(actor, project, folder / LOOP_ADVISORY)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]
+
+
+def _close_the_loop(actor: User, project: Project, advisory: Path) -> None:
+    """The rule `automatic`, then the made-up advisory that re-rates the TCU's attack steps (once)."""
+    organisation_id = project.business_unit.organisation_id
+    if Advisory.objects.filter(organisation_id=organisation_id, advisory_id=LOOP_ADVISORY_ID).exists():
+        return
+    services.set_tara_loop_rule(actor=actor, organisation_id=organisation_id, mode=LoopMode.AUTOMATIC)
+    services.import_advisories(actor=actor, project_id=project.pk, paths=[advisory])
