@@ -109,10 +109,10 @@ def test_propose_then_confirm_and_reject(team: Team, reference: Tara) -> None:
     assert {link.status for link in links} == {LinkStatus.PROPOSED}
     assert {link.cvss for link in links} == {NETWORK}
     assert (_step(reference).get("cvss"), _risk(reference)) == (before, risk)  # nothing rated yet
-    proposed = ChangeRecord.objects.filter(action="vulns_step_link.proposed")
-    assert proposed.count() == len(links)
-    assert {r.actor for r in proposed} == {system_user()}
-    assert all("brought in by engineer" in r.reason for r in proposed)
+    proposed = ChangeRecord.objects.get(action="vulns_step_link.proposed")  # one per finding, with its links
+    assert (proposed.actor, proposed.object_id) == (system_user(), str(finding.pk))
+    assert sorted(x["id"] for x in proposed.after["links"]) == sorted(x.pk for x in links)
+    assert "brought in by engineer" in proposed.reason
     assert not Notification.objects.filter(tara=reference).exists()
 
     first = next(x for x in links if (x.threat_ref, x.address) == ("TS-05", "0"))
@@ -154,9 +154,15 @@ def test_automatic_rerates_notifies_and_triage_reverses(team: Team, reference: T
     edits = ChangeRecord.objects.filter(action="tara_element.attack_tree_edited")
     assert edits.exists()
     assert {r.actor for r in edits} == {system_user()}
-    applied = ChangeRecord.objects.filter(action="vulns_step_link.applied", object_id=str(link.pk)).get()
+    applied = ChangeRecord.objects.get(action="vulns_step_link.applied", object_id=str(finding.pk))
     assert applied.actor == system_user()
     assert "automatic" in applied.reason
+    logged = next(x for x in applied.after["links"] if x["id"] == link.pk)
+    assert (logged["status"], logged["risk_before"], logged["risk_after"]) == (
+        "applied",
+        risk,
+        _risk(reference),
+    )
     notes = Notification.objects.filter(tara=reference, finding=finding, user=team.manager)
     assert notes.count() >= 1
     assert all(n.release_id == finding.release_id for n in notes)

@@ -13,7 +13,10 @@ notified once each per rise, with the finding, the release and the TARA linked (
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
@@ -150,3 +153,75 @@ def _notify_crossing(link: StepLink, before: int | None, element: Element) -> No
         f" above the acceptance level {level} of {element.tara.name}"
     )
     notify(project=release.project, message=message, finding=finding, release=release, tara=element.tara)
+
+
+Step = tuple[str, str, str]  # threat, path, step address
+
+
+def _by_step(links: list[StepLink]) -> dict[Step, list[StepLink]]:
+    found: dict[Step, list[StepLink]] = defaultdict(list)
+    for link in links:
+        found[(link.threat_ref, link.path_ref, link.address)].append(link)
+    return found
+
+
+def apply_many(actor: User, links: list[StepLink]) -> None:
+    """Apply new links (saved, proposed) of one import at once: per TARA, every step takes the highest of
+    its applied and new links (one `rate_attack_steps` edit: the TARA evaluated once), the links are
+    written in bulk, and each threat whose risk rose above acceptance notifies once. A TARA in review is
+    left as it is: its links stay proposed, with a note."""
+    by_tara: dict[int, list[StepLink]] = defaultdict(list)
+    for link in links:
+        by_tara[link.tara_id].append(link)
+    for tara_id, group in by_tara.items():
+        if in_review(tara_id):
+            for link in group:
+                link.note = "the TARA was in review: confirm the re-rating once it is back in draft"
+            StepLink.objects.bulk_update(group, ["note"], batch_size=500)
+            continue
+        _apply_on_tara(actor, tara_id, group)
+
+
+def _apply_on_tara(actor: User, tara_id: int, group: list[StepLink]) -> None:
+    steps = _by_step(group)
+    threats = sorted({threat for threat, _, _ in steps})
+    old = _by_step(
+        list(
+            StepLink.objects.filter(
+                tara_id=tara_id, threat_ref__in=threats, status=LinkStatus.APPLIED
+            ).exclude(pk__in=[link.pk for link in group])
+        )
+    )
+    rows = Element.objects.filter(tara_id=tara_id, kind=Kind.THREAT_SCENARIO, ref__in=threats)
+    elements = {e.ref: e for e in rows}
+    ratings = []
+    for (threat, path, address), new in steps.items():
+        node = step_at(elements[threat].data, path, address) or {}
+        others = old.get((threat, path, address), [])
+        previous = others[0].previous_cvss if others else str(node.get("cvss") or "")
+        target = highest([*(link.cvss for link in new), *(o.cvss for o in others)])
+        for link in new:
+            link.previous_cvss = previous
+        if str(node.get("cvss") or "") != target:
+            ratings.append((threat, path, address, target))
+    before = tara_services.rate_attack_steps(actor=actor, tara_id=tara_id, ratings=ratings) if ratings else {}
+    after = dict(rows.values_list("ref", "risk"))
+    for link in group:
+        link.status, link.decided_by = LinkStatus.APPLIED, actor
+        link.risk_before = before.get(link.threat_ref, elements[link.threat_ref].risk)
+        link.risk_after = after[link.threat_ref]
+    same: dict[tuple[str, int | None, int | None], list[int]] = defaultdict(list)
+    for link in group:  # one UPDATE per set of values (a bulk_update's CASE per row costs seconds here)
+        same[(link.previous_cvss, link.risk_before, link.risk_after)].append(link.pk)
+    chunks = [(key, ids[i : i + 500]) for key, ids in same.items() for i in range(0, len(ids), 500)]
+    for (previous, risk_before, risk_after), ids in chunks:
+        StepLink.objects.filter(pk__in=ids).update(
+            status=LinkStatus.APPLIED, decided_by=actor, previous_cvss=previous,
+            risk_before=risk_before, risk_after=risk_after, updated_at=timezone.now(),
+        )  # fmt: skip
+    tara = Tara.objects.get(pk=tara_id)
+    for threat, risk_before in before.items():
+        first = next(link for link in group if link.threat_ref == threat)
+        element = elements[threat]
+        element.risk, element.tara = after[threat], tara
+        _notify_crossing(first, risk_before, element)

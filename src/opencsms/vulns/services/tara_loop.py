@@ -30,7 +30,7 @@ from opencsms.tara.models import Element
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Finding, LinkStatus, LoopMode, LoopRule, StepLink
 from opencsms.vulns.selectors.tara_loop import loop_mode, step_keys, threats_on_component
-from opencsms.vulns.services.step_rating import apply_link, in_review
+from opencsms.vulns.services.step_rating import apply_link, apply_many
 
 
 @transaction.atomic
@@ -166,23 +166,38 @@ def loop_new_findings(actor: User, created: list[Finding]) -> int:
 
 
 def _propose_and_apply(actor: User, made: dict[str, list[StepLink]]) -> None:
+    """Save the links, apply those of the rule `automatic` at once, and audit them: one record per
+    finding listing its links (a bulk record with ids), by the system user."""
     system = system_user()
     reason = f"organisation rule: new finding brought in by {actor.get_username()}"
     for mode, links in made.items():
         StepLink.objects.bulk_create(links, batch_size=500)
+        if mode == LoopMode.AUTOMATIC:
+            apply_many(system, links)
+        by_finding: dict[int, list[StepLink]] = defaultdict(list)
         for link in links:
+            by_finding[link.finding_id].append(link)
+        for group in by_finding.values():
+            finding = group[0].finding
             audit.record(
                 actor=system,
-                action=AuditAction.STEP_LINK_PROPOSED,
-                obj=link,
-                after=audit.snapshot(link),
+                action=AuditAction.STEP_LINK_APPLIED
+                if mode == LoopMode.AUTOMATIC
+                else AuditAction.STEP_LINK_PROPOSED,
+                obj=finding,
+                after={"rule": mode, "links": [_summary(link) for link in group]},
                 reason=f"{reason} ({mode})",
-                scope=link.finding.scope,
+                scope=finding.scope,
             )
-            if mode != LoopMode.AUTOMATIC:
-                continue
-            if in_review(link.tara_id):
-                link.note = "the TARA was in review: confirm the re-rating once it is back in draft"
-                link.save(update_fields=["note", "updated_at"])
-                continue
-            apply_link(system, link, f"{reason} (automatic)")
+
+
+def _summary(link: StepLink) -> dict[str, object]:
+    return {
+        "id": link.pk,
+        "step": link.step,
+        "cvss": link.cvss,
+        "status": link.status,
+        "risk_before": link.risk_before,
+        "risk_after": link.risk_after,
+        **({"note": link.note} if link.note else {}),
+    }
