@@ -21,7 +21,7 @@ from opencsms.cli.main import app
 from opencsms.core import schedule
 from opencsms.core.models import ChangeRecord, User
 from opencsms.tara.models import Tara
-from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release
+from opencsms.vulns.models import AdvisorySource, Finding, LoopRule, Notification, Release, StepLink
 from tests.cli.worker_tasks import add
 
 runner = CliRunner()
@@ -113,6 +113,8 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     assert gateway.sbom_revisions.get(number=2).summary["findings"] == {"carried": 1, "closed": 1, "new": 1}
     engineer = User.objects.get(username="engineer")
     assert Notification.objects.filter(user=engineer).count() == 3  # the advisories, then the revision
+    assert LoopRule.objects.get().mode == "automatic"
+    assert not StepLink.objects.exists()  # nothing re-rated until the scheduled sync brings an advisory
     assert runner.invoke(app, ["server", "demo"]).exit_code == 0
     assert Tara.objects.count() == 1
     assert (Release.objects.count(), Finding.objects.count()) == (2, 9)
@@ -140,7 +142,17 @@ def test_left_alone_the_demo_brings_in_an_advisory_by_a_scheduled_sync(demo_feed
         "TCU firmware 4.2.0",
         "github.com/eclipse/paho.mqtt.golang",
     )
-    assert Notification.objects.filter(user__username="engineer", release=finding.release).count() == 2
+    engineer = Notification.objects.filter(user__username="engineer", release=finding.release)
+    assert engineer.filter(tara__isnull=True).count() == 2  # the demo's advisories, then this one
+    # the organisation's loop rule is automatic: the finding re-rated the TCU's attack steps, a TARA risk
+    # rose above acceptance, and the project's people were told, the re-rated step and the finding named
+    assert LoopRule.objects.get().mode == "automatic"
+    rerated = StepLink.objects.filter(finding=finding, status="applied")
+    assert rerated.exists()
+    assert {link.automatic for link in rerated} == {True}
+    risen = engineer.filter(tara__isnull=False, finding=finding)
+    assert risen.exists()
+    assert all("EXAMPLE-2026-0002 in TCU firmware 4.2.0 re-rated attack step" in n.message for n in risen)
     source.refresh_from_db()
     assert (source.sync_status, source.last_result["new"]) == ("done", 1)
     assert runner.invoke(app, ["server", "demo"]).exit_code == 0  # again: the same source, not scheduled anew

@@ -8,7 +8,8 @@ from typing import Any
 from opencsms.core.models import User
 from opencsms.organisation.models import Project
 from opencsms.vulns import services
-from opencsms.vulns.models import Release
+from opencsms.vulns.mapping import cvss3_base
+from opencsms.vulns.models import Finding, Release, StepLink
 
 CRITICAL = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 MEDIUM = "CVSS:3.1/AV:L/AC:H/PR:L/UI:N/S:U/C:L/I:L/A:L"
@@ -102,3 +103,19 @@ def epss_csv(**scores: float) -> bytes:
     rows = [f"{name.replace('_', '-')},{score},{score}" for name, score in scores.items()]
     return ("#model_version:v2025.03.14,score_date:2026-01-15T00:00:00+0000\ncve,epss,percentile\n"
             + "\n".join(rows) + "\n").encode()  # fmt: skip
+
+
+def make_proposal(
+    finding: Finding, threat: str = "TS-05", path: str = "AP-05a", address: str = "0"
+) -> StepLink:
+    """A proposed re-rating of an attack step by `finding` (as the organisation's rule `propose` makes)."""
+    release = finding.release
+    assert release.tara_id is not None
+    return StepLink.objects.create(
+        finding=finding,
+        tara_id=release.tara_id,
+        threat_ref=threat,
+        path_ref=path,
+        address=address,
+        cvss=cvss3_base(finding.vectors),
+    )

@@ -56,10 +56,11 @@ def test_link_rerates_the_step_and_notifies(team: Team, reference: Tara) -> None
     assert (before.risk, before.feasibility) != (element.risk, element.feasibility)
     assert element.risk > before.risk
     assert ChangeRecord.objects.filter(action="tara_element.attack_tree_edited").count() == 1
-    link = ChangeRecord.objects.get(action="vulns_finding.linked_to_tara")
+    link = ChangeRecord.objects.get(action="vulns_step_link.applied")
     assert (link.after["risk_before"], link.after["risk_after"]) == (before.risk, element.risk)
+    assert (link.actor, link.reason) == (team.engineer, "re-rated by hand from the finding")
     acceptance = reference.header["method"]["acceptance"]
-    assert element.risk > acceptance
+    assert acceptance < before.risk < element.risk  # a rise above acceptance: one notification per person
     notified = {n.user for n in Notification.objects.all()}
     assert notified == {team.engineer, team.manager}  # not the reviewer, auditor or outsider
     assert "TS-05" in Notification.objects.first().message

@@ -96,6 +96,11 @@ class AuditAction(StrEnum):
     FINDING_VEX_APPLIED = "vulns_finding.vex_applied"  # a statement of an imported VEX document
     VEX_IMPORTED = "vulns_vex.imported"
     FINDINGS_REMATCHED = "vulns_findings.rematched"  # a portfolio re-matched after a matching change
+    TARA_LOOP_RULE_SET = "vulns_tara_loop_rule.set"
+    STEP_LINK_PROPOSED = "vulns_step_link.proposed"
+    STEP_LINK_APPLIED = "vulns_step_link.applied"
+    STEP_LINK_REJECTED = "vulns_step_link.rejected"
+    STEP_LINK_REVERSED = "vulns_step_link.reversed"
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
     INCIDENT_PLAN_SAVED = "incidents_plan.saved"  # a new revision of an incident response plan
     INCIDENT_OPENED = "incidents_incident.opened"

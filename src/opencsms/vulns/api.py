@@ -16,7 +16,16 @@ from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import AdvisorySource, Finding, Notification, Release, SbomRevision, VexImport
+from opencsms.vulns.models import (
+    AdvisorySource,
+    Finding,
+    LoopRule,
+    Notification,
+    Release,
+    SbomRevision,
+    StepLink,
+    VexImport,
+)
 from opencsms.vulns.schemas import (
     AdvisoryDetailOut,
     BulkTriageIn,
@@ -28,15 +37,19 @@ from opencsms.vulns.schemas import (
     ImportOut,
     LinkIn,
     LinkOut,
+    LoopRuleIn,
+    LoopRuleOut,
     NotificationOut,
     ReadIn,
     ReadOut,
+    RejectIn,
     ReleaseIn,
     ReleaseOut,
     SbomRevisionOut,
     ScheduleIn,
     SourceIn,
     SourceOut,
+    StepLinkOut,
     ThreatOut,
     TriageIn,
     VexImportOut,
@@ -190,6 +203,49 @@ def link_to_step(request: HttpRequest, finding_id: Id, payload: LinkIn) -> dict[
         address=payload.address,
     )  # fmt: skip
     return {"threat": element.ref, "risk": element.risk, "feasibility": element.feasibility}
+
+
+@router.get("/findings/{finding_id}/step-links", response=list[StepLinkOut])
+@needs(Perm.VIEW, on="finding")
+def list_step_links(request: HttpRequest, finding_id: Id) -> list[StepLink]:
+    return selectors.finding_links(selectors.finding(actor(request), finding_id))
+
+
+@router.post("/findings/{finding_id}/step-links/{link_id}/confirm", response=StepLinkOut)
+@needs(Perm.EDIT, on="finding")
+def confirm_step_link(request: HttpRequest, finding_id: Id, link_id: Id) -> StepLink:
+    return services.confirm_step_link(actor=actor(request), finding_id=finding_id, link_id=link_id)
+
+
+@router.post("/findings/{finding_id}/step-links/{link_id}/reject", response=StepLinkOut)
+@needs(Perm.EDIT, on="finding")
+def reject_step_link(request: HttpRequest, finding_id: Id, link_id: Id, payload: RejectIn) -> StepLink:
+    return services.reject_step_link(
+        actor=actor(request), finding_id=finding_id, link_id=link_id, reason=payload.reason
+    )
+
+
+@router.get("/taras/{tara_id}/step-links", response=list[StepLinkOut])
+@needs(Perm.VIEW, on="tara")
+def list_tara_step_links(request: HttpRequest, tara_id: Id, threat: str = "") -> QuerySet[StepLink]:
+    return selectors.tara_step_links(actor(request), tara_id, threat)
+
+
+@router.get("/organisations/{organisation_id}/tara-loop-rule", response=LoopRuleOut)
+@needs(Perm.VIEW, on="organisation")
+def get_loop_rule(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
+    return {
+        "organisation_id": organisation_id,
+        "mode": selectors.organisation_loop_mode(actor(request), organisation_id),
+    }
+
+
+@router.put("/organisations/{organisation_id}/tara-loop-rule", response=LoopRuleOut)
+@needs(Perm.APPROVE, on="organisation")
+def set_loop_rule(request: HttpRequest, organisation_id: Id, payload: LoopRuleIn) -> LoopRule:
+    return services.set_tara_loop_rule(
+        actor=actor(request), organisation_id=organisation_id, mode=payload.mode
+    )
 
 
 @router.post("/projects/{project_id}/advisories", response=ImportOut)

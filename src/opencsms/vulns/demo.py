@@ -11,7 +11,9 @@ risk is accepted with an expiry (`ACCEPTED`), once: while it is still untriaged.
 `load_demo_source()` adds a scheduled advisory source that works offline: a folder under var/
 (`settings.DEMO_FEED`, allowed outside production) into which it places one made-up advisory
 (examples/vulns/feed/); nothing imports it but the worker's first scheduled sync, so a new user who leaves
-the demo alone sees a scheduled sync bring in an advisory and its finding.
+the demo alone sees a scheduled sync bring in an advisory and its finding. The organisation's rule for the
+loop into the TARA is `automatic`: that finding, on the TCU release, re-rates the attack steps on the TCU
+from its CVSS v3 vector, a TARA risk rises above acceptance and the project's people are notified.
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ from opencsms.core.models import User
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.models import Level, Project
 from opencsms.vulns import selectors, services
-from opencsms.vulns.models import Advisory, AdvisorySource, Decision, Finding, Release, Stage, VexStatus
+from opencsms.vulns.models import (
+    Advisory,
+    AdvisorySource,
+    Decision,
+    Finding,
+    LoopMode,
+    Release,
+    Stage,
+    VexStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ def load_demo_releases(
         services.import_advisories(actor=actor, project_id=project.pk, paths=[folder / "advisories"])
     _accept_one(actor, project)
     _second_revision(actor, project, folder)
+    _automatic_loop(actor, project)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]
 
@@ -138,3 +150,10 @@ def load_demo_source(*, actor: User, organisation_id: int, folder: Path, feed: P
         actor=actor, organisation_id=organisation_id, name=DEMO_SOURCE, kind="osv_path", location=str(feed)
     )
     return services.set_schedule(actor=actor, source_id=source.pk, every=DEMO_EVERY)
+
+
+def _automatic_loop(actor: User, project: Project) -> None:
+    """The organisation's rule for the loop into the TARA: automatic (set once)."""
+    organisation_id = project.business_unit.organisation_id
+    if selectors.loop_mode(organisation_id) != LoopMode.AUTOMATIC:
+        services.set_tara_loop_rule(actor=actor, organisation_id=organisation_id, mode=LoopMode.AUTOMATIC)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 
 from opencsms.core.forms import IdField, LimitedFileField
-from opencsms.vulns.models import JUSTIFICATIONS, Decision, SourceKind, Stage, VexStatus
+from opencsms.vulns.models import JUSTIFICATIONS, Decision, LoopMode, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import (
     FINDING_SORTS,
     MAX_ADVISORY_BYTES,
@@ -186,6 +186,18 @@ class LinkForm(forms.Form):
     threat = forms.CharField(max_length=100)
     path = forms.CharField(max_length=100)
     address = forms.RegexField(regex=r"^[0-9.]*$", required=False, max_length=200)
+
+
+class LoopRuleForm(forms.Form):
+    """An organisation's rule for new findings on a TARA component (`set_tara_loop_rule`)."""
+
+    mode = forms.ChoiceField(choices=LoopMode.choices)
+
+
+class RejectForm(forms.Form):
+    """Why a proposed re-rating is rejected (optional)."""
+
+    reason = forms.CharField(max_length=500, required=False)
 
 
 class AdvisoryImportForm(forms.Form):

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from opencsms.core.schemas import Id
-from opencsms.vulns.models import Decision, SourceKind, Stage, VexStatus
+from opencsms.vulns.models import Decision, LoopMode, SourceKind, Stage, VexStatus
 from opencsms.vulns.selectors import FINDING_SORTS, SEVERITIES, FindingFilter
 from opencsms.vulns.services.bulk import MAX_BULK
 
@@ -311,6 +311,40 @@ class LinkOut(Schema):
     threat: str
     risk: int | None
     feasibility: str
+
+
+class LoopRuleIn(Schema):
+    mode: LoopMode = Field(
+        description="off | propose | automatic: what a new finding does to the attack steps"
+    )
+
+
+class LoopRuleOut(Schema):
+    organisation_id: int
+    mode: str
+
+
+class StepLinkOut(Schema):
+    """A finding rating (or proposed to rate) one attack step of a TARA."""
+
+    id: int
+    finding_id: int
+    tara_id: int
+    threat: str = Field(alias="threat_ref")
+    path: str = Field(alias="path_ref")
+    address: str
+    cvss: str = Field(description="The finding's CVSS v3 AV/AC/PR/UI the step takes")
+    previous_cvss: str = Field(description="The step's CVSS before any finding rated it")
+    status: str = Field(description="proposed | applied | rejected | reversed")
+    automatic: bool
+    risk_before: int | None
+    risk_after: int | None
+    note: str
+    updated_at: dt.datetime
+
+
+class RejectIn(Schema):
+    reason: str = Field("", max_length=500)
 
 
 class NotificationOut(Schema):

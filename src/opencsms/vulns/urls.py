@@ -33,6 +33,16 @@ urlpatterns = [
     path("findings/<int:finding_id>/threats/", findings.threats_panel, name="threats_panel"),
     path("findings/<int:finding_id>/threats/link/", findings.link, name="link"),
     path(
+        "findings/<int:finding_id>/step-links/<int:link_id>/confirm/",
+        findings.confirm_link,
+        name="confirm_link",
+    ),
+    path(
+        "findings/<int:finding_id>/step-links/<int:link_id>/reject/", findings.reject_link, name="reject_link"
+    ),
+    path("taras/<int:tara_id>/threats/<str:ref>/findings/", findings.tara_step_links, name="tara_step_links"),
+    path("organisations/<int:organisation_id>/tara-loop-rule/", advisories.loop_rule, name="loop_rule"),
+    path(
         "organisations/<int:level_id>/advisories/",
         advisories.advisories,
         ORGANISATION,

@@ -30,7 +30,7 @@ from tests.config.permissions import incident_calls
 from tests.config.permissions.routes import Route
 from tests.config.permissions.world import World
 from tests.factories.tara import FIRMWARE_RULE
-from tests.factories.vulns import kev_json
+from tests.factories.vulns import kev_json, make_proposal
 from tests.factories.workspace import VULN_EXAMPLES
 from tests.paths import REFERENCE
 
@@ -172,6 +172,15 @@ PATHS = Call(query=_fixed(asset="A-01", k="1"))
 TREE_EDIT = Call(data=_fixed(op="set_gate", path="AP-01a", gate="or"))
 DELETE_CLAIM = Call(before=_new_claim)
 LINK = Call(data=_fixed(threat="TS-05", path="AP-05a", address="0"))
+
+
+def _proposal(world: World, user: User | None) -> Mapping[str, Any]:
+    return {"link_id": make_proposal(world.monitored.finding).pk}
+
+
+CONFIRM = Call(before=_proposal)
+REJECT = Call(before=_proposal, data=_fixed(reason="not reachable"))
+LOOP_RULE = Call(data=_fixed(mode="propose"))
 SOURCE = Call(data=_fixed(name="Go", kind="osv_path", location="/srv/go"))
 
 
@@ -226,6 +235,9 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),
     "vulns:link": LINK,
     "vulns:bulk_triage": Call(data=_fixed(all_matching="on", set_stage="weakness")),
+    "vulns:confirm_link": CONFIRM,
+    "vulns:reject_link": REJECT,
+    "vulns:loop_rule": LOOP_RULE,
     "vulns:organisation_advisory_import": ADVISORIES,
     "vulns:project_advisory_import": ADVISORIES,
     "vulns:organisation_exploitation_import": KEV,
@@ -293,6 +305,9 @@ API_CALLS: dict[str, Call] = {
     "POST /releases/{release_id}/findings/bulk-triage": Call(
         data=_fixed(all_matching=True, changes={"stage": "weakness"})
     ),
+    "POST /findings/{finding_id}/step-links/{link_id}/confirm": CONFIRM,
+    "POST /findings/{finding_id}/step-links/{link_id}/reject": REJECT,
+    "PUT /organisations/{organisation_id}/tara-loop-rule": LOOP_RULE,
     "POST /projects/{project_id}/advisories": ADVISORIES,
     "POST /organisations/{organisation_id}/advisories": ADVISORIES,
     "POST /projects/{project_id}/exploitation": KEV,

@@ -77,3 +77,25 @@ def best_alias(scored: tuple[tuple[str, Severity], ...]) -> tuple[float | None, 
         if value is not None and (best[0] is None or value > best[0]):
             best = (value, label, identifier)
     return best
+
+
+_EXPLOITABILITY = {  # CVSS v3.1 specification 7.4, scope unchanged: the metrics' weights
+    "AV": {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2},
+    "AC": {"L": 0.77, "H": 0.44},
+    "PR": {"N": 0.85, "L": 0.62, "H": 0.27},
+    "UI": {"N": 0.85, "R": 0.62},
+}
+
+
+def exploitability(vector: str) -> float:
+    """The CVSS v3.1 exploitability sub-score (8.22 x AV x AC x PR x UI, CVSS v3.1 7.1) of an
+    `AV:x/AC:x/PR:x/UI:x` part (what a TARA attack step's `cvss` holds; other metrics ignored); 0.0 when
+    a metric is missing or unknown, so any rated vector ranks above it (ISO/SAE 21434 G.3)."""
+    parts = dict(p.split(":", 1) for p in vector.split("/") if ":" in p)
+    product = 8.22
+    for metric, weights in _EXPLOITABILITY.items():
+        weight = weights.get(parts.get(metric, ""))
+        if weight is None:
+            return 0.0
+        product *= weight
+    return round(product, 2)

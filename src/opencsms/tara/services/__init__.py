@@ -23,7 +23,7 @@ from opencsms.tara.services.review import (
 )
 from opencsms.tara.services.rules import MAX_RULE_FILE_BYTES, delete_rule_file, upload_rule_file
 from opencsms.tara.services.starting import create_tara
-from opencsms.tara.services.trees import edit_attack_tree
+from opencsms.tara.services.trees import edit_attack_tree, rate_attack_steps
 from opencsms.tara.services.undo import undo_last_change
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "import_job_status",
     "import_or_queue",
     "import_tara",
+    "rate_attack_steps",
     "request_import",
     "return_to_draft",
     "run_import",

@@ -149,7 +149,7 @@ def bulk_edit_elements(
     if refused:
         shown = "; ".join(refused[:20]) + (f"; and {len(refused) - 20} more" if len(refused) > 20 else "")
         raise Invalid(f"nothing changed: {len(refused)} of {len(wanted)} refused: {shown}")
-    _write(actor, tara, changed)
+    write_elements(actor, tara, changed, AuditAction.ELEMENT_CHANGED)
     fresh = {
         e.ref: e
         for start in range(0, len(wanted), 500)
@@ -158,7 +158,10 @@ def bulk_edit_elements(
     return [fresh[ref] for ref in wanted]
 
 
-def _write(actor: User, tara: Tara, changed: list[tuple[Element, Any, dict[str, Any]]]) -> None:
+def write_elements(
+    actor: User, tara: Tara, changed: list[tuple[Element, Any, dict[str, Any]]], action: AuditAction
+) -> None:
+    """Save the elements' new data, evaluate the TARA once and audit each element as `action`."""
     if not changed:
         return
     for element, _, data in changed:
@@ -167,4 +170,4 @@ def _write(actor: User, tara: Tara, changed: list[tuple[Element, Any, dict[str, 
     store_evaluation(tara, selectors.document(tara))
     for element, before, after in changed:
         element.tara = tara
-        record_element(actor, AuditAction.ELEMENT_CHANGED, element, before, after)
+        record_element(actor, action, element, before, after)

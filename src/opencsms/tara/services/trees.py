@@ -6,6 +6,7 @@ scenario's data, checked and evaluated with the whole TARA, and audited (ISO/SAE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine.tara_as_code import trees
 from opencsms.tara.models import Element, Kind
+from opencsms.tara.services.bulk import write_elements
 from opencsms.tara.services.elements import locked_element, save_element_data
 from opencsms.tara.services.evaluation import take_for_edit
 
@@ -65,3 +67,36 @@ def edit_attack_tree(
     except trees.TreeEditError as exc:
         raise from_engine(exc) from None
     return save_element_data(actor, element, data, AuditAction.ATTACK_TREE_EDITED)
+
+
+StepRating = tuple[str, str, str, str | None]  # threat, path, step address, the step's new cvss (None: none)
+
+
+@transaction.atomic
+def rate_attack_steps(*, actor: User, tara_id: int, ratings: Sequence[StepRating]) -> dict[str, int | None]:
+    """Set the `cvss` of many attack steps of one TARA at once (ISO/SAE 21434 15.7): the TARA locked and
+    evaluated once, each changed threat scenario audited as an attack tree edit. All or nothing: a step
+    that is not there refuses the whole change. Returns each changed threat's risk before the change."""
+    tara = take_for_edit(actor, tara_id)
+    refs = sorted({threat for threat, _, _, _ in ratings})
+    found = {
+        e.ref: e
+        for e in Element.objects.select_for_update().filter(
+            tara=tara, kind=Kind.THREAT_SCENARIO, ref__in=refs
+        )
+    }
+    changed: dict[str, tuple[Element, dict[str, Any]]] = {}
+    for threat, path, at, cvss in ratings:
+        if threat not in found:
+            raise Invalid(f"no threat scenario {threat!r} in this TARA")
+        element = found[threat]
+        data = changed[threat][1] if threat in changed else element.data
+        try:
+            data = trees.update_node(data, path, at, {"cvss": cvss})
+        except trees.TreeEditError as exc:
+            raise from_engine(exc) from None
+        changed[threat] = (element, data)
+    rows = [(e, e.data, data) for e, data in changed.values() if data != e.data]
+    risks = {e.ref: e.risk for e, _, _ in rows}
+    write_elements(actor, tara, rows, AuditAction.ATTACK_TREE_EDITED)
+    return risks

@@ -16,6 +16,7 @@
   of a finding), shown in the app and delivered by email and webhook when configured.
 - `KnownExploited`, `EpssScore`: an organisation's copy of CISA KEV and FIRST EPSS, which set the KEV flag
   and the EPSS of its findings (ISO/SAE 21434 8.5: exploitability).
+- `LoopRule`, `StepLink` (`loop.py`): the loop from findings into the TARA's attack steps.
 No workflows here: see services/.
 """
 
@@ -32,6 +33,10 @@ from opencsms.organisation.models import Organisation, Project
 from opencsms.tara.models import Tara
 from opencsms.vulns.models.exploitation import EpssScore as EpssScore
 from opencsms.vulns.models.exploitation import KnownExploited as KnownExploited
+from opencsms.vulns.models.loop import LinkStatus as LinkStatus
+from opencsms.vulns.models.loop import LoopMode as LoopMode
+from opencsms.vulns.models.loop import LoopRule as LoopRule
+from opencsms.vulns.models.loop import StepLink as StepLink
 from opencsms.vulns.models.revisions import SbomRevision as SbomRevision
 from opencsms.vulns.models.vex import VexImport as VexImport
 

@@ -47,7 +47,14 @@ from opencsms.vulns.selectors.records import (
     vex_document,
     vex_imports,
 )
-from opencsms.vulns.selectors.tara_loop import threats_for_finding
+from opencsms.vulns.selectors.tara_loop import (
+    finding_links,
+    loop_mode,
+    organisation_loop_mode,
+    step_links_panel,
+    tara_step_links,
+    threats_for_finding,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -71,10 +78,13 @@ __all__ = [
     "every_label",
     "filter_findings",
     "finding",
+    "finding_links",
     "finding_page",
     "findings",
+    "loop_mode",
     "notification_page",
     "notifications",
+    "organisation_loop_mode",
     "organisation_sources",
     "portfolio_export",
     "portfolio_findings",
@@ -85,7 +95,9 @@ __all__ = [
     "release_page",
     "releases",
     "sbom_revisions",
+    "step_links_panel",
     "tara_choices",
+    "tara_step_links",
     "threats_for_finding",
     "threats_panel",
     "triage_panel",

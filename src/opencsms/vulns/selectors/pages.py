@@ -11,9 +11,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 
-from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
-from opencsms.core.selectors import object_history
 from opencsms.engine.matching import exploitation
 from opencsms.organisation import selectors as organisation_selectors
 from opencsms.organisation.access import Perm, holders, permissions
@@ -27,8 +25,10 @@ from opencsms.vulns.models import (
     EpssScore,
     Finding,
     KnownExploited,
+    LoopMode,
     SbomRevision,
     Stage,
+    StepLink,
     VexImport,
     VexStatus,
 )
@@ -48,10 +48,9 @@ from opencsms.vulns.selectors.records import (
     sbom_revisions,
     vex_imports,
 )
-from opencsms.vulns.selectors.tara_loop import threats_for_finding
+from opencsms.vulns.selectors.tara_loop import finding_links, loop_mode, threats_for_finding
 
 PAGE_SIZE = 50
-LINKS_SHOWN = 20
 
 
 def _page(items: Any, number: str | int | None) -> Page[Any]:
@@ -151,7 +150,7 @@ class ThreatsPanel:
     finding: Finding
     can_edit: bool
     scenarios: list[dict[str, Any]]
-    links: list[dict[str, Any]]
+    links: list[StepLink]  # proposed, applied, rejected and reversed re-ratings, the latest first
     cvss3: str
 
 
@@ -173,24 +172,13 @@ def _owners(project: Project, current: User | None) -> list[tuple[int, str]]:
     return [(u.pk, u.get_username()) for u in users.order_by("username")]
 
 
-def _links(user: User, finding_obj: Finding) -> list[dict[str, Any]]:
-    """The finding's links into the TARA as recorded (who, when, step, risk before and after)."""
-    records = object_history(
-        organisation_selectors.audit_visibility(user),
-        object_type=Finding._meta.label_lower,
-        object_id=str(finding_obj.pk),
-        action=AuditAction.FINDING_LINKED_TO_TARA.value,
-    )
-    return [{**(r.after or {}), "actor": r.actor_name, "time": r.time} for r in records[:LINKS_SHOWN]]
-
-
 def _triage(found: Finding, can_edit: bool) -> TriagePanel:
     return TriagePanel(found, can_edit, _owners(found.release.project, found.owner))
 
 
 def _threats(user: User, found: Finding, can_edit: bool) -> ThreatsPanel:
     scenarios = threats_for_finding(found)
-    return ThreatsPanel(found, can_edit, scenarios, _links(user, found), mapping.cvss3_base(found.vectors))
+    return ThreatsPanel(found, can_edit, scenarios, finding_links(found), mapping.cvss3_base(found.vectors))
 
 
 def triage_panel(user: User, finding_id: int) -> TriagePanel:
@@ -230,6 +218,12 @@ class AdvisoryPage:
     kev_count: int
     epss_count: int
     imports: list[VexImport]  # the organisation's VEX imports, on its page only
+    loop_mode: str  # the organisation's rule for new findings on a TARA component
+    can_set_loop: bool
+
+    @property
+    def loop_label(self) -> str:
+        return str(LoopMode(self.loop_mode).label)
 
     @property
     def kind(self) -> str:
@@ -259,6 +253,8 @@ def advisory_page(
         KnownExploited.objects.filter(organisation=organisation).count(),
         EpssScore.objects.filter(organisation=organisation).count(),
         vex_imports(organisation_id=organisation.pk) if sources is not None else [],
+        loop_mode(organisation.pk),
+        Perm.APPROVE in permissions(user, organisation),
     )
 
 

@@ -19,6 +19,7 @@ from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
 from opencsms.vulns.services.revisions import replace_sbom
 from opencsms.vulns.services.schedules import set_schedule
 from opencsms.vulns.services.sources import create_advisory_source, sync_source
+from opencsms.vulns.services.step_rating import reverse_finding_links
 from opencsms.vulns.services.syncs import (
     enqueue_due_syncs,
     queue_sync,
@@ -27,7 +28,13 @@ from opencsms.vulns.services.syncs import (
     sweep_syncs,
     sync_source_task,
 )
-from opencsms.vulns.services.tara_loop import link_finding_to_step
+from opencsms.vulns.services.tara_loop import (
+    confirm_step_link,
+    link_finding_to_step,
+    loop_new_findings,
+    reject_step_link,
+    set_tara_loop_rule,
+)
 from opencsms.vulns.services.triage import triage_finding
 from opencsms.vulns.services.vex import import_vex
 
@@ -37,6 +44,7 @@ __all__ = [
     "RematchResult",
     "acceptance_hook",
     "bulk_triage",
+    "confirm_step_link",
     "create_advisory_source",
     "deliver_notifications",
     "deliver_notifications_task",
@@ -45,13 +53,17 @@ __all__ = [
     "import_exploitation",
     "import_vex",
     "link_finding_to_step",
+    "loop_new_findings",
     "mark_notifications_read",
     "queue_sync",
+    "reject_step_link",
     "rematch_organisation",
     "reopen_expired_acceptances",
     "reopen_expired_acceptances_task",
     "replace_sbom",
+    "reverse_finding_links",
     "set_schedule",
+    "set_tara_loop_rule",
     "source_status",
     "sweep_deliveries",
     "sweep_organisation_syncs",

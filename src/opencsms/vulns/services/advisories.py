@@ -32,6 +32,7 @@ from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey
 from opencsms.vulns.services.matching import match_advisories
 from opencsms.vulns.services.notifications import notify_new_findings
+from opencsms.vulns.services.tara_loop import loop_new_findings
 from opencsms.vulns.services.withdrawals import close_unmatched, close_withdrawn
 
 
@@ -171,6 +172,7 @@ def import_read(actor: User, organisation: Organisation, read: AdvisoryRead, wha
         scope=organisation.scope,
     )
     notify_new_findings(created)
+    loop_new_findings(actor, created)
     return result
 
 

@@ -66,14 +66,21 @@ def _send(rows: list[Notification]) -> list[Notification]:
 
 
 def notify(
-    *, project: Project, message: str, finding: Finding | None = None, release: Release | None = None
+    *,
+    project: Project,
+    message: str,
+    finding: Finding | None = None,
+    release: Release | None = None,
+    tara: Tara | None = None,
 ) -> list[Notification]:
     """Notify the project's engineers and managers; queue the delivery when a channel is configured.
 
     Call it inside the service's transaction (it writes rows and queues a task)."""
     return _send(
         [
-            Notification(user=user, project=project, finding=finding, release=release, message=message)
+            Notification(
+                user=user, project=project, finding=finding, release=release, tara=tara, message=message
+            )
             for user in recipients(project)
         ]
     )

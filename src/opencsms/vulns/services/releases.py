@@ -24,6 +24,7 @@ from opencsms.tara.models import Tara
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import ComponentKey, Release, ReleaseComponent, SbomRevision
 from opencsms.vulns.services.matching import match_release
+from opencsms.vulns.services.tara_loop import loop_new_findings
 
 
 def read_sbom(raw: bytes, filename: str) -> Sbom:
@@ -127,6 +128,7 @@ def upload_sbom(
     rows, keys = _store_components(release, sbom)
     created = match_release(release, rows, sbom, keys)
     first_revision(release)
+    loop_new_findings(actor, created)
     audit.record(
         actor=actor,
         action=AuditAction.RELEASE_CREATED,

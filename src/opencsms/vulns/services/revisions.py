@@ -32,6 +32,7 @@ from opencsms.vulns.models import ComponentKey, Finding, Release, ReleaseCompone
 from opencsms.vulns.services.matching import match_release
 from opencsms.vulns.services.notifications import notify_new_findings
 from opencsms.vulns.services.releases import first_revision, read_sbom, sbom_problems
+from opencsms.vulns.services.tara_loop import loop_new_findings
 from opencsms.vulns.services.withdrawals import close_finding
 
 LEFT = "component_not_present"
@@ -144,4 +145,5 @@ def replace_sbom(*, actor: User, release_id: int, raw: bytes, filename: str = ""
         scope=release.scope,
     )
     notify_new_findings(created)
+    loop_new_findings(actor, created)
     return revision

@@ -29,6 +29,7 @@ from opencsms.core.models import User
 from opencsms.organisation.access import Perm, holders, require
 from opencsms.vulns import selectors
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
+from opencsms.vulns.services.step_rating import reverse_finding_links
 
 _UNSET: Any = object()
 DATES = ("due_date", "accepted_until")  # None clears them (other fields: the empty string)
@@ -102,7 +103,21 @@ def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], acti
     finding.version += 1
     finding.save(update_fields=[*Finding.audit_fields, "version", "updated_at"])
     audit.record(actor=actor, action=action, obj=finding, before=before, after=after, scope=finding.scope)
+    closed = _closed(finding)
+    if closed:
+        reverse_finding_links(actor, finding, f"{finding.vulnerability_id} {closed}")
     return finding
+
+
+def _closed(finding: Finding) -> str:
+    """Why a finding no longer rates the TARA (not affected, not relevant, fixed); empty when it does."""
+    if finding.vex_status == VexStatus.NOT_AFFECTED:
+        return "triaged not affected"
+    if finding.stage == Stage.NOT_RELEVANT:
+        return "evaluated not relevant"
+    if finding.vex_status == VexStatus.FIXED:
+        return "fixed"
+    return ""
 
 
 @transaction.atomic

@@ -16,7 +16,14 @@ from opencsms.core.http import actor, page_or_partial
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import AdvisoryImportForm, ExploitationForm, ScheduleForm, SourceForm, VexImportForm
+from opencsms.vulns.forms import (
+    AdvisoryImportForm,
+    ExploitationForm,
+    LoopRuleForm,
+    ScheduleForm,
+    SourceForm,
+    VexImportForm,
+)
 
 PAGES = {Level.ORGANISATION: "vulns:organisation_advisories", Level.PROJECT: "vulns:project_advisories"}
 
@@ -47,6 +54,7 @@ def advisories(request: HttpRequest, kind: Level, level_id: int) -> HttpResponse
         "import_form": AdvisoryImportForm(),
         "exploitation_form": ExploitationForm(),
         "source_form": SourceForm(),
+        "loop_form": LoopRuleForm(),
     }
     return page_or_partial(request, "vulns/advisories.html", "vulns/_advisory_table.html", context)
 
@@ -102,6 +110,16 @@ def source_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     d = checked(SourceForm(request.POST))
     source = services.create_advisory_source(actor=actor(request), organisation_id=organisation_id, **d)
     messages.success(request, f"Advisory source {source.name} created.")
+    return redirect(PAGES[Level.ORGANISATION], organisation_id)
+
+
+@require_POST
+@needs(Perm.APPROVE, on="organisation")
+def loop_rule(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation's rule for the loop from new findings into its TARAs."""
+    mode = checked(LoopRuleForm(request.POST))["mode"]
+    rule = services.set_tara_loop_rule(actor=actor(request), organisation_id=organisation_id, mode=mode)
+    messages.success(request, f"New findings and the TARAs: {rule.get_mode_display()}.")
     return redirect(PAGES[Level.ORGANISATION], organisation_id)
 
 

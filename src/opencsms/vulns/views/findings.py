@@ -22,7 +22,7 @@ from opencsms.core.http import (
 from opencsms.core.models import User
 from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors, services
-from opencsms.vulns.forms import FindingFilterForm, LinkForm, TriageForm
+from opencsms.vulns.forms import FindingFilterForm, LinkForm, RejectForm, TriageForm
 
 
 @needs(Perm.VIEW, on="finding")
@@ -71,6 +71,37 @@ def link(request: HttpRequest, finding_id: int) -> HttpResponse:
         address=d["address"] or "",
     )  # fmt: skip
     return redirect("vulns:threats_panel", finding_id)
+
+
+@require_POST
+@needs(Perm.EDIT, on="finding")
+def confirm_link(request: HttpRequest, finding_id: int, link_id: int) -> HttpResponse:
+    link = services.confirm_step_link(actor=actor(request), finding_id=finding_id, link_id=link_id)
+    return _after_decision(request, finding_id, link.tara_id, link.threat_ref)
+
+
+@require_POST
+@needs(Perm.EDIT, on="finding")
+def reject_link(request: HttpRequest, finding_id: int, link_id: int) -> HttpResponse:
+    reason = checked(RejectForm(request.POST))["reason"]
+    link = services.reject_step_link(
+        actor=actor(request), finding_id=finding_id, link_id=link_id, reason=reason
+    )
+    return _after_decision(request, finding_id, link.tara_id, link.threat_ref)
+
+
+def _after_decision(request: HttpRequest, finding_id: int, tara_id: int, threat: str) -> HttpResponse:
+    """The panel the decision was made in again: the TARA's list of a threat, or the finding's."""
+    if request.POST.get("from") == "tara":
+        return redirect("vulns:tara_step_links", tara_id, threat)
+    return redirect("vulns:threats_panel", finding_id)
+
+
+@needs(Perm.VIEW, on="tara")
+def tara_step_links(request: HttpRequest, tara_id: int, ref: str) -> HttpResponse:
+    """The findings rating the steps of a TARA's threat scenario (loaded into its element page)."""
+    panel = selectors.step_links_panel(actor(request), tara_id, ref)
+    return render(request, "vulns/_tara_step_links.html", {"panel": panel})
 
 
 @lists(Perm.VIEW, on="finding")
