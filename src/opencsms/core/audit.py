@@ -90,6 +90,7 @@ class AuditAction(StrEnum):
     FINDING_CLOSED_WITHDRAWN = "vulns_finding.closed_withdrawn"
     EXPLOITATION_IMPORTED = "vulns_exploitation.imported"
     AUDIT_CHAIN_KEYED = KEYED_CHAIN_STARTED  # written once, by the upgrade (core.audit_hash)
+    AUDIT_CHECKPOINT_DELIVERED = "audit_checkpoint.delivered"  # a signed checkpoint sent to a target
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")

@@ -10,6 +10,24 @@ the size and time limits. A refusal is `Refused`, an `Invalid` naming the proble
 """
 
 from opencsms.core.outbound.client import fetch, post
-from opencsms.core.outbound.policy import Policy, Refused, checked_folder, checked_path, checked_url, current
+from opencsms.core.outbound.policy import (
+    Policy,
+    Refused,
+    allowing,
+    checked_folder,
+    checked_path,
+    checked_url,
+    current,
+)
 
-__all__ = ["Policy", "Refused", "checked_folder", "checked_path", "checked_url", "current", "fetch", "post"]
+__all__ = [
+    "Policy",
+    "Refused",
+    "allowing",
+    "checked_folder",
+    "checked_path",
+    "checked_url",
+    "current",
+    "fetch",
+    "post",
+]
