@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(600.0, gt=0)
     job_sweep_seconds: float = Field(60.0, gt=0)
     tara_sync_import_max_bytes: int = Field(2 * 1024 * 1024, ge=0)
+    # Where uploads over 2.5 MB are kept while a request is read (empty: the system's temporary folder).
+    upload_temp_dir: str = ""
     # The audit trail's HMAC key (core.audit_key): the key itself, or a file holding it; neither set, a key
     # generated in var/audit.key (dev and test; production refuses to write audit records without one).
     audit_key: SecretStr = SecretStr("")

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "opencsms.core.middleware.DomainErrorMiddleware",
     "opencsms.core.unavailable.DatabaseUnavailableMiddleware",
+    "opencsms.core.disk_full.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "opencsms.config.urls"
@@ -146,6 +147,8 @@ AUDIT_CHECKPOINTS = {
     ],
     "secret": ENV.audit_checkpoint_secret.get_secret_value(),
 }
+# Uploads over 2.5 MB are read into a temporary file here (None: the system's); a full disk answers 507.
+FILE_UPLOAD_TEMP_DIR = ENV.upload_temp_dir or None
 MEDIA_ROOT = WORKDIR / "var" / "media"  # uploaded files (none today: uploads are kept in the database)
 
 # TARAs whose working state a process keeps (tara.working; OPENCSMS_KEPT_TARA_STATES).
