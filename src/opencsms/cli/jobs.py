@@ -1,13 +1,14 @@
-"""The sweep of background jobs whose worker was lost (core.leases), for `opencsms worker` and
-`opencsms server sweep`: each app's sweep, at worker start and then every `settings.JOBS["sweep_seconds"]`
-from a thread beside the worker. Django is set up by the caller; the apps are imported inside.
+"""What `opencsms worker` runs beside the task worker, each from a thread of its own: the sweep of jobs whose
+worker was lost (core.leases; every `settings.JOBS["sweep_seconds"]`, and `opencsms server sweep`), and the
+tick of the apps' schedules (core.schedule; every `settings.JOBS["tick_seconds"]`, and `opencsms server
+tick`). Django is set up by the caller; the apps are imported inside.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 logger = logging.getLogger("opencsms.jobs")
@@ -30,25 +31,48 @@ def sweep_jobs() -> dict[str, int]:
     return swept
 
 
+def tick_schedules() -> dict[str, int]:
+    """Start what is due on the apps' schedules once (core.schedule): how many tasks each hook enqueued."""
+    from opencsms.core import schedule
+    from opencsms.core.audit import correlation
+
+    with correlation():
+        return schedule.tick()
+
+
 @contextmanager
 def sweeping(every: float) -> Iterator[None]:
-    """Sweep now, then every `every` seconds from a thread until the block ends."""
+    """Sweep lost jobs now, then every `every` seconds from a thread until the block ends."""
+    with repeating(sweep_jobs, every, name="job-sweep"):
+        yield
+
+
+@contextmanager
+def ticking(every: float) -> Iterator[None]:
+    """Tick the schedules now, then every `every` seconds from a thread until the block ends."""
+    with repeating(tick_schedules, every, name="schedule-tick"):
+        yield
+
+
+@contextmanager
+def repeating(work: Callable[[], object], every: float, *, name: str) -> Iterator[None]:
+    """Run `work` now, then every `every` seconds from a thread of its own until the block ends."""
     from django.db import DatabaseError, connection
 
-    sweep_jobs()
+    work()
     stop = threading.Event()
 
     def run() -> None:
         try:
             while not stop.wait(every):
                 try:
-                    sweep_jobs()
+                    work()
                 except DatabaseError:  # busy or unreachable now; the next round tries again
-                    logger.exception("the sweep of lost jobs failed")
+                    logger.exception("%s failed", name)
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run, name="job-sweep", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     try:
         yield

@@ -15,7 +15,7 @@ import typer
 
 from opencsms.cli import server_tara
 from opencsms.cli.django_setup import run_management_command, setup_django
-from opencsms.cli.jobs import sweep_jobs, sweeping
+from opencsms.cli.jobs import sweep_jobs, sweeping, tick_schedules, ticking
 from opencsms.cli.supervisor import supervise
 
 if TYPE_CHECKING:  # only for annotations: importing it would start Django
@@ -73,12 +73,23 @@ def gunicorn_command(*, host: str, port: int, workers: int, timeout: int = 60) -
 
 def run_worker(args: list[str]) -> None:
     """The django-tasks database worker (`db_worker`); `--batch` runs what is queued, then exits. Jobs whose
-    worker was lost are swept first and then on a schedule while it runs (`cli.jobs`)."""
+    worker was lost are swept, and the apps' schedules ticked, first and then repeatedly while it runs
+    (`cli.jobs`)."""
     setup_django()
     from django.conf import settings
 
-    with sweeping(float(settings.JOBS["sweep_seconds"])):
+    with sweeping(float(settings.JOBS["sweep_seconds"])), ticking(float(settings.JOBS["tick_seconds"])):
         run_management_command(["db_worker", *args])
+
+
+@app.command()
+def tick() -> None:
+    """Start what is due on the schedules once (the worker ticks itself every OPENCSMS_JOB_TICK_SECONDS)."""
+    setup_django()
+    started = tick_schedules()
+    typer.echo(", ".join(f"{name}: {count}" for name, count in started.items()) or "no schedules")
+    if any(count < 0 for count in started.values()):
+        raise typer.Exit(1)
 
 
 @app.command()

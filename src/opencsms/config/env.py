@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     job_heartbeat_seconds: float = Field(30.0, gt=0)
     job_stale_seconds: float = Field(600.0, gt=0)
     job_sweep_seconds: float = Field(60.0, gt=0)
+    # The worker starts what is due on the apps' schedules (core.schedule) every `job_tick_seconds`.
+    job_tick_seconds: float = Field(30.0, gt=0)
     tara_sync_import_max_bytes: int = Field(2 * 1024 * 1024, ge=0)
     # Where uploads over 2.5 MB are kept while a request is read (empty: the system's temporary folder).
     upload_temp_dir: str = ""

@@ -107,11 +107,13 @@ OUTBOUND = {
     "max_bytes": ENV.outbound_max_bytes,
     "timeout": ENV.outbound_timeout,
 }
-# Background jobs: heartbeat, when a silent job counts as lost, how often the worker sweeps (core.leases).
+# Background jobs: heartbeat, when a silent job counts as lost, how often the worker sweeps (core.leases)
+# and ticks the schedules (core.schedule).
 JOBS = {
     "heartbeat_seconds": ENV.job_heartbeat_seconds,
     "stale_seconds": ENV.job_stale_seconds,
     "sweep_seconds": ENV.job_sweep_seconds,
+    "tick_seconds": ENV.job_tick_seconds,
 }
 # TARA files larger than this sent to the synchronous import are queued for the worker (tara.services).
 TARA_SYNC_IMPORT_MAX_BYTES = ENV.tara_sync_import_max_bytes

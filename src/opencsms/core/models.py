@@ -156,6 +156,23 @@ class TotpDevice(models.Model):
         return f"authenticator of {self.user_id} ({state})"
 
 
+class ScheduledRun(models.Model):
+    """When a periodic job of the whole installation (`core.schedule.claim`) is next due: one row per job.
+
+    Bookkeeping of the scheduler, not a change anybody makes, so not audited: what the job does is.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} next at {self.next_run_at:%Y-%m-%d %H:%M:%S}"
+
+
 class CheckpointDelivery(models.Model):
     """One target of the audit checkpoints (a folder, `mailto:` an address, an http(s) webhook) and how its
     deliveries went (`core.checkpoints.delivery`).
