@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from opencsms.core import schedule
 from opencsms.core.audit import AuditAction, correlation, verify_chain
 from opencsms.core.checkpoints import checkpoint_problems, deliver_due, deliver_now, read_checkpoint
 from opencsms.core.checkpoints.delivery import deliver_checkpoint_task
@@ -185,3 +186,13 @@ def test_a_queued_delivery_to_a_target_no_longer_configured_is_skipped(tmp_path:
         assert run_queued() == ["skipped: the target is no longer configured"]
     assert list(tmp_path.iterdir()) == []
     assert deliveries() == []
+
+
+def test_the_scheduler_ticks_the_delivery(tmp_path: Path) -> None:
+    assert "audit_checkpoints" in schedule.registered()
+    now = timezone.now()
+    with configured(str(tmp_path)):
+        assert schedule.tick(now)["audit_checkpoints"] == 1
+        assert schedule.tick(now)["audit_checkpoints"] == 0  # a second scheduler at the same moment
+        assert run_queued() == ["delivered"]
+    assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
