@@ -121,13 +121,12 @@ def test_page_uploads_on_a_full_disk_answer_a_507_page_when_the_csrf_check_reads
 def test_only_a_write_refused_for_space_counts_as_a_full_disk() -> None:
     assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
     assert is_disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"))
-    try:
-        try:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        except OSError as inner:
-            raise RuntimeError("while saving") from inner
-    except RuntimeError as outer:
-        assert is_disk_full(outer)
+    outer = RuntimeError("while saving")
+    outer.__cause__ = OSError(errno.ENOSPC, "No space left on device")
+    assert is_disk_full(outer)  # raised from a full disk
+    context = ValueError("while cleaning up")
+    context.__context__ = outer
+    assert is_disk_full(context)  # raised while handling one
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
     assert not is_disk_full(ValueError("x"))
     assert not is_disk_full(None)

@@ -21,8 +21,8 @@ from ninja.security import django_auth
 from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
 from opencsms.core import versions
-from opencsms.core.errors import DomainError, Stale, from_database
 from opencsms.core.disk_full import disk_full, is_disk_full
+from opencsms.core.errors import DomainError, Stale, from_database
 from opencsms.core.unavailable import unavailable
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
