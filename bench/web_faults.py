@@ -14,7 +14,7 @@ shared first ones. At `--outage-at` of the run the database is cut off for `--ou
 connections refused (`ALTER DATABASE ... ALLOW_CONNECTIONS false`) and the server's connections
 terminated (`pg_terminate_backend`), then allowed again; the machine's PostgreSQL server itself is not
 touched. At the end every edited field is read back and checked against the acknowledged writes
-(`write_ledger.py`). Printed: requests, p50/p95 per kind, statuses, 409s retried, 503s during the outage,
+(`write_ledger.py`). Printed: requests, p50/p95/p99 per kind, statuses, 409s retried, 503s during the outage,
 unexpected errors (any 5xx outside it, any 500, any 4xx other than 409), lost updates, recovery time.
 """
 
@@ -157,17 +157,17 @@ def report(
 ) -> None:
     answers = site.stats.answers
     print(f"{args.users} users, {args.seconds:.0f} s, {args.workers} gunicorn workers, PostgreSQL")
-    print(f"{'kind':18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}  statuses")
+    print(f"{'kind':18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
     for kind in sorted({a[1] for a in answers}):
         rows = [a for a in answers if a[1] == kind]
         ok = [a[3] for a in rows if a[2] in (200, 201)]
         print(
-            f"{kind:18} {len(rows):8d} {_p(ok, 50):8.1f} {_p(ok, 95):8.1f}  "
+            f"{kind:18} {len(rows):8d} {_p(ok, 50):8.1f} {_p(ok, 95):8.1f} {_p(ok, 99):8.1f}  "
             f"{dict(Counter(a[2] for a in rows))}"
         )
     ok_all = [a[3] for a in answers if a[2] in (200, 201)]
     print(
-        f"{'all':18} {len(answers):8d} {_p(ok_all, 50):8.1f} {_p(ok_all, 95):8.1f}  "
+        f"{'all':18} {len(answers):8d} {_p(ok_all, 50):8.1f} {_p(ok_all, 95):8.1f} {_p(ok_all, 99):8.1f}  "
         f"{len(answers) / args.seconds:.0f} requests/s; "
         f"409s retried after a fresh GET: {site.stats.conflicts}"
     )

@@ -1,5 +1,6 @@
 """`opencsms audit checkpoint` and `opencsms audit verify --checkpoint` through the Typer app, and the
-scheduled checkpoint task."""
+delivery of one to the configured targets now (`--deliver`; the schedule:
+tests/core/test_checkpoint_delivery.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.test import override_settings
-from django_tasks_db.models import DBTaskResult
 from typer.testing import CliRunner
 
 from opencsms.cli.main import app
-from opencsms.core.checkpoints import write_checkpoint_task
+from opencsms.core.checkpoints import deliver_now, read_checkpoint
+from tests.core.localhttp import local_server
 from tests.factories.core import make_records, make_user, raw_sql
 
 pytestmark = pytest.mark.django_db
@@ -65,54 +67,48 @@ def test_a_file_that_is_no_checkpoint_is_refused_with_exit_2(tmp_path: Path) -> 
     assert (missing.exit_code, "not a readable checkpoint" in missing.output) == (2, True)
 
 
-def test_checkpoint_needs_a_file_or_the_schedule() -> None:
+def test_checkpoint_needs_a_file_or_delivery() -> None:
     result = runner.invoke(app, ["audit", "checkpoint"])
     assert result.exit_code == 2
-    assert "give either --to FILE or --schedule" in result.output
+    assert "give either --to FILE or --deliver" in result.output
 
 
-def test_schedule_enqueues_the_task_once() -> None:
-    result = runner.invoke(app, ["audit", "checkpoint", "--schedule"])
-    assert result.exit_code == 0, result.output
-    queued = DBTaskResult.objects.get()
-    assert queued.task_path == "opencsms.core.checkpoints.write_checkpoint_task"
-    assert f"checkpoints scheduled (task {queued.id})" in result.output
-    again = runner.invoke(app, ["audit", "checkpoint", "--schedule"])
-    assert f"already scheduled (task {queued.id})" in again.output
-    assert DBTaskResult.objects.count() == 1
-
-
-def test_the_task_writes_a_checkpoint_and_enqueues_the_next(tmp_path: Path) -> None:
+def test_deliver_sends_one_now_to_every_target_and_exits_1_when_one_fails(tmp_path: Path) -> None:
     make_records(make_user(), 2)
-    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path, AUDIT_CHECKPOINT_MINUTES=30):
-        written = Path(write_checkpoint_task.call())
-    assert written.parent == tmp_path
-    assert written.name.startswith("checkpoint-000000000002-")
-    assert json.loads(written.read_text())["seq"] == 2
-    queued = DBTaskResult.objects.get()
-    assert queued.task_path == "opencsms.core.checkpoints.write_checkpoint_task"
-    assert queued.run_after > queued.enqueued_at
-    verified = runner.invoke(app, ["audit", "verify", "--checkpoint", str(written)])
-    assert verified.exit_code == 0, verified.output
+    with local_server() as base:
+        pass  # stopped: its port answers no more
+    targets = {"every_seconds": 3600, "to": [str(tmp_path), "mailto:audit@example.com"], "secret": ""}
+    with override_settings(AUDIT_CHECKPOINTS=targets):
+        result = runner.invoke(app, ["audit", "checkpoint", "--deliver"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"delivered to {tmp_path}", "delivered to mailto:audit@example.com"]
+    assert json.loads(str(mail.outbox[0].body)) == read_checkpoint(tmp_path)
+    with override_settings(AUDIT_CHECKPOINTS={**targets, "to": [str(tmp_path), f"{base}/in"]}):
+        failed = runner.invoke(app, ["audit", "checkpoint", "--deliver"])
+    assert failed.exit_code == 1
+    assert failed.stdout.splitlines()[0] == f"delivered to {tmp_path}"
+    assert failed.stdout.splitlines()[1].startswith(f"not delivered to {base}/in: ")
+    assert "cannot be reached" in failed.stdout
 
 
-def test_the_task_does_not_repeat_when_switched_off(tmp_path: Path) -> None:
-    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path, AUDIT_CHECKPOINT_MINUTES=0):
-        write_checkpoint_task.call()
-    assert not DBTaskResult.objects.exists()
-    assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
+def test_deliver_without_a_target_says_what_to_set() -> None:
+    with override_settings(AUDIT_CHECKPOINTS={"every_seconds": 3600, "to": [], "secret": ""}):
+        result = runner.invoke(app, ["audit", "checkpoint", "--deliver"])
+    assert result.exit_code == 2
+    assert "no target: set OPENCSMS_AUDIT_CHECKPOINT_TO" in result.output
 
 
 def test_verify_against_a_folder_uses_its_latest_checkpoint(tmp_path: Path) -> None:
     make_records(make_user(), 2)
-    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path, AUDIT_CHECKPOINT_MINUTES=0):
-        write_checkpoint_task.call()
+    with override_settings(AUDIT_CHECKPOINTS={"every_seconds": 0, "to": [str(tmp_path)], "secret": ""}):
+        deliver_now(actor=make_user())
         make_records(make_user(), 2)
-        write_checkpoint_task.call()
-    raw_sql("DELETE FROM core_changerecord WHERE seq = 4")
+        runner.invoke(app, ["audit", "checkpoint", "--deliver"])
+    assert read_checkpoint(tmp_path)["seq"] == 6  # the latest: after 4 records and the first delivery's
+    raw_sql("DELETE FROM core_changerecord WHERE seq >= 5")
     result = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path)])
     assert result.exit_code == 1
-    assert "saw record #4 (records deleted: truncated)" in result.output
+    assert "saw record #6 (records deleted: truncated)" in result.output
     empty = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "none")])
     assert empty.exit_code == 2
     (tmp_path / "none").mkdir()

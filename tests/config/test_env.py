@@ -17,6 +17,7 @@ from opencsms.config.env import (
     SQLITE_OPTIONS,
     ConfigurationError,
     Settings,
+    checkpoint_seconds,
     database_settings,
     load_settings,
 )
@@ -204,6 +205,55 @@ def test_the_outbound_policy_is_closed_by_default(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("OPENCSMS_SOURCE_DIRECTORIES", "relative/osv")
     with pytest.raises(ValidationError, match="must be an absolute path"):
         Settings()
+
+
+def test_audit_checkpoint_targets_and_period(monkeypatch: pytest.MonkeyPatch) -> None:
+    default = Settings()
+    assert (default.audit_checkpoint_every, default.audit_checkpoint_to) == ("1h", [])
+    monkeypatch.setenv(
+        "OPENCSMS_AUDIT_CHECKPOINT_TO",
+        "/srv/checkpoints, mailto:audit@example.com,offsite@example.org, HTTPS://hooks.example.com/cp?t=1",
+    )
+    monkeypatch.setenv("OPENCSMS_AUDIT_CHECKPOINT_EVERY", "30m")
+    settings = Settings()
+    assert settings.audit_checkpoint_to == [
+        "/srv/checkpoints",
+        "mailto:audit@example.com",
+        "mailto:offsite@example.org",  # a bare address after a mailto: one continues its list
+        "https://hooks.example.com/cp?t=1",
+    ]
+    assert checkpoint_seconds(settings.audit_checkpoint_every) == 1800
+    assert (checkpoint_seconds("1h"), checkpoint_seconds("2d"), checkpoint_seconds("90 s")) == (
+        3600,
+        172800,
+        90,
+    )
+    monkeypatch.setenv("OPENCSMS_AUDIT_CHECKPOINT_EVERY", "")
+    assert Settings().audit_checkpoint_every == ""  # off: delivered on demand only
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("OPENCSMS_AUDIT_CHECKPOINT_EVERY", "hourly", "'hourly' is not a period: a number and s, m, h or d"),
+        ("OPENCSMS_AUDIT_CHECKPOINT_EVERY", "10s", "'10s' is shorter than a minute"),
+        (
+            "OPENCSMS_AUDIT_CHECKPOINT_TO",
+            "ftp://files.example.com/cp",
+            "a target is a folder, mailto: addresses",
+        ),
+        ("OPENCSMS_AUDIT_CHECKPOINT_TO", "mailto:nobody", "'mailto:nobody' is not a mail address"),
+        ("OPENCSMS_AUDIT_CHECKPOINT_TO", "https:///path-only", "names no host"),
+    ],
+)
+def test_a_bad_checkpoint_setting_is_named(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+    assert str(refused.value).startswith(f"{variable}=")
+    assert problem in str(refused.value)
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,14 @@ SLOW = 2.0  # seconds /slow waits before answering
 
 class Handler(BaseHTTPRequestHandler):
     """/ok, /big, /slow, /trickle, /files/NAME (from `files`), /redirect?to=URL, a path of `routes` (its
-    function answers (status, body) for the query string); POST answers 204."""
+    function answers (status, body) for the query string); POST answers `post_status` (204) and keeps its
+    headers and body in `posts`."""
 
     hits: list[str] = []
     files: dict[str, bytes] = {}
     routes: dict[str, Callable[[str], tuple[int, bytes]]] = {}
+    posts: list[tuple[str, dict[str, str], bytes]] = []
+    post_status = 204
 
     def _answer(self, status: int, body: bytes = b"", **headers: str) -> None:
         self.send_response(status)
@@ -57,8 +60,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         Handler.hits.append(self.path)
-        self.rfile.read(int(self.headers["Content-Length"]))
-        self._answer(204)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Handler.posts.append((self.path, dict(self.headers.items()), body))
+        self._answer(Handler.post_status)
 
     def handle(self) -> None:
         try:
@@ -73,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
 @contextmanager
 def local_server() -> Iterator[str]:
     """The base URL (http://127.0.0.1:PORT) of a fresh server; its requests land in `Handler.hits`."""
-    Handler.hits, Handler.files, Handler.routes = [], {}, {}
+    Handler.hits, Handler.files, Handler.routes, Handler.posts, Handler.post_status = [], {}, {}, [], 204
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

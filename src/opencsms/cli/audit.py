@@ -46,21 +46,31 @@ def verify(
 @app.command()
 def checkpoint(
     to: Annotated[Path | None, typer.Option("--to", help="Write the signed checkpoint to this file")] = None,
-    schedule: Annotated[
-        bool, typer.Option("--schedule", help="Start the task that writes one every AUDIT_CHECKPOINT_MINUTES")
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="Send one now to every target of OPENCSMS_AUDIT_CHECKPOINT_TO")
     ] = False,
 ) -> None:
-    """Write a signed checkpoint of the chain head (keep it off this machine), or schedule them."""
-    if (to is None) == (not schedule):
-        typer.echo("give either --to FILE or --schedule", err=True)
+    """Write a signed checkpoint of the chain head (keep it off this machine), or deliver one now.
+
+    Exit 1 when a target could not be reached (the others are still delivered; the scheduler retries)."""
+    if (to is None) == (not deliver):
+        typer.echo("give either --to FILE or --deliver", err=True)
         raise typer.Exit(2)
     setup_django()
-    from opencsms.core.checkpoints import schedule_checkpoints, write_checkpoint
+    from opencsms.core.checkpoints import deliver_now, write_checkpoint
+    from opencsms.core.services import system_user
 
-    if schedule:
-        task_id, new = schedule_checkpoints()
-        typer.echo(f"{'checkpoints' if new else 'already'} scheduled (task {task_id})")
-        return
+    if deliver:
+        from opencsms.core.audit import correlation
+
+        with correlation():
+            results = deliver_now(actor=system_user())
+        if not results:
+            typer.echo("no target: set OPENCSMS_AUDIT_CHECKPOINT_TO (a folder, mailto:, https://)", err=True)
+            raise typer.Exit(2)
+        for target, problem in results:
+            typer.echo(f"not delivered to {target}: {problem}" if problem else f"delivered to {target}")
+        raise typer.Exit(1 if any(problem for _, problem in results) else 0)
     assert to is not None
     written = write_checkpoint(to)
     typer.echo(f"checkpoint of record #{written['seq']} written to {to}")

@@ -21,6 +21,7 @@ from ninja.security import django_auth
 from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
 from opencsms.core import versions
+from opencsms.core.disk_full import disk_full, is_disk_full
 from opencsms.core.errors import DomainError, Stale, from_database
 from opencsms.core.unavailable import unavailable
 from opencsms.incidents import api as incidents_api
@@ -90,6 +91,14 @@ def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
 def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database out of reach: 503 with Retry-After (core/unavailable.py)."""
     return unavailable(request, exc)
+
+
+@api.exception_handler(OSError)
+def _disk_full(request: HttpRequest, exc: OSError) -> HttpResponse:
+    """An upload met a full disk: 507 naming it (core/disk_full.py); any other OSError stays a 500."""
+    if not is_disk_full(exc):
+        raise exc
+    return disk_full(request, exc)
 
 
 @api.exception_handler(DataError)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -71,13 +72,19 @@ class Settings(BaseSettings):
     # The worker starts what is due on the apps' schedules (core.schedule) every `job_tick_seconds`.
     job_tick_seconds: float = Field(30.0, gt=0)
     tara_sync_import_max_bytes: int = Field(2 * 1024 * 1024, ge=0)
+    # Where uploads over 2.5 MB are kept while a request is read (empty: the system's temporary folder).
+    upload_temp_dir: str = ""
     # The audit trail's HMAC key (core.audit_key): the key itself, or a file holding it; neither set, a key
     # generated in var/audit.key (dev and test; production refuses to write audit records without one).
     audit_key: SecretStr = SecretStr("")
     audit_key_file: str = ""
-    # Signed checkpoints of the audit chain written by the background task, and how often (0: not repeated).
-    audit_checkpoint_dir: str = "var/checkpoints"
-    audit_checkpoint_minutes: int = Field(60, ge=0)
+    # Signed checkpoints of the audit chain (core.checkpoints): delivered every `audit_checkpoint_every`
+    # ("30m", "1h", "1d"; empty: never on a schedule) to each target of `audit_checkpoint_to`, separated by
+    # commas: a folder (absolute, or from the working directory), `mailto:` addresses, an http(s) webhook
+    # (POSTed the checkpoint, signed with `audit_checkpoint_secret` in X-OpenCSMS-Signature when set).
+    audit_checkpoint_every: str = "1h"
+    audit_checkpoint_to: Annotated[list[str], NoDecode] = []
+    audit_checkpoint_secret: SecretStr = SecretStr("")
     # A signed-in session ends after this long without a request (renewed by activity).
     session_idle_minutes: int = Field(8 * 60, ge=5, le=30 * 24 * 60)
     # Superusers and administrators (of any organisation, business unit or project) must set up a second
@@ -108,6 +115,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
         return value
+
+    @field_validator("audit_checkpoint_every")
+    @classmethod
+    def _a_period(cls, value: str) -> str:
+        if value.strip() and checkpoint_seconds(value) < MIN_CHECKPOINT_SECONDS:
+            raise ValueError(f"{value!r} is shorter than a minute")
+        return value.strip()
+
+    @field_validator("audit_checkpoint_to", mode="before")
+    @classmethod
+    def _checkpoint_targets(cls, value: object) -> object:
+        return checkpoint_targets(value) if isinstance(value, str) else value
 
     @field_validator("csrf_trusted_origins")
     @classmethod
@@ -206,6 +225,47 @@ def _oidc_secret(secret: SecretStr, file: str) -> SecretStr:
             "OPENCSMS_OIDC_ISSUER needs OPENCSMS_OIDC_CLIENT_SECRET or OPENCSMS_OIDC_CLIENT_SECRET_FILE"
         )
     return secret
+
+
+def checkpoint_seconds(text: str) -> int:
+    """Seconds of a period written `<number><s|m|h|d>` ("90m", "1h"); ValueError naming the form."""
+    found = _PERIOD.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"{text!r} is not a period: a number and s, m, h or d (e.g. 30m, 1h, 1d)")
+    return int(found[1]) * _UNIT_SECONDS[found[2]]
+
+
+def checkpoint_targets(text: str) -> list[str]:
+    """The targets of OPENCSMS_AUDIT_CHECKPOINT_TO: `mailto:ADDRESS` (one each; a bare address after a
+    `mailto:` one continues its list), `http(s)://...` and folders; ValueError naming a bad one."""
+    targets: list[str] = []
+    mailing = False
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        scheme = urlsplit(item).scheme.lower() if ":" in item else ""
+        if scheme == "mailto" or (mailing and "@" in item and not scheme and "/" not in item):
+            address = item.split(":", 1)[1] if scheme else item
+            if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
+                raise ValueError(f"{item!r} is not a mail address (mailto:name@example.com)")
+            targets.append(f"mailto:{address}")
+            mailing = True
+            continue
+        mailing = False
+        if scheme in {"http", "https"}:
+            if not urlsplit(item).hostname:
+                raise ValueError(f"{item!r} names no host")
+            targets.append(scheme + item[len(scheme) :])
+        elif len(scheme) > 1:  # a URL of another kind (one letter: a Windows drive)
+            raise ValueError(f"{item!r}: a target is a folder, mailto: addresses or an http(s) URL")
+        else:
+            targets.append(item)
+    return targets
+
+
+_PERIOD = re.compile(r"(\d{1,9})\s*([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MIN_CHECKPOINT_SECONDS = 60
 
 
 class ConfigurationError(ImproperlyConfigured):

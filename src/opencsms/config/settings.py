@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from opencsms.config.env import database_settings, load_settings
+from opencsms.config.env import checkpoint_seconds, database_settings, load_settings
 from opencsms.core.logs import logging_config
 
 ENV = load_settings()  # a bad variable: ConfigurationError naming it (the CLI prints that one line)
@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "opencsms.core.middleware.DomainErrorMiddleware",
     "opencsms.core.unavailable.DatabaseUnavailableMiddleware",
+    "opencsms.core.disk_full.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "opencsms.config.urls"
@@ -141,8 +142,18 @@ NAVIGATION = {
 AUDIT_KEY = ENV.audit_key.get_secret_value()
 AUDIT_KEY_FILE = Path(ENV.audit_key_file) if ENV.audit_key_file else WORKDIR / "var" / "audit.key"
 AUDIT_KEY_GENERATE = not (ENV.is_production or ENV.audit_key_file)  # a missing var/audit.key is made
-AUDIT_CHECKPOINT_DIR = WORKDIR / ENV.audit_checkpoint_dir  # an absolute setting stays absolute
-AUDIT_CHECKPOINT_MINUTES = ENV.audit_checkpoint_minutes
+# Signed checkpoints delivered by core.checkpoints.delivery: every `every_seconds` (0: only on demand) to each
+# target (a folder from WORKDIR, an absolute one stays absolute; `mailto:` addresses; http(s) webhooks).
+AUDIT_CHECKPOINTS = {
+    "every_seconds": checkpoint_seconds(ENV.audit_checkpoint_every) if ENV.audit_checkpoint_every else 0,
+    "to": [
+        t if t.startswith(("mailto:", "http:", "https:")) else str(WORKDIR / t)
+        for t in ENV.audit_checkpoint_to
+    ],
+    "secret": ENV.audit_checkpoint_secret.get_secret_value(),
+}
+# Uploads over 2.5 MB are read into a temporary file here (None: the system's); a full disk answers 507.
+FILE_UPLOAD_TEMP_DIR = ENV.upload_temp_dir or None
 MEDIA_ROOT = WORKDIR / "var" / "media"  # uploaded files (none today: uploads are kept in the database)
 
 # TARAs whose working state a process keeps (tara.working; OPENCSMS_KEPT_TARA_STATES).

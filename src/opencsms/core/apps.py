@@ -28,6 +28,10 @@ class CoreConfig(AppConfig):
             Link("users", "Users", "core:users", visible=_superuser),
         )
         checks.register(check_audit_key)
+        from opencsms.core import schedule  # noqa: PLC0415 - needs the models, loaded by now
+        from opencsms.core.checkpoints import deliver_due  # noqa: PLC0415
+
+        schedule.register("audit_checkpoints", deliver_due)
 
 
 class AdminConfig(admin_apps.AdminConfig):

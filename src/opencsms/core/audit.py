@@ -111,6 +111,7 @@ class AuditAction(StrEnum):
     INCIDENT_ACTION_DONE = "incidents_remedial_action.done"
     INCIDENT_COMMUNICATION_RECORDED = "incidents_communication.recorded"
     AUDIT_CHAIN_KEYED = KEYED_CHAIN_STARTED  # written once, by the upgrade (core.audit_hash)
+    AUDIT_CHECKPOINT_DELIVERED = "audit_checkpoint.delivered"  # a signed checkpoint sent to a target
 
 
 _correlation_id: ContextVar[str] = ContextVar("opencsms_correlation_id", default="")

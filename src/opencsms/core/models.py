@@ -171,3 +171,24 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} next at {self.next_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CheckpointDelivery(models.Model):
+    """One target of the audit checkpoints (a folder, `mailto:` an address, an http(s) webhook) and how its
+    deliveries went (`core.checkpoints.delivery`).
+
+    `due_at` is when the next one is due (a failed delivery leaves it, so the next tick tries again);
+    `claimed_until` marks a delivery queued by one scheduler, so a second one ticking at the same time does
+    not queue it too. Bookkeeping, not audited: each delivery made is an audit record.
+    """
+
+    target = models.CharField(max_length=1000, unique=True)
+    due_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivered_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0, help_text="failed attempts since the last delivery")
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"checkpoints to {self.target}"

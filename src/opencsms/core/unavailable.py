@@ -28,6 +28,7 @@ from django.utils.html import escape
 from django.views import defaults
 
 from opencsms.core import audit
+from opencsms.core.disk_full import disk_full, is_disk_full
 
 logger = logging.getLogger("opencsms.database")
 RETRY_AFTER_SECONDS = 5
@@ -75,9 +76,11 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """`handler500`: a database outage met before the view (sessions, the user) is 503; anything else is
-    Django's 500 page."""
+    """`handler500`: a database outage met before the view (sessions, the user) is 503, a full disk met
+    while the form is read (core.disk_full) 507; anything else is Django's 500 page."""
     exception = sys.exc_info()[1]
+    if exception is not None and is_disk_full(exception):
+        return disk_full(request, exception)
     if is_outage(exception):
         assert exception is not None
         return unavailable(request, exception)

@@ -10,11 +10,20 @@ the size and time limits. A refusal is `Refused`, an `Invalid` naming the proble
 """
 
 from opencsms.core.outbound.client import fetch, post, submit
-from opencsms.core.outbound.policy import Policy, Refused, checked_folder, checked_path, checked_url, current
+from opencsms.core.outbound.policy import (
+    Policy,
+    Refused,
+    allowing,
+    checked_folder,
+    checked_path,
+    checked_url,
+    current,
+)
 
 __all__ = [
     "Policy",
     "Refused",
+    "allowing",
     "checked_folder",
     "checked_path",
     "checked_url",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +47,13 @@ def current() -> Policy:
         max_bytes=int(config["max_bytes"]),
         timeout=float(config["timeout"]),
     )
+
+
+def allowing(policy: Policy, url: str) -> Policy:
+    """`policy` with the host of `url` allowed: a URL the operator configured (a webhook) is trusted by
+    being configured, as if its host were in OPENCSMS_OUTBOUND_ALLOW_HOSTS."""
+    host = urlsplit(url).hostname or ""
+    return replace(policy, allow_hosts=policy.allow_hosts | {_host_key(host)})
 
 
 def _host_key(host: str) -> str:

@@ -5,25 +5,21 @@ HMAC-SHA256 of both with the audit key. Keys and hashes alone cannot show that r
 end, or that the whole trail (head included) was deleted: the database then holds an older, or no, valid
 chain. A checkpoint taken earlier can: the chain must still reach its record, with the same hash.
 
-Written on demand (`opencsms audit checkpoint --to FILE`) and by `write_checkpoint_task`, which repeats
-itself every `AUDIT_CHECKPOINT_MINUTES` into `AUDIT_CHECKPOINT_DIR` once started (`opencsms audit checkpoint
---schedule`). Copy that folder off the machine (backups, WORM storage) for the checkpoints to count.
+Written on demand (`opencsms audit checkpoint --to FILE`), and delivered to the operator's targets (a folder,
+mail addresses, a webhook) on a schedule and on demand by `core.checkpoints.delivery`. A checkpoint counts
+only once it is off this machine (another host, WORM storage, a mailbox).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from opencsms.core.audit_key import matches, sign
 from opencsms.core.models import GENESIS_HASH, AuditChainHead, ChangeRecord
-from opencsms.core.tasks import task
 
 FORMAT = "opencsms-audit-checkpoint/1"
 
@@ -41,8 +37,19 @@ def write_checkpoint(path: Path) -> dict[str, Any]:
     """Write the signed head to `path` (its folder made if missing); returns what was written."""
     checkpoint = take_checkpoint()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(checkpoint, indent=2) + "\n", encoding="utf-8")
+    path.write_text(checkpoint_text(checkpoint), encoding="utf-8")
     return checkpoint
+
+
+def checkpoint_text(checkpoint: dict[str, Any]) -> str:
+    """The checkpoint as it is written to a file, mailed and posted (`read_checkpoint` reads it back)."""
+    return json.dumps(checkpoint, indent=2) + "\n"
+
+
+def file_name(checkpoint: dict[str, Any]) -> str:
+    """`checkpoint-<seq, zero-padded>-<when taken>.json`: a folder's names sort oldest first."""
+    taken = str(checkpoint["taken"])[:19].replace("-", "").replace(":", "")
+    return f"checkpoint-{checkpoint['seq']:012d}-{taken}.json"
 
 
 def read_checkpoint(path: Path) -> dict[str, Any]:
@@ -81,35 +88,6 @@ def checkpoint_problems(checkpoint: dict[str, Any]) -> list[str]:
     if found != checkpoint["hash"]:
         return [f"record #{seq} differs from the checkpoint of {taken} (the chain was rewritten)"]
     return []
-
-
-TASK_PATH = "opencsms.core.checkpoints.write_checkpoint_task"
-
-
-@task()
-def write_checkpoint_task(repeat: bool = True) -> str:
-    """Write a checkpoint into AUDIT_CHECKPOINT_DIR; enqueue the next one when it repeats."""
-    checkpoint = take_checkpoint()
-    folder = Path(settings.AUDIT_CHECKPOINT_DIR)
-    name = f"checkpoint-{checkpoint['seq']:012d}-{timezone.now():%Y%m%dT%H%M%S}.json"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(json.dumps(checkpoint, indent=2) + "\n", encoding="utf-8")
-    minutes = int(settings.AUDIT_CHECKPOINT_MINUTES)
-    if repeat and minutes:
-        write_checkpoint_task.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue()
-    return str(folder / name)
-
-
-def schedule_checkpoints() -> tuple[str, bool]:
-    """Start the repeating checkpoint task unless one is already waiting: (its id, whether it is new)."""
-    waiting = (
-        DBTaskResult.objects.filter(task_path=TASK_PATH, status__in=["READY", "RUNNING"])
-        .values_list("id", flat=True)
-        .first()
-    )
-    if waiting is not None:
-        return str(waiting), False
-    return str(write_checkpoint_task.enqueue().id), True
 
 
 def _canonical(body: dict[str, Any]) -> str:
