@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from opencsms.core.access import needs, signed_in
-from opencsms.core.http import actor, attachment, expected_version, with_etag
+from opencsms.core.http import actor, attachment, download, expected_version, with_etag
 from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
@@ -110,7 +110,11 @@ def list_findings(request: HttpRequest, release_id: Id, filters: Query[FindingQu
     return selectors.findings(actor(request), release_id=release_id, filters=filters.to_filter())
 
 
-@router.get("/releases/{release_id}/findings/export", response={200: bytes})
+@router.get(
+    "/releases/{release_id}/findings/export",
+    response={200: bytes},
+    openapi_extra=download(*selectors.EXPORT_FORMATS.values()),
+)
 @needs(Perm.VIEW, on="release")
 def export_findings(
     request: HttpRequest,
