@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,29 +19,18 @@ from joserfc.jwk import RSAKey
 from opencsms.core import second_factor, services, totp
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import ChangeRecord, LoginFailure, User
-from opencsms.core.oidc import accounts, provider
+from opencsms.core.oidc import accounts
 from opencsms.organisation.models import Membership
 from tests.core.oidc_provider import (
     CLIENT_ID,
     Provider,
-    running_provider,
     sign_in_at_provider,
     signed_in,
-    sso_settings,
 )
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def idp(settings: Any) -> Iterator[Provider]:
-    with running_provider() as started:
-        settings.OIDC = sso_settings(started)
-        provider.forget()
-        yield started
-    provider.forget()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +20,13 @@ from opencsms.core.oidc import accounts, flow, provider
 from tests.core.oidc_provider import (
     CLIENT_SECRET,
     Provider,
-    running_provider,
     sign_in_at_provider,
     signed_in,
-    sso_settings,
 )
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def idp(settings: Any) -> Iterator[Provider]:
-    with running_provider() as started:
-        settings.OIDC = sso_settings(started)
-        provider.forget()
-        yield started
-    provider.forget()
 
 
 @pytest.fixture
