@@ -34,8 +34,11 @@ def test_try_it_out_calls_the_api_with_the_session(page: Any, demo: Demo) -> Non
     operation = page.locator(".opblock", has=page.locator('.opblock-summary-path[data-path="/api/v1/me"]'))
     # Swagger UI renders the whole contract (hundreds of operations) first: seconds on a loaded machine
     expect(operation).to_be_visible(timeout=20_000)
-    operation.locator(".opblock-summary").click()
-    operation.get_by_role("button", name="Try it out").click()
-    operation.get_by_role("button", name="Execute").click()
-    expect(operation.locator(".live-responses-table")).to_contain_text('"username": "engineer"')
+    # each click re-renders part of that contract (and moves the address's #fragment): seconds when loaded
+    operation.locator(".opblock-summary").click(timeout=20_000)
+    operation.get_by_role("button", name="Try it out").click(timeout=20_000)
+    operation.get_by_role("button", name="Execute").click(timeout=20_000)
+    expect(operation.locator(".live-responses-table")).to_contain_text(
+        '"username": "engineer"', timeout=20_000
+    )
     assert page.console.csp_violations() == []
