@@ -1,5 +1,12 @@
 """The fuzz run's world: the demo data (organisation tree, the reference TARA, releases with findings) and a
-superuser who calls the API with a token, plus the Django application as a WSGI callable."""
+superuser who calls the API with a token, plus the Django application as a WSGI callable.
+
+The world is loaded once per module, not once per test: loading the demo costs seconds and the run has
+one test per operation. It is written inside a transaction that the module's end rolls back, and each
+test runs in a savepoint of it (pytest-django's per-test atomic block nests), so a test's writes are
+undone after it and no other module ever sees the world (pytest ends a module's fixtures before the
+next module's tests run).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from typing import Any
 import pytest
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 from opencsms.cli.server import DEMO_TARA, DEMO_VULNS, load_demo_data
 from opencsms.core.models import ApiToken, User
@@ -34,8 +41,19 @@ def _ids(model: Any, **filters: Any) -> list[int]:
     return sorted(model.objects.filter(**filters).values_list("pk", flat=True))
 
 
-@pytest.fixture
-def world() -> World:
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _load_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _load_world() -> World:
     load_demo_data(REPOSITORY / DEMO_TARA, REPOSITORY / DEMO_VULNS)
     admin = make_admin("fuzzer")
     own, token = make_token(admin)
