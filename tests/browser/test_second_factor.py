@@ -17,7 +17,8 @@ from tests.browser.conftest import PASSWORDS, sign_in
 
 
 def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="Log out").click()
+    with page.expect_navigation():  # the sign-out must land before the next page is asked for
+        page.get_by_role("button", name="Log out").click()
     page.goto("/login/")
 
 
