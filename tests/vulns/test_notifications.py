@@ -21,9 +21,10 @@ from typer.testing import CliRunner
 
 from opencsms.cli.main import app
 from opencsms.core.models import User
+from opencsms.core.outbound import SIGNATURE_HEADER
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import Finding, Notification
-from opencsms.vulns.services.notifications import SIGNATURE_HEADER, notify, notify_new_findings
+from opencsms.vulns.services.notifications import notify, notify_new_findings
 from tests.factories.vulns import CRITICAL, make_release, osv, osv_bytes
 from tests.vulns.conftest import Team
 

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.html import escape
 
 from opencsms.core import audit
+from opencsms.core.http import bare_error
 
 logger = logging.getLogger("opencsms.disk")
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -64,15 +62,14 @@ def disk_full(request: HttpRequest, exception: BaseException) -> HttpResponse:
         "the server's disk is full: what was sent could not be stored and nothing was saved; "
         f"tell the operator (request id {request_id})"
     )
-    if request.path.startswith(settings.API_PREFIX):
-        body = json.dumps({"code": "disk_full", "detail": detail})
-        return HttpResponse(body, status=STATUS, content_type="application/json")
-    page = (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Disk full</title>"
-        f"<h1>The server's disk is full</h1><p>{escape(detail[0].upper() + detail[1:])}.</p>"
-        "<p><a href=''>Back</a></p></html>"
+    return bare_error(
+        request,
+        status=STATUS,
+        code="disk_full",
+        title="The server's disk is full",
+        detail=detail,
+        link="Back",
     )
-    return HttpResponse(page, status=STATUS, content_type="text/html; charset=utf-8")
 
 
 class DiskFullMiddleware:

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from opencsms.core import audit, renames
 from opencsms.core.changes import Change, summarise
 from opencsms.core.models import ChangeRecord, User
+from opencsms.core.spreadsheets import cell
 
 HISTORY_PAGE_SIZE = 25
 AUDIT_PAGE_SIZE = 50
@@ -176,15 +177,6 @@ def export_csv(visible: Q, filters: AuditFilter) -> Iterator[str]:
     yield from (_csv_row(line, row) for row in described(chunk))
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv_row(line: Callable[[Iterable[object]], str], record: ChangeRecord) -> str:
     changes = "; ".join(
         f"{c.location + ' > ' if c.where else ''}{c.field}: {c.before_text or '∅'} -> {c.after_text or '∅'}"
@@ -204,7 +196,7 @@ def _csv_row(line: Callable[[Iterable[object]], str], record: ChangeRecord) -> s
         record.correlation_id,
         record.hash,
     )
-    return line(_cell(value) for value in values)
+    return line(cell(value) for value in values)
 
 
 @dataclass(frozen=True)

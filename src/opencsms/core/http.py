@@ -4,6 +4,7 @@ template a page view renders (the page, or its partial for htmx), where to go af
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -107,3 +109,20 @@ def base_version(request: HttpRequest) -> str | None:
 def with_etag(response: HttpResponse, version: str | int) -> None:
     """Send the object's version as the `ETag` header of `response`."""
     response["ETag"] = versions.quoted(version)
+
+
+def bare_error(
+    request: HttpRequest, *, status: int, code: str, title: str, detail: str, link: str
+) -> HttpResponse:
+    """An error answer made without templates or the database (they may be what failed): JSON
+    `{code, detail}` for the API, else a minimal page with `title`, `detail` and a `link` back (`title` and
+    `link` are the caller's own HTML; `detail` is escaped)."""
+    if request.path.startswith(settings.API_PREFIX):
+        body = json.dumps({"code": code, "detail": detail})
+        return HttpResponse(body, status=status, content_type="application/json")
+    page = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+        f"<h1>{title}</h1><p>{escape(detail[0].upper() + detail[1:])}.</p>"
+        f"<p><a href=''>{link}</a></p></html>"
+    )
+    return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")

@@ -16,19 +16,17 @@ loaded.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.utils.html import escape
 from django.views import defaults
 
 from opencsms.core import audit
 from opencsms.core.disk_full import disk_full, is_disk_full
+from opencsms.core.http import bare_error
 
 logger = logging.getLogger("opencsms.database")
 RETRY_AFTER_SECONDS = 5
@@ -48,16 +46,16 @@ def unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
         request.method, request.path, request_id, str(exception).strip() or type(exception).__name__,
     )  # fmt: skip
     detail = f"the database is unavailable; retry in a few seconds (request id {request_id})"
-    if request.path.startswith(settings.API_PREFIX):
-        body = json.dumps({"code": "database_unavailable", "detail": detail})
-        response = HttpResponse(body, status=503, content_type="application/json")
-    else:  # no template: its context processors would read the session and the user from the database
-        page = (
-            "<!doctype html><html lang=en><meta charset=utf-8><title>Service unavailable</title>"
-            f"<h1>Service unavailable</h1><p>{escape(detail[0].upper() + detail[1:])}.</p>"
-            "<p><a href=''>Try again</a></p></html>"
+    response = (
+        bare_error(  # no template: its context processors would read the session and user from the database
+            request,
+            status=503,
+            code="database_unavailable",
+            title="Service unavailable",
+            detail=detail,
+            link="Try again",
         )
-        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
+    )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

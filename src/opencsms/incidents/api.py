@@ -5,7 +5,6 @@ is one selector or service call."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -36,7 +35,6 @@ from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 
 router = Router(tags=["incidents"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan(request: HttpRequest, kind: Level, level_id: int, response: HttpResponse) -> ResponsePlan | None:
@@ -188,7 +186,7 @@ def record_communication(
 
 
 @router.get("/organisations/{organisation_id}/monitoring-report", response={200: dict[str, Any]},
-            openapi_extra=download("application/json", "text/csv", XLSX))  # fmt: skip
+            openapi_extra=download(*selectors.REPORT_MEDIA_TYPES.values()))  # fmt: skip
 @needs(Perm.VIEW, on="organisation")
 def monitoring_report(
     request: HttpRequest,
@@ -199,12 +197,7 @@ def monitoring_report(
 ) -> HttpResponse:
     """The data of the annual monitoring report (R155 7.4) for the days `since` to `until` (UTC), as JSON
     (figures and incidents), CSV (the figures) or XLSX (both); docs/incidents.md says what each answers."""
-    report = selectors.monitoring_report(actor(request), organisation_id, since, until)
-    name = f"monitoring-{report.organisation.name}-{since}-{until}.{format}"
-    if format == "csv":
-        return attachment(selectors.report_csv(report), name, "text/csv")
-    if format == "xlsx":
-        return attachment(selectors.report_xlsx(report), name, XLSX)
-    return attachment(
-        json.dumps(selectors.report_json(report), indent=2, ensure_ascii=False), name, "application/json"
+    found = selectors.report_file(
+        selectors.monitoring_report(actor(request), organisation_id, since, until), format
     )
+    return attachment(found.content, found.filename, found.media_type)

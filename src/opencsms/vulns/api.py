@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, download, expected_version, with_etag
 from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
+from opencsms.core.spreadsheets import TABLE_FORMATS
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
 from opencsms.vulns import selectors, services
@@ -113,7 +114,7 @@ def list_findings(request: HttpRequest, release_id: Id, filters: Query[FindingQu
 @router.get(
     "/releases/{release_id}/findings/export",
     response={200: bytes},
-    openapi_extra=download(*selectors.EXPORT_FORMATS.values()),
+    openapi_extra=download(*TABLE_FORMATS.values()),
 )
 @needs(Perm.VIEW, on="release")
 def export_findings(

@@ -19,8 +19,10 @@ from opencsms.core.outbound.policy import (
     checked_url,
     current,
 )
+from opencsms.core.outbound.webhook import SIGNATURE_HEADER, post_json, signature
 
 __all__ = [
+    "SIGNATURE_HEADER",
     "Policy",
     "Refused",
     "allowing",
@@ -30,5 +32,7 @@ __all__ = [
     "current",
     "fetch",
     "post",
+    "post_json",
+    "signature",
     "submit",
 ]

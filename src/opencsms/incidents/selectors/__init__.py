@@ -17,10 +17,11 @@ from opencsms.incidents.selectors.records import (
     release_choices,
 )
 from opencsms.incidents.selectors.report import REPORT_FORMATS, MonitoringReport, monitoring_report
-from opencsms.incidents.selectors.report_files import report_csv, report_json, report_xlsx
+from opencsms.incidents.selectors.report_files import REPORT_MEDIA_TYPES, report_file
 
 __all__ = [
     "REPORT_FORMATS",
+    "REPORT_MEDIA_TYPES",
     "IncidentPage",
     "MonitoringReport",
     "PlanPage",
@@ -37,7 +38,5 @@ __all__ = [
     "plan_in_force",
     "plan_page",
     "release_choices",
-    "report_csv",
-    "report_json",
-    "report_xlsx",
+    "report_file",
 ]

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from opencsms.core.access import needs
-from opencsms.core.errors import Invalid
 from opencsms.core.forms import checked
 from opencsms.core.http import actor, attachment
 from opencsms.incidents import selectors
 from opencsms.incidents.forms import ReportForm
 from opencsms.organisation.access import Perm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
@@ -38,14 +34,8 @@ def report(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @needs(Perm.VIEW, on="organisation")
 def report_file(request: HttpRequest, organisation_id: int, fmt: str) -> HttpResponse:
-    if fmt not in selectors.REPORT_FORMATS:
-        raise Invalid(f"format {fmt!r}: use one of {', '.join(selectors.REPORT_FORMATS)}")
     since, until = _period(request)
-    found = selectors.monitoring_report(actor(request), organisation_id, since, until)
-    name = f"monitoring-{found.organisation.name}-{since}-{until}.{fmt}"
-    if fmt == "csv":
-        return attachment(selectors.report_csv(found), name, "text/csv")
-    if fmt == "xlsx":
-        return attachment(selectors.report_xlsx(found), name, XLSX)
-    text = json.dumps(selectors.report_json(found), indent=2, ensure_ascii=False)
-    return attachment(text, name, "application/json")
+    found = selectors.report_file(
+        selectors.monitoring_report(actor(request), organisation_id, since, until), fmt
+    )
+    return attachment(found.content, found.filename, found.media_type)

@@ -51,7 +51,6 @@ from opencsms.tara.selectors.documents import (
     taras,
 )
 from opencsms.tara.selectors.lists import (
-    EXPORT_FORMATS,
     Selection,
     list_export,
     selected_generated,
@@ -84,12 +83,11 @@ from opencsms.tara.selectors.traceability import (
     trace_matrix,
     trace_page,
 )
-from opencsms.tara.selectors.versions import BaselinePage, ReportFile, baseline_page, report
+from opencsms.tara.selectors.versions import BaselinePage, baseline_page, report
 from opencsms.tara.selectors.workspace import element_detail, element_list, levels, statuses
 
 __all__ = [
     "ANNEX5_STATES",
-    "EXPORT_FORMATS",
     "GENERATED_STATES",
     "MAX_K",
     "MAX_UPLOAD_BYTES",
@@ -101,7 +99,6 @@ __all__ = [
     "ElementFilter",
     "ElementReferences",
     "OpenItem",
-    "ReportFile",
     "RuleFilesPage",
     "Selection",
     "TracePage",

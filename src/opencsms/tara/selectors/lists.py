@@ -8,25 +8,14 @@ read as a formula by a spreadsheet.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-
-from opencsms.core.errors import Invalid
 from opencsms.core.models import User
+from opencsms.core.spreadsheets import Download, check_format, table_file
 from opencsms.tara.models import Kind
 from opencsms.tara.selectors.analysis import generated_threats
 from opencsms.tara.selectors.documents import ElementFilter, elements, tara
-from opencsms.tara.selectors.versions import ReportFile
 from opencsms.tara.selectors.workspace import COLUMNS
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 
 @dataclass(frozen=True)
@@ -56,36 +45,16 @@ def selected_generated(user: User, tara_id: int, selection: Selection) -> list[s
     return list(found.values_list("ref", flat=True))
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _rows(user: User, tara_id: int, kind: Kind, filters: ElementFilter) -> tuple[str, list[list[object]]]:
     found = tara(user, tara_id)
     columns = ("ref", "label", *COLUMNS.get(kind, ()))
     rows = elements(found, kind, filters).values_list(*columns)
     head: list[object] = ["id", "name", *COLUMNS.get(kind, ())]
-    return found.ref, [head, *([_cell(v) for v in row] for row in rows)]
+    return found.ref, [head, *rows]
 
 
-def list_export(user: User, tara_id: int, kind: Kind, filters: ElementFilter, fmt: str) -> ReportFile:
+def list_export(user: User, tara_id: int, kind: Kind, filters: ElementFilter, fmt: str) -> Download:
     """The filtered, sorted list (every page) as `csv` or `xlsx`, named after the TARA and the list."""
-    if fmt not in EXPORT_FORMATS:
-        raise Invalid(f"format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    check_format(fmt)
     ref, rows = _rows(user, tara_id, kind, filters)
-    filename = f"{ref}-{kind.value}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        return ReportFile(buffer.getvalue().encode(), filename, EXPORT_FORMATS[fmt])
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = kind.label[:31]
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return ReportFile(out.getvalue(), filename, EXPORT_FORMATS[fmt])
+    return table_file(rows, filename=f"{ref}-{kind.value}.{fmt}", fmt=fmt, sheet=kind.label)

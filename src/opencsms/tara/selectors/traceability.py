@@ -12,12 +12,12 @@ from django.core.paginator import Page, Paginator
 
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
+from opencsms.core.spreadsheets import Download
 from opencsms.engine.tara.references import ReferenceIndex, references
 from opencsms.engine.tara.trace_render import MEDIA_TYPES, TRACE_FORMATS, render_trace
 from opencsms.engine.tara.traceability import COLUMNS, Gap, Traceability, TraceCell, TraceRow, traceability
 from opencsms.tara.models import SINGULAR, Kind, Tara
 from opencsms.tara.selectors.documents import element, evaluated, tara
-from opencsms.tara.selectors.versions import ReportFile
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,9 @@ def trace_page(
     return TracePage(found, matrix, tuple(_line(row) for row in page.object_list), page, only_gaps)
 
 
-def trace_file(tara_obj: Tara, fmt: str) -> ReportFile:
+def trace_file(tara_obj: Tara, fmt: str) -> Download:
     """The matrix as a download: csv, xlsx or md."""
     if fmt not in TRACE_FORMATS:
         raise Invalid(f"format {fmt!r}: use one of {', '.join(TRACE_FORMATS)}")
     content = render_trace(trace_matrix(tara_obj), fmt)
-    return ReportFile(content, f"{tara_obj.ref}-traceability.{fmt}", MEDIA_TYPES[fmt])
+    return Download(content, f"{tara_obj.ref}-traceability.{fmt}", MEDIA_TYPES[fmt])

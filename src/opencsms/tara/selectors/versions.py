@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from opencsms.core.errors import Invalid
 from opencsms.core.models import User
+from opencsms.core.spreadsheets import Download
 from opencsms.engine.reports import FORMATS, MEDIA_TYPES, DocumentControl, render
 from opencsms.tara.models import Baseline, State, Tara
 from opencsms.tara.selectors.documents import (
@@ -62,14 +63,7 @@ def control(tara_obj: Tara, frozen: Baseline | None) -> DocumentControl:
     )
 
 
-@dataclass(frozen=True)
-class ReportFile:
-    content: bytes
-    filename: str
-    media_type: str
-
-
-def report(tara_obj: Tara, fmt: str, version: str = "working") -> ReportFile:
+def report(tara_obj: Tara, fmt: str, version: str = "working") -> Download:
     """The TARA report of a version (`working` or `baseline:<id>`) in `fmt` (html, xlsx, json, md or
     pdf), with its document control block, named after it."""
     if fmt not in FORMATS:
@@ -77,7 +71,7 @@ def report(tara_obj: Tara, fmt: str, version: str = "working") -> ReportFile:
     frozen = version_baseline(tara_obj, version)
     result = evaluated(tara_obj) if frozen is None else evaluated_baseline(frozen)
     made = control(tara_obj, frozen)
-    return ReportFile(render(result, fmt, control=made), made.file_name(fmt), MEDIA_TYPES[fmt])
+    return Download(render(result, fmt, control=made), made.file_name(fmt), MEDIA_TYPES[fmt])
 
 
 @dataclass(frozen=True)

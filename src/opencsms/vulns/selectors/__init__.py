@@ -6,7 +6,7 @@
 """
 
 from opencsms.vulns.selectors.advisory import AdvisoryDetail, advisory_detail
-from opencsms.vulns.selectors.exports import EXPORT_FORMATS, Download, portfolio_export, release_export
+from opencsms.vulns.selectors.exports import portfolio_export, release_export
 from opencsms.vulns.selectors.jobs import every_label
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
@@ -57,7 +57,6 @@ from opencsms.vulns.selectors.tara_loop import (
 )
 
 __all__ = [
-    "EXPORT_FORMATS",
     "FINDING_SORTS",
     "MAX_ADVISORY_BYTES",
     "MAX_SBOM_BYTES",
@@ -66,7 +65,6 @@ __all__ = [
     "SEVERITIES",
     "VEX_FORMATS",
     "AdvisoryDetail",
-    "Download",
     "FindingFilter",
     "advisories",
     "advisory_detail",
