@@ -133,3 +133,19 @@ def test_refusals(team: Team) -> None:
         {"since": "2026-01-01", "until": "2026-12-31", "format": "pdf"},
     )
     assert answer.status_code == 422
+
+
+def test_an_incident_title_a_spreadsheet_would_run_is_quoted_in_the_xlsx_only(
+    team: Team, finding: Finding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, NOW)
+    make_plan(team.manager, Level.PROJECT, team.project.pk)
+    title = '=HYPERLINK("http://evil.example","open")'
+    make_incident(team.engineer, finding, title=title, detected_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    report = selectors.monitoring_report(
+        make_admin(), team.tree.organisation.pk, dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    )
+    book = openpyxl.load_workbook(io.BytesIO(selectors.report_file(report, "xlsx").content))
+    assert [r[1].value for r in book["Incidents"].iter_rows(min_row=2)] == ["'" + title]
+    data = json.loads(selectors.report_file(report, "json").content)
+    assert [row["title"] for row in data["incidents"]] == [title]  # JSON is no spreadsheet: kept as written
