@@ -28,18 +28,19 @@ def compare_golden(path: Path, actual: bytes, update: bool) -> None:
         )
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text of every page of a PDF as pypdf reads it, each page under a line with its number: PDFs are
-    compared with golden files by what they say, which does not change with the library's byte layout."""
-    pages = PdfReader(BytesIO(pdf)).pages
+def pdf_text(pdf: bytes, first: int | None = None) -> str:
+    """The text of every page of a PDF (or of the `first` pages) as pypdf reads it, each page under a line
+    with its number: PDFs are compared with golden files by what they say, which does not change with the
+    library's byte layout. Reading a page costs time: a test of the cover reads the cover only."""
+    pages = PdfReader(BytesIO(pdf)).pages[:first]
     return "".join(f"--- page {i}\n{page.extract_text()}\n" for i, page in enumerate(pages, 1))
 
 
-def readable_text(raw: bytes, fmt: str) -> str:
+def readable_text(raw: bytes, fmt: str, first_pages: int | None = None) -> str:
     """What a person reads in a downloaded document: the text of a PDF, every cell of a workbook (one a
     line), else the file as text (HTML, Markdown, JSON)."""
     if fmt == "pdf":
-        return pdf_text(raw)
+        return pdf_text(raw, first_pages)
     if fmt == "xlsx":
         book = openpyxl.load_workbook(BytesIO(raw))
         cells = (c.value for ws in book.worksheets for row in ws.iter_rows() for c in row)

@@ -23,7 +23,7 @@ start, errors = threading.Barrier(4), []
 def write():
     try:
         start.wait()
-        for index in range(25):
+        for index in range(10):
             with transaction.atomic():
                 audit.record(actor=actor, action=audit.AuditAction.USER_CREATED, object_id=str(index))
     except Exception as exc:
@@ -59,4 +59,4 @@ def test_threads_writing_to_a_sqlite_file_keep_one_valid_chain(tmp_path: Path) -
         return result.stdout.strip()
 
     run("-m", "opencsms.cli.main", "server", "manage", "migrate", "--verbosity", "0")
-    assert run("-c", WRITERS) == "wal 100 [] []"
+    assert run("-c", WRITERS) == "wal 40 [] []"

@@ -47,6 +47,16 @@ def make_workspace() -> Workspace:
     return Workspace(tree, tara, users)
 
 
+def fresh(workspace: Workspace) -> Workspace:
+    """The same workspace with its TARA and users read again from the database."""
+    users = User.objects.in_bulk([user.pk for user in workspace.users.values()])
+    return Workspace(
+        workspace.tree,
+        Tara.objects.get(pk=workspace.tara.pk),
+        {role: users[user.pk] for role, user in workspace.users.items()},
+    )
+
+
 # A TARA's versions (tests/tara/test_*_versions.py): baselines, an approval, a change below a highest risk.
 
 
@@ -103,6 +113,15 @@ class Monitored:
 
     def client(self, who: str) -> Client:
         return self.workspace.client(who)
+
+
+def fresh_monitored(monitored: Monitored) -> Monitored:
+    """The same monitored workspace with its rows read again from the database."""
+    return Monitored(
+        fresh(monitored.workspace),
+        Release.objects.get(pk=monitored.release.pk),
+        Finding.objects.get(pk=monitored.finding.pk),
+    )
 
 
 def monitor(workspace: Workspace) -> Monitored:

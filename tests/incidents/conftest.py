@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from opencsms.vulns.models import Finding
-from tests.tara.conftest import Team, reference, team, workspace
-from tests.vulns.conftest import monitored, pads_release
+from tests.tara.conftest import Team, module_workspace, reference, team, workspace
+from tests.vulns.conftest import module_monitored, monitored, pads_release
 
-__all__ = ["Team", "monitored", "reference", "team", "workspace"]
+__all__ = ["Team", "module_monitored", "module_workspace", "monitored", "reference", "team", "workspace"]
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytest_django import DjangoDbBlocker
 
 from opencsms.core.models import User
 from opencsms.organisation.models import Project, Role
@@ -13,8 +15,9 @@ from opencsms.tara import services
 from opencsms.tara.models import Tara
 from tests.factories.core import make_user
 from tests.factories.organisation import Tree, make_membership, make_tree
-from tests.factories.workspace import Workspace, make_workspace
+from tests.factories.workspace import Workspace, fresh, make_workspace
 from tests.paths import EXAMPLES
+from tests.shared_world import rolled_back
 
 REFERENCE = EXAMPLES / "connected-ev.tara.yaml"
 
@@ -57,7 +60,16 @@ def reference(team: Team) -> Tara:
     return import_file(team)
 
 
+@pytest.fixture(scope="module")
+def module_workspace(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Workspace]:
+    """The workspace, built once per module (importing the reference costs a second or more), each test's
+    writes undone after it (tests/shared_world.py)."""
+    with rolled_back(django_db_blocker):
+        yield make_workspace()
+
+
 @pytest.fixture
-def workspace(db: None) -> Workspace:
-    """The page tests' world: one user per role around the reference TARA (tests/factories/workspace.py)."""
-    return make_workspace()
+def workspace(module_workspace: Workspace, db: None) -> Workspace:
+    """The page tests' world: one user per role around the reference TARA (tests/factories/workspace.py),
+    its rows read again for each test (an earlier test's objects may hold what its savepoint undid)."""
+    return fresh(module_workspace)

@@ -19,10 +19,17 @@ from opencsms.tara import services
 from opencsms.tara.models import Element, Kind, Tara
 from tests.factories.core import race
 from tests.factories.organisation import member
-from tests.factories.workspace import Workspace
+from tests.factories.workspace import Workspace, make_workspace
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def workspace(db: None) -> Workspace:
+    """Built for each test: the last test needs committed data (transaction=True), which the module-wide
+    workspace (tests/shared_world.py), held in a transaction, cannot give."""
+    return make_workspace()
 
 
 def _etag(page: str, form: str = "fields-form") -> str:

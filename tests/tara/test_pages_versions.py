@@ -60,7 +60,7 @@ def test_a_baseline_report_download_names_its_version(workspace: Workspace, fmt:
     response = workspace.client("auditor").get(f"/taras/{tara.pk}/baselines/{approval.pk}/report.{fmt}")
     assert response["Content-Type"] == MEDIA_TYPES[fmt]
     assert disposition_name(response) == f"{tara.ref}-r1-approved-{approval.content_sha256[:8]}.{fmt}"
-    text = readable_text(response.content, fmt)
+    text = readable_text(response.content, fmt, first_pages=2)  # the cover and its control block
     for shown in (tara.name, approver, approval.content_sha256, "Document control" if fmt != "json" else ""):
         assert shown in text
 

@@ -9,10 +9,20 @@ import pytest
 from opencsms.vulns import services
 from opencsms.vulns.models import Release
 from tests.factories.vulns import CRITICAL, MEDIUM, make_release, osv, osv_bytes
-from tests.factories.workspace import Monitored, Workspace, monitor
-from tests.tara.conftest import Team, import_file, reference, team, workspace
+from tests.factories.workspace import Monitored, Workspace, fresh_monitored, monitor
+from tests.tara.conftest import Team, import_file, module_workspace, reference, team, workspace
 
-__all__ = ["Team", "import_file", "monitored", "pads_release", "reference", "team", "workspace"]
+__all__ = [
+    "Team",
+    "import_file",
+    "module_monitored",
+    "module_workspace",
+    "monitored",
+    "pads_release",
+    "reference",
+    "team",
+    "workspace",
+]
 
 
 def pads_release(team: Team, version: str = "1.0") -> Release:
@@ -30,7 +40,14 @@ def pads_release(team: Team, version: str = "1.0") -> Release:
     return make_release(team.engineer, team.project, *purls, version=version)
 
 
+@pytest.fixture(scope="module")
+def module_monitored(module_workspace: Workspace) -> Monitored:
+    """The module's workspace with the example TCU release and its findings, built once per module."""
+    return monitor(module_workspace)
+
+
 @pytest.fixture
-def monitored(workspace: Workspace) -> Monitored:
-    """The workspace with the example TCU release and its findings (tests/factories/workspace.py)."""
-    return monitor(workspace)
+def monitored(module_monitored: Monitored, workspace: Workspace) -> Monitored:
+    """The workspace with the example TCU release and its findings (tests/factories/workspace.py), read
+    again for each test."""
+    return fresh_monitored(module_monitored)

@@ -191,7 +191,7 @@ def test_changed_entries_check_and_evaluate_exactly_like_the_whole_document() ->
 
 
 @given(data=st.data())
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def _like_the_whole_document(paths: Counter[str], data: st.DataObject) -> None:
     """Random edit sequences, each edit by `replace_entry` and by the whole document; `paths` counts
     the outcomes (accepted or refused) and whether the whole document was read."""
