@@ -59,7 +59,13 @@ def _row(f: Finding) -> list[object]:
 
 def _file(rows: Iterable[Finding], name: str, fmt: str) -> Download:
     table: list[list[object]] = [list(HEAD), *(_row(f) for f in rows)]
-    filename = f"{name}-findings.{fmt}"
+    return table_download(table, f"{name}-findings.{fmt}", fmt, "Findings")
+
+
+def table_download(table: list[list[object]], filename: str, fmt: str, title: str) -> Download:
+    """A table (its head first) as `csv` or `xlsx`, every text cell formula-safe."""
+    _check(fmt)
+    table = [[_cell(v) for v in row] for row in table]
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(table)
@@ -67,7 +73,7 @@ def _file(rows: Iterable[Finding], name: str, fmt: str) -> Download:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Findings"
+    sheet.title = title
     for row in table:
         sheet.append(list(row))
     out = io.BytesIO()
