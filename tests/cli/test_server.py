@@ -122,6 +122,10 @@ def test_demo_prints_the_credentials_of_every_role() -> None:
     accepted = Finding.objects.get(release__name="TCU firmware", vulnerability_id="CVE-2023-29401")
     until = timezone.localdate() + dt.timedelta(days=90)
     assert (accepted.decision, accepted.accepted_until, accepted.version) == ("accept", until, 2)  # once
+    once = Finding.objects.filter(vulnerability_id="CVE-2022-32149").order_by("release__name")
+    assert [(str(f.release), f.decision, f.version) for f in once] == [
+        ("Gateway firmware 1.8.0", "remediate", 2), ("TCU firmware 4.2.0", "remediate", 2)
+    ]  # one decision of the organisation for both releases, once  # fmt: skip
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes the connection when it is done

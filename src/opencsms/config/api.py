@@ -28,6 +28,7 @@ from opencsms.incidents import api as incidents_api
 from opencsms.organisation import api as organisation_api
 from opencsms.tara import api as tara_api
 from opencsms.vulns import api as vulns_api
+from opencsms.vulns import vulnerability_api
 
 
 class LocalSwagger(Swagger):
@@ -62,6 +63,7 @@ api.add_router("/", core_api.router)
 api.add_router("/", organisation_api.router)
 api.add_router("/", tara_api.router)
 api.add_router("/", vulns_api.router)
+api.add_router("/", vulnerability_api.router)
 api.add_router("/", incidents_api.router)
 
 

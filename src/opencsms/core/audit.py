@@ -94,6 +94,10 @@ class AuditAction(StrEnum):
     FINDING_CLOSED_COMPONENT_LEFT = "vulns_finding.closed_component_left"  # an SBOM revision dropped it
     FINDING_CLOSED_NO_LONGER_MATCHED = "vulns_finding.closed_no_longer_matched"  # an advisory's new revision
     FINDING_VEX_APPLIED = "vulns_finding.vex_applied"  # a statement of an imported VEX document
+    FINDING_DECISION_INHERITED = "vulns_finding.decision_inherited"  # a new finding took its vulnerability's
+    VULNERABILITY_TRIAGED = "vulns_vulnerability.triaged"  # an organisation's decision on a vulnerability
+    TRIAGE_EXCEPTION_SET = "vulns_triage_exception.set"  # a release keeps its own triage of a vulnerability
+    TRIAGE_EXCEPTION_REMOVED = "vulns_triage_exception.removed"
     VEX_IMPORTED = "vulns_vex.imported"
     FINDINGS_REMATCHED = "vulns_findings.rematched"  # a portfolio re-matched after a matching change
     TARA_LOOP_RULE_SET = "vulns_tara_loop_rule.set"

@@ -6,7 +6,8 @@ their evidence and the notifications on first start.
 only while the organisation's mirror lacks one of them (an import is audited even when nothing changed),
 and gives the gateway release its second SBOM revision once.
 Releases are uploaded first, so the advisories' findings also notify the project's people. One finding's
-risk is accepted with an expiry (`ACCEPTED`), once: while it is still untriaged.
+risk is accepted with an expiry (`ACCEPTED`), once: while it is still untriaged. A CVE both releases have
+is triaged once for the two by the organisation's decision (`TRIAGED_ONCE`), once.
 
 `load_demo_source()` adds a scheduled advisory source that works offline: a folder under var/
 (`settings.DEMO_FEED`, allowed outside production) into which it places one made-up advisory
@@ -41,6 +42,7 @@ from opencsms.vulns.models import (
     Stage,
     VexStatus,
 )
+from opencsms.vulns.models.decisions import VulnerabilityTriage
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,11 @@ ACCEPTED = DemoAcceptance(
     "injection needs that access. Accepted until the gin update planned with the next release.",
     90,
 )
+TRIAGED_ONCE = DemoAcceptance(  # in both demo releases (golang.org/x/text): one decision for the two
+    "", "CVE-2022-32149",
+    "Both firmwares parse Accept-Language headers from the diagnostics web UI: update golang.org/x/text to "
+    "0.3.8 or later in the next release of each.", 60,
+)  # fmt: skip
 REVISION = DemoRelease("Gateway firmware", "1.8.0", "cgw-firmware-1.8.0-r2.cdx.json", "CGW")  # its 2nd SBOM
 DEMO_SOURCE = "Field advisories (demo, scheduled)"
 DEMO_EVERY = 3600  # seconds: hourly; the first scheduled run is due at once
@@ -89,6 +96,21 @@ def _accept_one(actor: User, project: Project) -> None:
         actor=actor, finding_id=found.pk, stage=Stage.DECIDED, vex_status=VexStatus.AFFECTED,
         decision=Decision.ACCEPT, rationale=ACCEPTED.rationale,
         accepted_until=timezone.localdate() + dt.timedelta(days=ACCEPTED.days),
+    )  # fmt: skip
+
+
+def _triage_once(actor: User, project: Project) -> None:
+    """The organisation's decision on a CVE both releases have, made once for the two (issue 12)."""
+    organisation_id = project.business_unit.organisation_id
+    decided = VulnerabilityTriage.objects.filter(
+        organisation_id=organisation_id, vulnerability_id=TRIAGED_ONCE.vulnerability
+    )
+    if decided.exists():
+        return
+    services.triage_vulnerability(
+        actor=actor, organisation_id=organisation_id, vulnerability_id=TRIAGED_ONCE.vulnerability,
+        vex_status=VexStatus.AFFECTED, decision=Decision.REMEDIATE, rationale=TRIAGED_ONCE.rationale,
+        due_date=timezone.localdate() + dt.timedelta(days=TRIAGED_ONCE.days),
     )  # fmt: skip
 
 
@@ -128,6 +150,7 @@ def load_demo_releases(
         services.import_advisories(actor=actor, project_id=project.pk, paths=[folder / "advisories"])
     _accept_one(actor, project)
     _second_revision(actor, project, folder)
+    _triage_once(actor, project)
     _automatic_loop(actor, project)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from opencsms.organisation.models import Level
-from opencsms.vulns.views import advisories, findings, notifications, releases
+from opencsms.vulns.views import advisories, findings, notifications, releases, vulnerabilities
 
 app_name = "vulns"
 ORGANISATION, PROJECT = {"kind": Level.ORGANISATION}, {"kind": Level.PROJECT}
@@ -82,6 +82,46 @@ urlpatterns = [
     path("advisory-sources/<int:source_id>/schedule/", advisories.source_schedule, name="source_schedule"),
     path("organisations/<int:organisation_id>/advisory-sources/status/", advisories.sources, name="sources"),
     path("notifications/", notifications.notification_list, name="notifications"),
+    # a vulnerability id is any text without a slash: its routes end with a fixed word or a slash
+    path(
+        "organisations/<int:organisation_id>/vulnerabilities/<str:vulnerability_id>/decision/",
+        vulnerabilities.decide,
+        name="vulnerability_decision",
+    ),
+    path(
+        "releases/<int:release_id>/vulnerabilities/<str:vulnerability_id>/exception/",
+        vulnerabilities.set_exception,
+        name="triage_exception",
+    ),
+    path(
+        "releases/<int:release_id>/vulnerabilities/<str:vulnerability_id>/exception/remove/",
+        vulnerabilities.remove_exception,
+        name="triage_exception_remove",
+    ),
+    path(
+        "organisations/<int:level_id>/vulnerabilities/<str:vulnerability_id>/releases.<str:fmt>",
+        vulnerabilities.export,
+        ORGANISATION,
+        name="organisation_vulnerability_export",
+    ),
+    path(
+        "projects/<int:level_id>/vulnerabilities/<str:vulnerability_id>/releases.<str:fmt>",
+        vulnerabilities.export,
+        PROJECT,
+        name="project_vulnerability_export",
+    ),
+    path(
+        "organisations/<int:level_id>/vulnerabilities/<str:vulnerability_id>/",
+        vulnerabilities.vulnerability,
+        ORGANISATION,
+        name="organisation_vulnerability",
+    ),
+    path(
+        "projects/<int:level_id>/vulnerabilities/<str:vulnerability_id>/",
+        vulnerabilities.vulnerability,
+        PROJECT,
+        name="project_vulnerability",
+    ),
     path("notifications/read/", notifications.mark_read, name="mark_read"),
     # after the advisories' import routes: an advisory id is any text without a slash
     path(

@@ -26,6 +26,7 @@ from opencsms.core.models import TotpDevice, User
 from opencsms.organisation.schemas import LevelPath
 from opencsms.tara import services as tara_services
 from opencsms.tara.models import Kind, Tara
+from opencsms.vulns import services as vulns_services
 from tests.config.permissions import incident_calls
 from tests.config.permissions.routes import Route
 from tests.config.permissions.world import World
@@ -74,11 +75,23 @@ def default_args(world: World, route: Route) -> dict[str, Any]:
         "release_id": world.monitored.release.pk,
         "finding_id": world.monitored.finding.pk,
         "advisory_id": world.monitored.finding.evidence[0]["advisory"],
+        "vulnerability_id": world.monitored.finding.vulnerability_id,
         "source_id": world.advisory_source.pk,
         "incident_id": world.incident.pk,
         "action_id": world.action.pk,
     }
     return {name: str(values[name]) for name in route.params if name in values}
+
+
+def _with_exception(world: World, user: User | None) -> Mapping[str, Any]:
+    finding = world.monitored.finding
+    vulns_services.set_triage_exception(
+        actor=world.author,
+        release_id=finding.release_id,
+        vulnerability_id=finding.vulnerability_id,
+        **EXCEPTION,
+    )
+    return {}
 
 
 def _submitted(world: World, user: User | None) -> Mapping[str, Any]:
@@ -151,6 +164,7 @@ OPENVEX = {
 }
 VEX = Call(data=_file("vex.json", json.dumps(OPENVEX).encode()))
 NEW_REVISION = Call(data=_file("cgw.cdx.json", GATEWAY))  # another SBOM than the release's
+EXCEPTION = {"stage": "analysed", "vex_status": "fixed", "rationale": "matrix: patched here"}
 ADVISORIES = Call(data=_file("new.json", (VULN_EXAMPLES / "new-advisory.osv.json").read_bytes()))
 KEV = Call(data=_file("kev.json", kev_json("CVE-2022-32149"), kind="kev"))
 
@@ -160,6 +174,7 @@ def _fixed(**values: Any) -> Values:
 
 
 CLAIM = _fixed(kind=Kind.CLAIM, ref="CL-01")
+DECISION = Call(data=_fixed(stage="decided", vex_status="affected", decision="mitigate", rationale="matrix"))
 NEW_CLAIM = _fixed(kind=Kind.CLAIM)
 IN_REVIEW = Call(before=_submitted)
 RETURN = Call(before=_submitted, data=_fixed(reason="rate TS-01 again"))
@@ -244,6 +259,11 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:project_exploitation_import": KEV,
     "vulns:source_create": SOURCE,
     "vulns:source_schedule": Call(data=_fixed(every="3600")),
+    "vulns:vulnerability_decision": DECISION,
+    "vulns:triage_exception": Call(data=_fixed(**EXCEPTION)),
+    "vulns:triage_exception_remove": Call(before=_with_exception),
+    "vulns:organisation_vulnerability_export": Call(args=_fixed(fmt="csv")),
+    "vulns:project_vulnerability_export": Call(args=_fixed(fmt="csv")),
     "core:profile_save": Call(data=_fixed(first_name="Matrix", last_name="Caller", email="m@example.org")),
     "core:password_change": Call(
         before=_with_password,
@@ -314,6 +334,11 @@ API_CALLS: dict[str, Call] = {
     "POST /organisations/{organisation_id}/exploitation": KEV,
     "POST /organisations/{organisation_id}/advisory-sources": SOURCE,
     "PUT /advisory-sources/{source_id}/schedule": Call(data=_fixed(every=3600)),
+    "PUT /organisations/{organisation_id}/vulnerabilities/{vulnerability_id}/decision": DECISION,
+    "PUT /releases/{release_id}/vulnerabilities/{vulnerability_id}/exception": Call(data=_fixed(**EXCEPTION)),
+    "DELETE /releases/{release_id}/vulnerabilities/{vulnerability_id}/exception": Call(
+        before=_with_exception
+    ),
     "POST /notifications/read": Call(data=_fixed(ids=[])),
     **{name: Call(**parts) for name, parts in incident_calls.API.items()},
 }

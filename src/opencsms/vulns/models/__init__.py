@@ -31,6 +31,7 @@ from django.utils import timezone
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation, Project
 from opencsms.tara.models import Tara
+from opencsms.vulns.models import decisions as decisions  # its models: vulnerability triage
 from opencsms.vulns.models.exploitation import EpssScore as EpssScore
 from opencsms.vulns.models.exploitation import KnownExploited as KnownExploited
 from opencsms.vulns.models.loop import LinkStatus as LinkStatus

@@ -55,6 +55,13 @@ from opencsms.vulns.selectors.tara_loop import (
     tara_step_links,
     threats_for_finding,
 )
+from opencsms.vulns.selectors.vulnerability import (
+    VulnerabilityPage,
+    affected_releases,
+    vulnerability_export,
+    vulnerability_page,
+)
+from opencsms.vulns.selectors.vulnerability_ids import vulnerability_id_for
 
 __all__ = [
     "FINDING_SORTS",
@@ -66,11 +73,13 @@ __all__ = [
     "VEX_FORMATS",
     "AdvisoryDetail",
     "FindingFilter",
+    "VulnerabilityPage",
     "advisories",
     "advisory_detail",
     "advisory_page",
     "advisory_source",
     "advisory_sources",
+    "affected_releases",
     "component_page",
     "components",
     "every_label",
@@ -103,4 +112,7 @@ __all__ = [
     "vex_bytes",
     "vex_document",
     "vex_imports",
+    "vulnerability_export",
+    "vulnerability_id_for",
+    "vulnerability_page",
 ]

@@ -37,6 +37,11 @@ from opencsms.vulns.services.tara_loop import (
 )
 from opencsms.vulns.services.triage import triage_finding
 from opencsms.vulns.services.vex import import_vex
+from opencsms.vulns.services.vulnerability_triage import (
+    remove_triage_exception,
+    set_triage_exception,
+    triage_vulnerability,
+)
 
 __all__ = [
     "ExploitationResult",
@@ -58,12 +63,14 @@ __all__ = [
     "queue_sync",
     "reject_step_link",
     "rematch_organisation",
+    "remove_triage_exception",
     "reopen_expired_acceptances",
     "reopen_expired_acceptances_task",
     "replace_sbom",
     "reverse_finding_links",
     "set_schedule",
     "set_tara_loop_rule",
+    "set_triage_exception",
     "source_status",
     "sweep_deliveries",
     "sweep_organisation_syncs",
@@ -71,5 +78,6 @@ __all__ = [
     "sync_source",
     "sync_source_task",
     "triage_finding",
+    "triage_vulnerability",
     "upload_sbom",
 ]

@@ -38,6 +38,7 @@ from opencsms.vulns.models import (
 from opencsms.vulns.models import (
     Finding as FindingRow,
 )
+from opencsms.vulns.services.vulnerability_triage import inherit_decisions
 
 BATCH = 500
 Identity = tuple[int, str, str, str]  # release id, component ref, purl, cpe
@@ -230,5 +231,6 @@ def store_counted(
         created.append(row)
     _signals(organisation_id, [*created, *changed.values()])
     FindingRow.objects.bulk_create(created, batch_size=BATCH)
+    inherit_decisions(organisation_id, created)
     FindingRow.objects.bulk_update(list(changed.values()), ["kev", "epss", *MERGED], batch_size=BATCH)
     return created, len(changed)

@@ -131,6 +131,8 @@ def loop_new_findings(actor: User, created: list[Finding]) -> int:
     rows = (
         Finding.objects.filter(pk__in=[f.pk for f in placed], release__tara__isnull=False)
         .exclude(release__component_ref="")
+        .exclude(vex_status__in=("not_affected", "fixed"))  # closed by an inherited decision
+        .exclude(stage="not_relevant")
         .select_related("release__project__business_unit", "release__tara")
         .order_by("pk")
     )

@@ -75,6 +75,11 @@ def _check(finding: Finding) -> None:
         raise Invalid("an event evaluated as not relevant needs a rationale (ISO/SAE 21434 8.4)")
 
 
+def check_triage(values: Finding) -> None:
+    """The rules above on triage values not yet saved (an organisation's decision on a vulnerability)."""
+    _check(values)
+
+
 def owner_for(finding: Finding, owner_id: int | None) -> User | None:
     """Nobody, the finding's owner (kept as it is), or an active user who may edit the project: the
     finding page offers exactly these (`access.holders`)."""
@@ -176,6 +181,7 @@ TRIAGE_ACTIONS = (
     AuditAction.FINDING_CLOSED_COMPONENT_LEFT.value,
     AuditAction.FINDING_CLOSED_NO_LONGER_MATCHED.value,
     AuditAction.FINDING_VEX_APPLIED.value,
+    AuditAction.FINDING_DECISION_INHERITED.value,
 )
 
 
