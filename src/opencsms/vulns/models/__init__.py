@@ -38,6 +38,7 @@ from opencsms.vulns.models.loop import LoopMode as LoopMode
 from opencsms.vulns.models.loop import LoopRule as LoopRule
 from opencsms.vulns.models.loop import StepLink as StepLink
 from opencsms.vulns.models.revisions import SbomRevision as SbomRevision
+from opencsms.vulns.models.sla import DueFrom  # (and SlaPolicy, Escalation: models/sla.py)
 from opencsms.vulns.models.vex import VexImport as VexImport
 
 KEY_LENGTH = 600
@@ -228,6 +229,7 @@ class Finding(models.Model):
         "owner",
         "due_date",
         "accepted_until",
+        "due_from",
     )
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="findings")
@@ -257,6 +259,7 @@ class Finding(models.Model):
     rationale = models.TextField(blank=True)
     owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     due_date = models.DateField(null=True, blank=True)
+    due_from = models.CharField(max_length=8, choices=DueFrom.choices, default=DueFrom.SLA)
     accepted_until = models.DateField(
         null=True, blank=True, help_text="The last day an accepted risk stands; the finding reopens after it"
     )
