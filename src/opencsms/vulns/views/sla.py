@@ -30,7 +30,7 @@ def sla_policy_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     policy = services.set_sla_policy(
         actor=actor(request), organisation_id=organisation_id, terms=form.terms(), expected=d["etag"] or None
     )
-    messages.success(request, f"SLA saved (version {policy.version}): open findings' SLA due dates updated.")
+    messages.success(request, f"SLA saved: version {policy.version} applies to the open findings.")
     return redirect("vulns:sla_policy", organisation_id)
 
 
