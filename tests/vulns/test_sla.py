@@ -5,6 +5,7 @@ escalation of overdue findings, once per due date; who may set the policy; the C
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -181,3 +182,18 @@ def test_the_sla_and_escalate_commands(team: Team) -> None:
     escalated = CliRunner().invoke(app, ["server", "vulns", "escalate"])
     assert escalated.exit_code == 0
     assert "0 overdue findings escalated" in escalated.output
+
+
+def test_the_upgrade_keeps_the_dates_people_set_before_slas(team: Team) -> None:
+    from django.apps import apps
+
+    upgrade = importlib.import_module("opencsms.vulns.migrations.0012_sla").keep_dates_set_by_people
+    release = pads_release(team)
+    rows = {f.vulnerability_id: f for f in Finding.objects.filter(release=release)}
+    Finding.objects.filter(pk=rows["GHSA-2"].pk).update(due_date=_days(3))  # a person's, before SLAs
+    Finding.objects.filter(pk=rows["GHSA-3"].pk).update(due_date=None)  # cleared by a person
+    Finding.objects.update(due_from="sla")
+    upgrade(apps, None)
+    assert {name: due_from for name, (_, due_from) in _dues(release.pk).items()} == {
+        "CVE-2024-1": "sla", "GHSA-2": "person", "GHSA-3": "person",
+    }  # fmt: skip

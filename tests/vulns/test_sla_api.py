@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from opencsms.core.models import User
@@ -16,7 +18,8 @@ from opencsms.vulns import services
 from opencsms.vulns.models import Finding
 from opencsms.vulns.models.sla import SlaPolicy
 from tests.factories.core import make_user
-from tests.factories.organisation import make_membership
+from tests.factories.organisation import make_membership, make_project
+from tests.factories.vulns import CRITICAL, make_release, osv, osv_bytes
 from tests.vulns.conftest import Team, pads_release
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +114,10 @@ def test_overdue_findings_in_the_api_and_the_lists_filter(team: Team) -> None:
 
 def test_the_policy_and_overdue_pages(team: Team) -> None:
     organisation = team.tree.organisation
-    _late(team)
+    late = _late(team)
     _, admin = _signed_in(organisation, Role.ADMINISTRATOR, "org-admin")
+    triage = admin.get(f"/findings/{late.pk}/triage/").content.decode()
+    assert "set by a person: the SLA leaves it" in triage
     page = admin.get(f"/organisations/{organisation.pk}/sla/").content.decode()
     assert 'data-testid="sla-form"' in page
     assert 'name="etag" value="0"' in page
@@ -130,3 +135,33 @@ def test_the_policy_and_overdue_pages(team: Team) -> None:
     assert 'data-finding="CVE-2024-1"' in overdue
     assert '<td class="num" data-testid="days-overdue">4</td>' in overdue
     assert engineer.get(f"/organisations/{team.tree.other_organisation.pk}/overdue/").status_code == 404
+
+
+def _overdue_world(rows: int) -> tuple[Client, int]:
+    """An organisation's administrator, and `rows` overdue findings with owners in one release."""
+    engineer, project = make_user(), make_project()
+    make_membership(engineer, project, Role.ENGINEER)
+    records = [osv(f"GHSA-{n}", f"lib-{n}", vector=CRITICAL) for n in range(rows)]
+    services.import_advisories(actor=engineer, project_id=project.pk, raw=osv_bytes(*records))
+    release = make_release(engineer, project, *(f"pkg:npm/lib-{n}@1.0.0" for n in range(rows)))
+    late = TODAY - dt.timedelta(days=3)
+    Finding.objects.filter(release=release).update(owner=engineer, due_date=late, due_from="person")
+    organisation = project.business_unit.organisation
+    _, admin = _signed_in(organisation, Role.ADMINISTRATOR, f"admin-{rows}")
+    return admin, organisation.pk
+
+
+def _counted(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_overdue_lists_make_as_many_queries_for_20_rows_as_for_1() -> None:
+    counts = []
+    for rows in (1, 20):
+        admin, organisation = _overdue_world(rows)
+        page = f"/organisations/{organisation}/overdue/"
+        api = f"/api/v1/organisations/{organisation}/overdue-findings"
+        counts.append((_counted(admin, page), _counted(admin, api)))
+    assert counts[0] == counts[1]

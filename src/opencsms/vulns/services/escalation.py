@@ -9,9 +9,9 @@ new due date, set by a person or by the SLA, may be escalated again), and the sy
 `vulns_finding.escalated` names who was told. A closed finding (not affected, fixed, not relevant,
 accepted) is never overdue.
 
-`escalation_hook(now)` is the scheduler's hook (`core.schedule`, registered by the app's `ready()`): when
-some open finding is overdue and not escalated for its due date (one EXISTS), it enqueues one
-`escalate_overdue_task` at most once a day for the installation (`schedule.claim`). Should two tasks
+`escalation_hook(now)` is the scheduler's hook (`core.schedule`, registered by the app's `ready()`): it
+enqueues one `escalate_overdue_task` once a day for the installation (`schedule.claim`: one indexed
+lookup on the other ticks; the findings are read by the daily pass, not every 30 s). Should two tasks
 run together, each claims its findings with `select_for_update(skip_locked=True)` and the unique
 escalation row keeps each escalation single.
 """
@@ -121,9 +121,7 @@ def escalate_overdue_task() -> int:
 
 
 def escalation_hook(now: dt.datetime) -> int:
-    """The scheduler's hook: enqueue the escalation once a day when a finding may be due for one."""
-    if not _unescalated(timezone.localdate(now)).exists():
-        return 0
+    """The scheduler's hook: enqueue the escalation pass once a day (see the module)."""
     if not schedule.claim(HOOK, EVERY, now):
         return 0
     escalate_overdue_task.enqueue()
