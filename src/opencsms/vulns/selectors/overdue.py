@@ -23,12 +23,21 @@ OVERDUE_SORTS = ("due_date", "-due_date")  # the most days overdue first, or the
 PAGE_SIZE = 50
 
 
+def _organisation(user: User, organisation_id: int) -> Organisation:
+    found = organisation_selectors.level(user, Level.ORGANISATION, organisation_id)
+    assert isinstance(found, Organisation)
+    return found
+
+
+def _overdue(user: User, organisation: Organisation, sort: str) -> QuerySet[Finding]:
+    order = sort if sort in OVERDUE_SORTS else OVERDUE_SORTS[0]
+    return portfolio_findings(user, FindingFilter(sort=order, overdue=True), organisation_id=organisation.pk)
+
+
 def overdue_findings(user: User, organisation_id: int, sort: str = "due_date") -> QuerySet[Finding]:
     """The organisation's open findings past due that the user may see (`NotFound` for an organisation
     the user cannot see)."""
-    organisation_selectors.level(user, Level.ORGANISATION, organisation_id)
-    order = sort if sort in OVERDUE_SORTS else OVERDUE_SORTS[0]
-    return portfolio_findings(user, FindingFilter(sort=order, overdue=True), organisation_id=organisation_id)
+    return _overdue(user, _organisation(user, organisation_id), sort)
 
 
 def with_days(rows: list[Finding], today: dt.date | None = None) -> list[Finding]:
@@ -49,9 +58,8 @@ class OverduePage:
 
 def overdue_page(user: User, organisation_id: int, sort: str, page_number: str | int | None) -> OverduePage:
     """A page of the organisation's overdue findings (see the module) and the SLA they are held to."""
-    found = overdue_findings(user, organisation_id, sort)
-    organisation = Organisation.objects.get(pk=organisation_id)
-    page = Paginator(found, PAGE_SIZE).get_page(page_number)
+    organisation = _organisation(user, organisation_id)
+    page = Paginator(_overdue(user, organisation, sort), PAGE_SIZE).get_page(page_number)
     page.object_list = with_days(list(page.object_list))
     return OverduePage(
         organisation, page, sort if sort in OVERDUE_SORTS else "due_date", terms_for(organisation_id)

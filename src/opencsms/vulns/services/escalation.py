@@ -103,8 +103,11 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
     """Escalate every open finding overdue by more than its organisation's delay and not escalated for
     its due date yet (see the module); how many were escalated."""
     today = timezone.localdate(now or timezone.now())
-    organisations = _unescalated(today).values_list(
-        "release__project__business_unit__organisation_id", flat=True
+    organisations = (
+        _unescalated(today)
+        .order_by()
+        .values_list("release__project__business_unit__organisation_id", flat=True)
+        .distinct()
     )
     escalated = 0
     for organisation_id in sorted(set(organisations)):
