@@ -159,9 +159,6 @@ MEDIA_ROOT = WORKDIR / "var" / "media"  # uploaded files (none today: uploads ar
 # TARAs whose working state a process keeps (tara.working; OPENCSMS_KEPT_TARA_STATES).
 TARA_KEPT_STATES = ENV.kept_tara_states
 
-# Days to triage a new finding, by severity (ISO/SAE 21434 8.7; the organisation's policy: change here).
-VULNS_DUE_DAYS = {"CRITICAL": 7, "HIGH": 30, "MEDIUM": 90, "LOW": 180, "NONE": 180, "UNKNOWN": 90}
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -101,6 +101,9 @@ class AuditAction(StrEnum):
     VEX_IMPORTED = "vulns_vex.imported"
     FINDINGS_REMATCHED = "vulns_findings.rematched"  # a portfolio re-matched after a matching change
     TARA_LOOP_RULE_SET = "vulns_tara_loop_rule.set"
+    SLA_POLICY_SET = "vulns_sla_policy.set"  # an organisation's remediation service levels
+    FINDING_DUE_DATES_RECOMPUTED = "vulns_findings.due_dates_recomputed"  # by a changed SLA, with counts
+    FINDING_ESCALATED = "vulns_finding.escalated"  # overdue past the SLA's delay: owner and managers told
     STEP_LINK_PROPOSED = "vulns_step_link.proposed"
     STEP_LINK_APPLIED = "vulns_step_link.applied"
     STEP_LINK_REJECTED = "vulns_step_link.rejected"

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from opencsms.engine import yamlsafe
 from opencsms.engine.catalogue.schema import Annex5, AttackHops, Vocabulary, WorkProducts
+from opencsms.engine.catalogue.sla import SlaDefaults
 from opencsms.engine.errors import CatalogueError, ParseError
 from opencsms.engine.method.load import load_profile
 from opencsms.engine.threatgen.rules import load_rules
@@ -18,6 +19,7 @@ _SHAPES: dict[str, type[BaseModel]] = {
     "urn:opencsms:catalogue:unece-r155-annex5": Annex5,
     "urn:opencsms:catalogue:iso21434-work-products": WorkProducts,
     "urn:opencsms:catalogue:attack-hops": AttackHops,
+    "urn:opencsms:catalogue:sla-defaults": SlaDefaults,
 }
 
 

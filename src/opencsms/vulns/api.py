@@ -16,7 +16,7 @@ from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
 from opencsms.core.spreadsheets import TABLE_FORMATS
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
-from opencsms.vulns import selectors, services
+from opencsms.vulns import api_sla, selectors, services
 from opencsms.vulns.models import (
     AdvisorySource,
     Finding,
@@ -57,6 +57,7 @@ from opencsms.vulns.schemas import (
 )
 
 router = Router(tags=["vulns"])
+router.add_router("", api_sla.router)  # the SLA and overdue findings (api_sla.py)
 NULLABLE = ("owner_id", "due_date", "accepted_until")  # null clears them; other fields: the empty string
 
 

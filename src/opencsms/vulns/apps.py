@@ -18,10 +18,12 @@ class VulnsConfig(AppConfig):
         from opencsms.core import schedule  # noqa: PLC0415 (it reads the models: once they are loaded)
         from opencsms.vulns.navigation import LINKS  # noqa: PLC0415 (it reads the models: once they are loaded)
         from opencsms.vulns.services.acceptance import HOOK, acceptance_hook  # noqa: PLC0415 (models loaded)
+        from opencsms.vulns.services.escalation import escalation_hook  # noqa: PLC0415 (models loaded)
         from opencsms.vulns.services.notifications import send_notice  # noqa: PLC0415 (models loaded)
         from opencsms.vulns.services.syncs import enqueue_due_syncs  # noqa: PLC0415 (models loaded)
 
         register(*LINKS)
         notices.register(send_notice)
         schedule.register(HOOK, acceptance_hook)
+        schedule.register("vulns.sla_escalation", escalation_hook)  # overdue findings past the SLA's delay
         schedule.register("vulns.source_syncs", enqueue_due_syncs)  # each source's scheduled sync

@@ -15,6 +15,10 @@ is triaged once for the two by the organisation's decision (`TRIAGED_ONCE`), onc
 the demo alone sees a scheduled sync bring in an advisory and its finding. The organisation's rule for the
 loop into the TARA is `automatic`: that finding, on the TCU release, re-rates the attack steps on the TCU
 from its CVSS v3 vector, a TARA risk rises above acceptance and the project's people are notified.
+
+The organisation has its own remediation SLA (`DEMO_SLA`, set once), and one finding of the gateway has a
+due date a person set in the past (`OVERDUE`, once): the overdue page lists it, and the worker's first
+daily escalation notifies the project's managers and administrators.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from opencsms.vulns.models import (
     VexStatus,
 )
 from opencsms.vulns.models.decisions import VulnerabilityTriage
+from opencsms.vulns.models.sla import DueFrom, SlaPolicy
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,22 @@ REVISION = DemoRelease("Gateway firmware", "1.8.0", "cgw-firmware-1.8.0-r2.cdx.j
 DEMO_SOURCE = "Field advisories (demo, scheduled)"
 DEMO_EVERY = 3600  # seconds: hourly; the first scheduled run is due at once
 NEW_ADVISORY = "new-advisory.osv.json"  # left for the user to import: its finding appears without a rescan
+DEMO_SLA = {"critical": 7, "high": 30, "medium": 60, "low": 180, "unknown": 90, "kev": 14, "escalation": 5}
+OVERDUE = ("Gateway firmware", "CVE-2022-32149", 10)  # release, vulnerability, days past its due date
+
+
+def _sla(actor: User, project: Project) -> None:
+    """The organisation's own SLA (once), and one finding a person gave a due date now past (once)."""
+    organisation_id = project.business_unit.organisation_id
+    if not SlaPolicy.objects.filter(organisation_id=organisation_id).exists():
+        services.set_sla_policy(actor=actor, organisation_id=organisation_id, terms=DEMO_SLA)
+    name, vulnerability, late = OVERDUE
+    found = Finding.objects.filter(
+        release__project=project, release__name=name, vulnerability_id=vulnerability, due_from=DueFrom.SLA
+    ).first()
+    if found is not None:
+        due = timezone.localdate() - dt.timedelta(days=late)
+        services.triage_finding(actor=actor, finding_id=found.pk, due_date=due)
 
 
 def _accept_one(actor: User, project: Project) -> None:
@@ -152,6 +173,7 @@ def load_demo_releases(
     _second_revision(actor, project, folder)
     _triage_once(actor, project)
     _automatic_loop(actor, project)
+    _sla(actor, project)
     found = selectors.releases(actor, project_id=project.pk).filter(name__in=[d.name for d in DEMO_RELEASES])
     return [(release, release.finding_count) for release in found]  # type: ignore[attr-defined]
 

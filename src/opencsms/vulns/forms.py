@@ -84,6 +84,7 @@ class FindingFilterForm(forms.Form):
     kev = forms.ChoiceField(required=False, choices=[("", "any"), ("yes", "in KEV"), ("no", "not in KEV")])
     q = forms.CharField(required=False, max_length=200)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in FINDING_SORTS])
+    overdue = forms.BooleanField(required=False)
     organisation = IdField(required=False)
     page = IdField(required=False)
 
@@ -92,7 +93,7 @@ class FindingFilterForm(forms.Form):
         kev = {"yes": True, "no": False}.get(d.get("kev") or "")
         return FindingFilter(
             d.get("severity") or "", d.get("status") or "", d.get("stage") or "", kev, d.get("q") or "",
-            d.get("sort") or "-score",
+            d.get("sort") or "-score", bool(d.get("overdue")),
         )  # fmt: skip
 
     def organisation_id(self) -> int | None:
@@ -148,7 +149,11 @@ class BulkTriageForm(FindingFilterForm):
     def list_query(self) -> str:
         """The list's filter as a query string (to go back to the list as it was)."""
         d = self.cleaned_data
-        kept = {key: d.get(key) for key in ("severity", "status", "stage", "kev", "q", "sort") if d.get(key)}
+        kept = {
+            key: d.get(key)
+            for key in ("severity", "status", "stage", "kev", "q", "sort", "overdue")
+            if d.get(key)
+        }
         return urlencode(kept)
 
 
@@ -234,3 +239,19 @@ class ReadForm(forms.Form):
     def ids(self) -> list[int] | None:
         found = self.cleaned_data.get("id")
         return None if found is None else [found]
+
+
+class SlaPolicyForm(forms.Form):
+    """An organisation's SLA in days (`set_sla_policy` checks the ranges) and the version it was made from."""
+
+    critical = forms.IntegerField()
+    high = forms.IntegerField()
+    medium = forms.IntegerField()
+    low = forms.IntegerField()
+    unknown = forms.IntegerField()
+    kev = forms.IntegerField()
+    escalation = forms.IntegerField()
+    etag = forms.CharField(required=False, max_length=20)
+
+    def terms(self) -> dict[str, int]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "etag"}

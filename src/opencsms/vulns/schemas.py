@@ -153,9 +153,11 @@ class FindingQuery(Schema):
     kev: bool | None = Field(None, description="Only findings in (true) or not in (false) CISA KEV")
     q: str = Field("", description="Text in the vulnerability id, its aliases or the component name")
     sort: FindingSort = Field("-score", description="The order (worst first by default)")
+    overdue: bool = Field(False, description="Only open findings past their due date")
 
     def to_filter(self) -> FindingFilter:
-        return FindingFilter(self.severity, self.status, self.stage, self.kev, self.q, self.sort)
+        f = self
+        return FindingFilter(f.severity, f.status, f.stage, f.kev, f.q, f.sort, f.overdue)
 
 
 class TriageIn(Schema):

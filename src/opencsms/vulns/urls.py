@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from opencsms.organisation.models import Level
-from opencsms.vulns.views import advisories, findings, notifications, releases, vulnerabilities
+from opencsms.vulns.views import advisories, findings, notifications, releases, sla, vulnerabilities
 
 app_name = "vulns"
 ORGANISATION, PROJECT = {"kind": Level.ORGANISATION}, {"kind": Level.PROJECT}
@@ -42,6 +42,9 @@ urlpatterns = [
     ),
     path("taras/<int:tara_id>/threats/<str:ref>/findings/", findings.tara_step_links, name="tara_step_links"),
     path("organisations/<int:organisation_id>/tara-loop-rule/", advisories.loop_rule, name="loop_rule"),
+    path("organisations/<int:organisation_id>/sla/", sla.sla_policy, name="sla_policy"),
+    path("organisations/<int:organisation_id>/sla/edit/", sla.sla_policy_edit, name="sla_policy_edit"),
+    path("organisations/<int:organisation_id>/overdue/", sla.overdue, name="overdue"),
     path(
         "organisations/<int:level_id>/advisories/",
         advisories.advisories,

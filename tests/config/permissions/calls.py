@@ -196,6 +196,7 @@ def _proposal(world: World, user: User | None) -> Mapping[str, Any]:
 CONFIRM = Call(before=_proposal)
 REJECT = Call(before=_proposal, data=_fixed(reason="not reachable"))
 LOOP_RULE = Call(data=_fixed(mode="propose"))
+SLA = Call(data=_fixed(critical=5, high=20, medium=60, low=120, unknown=60, kev=3, escalation=2))
 SOURCE = Call(data=_fixed(name="Go", kind="osv_path", location="/srv/go"))
 
 
@@ -253,6 +254,7 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:confirm_link": CONFIRM,
     "vulns:reject_link": REJECT,
     "vulns:loop_rule": LOOP_RULE,
+    "vulns:sla_policy_edit": SLA,
     "vulns:organisation_advisory_import": ADVISORIES,
     "vulns:project_advisory_import": ADVISORIES,
     "vulns:organisation_exploitation_import": KEV,
@@ -328,6 +330,7 @@ API_CALLS: dict[str, Call] = {
     "POST /findings/{finding_id}/step-links/{link_id}/confirm": CONFIRM,
     "POST /findings/{finding_id}/step-links/{link_id}/reject": REJECT,
     "PUT /organisations/{organisation_id}/tara-loop-rule": LOOP_RULE,
+    "PUT /organisations/{organisation_id}/sla-policy": SLA,
     "POST /projects/{project_id}/advisories": ADVISORIES,
     "POST /organisations/{organisation_id}/advisories": ADVISORIES,
     "POST /projects/{project_id}/exploitation": KEV,

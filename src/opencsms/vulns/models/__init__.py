@@ -38,7 +38,9 @@ from opencsms.vulns.models.loop import LinkStatus as LinkStatus
 from opencsms.vulns.models.loop import LoopMode as LoopMode
 from opencsms.vulns.models.loop import LoopRule as LoopRule
 from opencsms.vulns.models.loop import StepLink as StepLink
+from opencsms.vulns.models.notifications import Notification as Notification
 from opencsms.vulns.models.revisions import SbomRevision as SbomRevision
+from opencsms.vulns.models.sla import DueFrom  # (and SlaPolicy, Escalation: models/sla.py)
 from opencsms.vulns.models.vex import VexImport as VexImport
 
 KEY_LENGTH = 600
@@ -229,6 +231,7 @@ class Finding(models.Model):
         "owner",
         "due_date",
         "accepted_until",
+        "due_from",
     )
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="findings")
@@ -258,6 +261,7 @@ class Finding(models.Model):
     rationale = models.TextField(blank=True)
     owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     due_date = models.DateField(null=True, blank=True)
+    due_from = models.CharField(max_length=8, choices=DueFrom.choices, default=DueFrom.SLA)
     accepted_until = models.DateField(
         null=True, blank=True, help_text="The last day an accepted risk stands; the finding reopens after it"
     )
@@ -371,28 +375,3 @@ class AdvisorySource(models.Model):
     @property
     def scope(self) -> str:
         return f"organisation:{self.organisation_id}"
-
-
-class Notification(models.Model):
-    """A message to one person about a finding, a release or a TARA (new findings, a TARA risk above
-    acceptance, a TARA submitted for review, returned or approved).
-
-    `read_at` and `delivery` are bookkeeping, not audited (ARCHITECTURE.md): the audited change is the one
-    that caused the notification."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="notifications")
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, null=True, related_name="+")
-    tara = models.ForeignKey(Tara, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
-    message = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    delivery = models.JSONField(default=dict, blank=True, help_text="Per channel: sent, skipped or the error")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="vulns_notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.message[:80]

@@ -3,11 +3,13 @@
 - `records`: scoped reads of releases, findings, advisories, sources and notifications; VEX documents.
 - `tara_loop`: the TARA threat scenarios a finding concerns (through its release's TARA component).
 - `pages`: what the pages show, shaped for display.
+- `sla`: an organisation's remediation service levels, open and overdue findings; `overdue`: its list.
 """
 
 from opencsms.vulns.selectors.advisory import AdvisoryDetail, advisory_detail
 from opencsms.vulns.selectors.exports import portfolio_export, release_export
 from opencsms.vulns.selectors.jobs import every_label
+from opencsms.vulns.selectors.overdue import OVERDUE_SORTS, overdue_findings, overdue_page, with_days
 from opencsms.vulns.selectors.pages import (
     PAGE_SIZE,
     advisory_page,
@@ -47,6 +49,7 @@ from opencsms.vulns.selectors.records import (
     vex_document,
     vex_imports,
 )
+from opencsms.vulns.selectors.sla import SlaView, days_overdue, policy_view, sla_policy, terms_for
 from opencsms.vulns.selectors.tara_loop import (
     finding_links,
     loop_mode,
@@ -68,11 +71,13 @@ __all__ = [
     "MAX_ADVISORY_BYTES",
     "MAX_SBOM_BYTES",
     "OPEN",
+    "OVERDUE_SORTS",
     "PAGE_SIZE",
     "SEVERITIES",
     "VEX_FORMATS",
     "AdvisoryDetail",
     "FindingFilter",
+    "SlaView",
     "VulnerabilityPage",
     "advisories",
     "advisory_detail",
@@ -82,6 +87,7 @@ __all__ = [
     "affected_releases",
     "component_page",
     "components",
+    "days_overdue",
     "every_label",
     "filter_findings",
     "finding",
@@ -93,6 +99,9 @@ __all__ = [
     "notifications",
     "organisation_loop_mode",
     "organisation_sources",
+    "overdue_findings",
+    "overdue_page",
+    "policy_view",
     "portfolio_export",
     "portfolio_findings",
     "portfolio_page",
@@ -102,9 +111,11 @@ __all__ = [
     "release_page",
     "releases",
     "sbom_revisions",
+    "sla_policy",
     "step_links_panel",
     "tara_choices",
     "tara_step_links",
+    "terms_for",
     "threats_for_finding",
     "threats_panel",
     "triage_panel",
@@ -115,4 +126,5 @@ __all__ = [
     "vulnerability_export",
     "vulnerability_id_for",
     "vulnerability_page",
+    "with_days",
 ]

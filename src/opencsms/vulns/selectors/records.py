@@ -31,6 +31,7 @@ from opencsms.vulns.models import (
     VexImport,
     VexStatus,
 )
+from opencsms.vulns.selectors.sla import overdue_q
 
 MAX_SBOM_BYTES = 64 * 1024 * 1024
 MAX_ADVISORY_BYTES = 256 * 1024 * 1024
@@ -46,6 +47,7 @@ FINDING_SORTS: dict[str, tuple[Any, ...]] = {
     "component": ("component__name", "component__version", "vulnerability_id", "id"),
     "-epss": (F("epss").desc(nulls_last=True), "vulnerability_id", "id"),
     "due_date": (F("due_date").asc(nulls_last=True), "vulnerability_id", "id"),
+    "-due_date": (F("due_date").desc(nulls_last=True), "vulnerability_id", "id"),
     "stage": ("stage", "vulnerability_id", "id"),
     "vex_status": ("vex_status", "vulnerability_id", "id"),
     "release": ("release__name", "release__version", "vulnerability_id", "id"),
@@ -130,6 +132,7 @@ class FindingFilter:
     kev: bool | None = None
     q: str = ""  # in the vulnerability id, its aliases or the component name
     sort: str = "-score"
+    overdue: bool = False  # only open findings past their due date (selectors.sla)
 
 
 def filter_findings(found: QuerySet[Finding], f: FindingFilter) -> QuerySet[Finding]:
@@ -144,6 +147,8 @@ def filter_findings(found: QuerySet[Finding], f: FindingFilter) -> QuerySet[Find
         found = found.filter(stage=f.stage)
     if f.kev is not None:
         found = found.filter(kev=f.kev)
+    if f.overdue:
+        found = found.filter(overdue_q(timezone.localdate()))
     if f.q:
         found = found.filter(
             Q(vulnerability_id__icontains=f.q) | Q(aliases__icontains=f.q) | Q(component__name__icontains=f.q)

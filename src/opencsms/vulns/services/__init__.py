@@ -7,6 +7,7 @@ from opencsms.vulns.services.acceptance import (
 )
 from opencsms.vulns.services.advisories import ImportResult, import_advisories
 from opencsms.vulns.services.bulk import bulk_triage
+from opencsms.vulns.services.escalation import escalate_overdue, escalate_overdue_task, escalation_hook
 from opencsms.vulns.services.exploitation import ExploitationResult, import_exploitation
 from opencsms.vulns.services.notifications import (
     deliver_notifications,
@@ -18,6 +19,7 @@ from opencsms.vulns.services.releases import upload_sbom
 from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
 from opencsms.vulns.services.revisions import replace_sbom
 from opencsms.vulns.services.schedules import set_schedule
+from opencsms.vulns.services.sla import set_sla_policy
 from opencsms.vulns.services.sources import create_advisory_source, sync_source
 from opencsms.vulns.services.step_rating import reverse_finding_links
 from opencsms.vulns.services.syncs import (
@@ -54,6 +56,9 @@ __all__ = [
     "deliver_notifications",
     "deliver_notifications_task",
     "enqueue_due_syncs",
+    "escalate_overdue",
+    "escalate_overdue_task",
+    "escalation_hook",
     "import_advisories",
     "import_exploitation",
     "import_vex",
@@ -69,6 +74,7 @@ __all__ = [
     "replace_sbom",
     "reverse_finding_links",
     "set_schedule",
+    "set_sla_policy",
     "set_tara_loop_rule",
     "set_triage_exception",
     "source_status",

@@ -5,18 +5,15 @@
 - `match_advisories`: new or changed advisories against only the components filed under the packages they
   name (the engine's `PortfolioIndex` over those candidates), never a rescan of every release.
 - `store_findings`: engine findings to rows, merged over aliases with what a component already has (a GO
-  id imported today and its CVE next week stay one finding); new ones get a due date by severity.
+  id imported today and its CVE next week stay one finding); new ones get their due date from the
+  organisation's SLA (`services.sla`), and merged ones whose severity or KEV flag changed a new one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
-
-from django.conf import settings
-from django.utils import timezone
 
 from opencsms.engine.advisories import Advisory
 from opencsms.engine.matching import AdvisoryIndex, Finding, PortfolioIndex, exploitation, match
@@ -38,6 +35,8 @@ from opencsms.vulns.models import (
 from opencsms.vulns.models import (
     Finding as FindingRow,
 )
+from opencsms.vulns.selectors.sla import terms_for
+from opencsms.vulns.services.sla import apply_sla
 from opencsms.vulns.services.vulnerability_triage import inherit_decisions
 
 BATCH = 500
@@ -57,12 +56,6 @@ class Stored(Protocol):
 def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), BATCH):
         yield items[start : start + BATCH]
-
-
-def due_date(severity: str, today: dt.date | None = None) -> dt.date:
-    """When triage of a new finding is due: `settings.VULNS_DUE_DAYS` by severity (data, configurable)."""
-    days: dict[str, int] = settings.VULNS_DUE_DAYS
-    return (today or timezone.now().date()) + dt.timedelta(days=days.get(severity, days["UNKNOWN"]))
 
 
 def candidate_components(organisation_id: int, keys: set[str]) -> list[ReleaseComponent]:
@@ -225,12 +218,13 @@ def store_counted(
             **mapping.finding_fields(finding),
             stage=Stage.EVENT,
             vex_status=VexStatus.UNDER_INVESTIGATION,
-            due_date=due_date(finding.severity),
         )
         existing[component.pk].append(row)
         created.append(row)
     _signals(organisation_id, [*created, *changed.values()])
+    apply_sla([*created, *changed.values()], terms_for(organisation_id))  # a changed severity or KEV flag
     FindingRow.objects.bulk_create(created, batch_size=BATCH)
     inherit_decisions(organisation_id, created)
-    FindingRow.objects.bulk_update(list(changed.values()), ["kev", "epss", *MERGED], batch_size=BATCH)
+    fields = ["kev", "epss", "due_date", *MERGED]
+    FindingRow.objects.bulk_update(list(changed.values()), fields, batch_size=BATCH)
     return created, len(changed)

@@ -82,6 +82,19 @@ def notify(
     )
 
 
+def notify_people(
+    users: Iterable[User], *, project: Project, message: str, finding: Finding | None = None
+) -> list[Notification]:
+    """Notify the given people (an escalation: a finding's owner and the project's managers); queue the
+    delivery when a channel is configured. Call it inside the service's transaction."""
+    release = finding.release if finding is not None else None
+    rows = [
+        Notification(user=user, project=project, finding=finding, release=release, message=message)
+        for user in users
+    ]
+    return _send(rows)
+
+
 def send_notice(notice: Notice) -> int:
     """core.notices' sender (a lower app, tara, tells people about a TARA): one notification each."""
     tara = notice.subject if isinstance(notice.subject, Tara) else None

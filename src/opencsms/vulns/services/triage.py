@@ -11,7 +11,9 @@ mitigate or accept it, always with a rationale. The rules, each refusal naming i
   (`services.acceptance`);
 - the stage `decided` needs a decision (and a decision that stage), and `not_relevant` needs a rationale;
 - the owner is an active user who may edit the project (`access.holders`, the choices the finding page
-  offers); an owner already set is kept as it is.
+  offers); an owner already set is kept as it is;
+- a due date a person changes is theirs from then on (`due_from` "person": the SLA no longer moves it);
+  clearing it hands it back to the organisation's SLA, which sets it again (`services.sla`).
 Every change is audited with the triage fields before and after.
 """
 
@@ -29,6 +31,7 @@ from opencsms.core.models import User
 from opencsms.organisation.access import Perm, holders, require
 from opencsms.vulns import selectors
 from opencsms.vulns.models import JUSTIFICATIONS, Decision, Finding, Stage, VexStatus
+from opencsms.vulns.services.sla import due_source
 from opencsms.vulns.services.step_rating import reverse_finding_links
 
 _UNSET: Any = object()
@@ -97,7 +100,7 @@ def apply_triage(*, actor: User, finding: Finding, changes: dict[str, Any], acti
     """Set triage fields of a finding the caller locked, check the rules above, save the triage fields and
     audit them before and after as `action`; a change that changes nothing writes nothing."""
     before = audit.snapshot(finding)
-    for name, value in changes.items():
+    for name, value in due_source(finding, changes).items():
         setattr(finding, name, value)
     _check(finding)
     after = audit.snapshot(finding)
