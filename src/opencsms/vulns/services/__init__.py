@@ -15,6 +15,7 @@ from opencsms.vulns.services.notifications import (
     mark_notifications_read,
     sweep_deliveries,
 )
+from opencsms.vulns.services.portfolio_bulk import bulk_triage_portfolio
 from opencsms.vulns.services.releases import upload_sbom
 from opencsms.vulns.services.rematch import RematchResult, rematch_organisation
 from opencsms.vulns.services.revisions import replace_sbom
@@ -51,6 +52,7 @@ __all__ = [
     "RematchResult",
     "acceptance_hook",
     "bulk_triage",
+    "bulk_triage_portfolio",
     "confirm_step_link",
     "create_advisory_source",
     "deliver_notifications",

@@ -8,21 +8,22 @@ release's project (else `PermissionDenied`), an id that is not a finding of the 
 each finding is checked by the rules of `triage` (clause 8); when any one is refused the change is
 refused as a whole, naming each finding refused and why. Then each changed finding gets its own audit
 record (`vulns_finding.triaged`, its triage before and after) and a new version. A finding the change
-leaves as it was is not written.
-"""
+leaves as it was is not written. The portfolio's bulk triage (`portfolio_bulk.py`) is built of the same
+steps: `wanted_changes`, `chosen_ids`, `locked_findings`, `apply_to_each`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from opencsms.core.audit import AuditAction
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.organisation.access import Perm, require
 from opencsms.vulns import selectors
-from opencsms.vulns.models import Decision, Finding, Release, Stage
+from opencsms.vulns.models import Decision, Finding, Stage
 from opencsms.vulns.selectors import FindingFilter
 from opencsms.vulns.services.triage import DATES, apply_triage, owner_for
 
@@ -32,7 +33,7 @@ FIELDS = ("stage", "vex_status", "justification", "decision", "rationale", "owne
 SHOWN = 20  # refusals named in the message
 
 
-def _changes(changes: dict[str, Any]) -> dict[str, Any]:
+def wanted_changes(changes: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
         raise Invalid(f"{', '.join(unknown)}: a bulk triage sets {', '.join(FIELDS)}")
@@ -46,19 +47,22 @@ def _changes(changes: dict[str, Any]) -> dict[str, Any]:
     return wanted
 
 
-def _ids(release: Release, finding_ids: list[int] | None, filters: FindingFilter | None) -> list[int]:
-    """The findings chosen: the ids given (each of the release, else `NotFound` naming them), or every
-    finding of the release matching `filters` (None: the ticked ids were given)."""
-    mine = Finding.objects.filter(release=release)
+def chosen_ids(
+    scope: QuerySet[Finding], where: str, finding_ids: list[int] | None, filters: FindingFilter | None
+) -> list[int]:
+    """The findings chosen among `scope` (a list's findings: a release's, the portfolio's): the ids given
+    (each of the scope, else `NotFound` naming them, `where` the list), or every finding of the scope
+    matching `filters` (None: the ticked ids were given); at most one more than `MAX_BULK`."""
     if finding_ids is None:
-        return list(selectors.filter_findings(mine, filters or FindingFilter()).values_list("pk", flat=True))
+        matching = selectors.filter_findings(scope, filters or FindingFilter()).values_list("pk", flat=True)
+        return list(matching[: MAX_BULK + 1])
     ids = list(dict.fromkeys(finding_ids))[: MAX_BULK + 1]
     present: set[int] = set()
     for start in range(0, len(ids), 500):
-        present.update(mine.filter(pk__in=ids[start : start + 500]).values_list("pk", flat=True))
+        present.update(scope.filter(pk__in=ids[start : start + 500]).values_list("pk", flat=True))
     missing = [str(i) for i in ids if i not in present]
     if missing:
-        raise NotFound(f"no finding {', '.join(missing[:SHOWN])} in {release}")
+        raise NotFound(f"no finding {', '.join(missing[:SHOWN])} in {where}")
     return ids
 
 
@@ -71,6 +75,36 @@ def _locked(ids: list[int]) -> list[Finding]:
         .select_for_update(of=("self",))
     }
     return [found[i] for i in ids]
+
+
+def locked_findings(ids: list[int]) -> list[Finding]:
+    """The chosen findings locked for the change, in the order chosen; refused when there are none or
+    more than `MAX_BULK`."""
+    if not ids:
+        raise Invalid("no finding chosen: tick at least one, or choose all matching a filter that finds some")
+    if len(ids) > MAX_BULK:
+        raise Invalid(f"more than {MAX_BULK} findings chosen: a bulk triage changes at most {MAX_BULK}")
+    return _locked(ids)
+
+
+def apply_to_each(actor: User, rows: list[Finding], changes: dict[str, Any]) -> list[Finding]:
+    """The same `changes` (checked by `wanted_changes`) applied to each finding by the rules of `triage`,
+    all or nothing: when any is refused, `Invalid` naming each refused and why (the caller's transaction
+    then writes nothing)."""
+    refused = []
+    for finding in rows:
+        fields = dict(changes)
+        try:
+            if "owner_id" in fields:
+                fields["owner"] = owner_for(finding, fields.pop("owner_id"))
+            apply_triage(actor=actor, finding=finding, changes=fields, action=AuditAction.FINDING_TRIAGED)
+        except Invalid as refusal:
+            refused.append(f"{finding.vulnerability_id} in {finding.release}: {refusal.detail}")
+    if refused:
+        more = f"; and {len(refused) - SHOWN} more" if len(refused) > SHOWN else ""
+        named = "; ".join(refused[:SHOWN])
+        raise Invalid(f"nothing changed: {len(refused)} of {len(rows)} refused: {named}{more}")
+    return rows
 
 
 @transaction.atomic
@@ -87,23 +121,6 @@ def bulk_triage(
     nothing (see the module); the findings in the order chosen."""
     release = selectors.release(actor, release_id)
     require(actor, Perm.EDIT, release.project)
-    wanted = _changes(changes)
-    ids = _ids(release, finding_ids, filters)
-    if not ids:
-        raise Invalid("no finding chosen: tick at least one, or choose all matching a filter that finds some")
-    if len(ids) > MAX_BULK:
-        raise Invalid(f"more than {MAX_BULK} findings chosen: a bulk triage changes at most {MAX_BULK}")
-    rows, refused = _locked(ids), []
-    for finding in rows:
-        fields = dict(wanted)
-        try:
-            if "owner_id" in fields:
-                fields["owner"] = owner_for(finding, fields.pop("owner_id"))
-            apply_triage(actor=actor, finding=finding, changes=fields, action=AuditAction.FINDING_TRIAGED)
-        except Invalid as refusal:
-            refused.append(f"{finding.vulnerability_id} in {finding.release}: {refusal.detail}")
-    if refused:
-        more = f"; and {len(refused) - SHOWN} more" if len(refused) > SHOWN else ""
-        named = "; ".join(refused[:SHOWN])
-        raise Invalid(f"nothing changed: {len(refused)} of {len(rows)} refused: {named}{more}")
-    return rows
+    wanted = wanted_changes(changes)
+    ids = chosen_ids(Finding.objects.filter(release=release), str(release), finding_ids, filters)
+    return apply_to_each(actor, locked_findings(ids), wanted)
