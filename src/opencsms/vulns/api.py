@@ -41,6 +41,7 @@ from opencsms.vulns.schemas import (
     LoopRuleIn,
     LoopRuleOut,
     NotificationOut,
+    PortfolioBulkTriageIn,
     ReadIn,
     ReadOut,
     RejectIn,
@@ -144,6 +145,19 @@ def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> 
     a whole, naming each finding refused, when one cannot take it. Each changed finding is audited."""
     done = services.bulk_triage(
         actor=actor(request), release_id=release_id, changes=payload.changed_fields(),
+        finding_ids=None if payload.all_matching else payload.ids,
+        filters=payload.filters.to_filter() if payload.filters else None,
+    )  # fmt: skip
+    return {"count": len(done), "ids": [f.pk for f in done]}
+
+
+@router.post("/findings/bulk-triage", response=BulkTriageOut)
+@needs(Perm.EDIT, on="finding")
+def bulk_triage_portfolio(request: HttpRequest, payload: PortfolioBulkTriageIn) -> dict[str, Any]:
+    """The same triage for many findings across releases (ticked, or all matching the portfolio's
+    filter); refused as a whole when one cannot take it or a project is not editable. Each audited."""
+    done = services.bulk_triage_portfolio(
+        actor=actor(request), changes=payload.changed_fields(), organisation_id=payload.organisation_id,
         finding_ids=None if payload.all_matching else payload.ids,
         filters=payload.filters.to_filter() if payload.filters else None,
     )  # fmt: skip

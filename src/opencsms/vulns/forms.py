@@ -105,8 +105,9 @@ UNCHANGED = [("", "(unchanged)")]
 
 
 class BulkTriageForm(FindingFilterForm):
-    """A bulk triage of a release's list: the ticked findings (`ids`) or all matching the list's filter
-    (whose fields the form carries), and the triage fields to set (left empty: unchanged)."""
+    """A bulk triage of a findings list (a release's, the portfolio): the ticked findings (`ids`) or all
+    matching the list's filter (whose fields the form carries), and the triage fields to set (left empty:
+    unchanged)."""
 
     ids = forms.TypedMultipleChoiceField(required=False, coerce=int)
     all_matching = forms.BooleanField(required=False)
@@ -151,7 +152,7 @@ class BulkTriageForm(FindingFilterForm):
         d = self.cleaned_data
         kept = {
             key: d.get(key)
-            for key in ("severity", "status", "stage", "kev", "q", "sort", "overdue")
+            for key in ("severity", "status", "stage", "kev", "q", "sort", "overdue", "organisation")
             if d.get(key)
         }
         return urlencode(kept)

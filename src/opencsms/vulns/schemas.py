@@ -188,6 +188,15 @@ class BulkTriageIn(Schema):
         return self.changes.dict(exclude_unset=True, exclude={"etag"})
 
 
+class PortfolioBulkTriageIn(BulkTriageIn):
+    """The portfolio's findings to triage (of every release the caller may see): `ids`, or `all_matching`
+    the `filters` (of `organisation_id` when given); every chosen finding's project must be editable."""
+
+    organisation_id: Id | None = Field(
+        None, description="only this organisation's findings (with all_matching)"
+    )
+
+
 class BulkTriageOut(Schema):
     count: int = Field(description="findings chosen (those already as asked are left unwritten)")
     ids: list[int]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.urls import path
 
 from opencsms.organisation.models import Level
-from opencsms.vulns.views import advisories, findings, notifications, releases, sla, vulnerabilities
+from opencsms.vulns.views import (
+    advisories,
+    findings,
+    notifications,
+    portfolio_bulk,
+    releases,
+    sla,
+    vulnerabilities,
+)
 
 app_name = "vulns"
 ORGANISATION, PROJECT = {"kind": Level.ORGANISATION}, {"kind": Level.PROJECT}
@@ -26,6 +34,7 @@ urlpatterns = [
     path("releases/<int:release_id>/vex.<str:fmt>.json", releases.vex, name="vex"),
     path("findings/", findings.portfolio, name="portfolio"),
     path("findings/export.<str:fmt>", findings.portfolio_export, name="portfolio_export"),
+    path("findings/bulk-triage/", portfolio_bulk.portfolio_bulk_triage, name="portfolio_bulk_triage"),
     path("releases/<int:release_id>/findings.<str:fmt>", releases.export, name="findings_export"),
     path("findings/<int:finding_id>/", findings.finding, name="finding"),
     path("findings/<int:finding_id>/triage/", findings.triage_panel, name="triage_panel"),

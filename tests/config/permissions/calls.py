@@ -251,6 +251,9 @@ PAGE_CALLS: dict[str, Call] = {
     "vulns:triage": Call(data=_fixed(stage="weakness", vex_status="under_investigation")),
     "vulns:link": LINK,
     "vulns:bulk_triage": Call(data=_fixed(all_matching="on", set_stage="weakness")),
+    "vulns:portfolio_bulk_triage": Call(
+        data=lambda w: {"ids": [w.monitored.finding.pk], "set_stage": "weakness"}
+    ),
     "vulns:confirm_link": CONFIRM,
     "vulns:reject_link": REJECT,
     "vulns:loop_rule": LOOP_RULE,
@@ -326,6 +329,9 @@ API_CALLS: dict[str, Call] = {
     "POST /findings/{finding_id}/tara-link": LINK,
     "POST /releases/{release_id}/findings/bulk-triage": Call(
         data=_fixed(all_matching=True, changes={"stage": "weakness"})
+    ),
+    "POST /findings/bulk-triage": Call(
+        data=lambda w: {"ids": [w.monitored.finding.pk], "changes": {"stage": "weakness"}}
     ),
     "POST /findings/{finding_id}/step-links/{link_id}/confirm": CONFIRM,
     "POST /findings/{finding_id}/step-links/{link_id}/reject": REJECT,

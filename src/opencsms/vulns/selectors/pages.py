@@ -259,12 +259,24 @@ def advisory_page(
 
 
 @dataclass(frozen=True)
+class BulkChoices:
+    """The choices of a list's bulk triage form (vulns/_bulk_triage_actions.html)."""
+
+    stages: tuple[tuple[str, str], ...] = tuple(Stage.choices)
+    vex_statuses: tuple[tuple[str, str], ...] = tuple(VexStatus.choices)
+    justifications: tuple[str, ...] = JUSTIFICATIONS
+    decisions: tuple[tuple[str, str], ...] = tuple(Decision.choices[1:])
+
+
+@dataclass(frozen=True)
 class PortfolioPage:
     page: Page[Any]
     filters: FindingFilter
     organisations: list[tuple[int, str]]
     organisation_id: int | None
     release_count: int
+    editable: frozenset[int] = frozenset()  # the projects whose findings the user may triage (tick)
+    bulk: BulkChoices = BulkChoices()
 
 
 def portfolio_page(
@@ -274,7 +286,9 @@ def portfolio_page(
     found = portfolio_findings(user, filters, organisation_id=organisation_id)
     organisations = list(organisation_selectors.organisations(user).values_list("pk", "name"))
     release_count = found.order_by().values("release_id").distinct().count()
-    return PortfolioPage(_page(found, page_number), filters, organisations, organisation_id, release_count)
+    editable = frozenset(organisation_selectors.projects(user, perm=Perm.EDIT).values_list("pk", flat=True))
+    page = _page(found, page_number)
+    return PortfolioPage(page, filters, organisations, organisation_id, release_count, editable)
 
 
 def organisation_sources(user: User, organisation_id: int) -> SourceList:
