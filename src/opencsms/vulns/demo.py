@@ -89,7 +89,7 @@ DEMO_SOURCE = "Field advisories (demo, scheduled)"
 DEMO_EVERY = 3600  # seconds: hourly; the first scheduled run is due at once
 NEW_ADVISORY = "new-advisory.osv.json"  # left for the user to import: its finding appears without a rescan
 DEMO_SLA = {"critical": 7, "high": 30, "medium": 60, "low": 180, "unknown": 90, "kev": 14, "escalation": 5}
-OVERDUE = ("Gateway firmware", "CVE-2022-32149", 10)  # release, vulnerability, days past its due date
+OVERDUE = ("Gateway firmware", "CVE-2020-27813", 10)  # release, vulnerability, days past its due date
 
 
 def _sla(actor: User, project: Project) -> None:
