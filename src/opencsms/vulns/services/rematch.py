@@ -10,7 +10,9 @@ derived under the old rules. `rematch_organisation`:
 2. matches every release against every stored advisory of the organisation in memory (the engine's
    `match`, one `AdvisoryIndex` whose records also lend their scores to aliases without one);
 3. stores the result as matching does (`store_findings`): new findings are created, existing ones take
-   the new evidence and severity (triage is never touched); one audit record names the counts.
+   the new evidence and severity (triage is never touched); one audit record names the counts;
+4. notifies the people of each release with new findings and lets the new findings enter the loop into the
+   TARA by the organisation's rule (`tara_loop.loop_new_findings`), as findings of a sync do.
 
 Findings that no longer match are left as they are (closing them is a triage decision).
 """
@@ -37,6 +39,7 @@ from opencsms.vulns.models import AdvisoryKey, ComponentKey, Release, ReleaseCom
 from opencsms.vulns.services.advisories import organisation_for
 from opencsms.vulns.services.matching import store_counted
 from opencsms.vulns.services.notifications import notify_new_findings
+from opencsms.vulns.services.tara_loop import loop_new_findings
 
 RELEASES_PER_BATCH = 100
 
@@ -179,6 +182,7 @@ def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = Fa
         }
         created, updated = store_counted(found, lookup, organisation.pk)
         notify_new_findings(created)
+        loop_new_findings(actor, created)
         totals["releases"] += len(releases)
         totals["components"] += len(flat)
         totals["created"] += len(created)
