@@ -31,6 +31,7 @@ from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.matching import AdvisoryIndex, match
+from opencsms.engine.matching.index import Memo
 from opencsms.engine.sbom import Component, Sbom, parse_sbom
 from opencsms.organisation.models import Organisation
 from opencsms.vulns import mapping
@@ -166,6 +167,7 @@ def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = Fa
     organisation: Organisation = organisation_for(actor, organisation_id, None)
     index, keys_changed = _advisory_keys(organisation.pk)
     totals = {"releases": 0, "components": 0, "created": 0, "updated": 0}
+    memo: Memo = {}  # each distinct component matched once (releases share most of their packages)
     for releases in _batches(organisation.pk, reread):
         by_release = _rows(releases)
         if reread:
@@ -176,7 +178,7 @@ def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = Fa
         for release in releases:
             components = tuple(row.component for row in by_release[release.pk])
             sbom = Sbom("database", release.name, release.version, components)
-            found.extend(match(sbom, index, release=str(release.pk)))
+            found.extend(match(sbom, index, release=str(release.pk), memo=memo))
         lookup = {
             (r.release_id, r.component.ref, r.component.purl, r.component.cpe): r for r in reversed(flat)
         }
