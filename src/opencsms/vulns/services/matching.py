@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from django.conf import settings
@@ -199,9 +199,13 @@ def store_findings(
 
 
 def store_counted(
-    found: list[Finding], lookup: Mapping[Identity, Stored], organisation_id: int
+    found: list[Finding],
+    lookup: Mapping[Identity, Stored],
+    organisation_id: int,
+    insert: Callable[[list[FindingRow]], None] | None = None,
 ) -> tuple[list[FindingRow], int]:
-    """`store_findings`, and how many existing rows changed."""
+    """`store_findings`, and how many existing rows changed; `insert` writes the new rows (by default
+    `bulk_create`)."""
     components = sorted({lookup[_identity(int(f.release), f)].pk for f in found})
     existing: dict[int, list[FindingRow]] = defaultdict(list)
     for batch in range(0, len(components), BATCH):
@@ -229,6 +233,9 @@ def store_counted(
         existing[component.pk].append(row)
         created.append(row)
     _signals(organisation_id, [*created, *changed.values()])
-    FindingRow.objects.bulk_create(created, batch_size=BATCH)
+    if insert is None:
+        FindingRow.objects.bulk_create(created, batch_size=BATCH)
+    else:
+        insert(created)
     FindingRow.objects.bulk_update(list(changed.values()), ["kev", "epss", *MERGED], batch_size=BATCH)
     return created, len(changed)
