@@ -39,10 +39,11 @@ from opencsms.organisation.models import Organisation
 from opencsms.vulns import mapping
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, ComponentKey, Release, ReleaseComponent
+from opencsms.vulns.models import Finding as FindingRow
 from opencsms.vulns.services.advisories import organisation_for
+from opencsms.vulns.services.bulk_rows import insert_rows, insert_values
 from opencsms.vulns.services.matching import store_counted
 from opencsms.vulns.services.notifications import notify_new_findings
-from opencsms.vulns.services.rematch_rows import insert_findings, insert_values
 from opencsms.vulns.services.tara_loop import loop_new_findings
 
 RELEASES_PER_BATCH = 100
@@ -179,6 +180,10 @@ def _batches(organisation_id: int, reread: bool) -> Iterable[list[Release]]:
         yield releases[start : start + RELEASES_PER_BATCH]
 
 
+def _insert_findings(rows: list[FindingRow]) -> None:
+    insert_rows(FindingRow, rows, ("release_id", "component_id", "vulnerability_id"), "release_id")
+
+
 @transaction.atomic
 def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = False) -> RematchResult:
     """Re-derive the match keys and re-match every release of the organisation (see the module)."""
@@ -202,7 +207,7 @@ def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = Fa
         lookup = {
             (r.release_id, r.component.ref, r.component.purl, r.component.cpe): r for r in reversed(flat)
         }
-        created, updated = store_counted(found, lookup, organisation.pk, insert=insert_findings)
+        created, updated = store_counted(found, lookup, organisation.pk, insert=_insert_findings)
         notify_new_findings(created)
         loop_new_findings(actor, created)
         totals["releases"] += len(releases)

@@ -1,18 +1,16 @@
-"""Rows a portfolio re-match writes by the hundred thousand, inserted with `executemany` (the reviewed raw
-SQL of `tests/config/test_raw_sql.py`): table and column names are the model's, every value a bound
-parameter. Building a model instance per row and letting `bulk_create` compile every value cost most of a
-re-match's time (64,198 findings: 60 s of `bulk_create`, bench/rematch_portfolio.py)."""
+"""Rows written by the ten thousand (a portfolio re-match's findings and match keys, the loop's step links),
+inserted with `executemany`: the reviewed raw SQL of `tests/config/test_raw_sql.py`, where table and column
+names are the model's and every value a bound parameter. Building each row with `bulk_create`, which
+compiles every value, cost most of the time (64,198 findings: 60 s, bench/rematch_portfolio.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
 from django.utils import timezone
-
-from opencsms.vulns.models import Finding
 
 CHUNK = 5000
 _AS_IS = {
@@ -48,26 +46,28 @@ def _converter(field: Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def insert_findings(rows: list[Finding]) -> None:
-    """Insert new findings (unsaved instances, timestamps set here) and give each its id, read back by
-    the unique (release, component, vulnerability id)."""
+def insert_rows(model: type[Model], rows: Sequence[Model], unique: tuple[str, ...], by: str) -> None:
+    """Insert new rows of `model` (unsaved instances; `auto_now` fields set here) and give each its id,
+    read back by its `unique` fields among the rows whose `by` column holds one of theirs."""
     if not rows:
         return
     now = timezone.now()
-    fields = [f for f in Finding._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     for row in rows:
-        row.created_at = row.updated_at = now
+        for name in stamped:
+            setattr(row, name, now)
     converters = [(f.attname, _converter(f)) for f in fields]
     values = [tuple(convert(getattr(row, name)) for name, convert in converters) for row in rows]
-    insert_values(Finding, tuple(f.column for f in fields), values)
-    by_identity = {(row.component_id, row.vulnerability_id): row for row in rows}
-    releases = sorted({row.release_id for row in rows})
-    for start in range(0, len(releases), 500):
-        stored = Finding.objects.filter(release_id__in=releases[start : start + 500])
-        for pk, component_id, vulnerability_id in stored.values_list(
-            "pk", "component_id", "vulnerability_id"
-        ):
-            new = by_identity.get((component_id, vulnerability_id))
+    insert_values(model, tuple(f.column for f in fields), values)
+    by_identity = {tuple(getattr(row, name) for name in unique): row for row in rows}
+    owners = sorted({getattr(row, by) for row in rows})
+    for start in range(0, len(owners), 500):
+        stored = model._default_manager.filter(**{f"{by}__in": owners[start : start + 500]})
+        for pk, *identity in stored.values_list("pk", *unique):
+            new = by_identity.get(tuple(identity))
             if new is not None and new.pk is None:
                 new.pk = pk
                 new._state.adding = False
