@@ -71,3 +71,22 @@ def insert_rows(model: type[Model], rows: Sequence[Model], unique: tuple[str, ..
             if new is not None and new.pk is None:
                 new.pk = pk
                 new._state.adding = False
+
+
+def update_rows(model: type[Model], rows: Sequence[Model], names: tuple[str, ...]) -> None:
+    """Write the fields `names` of saved rows, one `UPDATE ... WHERE id` per row sent with `executemany`
+    (psycopg pipelines them: one round trip per row was 1.8 s of 1,000 changed advisories on PostgreSQL;
+    `bulk_update` builds a CASE per field and row)."""
+    if not rows:
+        return
+    by_name = {field.name: field for field in model._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    pk = quote(model._meta.pk.column)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {pk} = %s"  # noqa: S608
+    converters = [(field.attname, _converter(field)) for field in fields]
+    values = [(*(convert(getattr(row, name)) for name, convert in converters), row.pk) for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), CHUNK):
+            cursor.executemany(sql, values[start : start + CHUNK])
