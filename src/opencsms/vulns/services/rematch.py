@@ -19,9 +19,11 @@ Findings that no longer match are left as they are (closing them is a triage dec
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from django.db import transaction
@@ -184,9 +186,27 @@ def _insert_findings(rows: list[FindingRow]) -> None:
     insert_rows(FindingRow, rows, ("release_id", "component_id", "vulnerability_id"), "release_id")
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A re-match allocates hundreds of thousands of small acyclic values (components, keys, findings):
+    the cyclic collector's passes over them only slow it down (as in `engine.tara.evaluate`)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @transaction.atomic
 def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = False) -> RematchResult:
     """Re-derive the match keys and re-match every release of the organisation (see the module)."""
+    with _gc_paused():
+        return _rematch(actor, organisation_id, reread)
+
+
+def _rematch(actor: User, organisation_id: int, reread: bool) -> RematchResult:
     organisation: Organisation = organisation_for(actor, organisation_id, None)
     index, keys_changed = _advisory_keys(organisation.pk)
     totals = {"releases": 0, "components": 0, "created": 0, "updated": 0}
