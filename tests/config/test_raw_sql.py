@@ -1,8 +1,9 @@
 """Requests cannot change the meaning of a query: the application reaches the database through the Django ORM
 (parameters always bound). Raw SQL is allowed only in reviewed modules that no request's text reaches: the
 app-rename migration helper, the backup copy, the CLI's local advisory index (SQLite, `?` parameters) and the
-portfolio re-match's key inserts (`executemany` of hundreds of thousands of rows: table and column names
-are the model's, every value a bound parameter). A new use has to be added to this list on purpose."""
+bulk inserts of a re-match's keys and findings and of the loop's step links (`executemany` of up to
+hundreds of thousands of rows: table and column names are the model's, every value a bound parameter). A new
+use has to be added to this list on purpose."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from tests.paths import REPOSITORY
 
 SOURCE = REPOSITORY / "src" / "opencsms"
 RAW_SQL = re.compile(r"\.raw\(|\.extra\(|\bRawSQL\b|\.cursor\(|\bsqlite3\.connect\(|\.executescript\(")
-ALLOWED = {"core/renames.py", "core/dbcopy.py", "engine/advisories/store.py", "vulns/services/rematch.py"}
+ALLOWED = {
+    "core/renames.py",
+    "core/dbcopy.py",
+    "engine/advisories/store.py",
+    "vulns/services/bulk_rows.py",
+}
 
 
 def raw_sql_modules() -> set[str]:

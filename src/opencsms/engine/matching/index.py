@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from opencsms.engine.advisories.model import Advisory, Affected, Severity
 from opencsms.engine.matching.compare import Key, advisory_keys, compare, component_keys
@@ -72,8 +73,28 @@ def _component_hits(component: Component, index: AdvisoryIndex) -> list[tuple[Ad
     return list(hits.values())
 
 
-def match(sbom: Sbom, advisories: AdvisoryIndex | Iterable[Advisory], release: str = "") -> list[Finding]:
-    """Every finding of an SBOM: components matched by purl and CPE, aliases merged, evidence kept."""
+Memo = dict[Component, list[Finding]]
+
+
+def _component_findings(
+    component: Component, index: AdvisoryIndex, release: str, memo: Memo | None
+) -> list[Finding]:
+    if memo is None:
+        hits = _component_hits(component, index)
+        return findings_for(component, hits, release, index.severities) if hits else []
+    found = memo.get(component)
+    if found is None:
+        hits = _component_hits(component, index)
+        found = memo[component] = findings_for(component, hits, "", index.severities) if hits else []
+    return [replace(finding, release=release) for finding in found] if release else found
+
+
+def match(
+    sbom: Sbom, advisories: AdvisoryIndex | Iterable[Advisory], release: str = "", memo: Memo | None = None
+) -> list[Finding]:
+    """Every finding of an SBOM: components matched by purl and CPE, aliases merged, evidence kept.
+    `memo` (a dict kept by the caller while `advisories` stay the same) remembers each distinct
+    component's findings: a portfolio of releases built from the same packages matches each once."""
     index = advisories if isinstance(advisories, AdvisoryIndex) else AdvisoryIndex(advisories)
     findings = []
     seen: set[tuple[str, str, str]] = set()
@@ -82,9 +103,7 @@ def match(sbom: Sbom, advisories: AdvisoryIndex | Iterable[Advisory], release: s
         if identity in seen:
             continue
         seen.add(identity)
-        hits = _component_hits(component, index)
-        if hits:
-            findings.extend(findings_for(component, hits, release, index.severities))
+        findings.extend(_component_findings(component, index, release, memo))
     return findings
 
 

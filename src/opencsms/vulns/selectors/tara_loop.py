@@ -40,17 +40,26 @@ def threats_for_finding(finding_obj: Finding) -> list[dict[str, Any]]:
     return threats_on_component(release_obj.tara_id, release_obj.component_ref)
 
 
-def threats_on_component(tara_id: int, ref: str) -> list[dict[str, Any]]:
+def loop_elements(tara_id: int) -> list[Element]:
+    """The interfaces, assets and threat scenarios of a TARA, as `threats_on_component` reads them."""
+    found = Element.objects.filter(
+        tara_id=tara_id, kind__in=[Kind.INTERFACE, Kind.ASSET, Kind.THREAT_SCENARIO]
+    )
+    return list(found.order_by("kind", "position"))
+
+
+def threats_on_component(
+    tara_id: int, ref: str, elements: list[Element] | None = None
+) -> list[dict[str, Any]]:
     """The threat scenarios of a TARA that pass through its component `ref`.
 
     A threat concerns the component when its asset lies on it (`asset.component`), or when a step of one of
     its attack paths uses an interface attached to it (`interface.components`). Each threat lists its
     paths and, per path, the steps on those interfaces (with their address for `link_finding_to_step`);
-    for a threat on the component's asset every step is listed.
+    for a threat on the component's asset every step is listed. `elements`: the TARA's `loop_elements`
+    when the caller read them once for several components.
     """
-    rows = Element.objects.filter(
-        tara_id=tara_id, kind__in=[Kind.INTERFACE, Kind.ASSET, Kind.THREAT_SCENARIO]
-    ).order_by("kind", "position")
+    rows = elements if elements is not None else loop_elements(tara_id)
     interfaces = {e.ref for e in rows if e.kind == Kind.INTERFACE and ref in (e.data.get("components") or [])}
     assets = {e.ref for e in rows if e.kind == Kind.ASSET and e.data.get("component") == ref}
     threats = []

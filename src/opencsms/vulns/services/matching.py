@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from opencsms.engine.advisories import Advisory
@@ -193,9 +193,13 @@ def store_findings(
 
 
 def store_counted(
-    found: list[Finding], lookup: Mapping[Identity, Stored], organisation_id: int
+    found: list[Finding],
+    lookup: Mapping[Identity, Stored],
+    organisation_id: int,
+    insert: Callable[[list[FindingRow]], None] | None = None,
 ) -> tuple[list[FindingRow], int]:
-    """`store_findings`, and how many existing rows changed."""
+    """`store_findings`, and how many existing rows changed; `insert` writes the new rows (by default
+    `bulk_create`)."""
     components = sorted({lookup[_identity(int(f.release), f)].pk for f in found})
     existing: dict[int, list[FindingRow]] = defaultdict(list)
     for batch in range(0, len(components), BATCH):
@@ -223,7 +227,10 @@ def store_counted(
         created.append(row)
     _signals(organisation_id, [*created, *changed.values()])
     apply_sla([*created, *changed.values()], terms_for(organisation_id))  # a changed severity or KEV flag
-    FindingRow.objects.bulk_create(created, batch_size=BATCH)
+    if insert is None:
+        FindingRow.objects.bulk_create(created, batch_size=BATCH)
+    else:
+        insert(created)
     inherit_decisions(organisation_id, created)
     fields = ["kev", "epss", "due_date", *MERGED]
     FindingRow.objects.bulk_update(list(changed.values()), fields, batch_size=BATCH)

@@ -10,33 +10,43 @@ derived under the old rules. `rematch_organisation`:
 2. matches every release against every stored advisory of the organisation in memory (the engine's
    `match`, one `AdvisoryIndex` whose records also lend their scores to aliases without one);
 3. stores the result as matching does (`store_findings`): new findings are created, existing ones take
-   the new evidence and severity (triage is never touched); one audit record names the counts.
+   the new evidence and severity (triage is never touched); one audit record names the counts;
+4. notifies the people of each release with new findings and lets the new findings enter the loop into the
+   TARA by the organisation's rule (`tara_loop.loop_new_findings`), as findings of a sync do.
 
 Findings that no longer match are left as they are (closing them is a triage decision).
 """
 
 from __future__ import annotations
 
+import gc
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from django.db import connection, transaction
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.matching import AdvisoryIndex, match
+from opencsms.engine.matching.index import Memo
 from opencsms.engine.sbom import Component, Sbom, parse_sbom
 from opencsms.organisation.models import Organisation
 from opencsms.vulns import mapping
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, ComponentKey, Release, ReleaseComponent
+from opencsms.vulns.models import Finding as FindingRow
 from opencsms.vulns.services.advisories import organisation_for
+from opencsms.vulns.services.bulk_rows import insert_rows, insert_values
 from opencsms.vulns.services.matching import store_counted
 from opencsms.vulns.services.notifications import notify_new_findings
+from opencsms.vulns.services.tara_loop import loop_new_findings
 
 RELEASES_PER_BATCH = 100
 
@@ -56,19 +66,6 @@ class RematchResult:
 Keys = dict[int, set[tuple[str, ...]]]
 
 
-def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[int | str, ...]]) -> None:
-    """Insert key rows in one `executemany` (a portfolio re-derives hundreds of thousands: building a
-    model instance for each, as `bulk_create` does, costs most of the time). The table and column names
-    are the model's, the values parameters."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
-
-
 def _sync_rows(current: Keys, wanted: Keys) -> list[int]:
     """The owners whose stored keys differ from the wanted ones."""
     return [owner for owner, keys in wanted.items() if current.get(owner, set()) != keys]
@@ -86,7 +83,7 @@ def _advisory_keys(organisation_id: int) -> tuple[AdvisoryIndex, int]:
     changed = _sync_rows(current, wanted)
     for start in range(0, len(changed), 500):
         AdvisoryKey.objects.filter(advisory_id__in=changed[start : start + 500]).delete()
-    _insert(AdvisoryKey, ("advisory_id", "key"), [(pk, key) for pk in changed for (key,) in wanted[pk]])
+    insert_values(AdvisoryKey, ("advisory_id", "key"), [(pk, key) for pk in changed for (key,) in wanted[pk]])
     return AdvisoryIndex(advisories[pk] for pk in sorted(advisories)), len(changed)
 
 
@@ -100,17 +97,41 @@ class _Row:
     component: Component
 
 
-_FIELDS = ("pk", "release_id", "position", "ref", "name", "version", "purl", "cpe", "supplier", "hashes")
+_FIELDS = ("pk", "release_id", "position", "ref", "name", "version", "purl", "cpe", "supplier")
 
 
-def _rows(releases: list[Release]) -> dict[int, list[_Row]]:
+class _Decoded:
+    """The JSON columns of components read as text and decoded once per distinct text (the releases of a
+    portfolio repeat the same hashes and CPE lists: decoding each of 800,000 values was 20 s)."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.cpes: dict[str, tuple[str, ...]] = {}
+
+    def pairs(self, text: str) -> tuple[tuple[str, str], ...]:
+        found = self.hashes.get(text)
+        if found is None:
+            found = self.hashes[text] = tuple((str(a), str(v)) for a, v in json.loads(text))
+        return found
+
+    def texts(self, text: str) -> tuple[str, ...]:
+        found = self.cpes.get(text)
+        if found is None:
+            found = self.cpes[text] = tuple(json.loads(text))
+        return found
+
+
+def _rows(releases: list[Release], decoded: _Decoded) -> dict[int, list[_Row]]:
     """The releases' stored components by release, in SBOM order."""
     by_release: dict[int, list[_Row]] = defaultdict(list)
     found = ReleaseComponent.objects.filter(release__in=releases).order_by("release_id", "position")
-    for values in found.values_list(*_FIELDS, "other_cpes"):
+    as_text = found.annotate(
+        hashes_text=Cast("hashes", TextField()), cpes_text=Cast("other_cpes", TextField())
+    )
+    for values in as_text.values_list(*_FIELDS, "hashes_text", "cpes_text"):
         pk, release_id, position, ref, name, version, purl, cpe, supplier, hashes, others = values
-        pairs = tuple((str(a), str(v)) for a, v in hashes)
-        component = Component(ref, name, version, purl, cpe, supplier, pairs, (), tuple(others))
+        pairs, more = decoded.pairs(hashes), decoded.texts(others)
+        component = Component(ref, name, version, purl, cpe, supplier, pairs, (), more)
         by_release[release_id].append(_Row(pk, release_id, position, component))
     return by_release
 
@@ -133,11 +154,15 @@ def _reread_cpes(release: Release, rows: list[_Row]) -> list[_Row]:
     return result
 
 
-def _component_keys(rows: list[_Row]) -> int:
-    """Re-derive the match keys of `rows` where they changed; how many components changed."""
-    wanted: Keys = {
-        row.pk: {(k, v[:200]) for k, v in mapping.component_key_texts(row.component)} for row in rows
-    }
+def _component_keys(rows: list[_Row], memo: dict[Component, set[tuple[str, ...]]]) -> int:
+    """Re-derive the match keys of `rows` where they changed (each distinct component's once, `memo`);
+    how many components changed."""
+    wanted: Keys = {}
+    for row in rows:
+        keys = memo.get(row.component)
+        if keys is None:
+            keys = memo[row.component] = {(k, v[:200]) for k, v in mapping.component_key_texts(row.component)}
+        wanted[row.pk] = keys
     current: Keys = defaultdict(set)
     stored = ComponentKey.objects.filter(component__release_id__in={row.release_id for row in rows})
     for owner, key, version in stored.values_list("component_id", "key", "version"):
@@ -146,7 +171,7 @@ def _component_keys(rows: list[_Row]) -> int:
     for start in range(0, len(changed), 500):
         ComponentKey.objects.filter(component_id__in=changed[start : start + 500]).delete()
     values: list[tuple[int | str, ...]] = [(pk, *kv) for pk in changed for kv in wanted[pk]]
-    _insert(ComponentKey, ("component_id", "key", "version"), values)
+    insert_values(ComponentKey, ("component_id", "key", "version"), values)
     return len(changed)
 
 
@@ -157,28 +182,54 @@ def _batches(organisation_id: int, reread: bool) -> Iterable[list[Release]]:
         yield releases[start : start + RELEASES_PER_BATCH]
 
 
+def _insert_findings(rows: list[FindingRow]) -> None:
+    insert_rows(FindingRow, rows, ("release_id", "component_id", "vulnerability_id"), "release_id")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A re-match allocates hundreds of thousands of small acyclic values (components, keys, findings):
+    the cyclic collector's passes over them only slow it down (as in `engine.tara.evaluate`)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @transaction.atomic
 def rematch_organisation(*, actor: User, organisation_id: int, reread: bool = False) -> RematchResult:
     """Re-derive the match keys and re-match every release of the organisation (see the module)."""
+    with _gc_paused():
+        return _rematch(actor, organisation_id, reread)
+
+
+def _rematch(actor: User, organisation_id: int, reread: bool) -> RematchResult:
     organisation: Organisation = organisation_for(actor, organisation_id, None)
     index, keys_changed = _advisory_keys(organisation.pk)
     totals = {"releases": 0, "components": 0, "created": 0, "updated": 0}
+    memo: Memo = {}  # each distinct component matched once (releases share most of their packages)
+    keys_memo: dict[Component, set[tuple[str, ...]]] = {}
+    decoded = _Decoded()
     for releases in _batches(organisation.pk, reread):
-        by_release = _rows(releases)
+        by_release = _rows(releases, decoded)
         if reread:
             by_release = {r.pk: _reread_cpes(r, by_release[r.pk]) for r in releases}
         flat = [row for release in releases for row in by_release[release.pk]]
-        keys_changed += _component_keys(flat)
+        keys_changed += _component_keys(flat, keys_memo)
         found = []
         for release in releases:
             components = tuple(row.component for row in by_release[release.pk])
             sbom = Sbom("database", release.name, release.version, components)
-            found.extend(match(sbom, index, release=str(release.pk)))
+            found.extend(match(sbom, index, release=str(release.pk), memo=memo))
         lookup = {
             (r.release_id, r.component.ref, r.component.purl, r.component.cpe): r for r in reversed(flat)
         }
-        created, updated = store_counted(found, lookup, organisation.pk)
+        created, updated = store_counted(found, lookup, organisation.pk, insert=_insert_findings)
         notify_new_findings(created)
+        loop_new_findings(actor, created)
         totals["releases"] += len(releases)
         totals["components"] += len(flat)
         totals["created"] += len(created)

@@ -103,25 +103,34 @@ def _supported_by(organisation_id: int, changed: dict[str, Advisory]) -> list[Fi
             release__project__business_unit__organisation_id=organisation_id,
             vulnerability_id__in=names[start : start + BATCH],
         )
-        locked = rows.select_related("release", "component").select_for_update(of=("self",)).order_by("pk")
+        locked = (
+            rows.select_related("release", "component")
+            .defer("release__sbom", "release__problems")  # the SBOM blob, once per finding row, is seconds
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
         found.update((r.pk, r) for r in locked if any(e["advisory"] in changed for e in r.evidence))
     return [found[pk] for pk in sorted(found)]
 
 
-def _still_matches(row: Finding, advisory: Advisory) -> bool:
+def _still_matches(row: Finding, advisory: AdvisoryIndex) -> bool:
     component = mapping.to_component(row.component)
-    return bool(match(Sbom("database", "", "", (component,)), AdvisoryIndex([advisory])))
+    return bool(match(Sbom("database", "", "", (component,)), advisory))
 
 
 def close_unmatched(actor: User, organisation_id: int, advisories: list[Advisory]) -> int:
     """Take changed advisories that no longer match out of the evidence of their findings, and close the
-    open findings nothing else supports (see the module); how many were closed."""
+    open findings nothing else supports (see the module); how many were closed. Each finding is matched
+    again only against the changed advisories its evidence names (each one's index built once)."""
     changed = {a.id: a for a in advisories if not a.withdrawn}
+    indexes: dict[str, AdvisoryIndex] = {}
     closed = 0
     for row in _supported_by(organisation_id, changed) if changed else []:
-        gone = {e["advisory"] for e in row.evidence if e["advisory"] in changed} - {
-            i for i in changed if _still_matches(row, changed[i])
-        }
+        cited = sorted({e["advisory"] for e in row.evidence if e["advisory"] in changed})
+        for i in cited:
+            if i not in indexes:
+                indexes[i] = AdvisoryIndex([changed[i]])
+        gone = {i for i in cited if not _still_matches(row, indexes[i])}
         if not gone:
             continue
         left = [e for e in row.evidence if e["advisory"] not in gone]
