@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 
 from opencsms.cli.server import DEMO_TARA, DEMO_VULNS, load_demo_data
 from opencsms.core.models import ApiToken, User
@@ -27,6 +27,7 @@ from opencsms.tara.models import Element, ImportJob, RuleFile, Tara
 from opencsms.vulns.models import AdvisorySource, Finding, Release
 from tests.factories.core import make_admin, make_token
 from tests.paths import REPOSITORY
+from tests.shared_world import rolled_back
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,8 @@ def _ids(model: Any, **filters: Any) -> list[int]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield _load_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        yield _load_world()
 
 
 def _load_world() -> World:
