@@ -17,7 +17,7 @@ ALLOWED = {
     "core/renames.py",
     "core/dbcopy.py",
     "engine/advisories/store.py",
-    "vulns/services/bulk_rows.py",
+    "core/bulk_rows.py",
 }
 
 

@@ -30,7 +30,7 @@ from opencsms.organisation.models import Level, Organisation, Project
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey
-from opencsms.vulns.services.bulk_rows import update_rows
+from opencsms.core.bulk_rows import update_rows
 from opencsms.vulns.services.matching import match_advisories
 from opencsms.vulns.services.notifications import notify_new_findings
 from opencsms.vulns.services.tara_loop import loop_new_findings

@@ -43,7 +43,7 @@ from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, ComponentKey, Release, ReleaseComponent
 from opencsms.vulns.models import Finding as FindingRow
 from opencsms.vulns.services.advisories import organisation_for
-from opencsms.vulns.services.bulk_rows import insert_rows, insert_values
+from opencsms.core.bulk_rows import insert_rows, insert_values
 from opencsms.vulns.services.matching import store_counted
 from opencsms.vulns.services.notifications import notify_new_findings
 from opencsms.vulns.services.tara_loop import loop_new_findings

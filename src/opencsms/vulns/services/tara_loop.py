@@ -30,7 +30,7 @@ from opencsms.tara.models import Element
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Finding, LinkStatus, LoopMode, LoopRule, StepLink
 from opencsms.vulns.selectors.tara_loop import loop_elements, loop_mode, step_keys, threats_on_component
-from opencsms.vulns.services.bulk_rows import insert_rows
+from opencsms.core.bulk_rows import insert_rows
 from opencsms.vulns.services.step_rating import apply_link, apply_many
 
 
