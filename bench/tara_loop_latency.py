@@ -11,8 +11,9 @@ The portfolio: `--taras` projects of one organisation, each with a TARA of `--th
 (the synthetic model of `tara_scale.py`, imported once through the service, then copied row for row with
 bulk creates) and `--releases / --taras` releases placed on one of its ECUs, each release with six
 components (bulk creates with the match keys the upload stores). A share `--affected` of the releases
-carries the vulnerable package. One organisation engineer is notified. Each run imports a new advisory
-(a fresh package version range), so runs can repeat on the same database: the portfolio is built once.
+carries the vulnerable package. One organisation engineer is notified. Each run builds a new portfolio
+(an organisation of its own: a run on a portfolio whose steps were already re-rated would change nothing)
+and imports a new advisory into it; the stored TARA it copies is imported once per size.
 Target (issue 12): <= 60 s for 1,000 releases and 50 TARAs of 2,000 threat scenarios.
 """
 
@@ -113,10 +114,8 @@ def build(args: argparse.Namespace) -> Any:
     from opencsms.vulns.models import Release
     from stored_tara import bench_user, stored_tara
 
-    name = f"Loop bench {args.releases}x{args.taras}x{args.threats}x{args.affected}"
-    found = Organisation.objects.filter(name=name).first()
-    if found is not None:
-        return found
+    size = f"Loop bench {args.releases}x{args.taras}x{args.threats}x{args.affected}"
+    name = f"{size} #{Organisation.objects.filter(name__startswith=size).count() + 1}"
     actor = bench_user()
     source = stored_tara(args.threats)
     started = time.perf_counter()
@@ -136,7 +135,7 @@ def build(args: argparse.Namespace) -> Any:
         services.set_tara_loop_rule(actor=actor, organisation_id=org.pk, mode="automatic")
     releases = Release.objects.filter(project__business_unit__organisation=org).count()
     took = time.perf_counter() - started
-    print(f"portfolio built in {took:.1f} s (once): {args.taras} TARAs of {args.threats:,} threat scenarios,")
+    print(f"portfolio built in {took:.1f} s: {args.taras} TARAs of {args.threats:,} threat scenarios,")
     print(f"  {releases:,} releases, {carrying:,} with the vulnerable package")
     return org
 
@@ -154,7 +153,7 @@ def run(org: Any, number: int, profile: bool) -> dict[str, Any]:
         ChangeRecord.objects.count(),
     )
     profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     result = services.import_advisories(
@@ -162,12 +161,13 @@ def run(org: Any, number: int, profile: bool) -> dict[str, Any]:
     )
     if profiler:
         profiler.disable()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     made = StepLink.objects.count() - links
     applied = StepLink.objects.filter(status="applied").count()
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    return {"seconds": elapsed, "findings": result.findings, "links": made, "applied": applied,
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return {"seconds": elapsed, "cpu": cpu, "findings": result.findings, "links": made, "applied": applied,
             "notifications": Notification.objects.count() - notes,
             "audit_records": ChangeRecord.objects.count() - records}  # fmt: skip
 
@@ -188,12 +188,11 @@ def main() -> None:
     from stored_tara import set_up
 
     set_up(args.database_url)
-    org = build(args)
     backend = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
     print(f"{backend}; python {sys.version.split()[0]}; one advisory imported per run, end to end")
     for number in range(args.runs):
-        figures = run(org, number, args.profile)
-        print("  run {}: {seconds:.2f} s: {findings} findings, {links} step links, {notifications} "
+        figures = run(build(args), number, args.profile)
+        print("  run {}: {seconds:.2f} s wall, {cpu:.2f} s CPU of this process: {findings} findings, {links} step links, {notifications} "
               "notifications, {audit_records} audit records".format(number + 1, **figures))  # fmt: skip
     print(f"target <= 60 s: {'met' if figures['seconds'] <= 60 else 'NOT met'}")
 

@@ -88,6 +88,41 @@ def test_the_hash_survives_the_database_round_trip_of_awkward_values() -> None:
     assert audit.verify_chain() == []
 
 
+def test_floats_are_kept_as_the_text_json_writes_for_them() -> None:
+    actor = make_user()
+    values = {"a": [1e-7, 1e22, 0.1 + 0.2, 3.0, float("nan"), float("inf"), -float("inf")], "n": 2}
+    with transaction.atomic():
+        entry = audit.record(actor=actor, action=AuditAction.USER_CREATED, after=values)
+    expected = ["1e-07", "1e+22", "0.30000000000000004", "3.0", "nan", "inf", "-inf"]
+    assert ChangeRecord.objects.get(pk=entry.pk).after == {"a": expected, "n": 2}
+    assert audit.as_recorded(values) == {"a": expected, "n": 2}
+
+
+def test_many_records_at_once_chain_as_records_one_by_one() -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    entries = [
+        audit.Entry(AuditAction.USER_UPDATED, "x", str(i), f"x {i}", {"i": i}, {"i": i + 0.5}, "bulk", "p:1")
+        for i in range(3)
+    ]
+    with transaction.atomic():
+        audit.record(actor=bob, action=AuditAction.USER_CREATED, object_type="x", object_id="0")
+        made = audit.record_many(actor=alice, entries=entries)
+        audit.record(actor=bob, action=AuditAction.USER_CREATED, object_type="x", object_id="9")
+        assert audit.record_many(actor=alice, entries=[]) == []
+    assert [r.seq for r in made] == [2, 3, 4]
+    stored = list(ChangeRecord.objects.order_by("seq"))
+    assert [r.seq for r in stored] == [1, 2, 3, 4, 5]
+    assert [(r.actor_name, r.object_id, r.after, r.reason, r.scope) for r in stored[1:4]] == [
+        ("alice", str(i), {"i": f"{i}.5"}, "bulk", "p:1") for i in range(3)
+    ]
+    assert [r.prev_hash for r in stored[1:]] == [r.hash for r in stored[:-1]]
+    assert AuditChainHead.objects.get().seq == 5
+    assert audit.verify_chain() == []
+    with pytest.raises(TypeError, match="unknown audit action"), transaction.atomic():
+        audit.record_many(actor=alice, entries=[entries[0]._replace(action="user.renamed")])  # type: ignore[arg-type]
+    assert ChangeRecord.objects.count() == 5
+
+
 def _edit_reason() -> None:
     raw_sql("UPDATE core_changerecord SET reason = 'nothing to see' WHERE seq = 3")
 

@@ -9,6 +9,12 @@ from opencsms.core.models import ChangeRecord
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.vulns import selectors, services
 from opencsms.vulns.models import Finding, Notification
+from opencsms.vulns.selectors.tara_loop import (
+    loop_elements,
+    step_keys,
+    step_keys_by_component,
+    threats_on_component,
+)
 from tests.factories.vulns import CRITICAL, make_release, osv, osv_bytes
 from tests.vulns.conftest import Team
 
@@ -43,6 +49,19 @@ def test_threats_through_the_component(team: Team, reference: Tara) -> None:
     assert all(s["interface"] == "CELL" for s in path["steps"])
     ts01 = next(t for t in threats if t["ref"] == "TS-01")
     assert ts01["on_asset"] is False
+
+
+def test_steps_of_many_components_read_at_once_are_those_of_each(reference: Tara) -> None:
+    """The loop walks a TARA's trees once for all the components its new findings are on: the steps it
+    finds per component are those `threats_on_component` lists, in the same order."""
+    elements = loop_elements(reference.pk)
+    components = sorted(reference.elements.filter(kind=Kind.COMPONENT).values_list("ref", flat=True))
+    at_once = step_keys_by_component(reference.pk, [*components, "NOT-A-COMPONENT"], elements)
+    one_by_one = {ref: step_keys(threats_on_component(reference.pk, ref, elements)) for ref in components}
+    assert at_once == {**one_by_one, "NOT-A-COMPONENT": []}
+    carrying = [ref for ref in components if at_once[ref]]
+    assert len(carrying) >= 2
+    assert len({tuple(at_once[ref]) for ref in carrying}) == len(carrying)
 
 
 def test_link_rerates_the_step_and_notifies(team: Team, reference: Tara) -> None:

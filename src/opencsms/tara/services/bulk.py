@@ -14,14 +14,16 @@ from typing import Any
 
 from django.db import transaction
 
+from opencsms.core import audit
 from opencsms.core.audit import AuditAction
+from opencsms.core.bulk_rows import update_rows
 from opencsms.core.errors import Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.engine.tara.model import ReviewStatus, Treatment
 from opencsms.tara import mapping, selectors
 from opencsms.tara.models import Element, Kind, Tara
 from opencsms.tara.selectors.workspace import BULK_FIELDS
-from opencsms.tara.services.elements import kind_of, record_element
+from opencsms.tara.services.elements import element_entry, kind_of, record_element
 from opencsms.tara.services.evaluation import store_evaluation, take_for_edit
 
 MAX_BULK = 10_000  # elements in one bulk edit (a whole filtered list of a large TARA)
@@ -166,8 +168,9 @@ def write_elements(
         return
     for element, _, data in changed:
         element.data, element.label = data, mapping.label_of(data, element.ref)
-    Element.objects.bulk_update([e for e, _, _ in changed], ["data", "label"], batch_size=500)
-    store_evaluation(tara, selectors.document(tara))
-    for element, before, after in changed:
         element.tara = tara
-        record_element(actor, action, element, before, after)
+    update_rows(Element, [e for e, _, _ in changed], ("data", "label"))
+    store_evaluation(tara, selectors.document(tara))
+    audit.record_many(
+        actor=actor, entries=[element_entry(action, e, before, after) for e, before, after in changed]
+    )

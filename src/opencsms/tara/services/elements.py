@@ -25,9 +25,9 @@ from opencsms.tara.services.evaluation import DERIVED_FIELDS, store_entry, store
 HEADER_FIELDS = ("name", "version", "method", "item")
 
 
-def record_element(actor: User, action: AuditAction, element: Element, before: Any, after: Any) -> None:
-    audit.record(
-        actor=actor,
+def element_entry(action: AuditAction, element: Element, before: Any, after: Any) -> audit.Entry:
+    """The audit record of a change to `element` (its `tara` set), its data `before` and `after`."""
+    return audit.Entry(
         action=action,
         object_type="tara.element",
         object_id=str(element.pk),
@@ -36,6 +36,10 @@ def record_element(actor: User, action: AuditAction, element: Element, before: A
         after=after,
         scope=element.tara.scope,
     )
+
+
+def record_element(actor: User, action: AuditAction, element: Element, before: Any, after: Any) -> None:
+    audit.record_many(actor=actor, entries=[element_entry(action, element, before, after)])
 
 
 def _merged(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
+from opencsms.core.bulk_rows import update_rows
 from opencsms.core.errors import Conflict, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError, TaraResult
@@ -68,7 +69,7 @@ def store_evaluation(tara: Tara, document: dict[str, Any]) -> TaraResult:
         new = derived.get((kind, ref), mapping.Derived())
         if tuple(values) != tuple(new):
             stale.append(Element(id=element_id, **new._asdict()))
-    Element.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=500)
+    update_rows(Element, stale, DERIVED_FIELDS)
     _store(tara, state, None)
     return state.result
 

@@ -85,18 +85,20 @@ def rate_attack_steps(*, actor: User, tara_id: int, ratings: Sequence[StepRating
             tara=tara, kind=Kind.THREAT_SCENARIO, ref__in=refs
         )
     }
-    changed: dict[str, tuple[Element, dict[str, Any]]] = {}
+    edits: dict[str, list[trees.NodeChange]] = {}
     for threat, path, at, cvss in ratings:
         if threat not in found:
             raise Invalid(f"no threat scenario {threat!r} in this TARA")
+        edits.setdefault(threat, []).append((path, at, {"cvss": cvss}))
+    rows = []
+    for threat, some in edits.items():
         element = found[threat]
-        data = changed[threat][1] if threat in changed else element.data
         try:
-            data = trees.update_node(data, path, at, {"cvss": cvss})
+            data = trees.update_nodes(element.data, some)
         except trees.TreeEditError as exc:
             raise from_engine(exc) from None
-        changed[threat] = (element, data)
-    rows = [(e, e.data, data) for e, data in changed.values() if data != e.data]
+        if data != element.data:
+            rows.append((element, element.data, data))
     risks = {e.ref: e.risk for e, _, _ in rows}
     write_elements(actor, tara, rows, AuditAction.ATTACK_TREE_EDITED)
     return risks

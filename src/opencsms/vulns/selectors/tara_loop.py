@@ -92,6 +92,35 @@ def threats_on_component(
     return threats
 
 
+Step = tuple[str, str, str]  # threat, path, step address
+
+
+def step_keys_by_component(tara_id: int, refs: list[str], elements: list[Element]) -> dict[str, list[Step]]:
+    """`step_keys(threats_on_component(tara_id, ref, elements))` for each component of `refs`, in the same
+    order, with the TARA's attack trees walked once for all of them (20 components of a 2,000-threat TARA
+    walked one by one took a second)."""
+    steps: list[Step] = []
+    by_interface: dict[Any, list[int]] = {}
+    by_asset: dict[Any, list[int]] = {}
+    for element in (e for e in elements if e.kind == Kind.THREAT_SCENARIO):
+        asset = element.data.get("asset")
+        for path in element.data.get("attack_paths") or []:
+            for address, step in _steps(path.get("tree") or {}):
+                by_asset.setdefault(asset, []).append(len(steps))
+                by_interface.setdefault(step.get("interface"), []).append(len(steps))
+                steps.append((element.ref, path.get("id", ""), address))
+    found = {}
+    for ref in refs:
+        interfaces = [
+            e.ref for e in elements if e.kind == Kind.INTERFACE and ref in (e.data.get("components") or [])
+        ]
+        assets = [e.ref for e in elements if e.kind == Kind.ASSET and e.data.get("component") == ref]
+        chosen = {i for name in interfaces for i in by_interface.get(name, ())}
+        chosen.update(i for name in assets for i in by_asset.get(name, ()))
+        found[ref] = [steps[i] for i in sorted(chosen)]
+    return found
+
+
 def step_at(data: dict[str, Any], path_ref: str, address: str) -> dict[str, Any] | None:
     """The node at `address` of attack path `path_ref` in a threat scenario's data; None when gone."""
     path = next((p for p in data.get("attack_paths") or [] if str(p.get("id")) == path_ref), None)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
+from opencsms.core.bulk_rows import update_rows
 from opencsms.core.errors import Invalid, from_engine
 from opencsms.core.models import User
 from opencsms.engine import ParseError
@@ -30,7 +31,6 @@ from opencsms.organisation.models import Level, Organisation, Project
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey
-from opencsms.core.bulk_rows import update_rows
 from opencsms.vulns.services.matching import match_advisories
 from opencsms.vulns.services.notifications import notify_new_findings
 from opencsms.vulns.services.tara_loop import loop_new_findings

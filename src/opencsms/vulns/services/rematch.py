@@ -32,6 +32,7 @@ from django.db.models.functions import Cast
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
+from opencsms.core.bulk_rows import insert_rows, insert_values
 from opencsms.core.models import User
 from opencsms.engine import ParseError
 from opencsms.engine.matching import AdvisoryIndex, match
@@ -43,7 +44,6 @@ from opencsms.vulns.models import Advisory as AdvisoryRow
 from opencsms.vulns.models import AdvisoryKey, ComponentKey, Release, ReleaseComponent
 from opencsms.vulns.models import Finding as FindingRow
 from opencsms.vulns.services.advisories import organisation_for
-from opencsms.core.bulk_rows import insert_rows, insert_values
 from opencsms.vulns.services.matching import store_counted
 from opencsms.vulns.services.notifications import notify_new_findings
 from opencsms.vulns.services.tara_loop import loop_new_findings

@@ -220,8 +220,10 @@ def _apply_on_tara(actor: User, tara_id: int, group: list[StepLink]) -> None:
             risk_before=risk_before, risk_after=risk_after, updated_at=timezone.now(),
         )  # fmt: skip
     tara = Tara.objects.get(pk=tara_id)
+    first: dict[str, StepLink] = {}
+    for link in group:
+        first.setdefault(link.threat_ref, link)
     for threat, risk_before in before.items():
-        first = next(link for link in group if link.threat_ref == threat)
         element = elements[threat]
         element.risk, element.tara = after[threat], tara
-        _notify_crossing(first, risk_before, element)
+        _notify_crossing(first[threat], risk_before, element)

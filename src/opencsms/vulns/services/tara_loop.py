@@ -20,6 +20,7 @@ from django.db import transaction
 
 from opencsms.core import audit
 from opencsms.core.audit import AuditAction
+from opencsms.core.bulk_rows import insert_rows
 from opencsms.core.errors import Conflict, Invalid, NotFound
 from opencsms.core.models import User
 from opencsms.core.services import system_user
@@ -29,8 +30,7 @@ from opencsms.organisation.models import Level, Organisation
 from opencsms.tara.models import Element
 from opencsms.vulns import mapping, selectors
 from opencsms.vulns.models import Finding, LinkStatus, LoopMode, LoopRule, StepLink
-from opencsms.vulns.selectors.tara_loop import loop_elements, loop_mode, step_keys, threats_on_component
-from opencsms.core.bulk_rows import insert_rows
+from opencsms.vulns.selectors.tara_loop import loop_elements, loop_mode, step_keys, step_keys_by_component
 from opencsms.vulns.services.step_rating import apply_link, apply_many
 
 
@@ -176,9 +176,8 @@ def _steps_by_place(places: set[tuple[int, str]]) -> dict[tuple[int, str], list[
         by_tara[tara_id].append(ref)
     found = {}
     for tara_id, refs in by_tara.items():
-        elements = loop_elements(tara_id)
-        for ref in refs:
-            found[(tara_id, ref)] = step_keys(threats_on_component(tara_id, ref, elements))
+        for ref, steps in step_keys_by_component(tara_id, refs, loop_elements(tara_id)).items():
+            found[(tara_id, ref)] = steps
     return found
 
 
