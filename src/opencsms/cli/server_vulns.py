@@ -98,9 +98,9 @@ def triage_vulnerability_command(
         carried = where.filter(vulnerability_id=row.vulnerability_id, decision=row.decision,
                                vex_status=row.vex_status).count()  # fmt: skip
     scope = "the organisation" if release is None else f"release {release} (an exception)"
+    note = getattr(row, "note", "") or f"{carried} findings carry it"
     typer.echo(f"{row.vulnerability_id} triaged for {scope}: {row.vex_status}"
-               f"{' / ' + row.decision if row.decision else ''}, version {row.version}; "
-               f"{carried} findings carry it")  # fmt: skip
+               f"{' / ' + row.decision if row.decision else ''}, version {row.version}; {note}")  # fmt: skip
 
 
 Days = Annotated[int | None, typer.Option(help="Days (left out: unchanged)")]
