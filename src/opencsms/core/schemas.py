@@ -105,6 +105,9 @@ class StaleManyOut(ErrorOut):
 # A versioned write's 409: a stale version (StaleOut), or a state that forbids the change (a plain ErrorOut,
 # e.g. an organisation's last administrator); one operation can answer either.
 ConflictOut = StaleOut | ErrorOut
+# A change of many versioned objects' 409 (a bulk triage): some were stale (StaleManyOut), or a plain
+# conflict.
+BulkConflictOut = StaleManyOut | ErrorOut
 
 
 IF_MATCH: dict[str, Any] = {

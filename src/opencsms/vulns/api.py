@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, download, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages, StaleManyOut
+from opencsms.core.schemas import IF_MATCH, BulkConflictOut, ConflictOut, Id, Pages
 from opencsms.core.spreadsheets import TABLE_FORMATS
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
@@ -138,7 +138,9 @@ def export_vex(request: HttpRequest, release_id: Id, format: str = "openvex") ->
     return attachment(selectors.vex_bytes(release, format), name, "application/json")
 
 
-@router.post("/releases/{release_id}/findings/bulk-triage", response={200: BulkTriageOut, 409: StaleManyOut})
+@router.post(
+    "/releases/{release_id}/findings/bulk-triage", response={200: BulkTriageOut, 409: BulkConflictOut}
+)
 @needs(Perm.EDIT, on="release")
 def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> dict[str, Any]:
     """The same triage for many findings of the release (ticked, or all matching the filter); refused as
@@ -152,7 +154,7 @@ def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> 
     return {"count": len(done), "ids": [f.pk for f in done]}
 
 
-@router.post("/findings/bulk-triage", response={200: BulkTriageOut, 409: StaleManyOut})
+@router.post("/findings/bulk-triage", response={200: BulkTriageOut, 409: BulkConflictOut})
 @needs(Perm.EDIT, on="finding")
 def bulk_triage_portfolio(request: HttpRequest, payload: PortfolioBulkTriageIn) -> dict[str, Any]:
     """The same triage for many findings across releases (ticked, or all matching the portfolio's
