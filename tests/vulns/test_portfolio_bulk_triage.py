@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import Invalid, NotFound, StaleMany
 from opencsms.core.models import ChangeRecord
 from opencsms.organisation.models import Role
 from opencsms.vulns import services
@@ -157,3 +157,48 @@ def test_the_api_and_the_page_form(team: Team) -> None:
     reviewer = Client()
     reviewer.force_login(team.reviewer)
     assert 'data-testid="bulk-form"' not in reviewer.get("/findings/").content.decode()
+
+
+def test_findings_changed_since_the_list_was_shown_refuse_all(team: Team) -> None:
+    ecu, gateway = _two_releases(team, Role.ENGINEER)
+    first, second = _id(ecu, "GHSA-2"), _id(gateway, "GHSA-2")
+    client = Client()
+    client.force_login(team.engineer)
+    page = client.get("/findings/").content.decode()
+    assert f'name="seen" value="{first}:1"' in page  # the version each row was shown at
+    services.triage_finding(actor=team.engineer, finding_id=first, stage="analysed")  # someone else
+    before, records = _stages(), ChangeRecord.objects.count()
+    with pytest.raises(StaleMany) as refused:
+        services.bulk_triage_portfolio(
+            actor=team.engineer, finding_ids=[first, second], changes=WEAKNESS,
+            expected={first: "1", second: "1"},
+        )  # fmt: skip
+    assert refused.value.detail.startswith(
+        f"nothing was saved: 1 of the 2 findings chosen were changed by someone else since you saw them: "
+        f"finding {first} (GHSA-2 in {ecu}) is at version 2, saved by {team.engineer.username} at "
+    )
+    api = client.post(
+        "/api/v1/findings/bulk-triage",
+        {"ids": [first, second], "changes": WEAKNESS, "expected": {str(first): '"1"', str(second): "1"}},
+        content_type="application/json",
+    )
+    assert api.status_code == 409
+    assert api.json()["code"] == "stale_version"
+    assert [(s["id"], s["current_etag"]) for s in api.json()["stale"]] == [(str(first), "2")]
+    assert api.json()["stale"][0]["saved_by"].startswith(team.engineer.username)
+    form = {"ids": [str(first), str(second)], "seen": [f"{first}:1", f"{second}:1"], "set_stage": "weakness"}
+    sent = client.post("/findings/bulk-triage/", form, HTTP_REFERER="http://testserver/findings/")
+    assert (sent.status_code, sent["Location"]) == (302, "http://testserver/findings/")
+    shown = client.get("/findings/").content.decode()
+    assert f"finding {first} (GHSA-2 in {ecu}) is at version 2" in shown  # the message on the list
+    assert (_stages(), ChangeRecord.objects.count()) == (before, records)
+    release_api = client.post(
+        f"/api/v1/releases/{ecu.pk}/findings/bulk-triage",
+        {"ids": [first], "changes": WEAKNESS, "expected": {str(first): "1"}},
+        content_type="application/json",
+    )
+    assert release_api.status_code == 409
+    assert f'name="seen" value="{first}:2"' in client.get(f"/releases/{ecu.pk}/").content.decode()
+    fresh = {**form, "seen": [f"{first}:2", f"{second}:1"]}
+    assert client.post("/findings/bulk-triage/", fresh).status_code == 302
+    assert _stages()["GHSA-2 gateway"] == _stages()["GHSA-2 ecu"] == "weakness"

@@ -68,16 +68,23 @@ def triage_vulnerability_command(
     accepted_until: Day = "",
     version: Annotated[str, typer.Option(help="The version the change is made from (0: none yet)")] = "",
     release: Annotated[int | None, typer.Option(help="Make this release an exception instead")] = None,
+    owner: Annotated[str, typer.Option(help="The owner's user name (left out: nobody)")] = "",
 ) -> None:
     """Triage a vulnerability once for every release of the organisation (or, with --release, make that
     release an exception with its own triage); audited as the acting user."""
     values = _triage(stage=stage, vex_status=vex_status, justification=justification, decision=decision,
                      rationale=rationale, accepted_until=accepted_until, version=version)  # fmt: skip
     with _acting(user) as actor:
+        from opencsms.core.errors import NotFound
+        from opencsms.core.selectors import active_users
         from opencsms.vulns.models import Finding
         from opencsms.vulns.models.decisions import TriageValues
         from opencsms.vulns.services import set_triage_exception, triage_vulnerability
 
+        if owner:
+            values["owner_id"] = active_users().filter(username=owner).values_list("pk", flat=True).first()
+            if values["owner_id"] is None:
+                raise NotFound(f"no active user {owner!r}")
         row: TriageValues
         if release is None:
             row = triage_vulnerability(
@@ -98,9 +105,9 @@ def triage_vulnerability_command(
         carried = where.filter(vulnerability_id=row.vulnerability_id, decision=row.decision,
                                vex_status=row.vex_status).count()  # fmt: skip
     scope = "the organisation" if release is None else f"release {release} (an exception)"
+    note = getattr(row, "note", "") or f"{carried} findings carry it"
     typer.echo(f"{row.vulnerability_id} triaged for {scope}: {row.vex_status}"
-               f"{' / ' + row.decision if row.decision else ''}, version {row.version}; "
-               f"{carried} findings carry it")  # fmt: skip
+               f"{' / ' + row.decision if row.decision else ''}, version {row.version}; {note}")  # fmt: skip
 
 
 Days = Annotated[int | None, typer.Option(help="Days (left out: unchanged)")]

@@ -22,7 +22,7 @@ from opencsms.config.openapi import with_error_answers
 from opencsms.core import api as core_api
 from opencsms.core import versions
 from opencsms.core.disk_full import disk_full, is_disk_full
-from opencsms.core.errors import DomainError, Stale, from_database
+from opencsms.core.errors import DomainError, Stale, StaleMany, from_database
 from opencsms.core.unavailable import unavailable
 from opencsms.incidents import api as incidents_api
 from opencsms.organisation import api as organisation_api
@@ -86,6 +86,16 @@ def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
     response = _error(request, 409, exc.code, exc.detail, current_etag=exc.current, differences=fields)
     response["ETag"] = versions.quoted(exc.current)
     return response
+
+
+@api.exception_handler(StaleMany)
+def _stale_many(request: HttpRequest, exc: StaleMany) -> HttpResponse:
+    """409 naming each object changed since the caller saw it: its id, stored version and who saved it."""
+    stale = [
+        {"id": item.id, "what": item.what, "current_etag": item.current, "saved_by": item.saved_by or None}
+        for item in exc.stale
+    ]
+    return _error(request, 409, exc.code, exc.detail, stale=stale, stale_count=exc.count)
 
 
 @api.exception_handler(OperationalError)

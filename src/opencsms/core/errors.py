@@ -8,6 +8,8 @@ place, `from_engine`, so pages, API and server commands word it alike.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from opencsms.engine.errors import EngineError
 
 
@@ -68,6 +70,36 @@ class Stale(Conflict):
         return [
             (name, theirs, yours, self.changed_by.get(name, "")) for name, theirs, yours in self.differences
         ]
+
+
+class StaleItem(NamedTuple):
+    """One object of a change of many made from an older version of it (`StaleMany`)."""
+
+    id: str
+    what: str  # how a person names it ("finding 12 (CVE-2024-1 in ecu 1.0)")
+    current: str  # its stored version
+    saved_by: str  # who made its last recorded change and when, when known
+
+
+class StaleMany(Conflict):
+    """A change of many objects at once (a bulk triage) made from older versions of some of them than the
+    stored ones (someone else saved them in between): nothing was written. `stale` names each such object
+    (the first `len(stale)` of `count`), with its stored version and who saved it and when."""
+
+    code = "stale_version"
+
+    def __init__(self, what: str, stale: list[StaleItem], *, count: int, total: int) -> None:
+        named = "; ".join(
+            f"{item.what} is at version {item.current}" + (item.saved_by and f", saved by {item.saved_by}")
+            for item in stale
+        )
+        more = f"; and {count - len(stale)} more" if count > len(stale) else ""
+        super().__init__(
+            f"nothing was saved: {count} of the {total} {what} chosen were changed by someone else since you "
+            f"saw them: {named}{more}; reload the list, review their values and apply yours again"
+        )
+        self.stale = stale
+        self.count = count
 
 
 class Invalid(DomainError):

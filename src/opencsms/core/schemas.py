@@ -87,9 +87,27 @@ class StaleOut(ErrorOut):
     differences: list[DifferenceOut]
 
 
+class StaleItemOut(Schema):
+    id: str
+    what: str = Field(description="How a person names it")
+    current_etag: str = Field(description="Its stored version")
+    saved_by: str | None = Field(description="Who made its last recorded change and when, when known")
+
+
+class StaleManyOut(ErrorOut):
+    """409 for a change of many objects made from older versions of some (a bulk triage): nothing was
+    saved; an `ErrorOut` naming each object changed since (the first 20 of `stale_count`)."""
+
+    stale: list[StaleItemOut]
+    stale_count: int
+
+
 # A versioned write's 409: a stale version (StaleOut), or a state that forbids the change (a plain ErrorOut,
 # e.g. an organisation's last administrator); one operation can answer either.
 ConflictOut = StaleOut | ErrorOut
+# A change of many versioned objects' 409 (a bulk triage): some were stale (StaleManyOut), or a plain
+# conflict.
+BulkConflictOut = StaleManyOut | ErrorOut
 
 
 IF_MATCH: dict[str, Any] = {

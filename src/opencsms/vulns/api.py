@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from opencsms.core.access import needs, signed_in
 from opencsms.core.http import actor, attachment, download, expected_version, with_etag
-from opencsms.core.schemas import IF_MATCH, ConflictOut, Id, Pages
+from opencsms.core.schemas import IF_MATCH, BulkConflictOut, ConflictOut, Id, Pages
 from opencsms.core.spreadsheets import TABLE_FORMATS
 from opencsms.organisation.access import Perm
 from opencsms.organisation.models import Level
@@ -138,28 +138,32 @@ def export_vex(request: HttpRequest, release_id: Id, format: str = "openvex") ->
     return attachment(selectors.vex_bytes(release, format), name, "application/json")
 
 
-@router.post("/releases/{release_id}/findings/bulk-triage", response=BulkTriageOut)
+@router.post(
+    "/releases/{release_id}/findings/bulk-triage", response={200: BulkTriageOut, 409: BulkConflictOut}
+)
 @needs(Perm.EDIT, on="release")
 def bulk_triage(request: HttpRequest, release_id: Id, payload: BulkTriageIn) -> dict[str, Any]:
     """The same triage for many findings of the release (ticked, or all matching the filter); refused as
-    a whole, naming each finding refused, when one cannot take it. Each changed finding is audited."""
+    a whole, naming each finding refused, when one cannot take it or changed since you saw it (409, with
+    `expected`). Each changed finding is audited."""
     done = services.bulk_triage(
         actor=actor(request), release_id=release_id, changes=payload.changed_fields(),
         finding_ids=None if payload.all_matching else payload.ids,
-        filters=payload.filters.to_filter() if payload.filters else None,
+        filters=payload.filters.to_filter() if payload.filters else None, expected=payload.expected,
     )  # fmt: skip
     return {"count": len(done), "ids": [f.pk for f in done]}
 
 
-@router.post("/findings/bulk-triage", response=BulkTriageOut)
+@router.post("/findings/bulk-triage", response={200: BulkTriageOut, 409: BulkConflictOut})
 @needs(Perm.EDIT, on="finding")
 def bulk_triage_portfolio(request: HttpRequest, payload: PortfolioBulkTriageIn) -> dict[str, Any]:
     """The same triage for many findings across releases (ticked, or all matching the portfolio's
-    filter); refused as a whole when one cannot take it or a project is not editable. Each audited."""
+    filter); refused as a whole when one cannot take it, a project is not editable or one changed since
+    you saw it (409, with `expected`). Each audited."""
     done = services.bulk_triage_portfolio(
         actor=actor(request), changes=payload.changed_fields(), organisation_id=payload.organisation_id,
         finding_ids=None if payload.all_matching else payload.ids,
-        filters=payload.filters.to_filter() if payload.filters else None,
+        filters=payload.filters.to_filter() if payload.filters else None, expected=payload.expected,
     )  # fmt: skip
     return {"count": len(done), "ids": [f.pk for f in done]}
 

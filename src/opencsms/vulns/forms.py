@@ -106,10 +106,12 @@ UNCHANGED = [("", "(unchanged)")]
 
 class BulkTriageForm(FindingFilterForm):
     """A bulk triage of a findings list (a release's, the portfolio): the ticked findings (`ids`) or all
-    matching the list's filter (whose fields the form carries), and the triage fields to set (left empty:
-    unchanged)."""
+    matching the list's filter (whose fields the form carries), the triage fields to set (left empty:
+    unchanged) and the version of each finding the list showed (`seen`: a finding changed since refuses
+    the change)."""
 
     ids = forms.TypedMultipleChoiceField(required=False, coerce=int)
+    seen = forms.Field(required=False, widget=forms.MultipleHiddenInput)  # "id:version" of each row shown
     all_matching = forms.BooleanField(required=False)
     set_stage = forms.ChoiceField(required=False, choices=UNCHANGED + list(Stage.choices))
     vex_status = forms.ChoiceField(required=False, choices=UNCHANGED + list(VexStatus.choices))
@@ -130,6 +132,20 @@ class BulkTriageForm(FindingFilterForm):
         if not data.get("ids") and not data.get("all_matching"):
             raise forms.ValidationError("tick at least one finding, or choose all matching the filter")
         return data
+
+    def clean_seen(self) -> dict[int, str]:
+        found = {}
+        for text in (self.cleaned_data.get("seen") or [])[: MAX_BULK + 1]:
+            pk, _, version = str(text).partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError(f"{text!r} is not a finding's id and version")
+            found[int(pk)] = version
+        return found
+
+    def expected(self) -> dict[int, str]:
+        """The version of each finding the list showed, by id (`bulk_triage`'s `expected`)."""
+        found: dict[int, str] = self.cleaned_data.get("seen") or {}
+        return found
 
     def finding_ids(self) -> list[int] | None:
         """The ticked ids; None: all matching the filter."""

@@ -183,6 +183,13 @@ class BulkTriageIn(Schema):
     all_matching: bool = Field(False, description="every finding of the release matching `filters`")
     filters: FindingQuery | None = Field(None, description="the list's filter (with all_matching)")
     changes: TriageIn = Field(description="the fields to set on each (etag is not used here)")
+    expected: dict[Id, str] = Field(
+        {},
+        max_length=MAX_BULK,
+        description="the version (etag) of each finding as you saw it, by id: when one of the chosen "
+        "findings changed since, the whole request is refused (409 naming each, who saved it and when) "
+        "and nothing is saved; a finding left out is not checked",
+    )
 
     def changed_fields(self) -> dict[str, Any]:
         return self.changes.dict(exclude_unset=True, exclude={"etag"})

@@ -19,6 +19,8 @@ from django.utils import timezone
 from opencsms.core.models import User
 from opencsms.organisation.models import Organisation
 
+NOT_CARRIED_YET = "no finding carries it yet; findings that appear will take this decision"
+
 
 class TriageValues(models.Model):
     """The triage fields of a finding (models.Finding), set once for many findings."""
@@ -73,6 +75,8 @@ class VulnerabilityTriage(TriageValues):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="vulnerability_triages"
     )
+    # Not stored: set by the service that saves it, whether a finding of the organisation carries it.
+    carried: bool | None = None
 
     class Meta:
         ordering = ["organisation", "vulnerability_id"]
@@ -88,6 +92,11 @@ class VulnerabilityTriage(TriageValues):
     @property
     def scope(self) -> str:
         return f"organisation:{self.organisation_id}"
+
+    @property
+    def note(self) -> str:
+        """What a person is told of a decision just saved that no finding carries yet ("" otherwise)."""
+        return NOT_CARRIED_YET if self.carried is False else ""
 
 
 class TriageException(TriageValues):

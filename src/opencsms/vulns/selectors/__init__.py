@@ -64,7 +64,7 @@ from opencsms.vulns.selectors.vulnerability import (
     vulnerability_export,
     vulnerability_page,
 )
-from opencsms.vulns.selectors.vulnerability_ids import vulnerability_id_for
+from opencsms.vulns.selectors.vulnerability_ids import known_vulnerability_id, vulnerability_id_for
 
 __all__ = [
     "FINDING_SORTS",
@@ -94,6 +94,7 @@ __all__ = [
     "finding_links",
     "finding_page",
     "findings",
+    "known_vulnerability_id",
     "loop_mode",
     "notification_page",
     "notifications",

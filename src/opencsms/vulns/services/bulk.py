@@ -8,18 +8,23 @@ release's project (else `PermissionDenied`), an id that is not a finding of the 
 each finding is checked by the rules of `triage` (clause 8); when any one is refused the change is
 refused as a whole, naming each finding refused and why. Then each changed finding gets its own audit
 record (`vulns_finding.triaged`, its triage before and after) and a new version. A finding the change
-leaves as it was is not written. The portfolio's bulk triage (`portfolio_bulk.py`) is built of the same
-steps: `wanted_changes`, `chosen_ids`, `locked_findings`, `apply_to_each`."""
+leaves as it was is not written. A caller that sends the versions it saw of the findings (the list
+page's, an API client's) has the change refused as a whole (`StaleMany`, 409) when any of them changed
+since, naming each, who saved it and when. The portfolio's bulk triage (`portfolio_bulk.py`) is built
+of the same steps: `wanted_changes`, `chosen_ids`, `locked_findings`, `check_versions`,
+`apply_to_each`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 
+from opencsms.core import versions
 from opencsms.core.audit import AuditAction
-from opencsms.core.errors import Invalid, NotFound
+from opencsms.core.errors import Invalid, NotFound, StaleItem, StaleMany
 from opencsms.core.models import User
 from opencsms.organisation.access import Perm, require
 from opencsms.vulns import selectors
@@ -87,6 +92,22 @@ def locked_findings(ids: list[int]) -> list[Finding]:
     return _locked(ids)
 
 
+def _stale_item(finding: Finding) -> StaleItem:
+    what = f"finding {finding.pk} ({finding.vulnerability_id} in {finding.release})"
+    return StaleItem(str(finding.pk), what, finding.etag, versions.saved_by(finding))
+
+
+def check_versions(rows: list[Finding], expected: Mapping[int, str] | None) -> None:
+    """Refuse the change as a whole (`StaleMany`) when a chosen finding's triage changed since the caller
+    saw it: `expected` holds the version (etag) they saw of each finding by id (core.versions); a finding
+    it leaves out is not checked."""
+    seen = {pk: versions.unquoted(str(tag)) for pk, tag in (expected or {}).items()}
+    stale = [f for f in rows if seen.get(f.pk) not in (None, f.etag)]
+    if stale:
+        named = [_stale_item(f) for f in stale[:SHOWN]]
+        raise StaleMany("findings", named, count=len(stale), total=len(rows))
+
+
 def apply_to_each(actor: User, rows: list[Finding], changes: dict[str, Any]) -> list[Finding]:
     """The same `changes` (checked by `wanted_changes`) applied to each finding by the rules of `triage`,
     all or nothing: when any is refused, `Invalid` naming each refused and why (the caller's transaction
@@ -115,12 +136,16 @@ def bulk_triage(
     changes: dict[str, Any],
     finding_ids: list[int] | None = None,
     filters: FindingFilter | None = None,
+    expected: Mapping[int, str] | None = None,
 ) -> list[Finding]:
     """Apply the same triage `changes` (the fields of `triage_finding`; None clears owner and dates) to
     the findings of a release chosen by id, or to all matching `filters` when no id is given, all or
-    nothing (see the module); the findings in the order chosen."""
+    nothing (see the module); the findings in the order chosen. `expected`: the version of each finding
+    the caller saw, by id (`check_versions`)."""
     release = selectors.release(actor, release_id)
     require(actor, Perm.EDIT, release.project)
     wanted = wanted_changes(changes)
     ids = chosen_ids(Finding.objects.filter(release=release), str(release), finding_ids, filters)
-    return apply_to_each(actor, locked_findings(ids), wanted)
+    rows = locked_findings(ids)
+    check_versions(rows, expected)
+    return apply_to_each(actor, rows, wanted)

@@ -10,6 +10,7 @@ even see is refused by id (`NotFound`), as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,13 @@ from opencsms.organisation.access import Perm
 from opencsms.vulns import selectors
 from opencsms.vulns.models import Finding
 from opencsms.vulns.selectors import FindingFilter
-from opencsms.vulns.services.bulk import apply_to_each, chosen_ids, locked_findings, wanted_changes
+from opencsms.vulns.services.bulk import (
+    apply_to_each,
+    check_versions,
+    chosen_ids,
+    locked_findings,
+    wanted_changes,
+)
 
 
 def _require_every_project(actor: User, rows: list[Finding]) -> None:
@@ -43,12 +50,15 @@ def bulk_triage_portfolio(
     finding_ids: list[int] | None = None,
     filters: FindingFilter | None = None,
     organisation_id: int | None = None,
+    expected: Mapping[int, str] | None = None,
 ) -> list[Finding]:
     """Apply the same triage `changes` (those of `bulk_triage`) to the portfolio's findings chosen by id,
     or to all matching `filters` when no id is given, all or nothing (see the module); the findings in
-    the order chosen."""
+    the order chosen. `expected`: the version of each finding the caller saw, by id: one changed since
+    refuses the whole change (`bulk.check_versions`)."""
     wanted = wanted_changes(changes)
     scope = selectors.portfolio_findings(actor, organisation_id=organisation_id)
     rows = locked_findings(chosen_ids(scope, "the findings you may see", finding_ids, filters))
     _require_every_project(actor, rows)
+    check_versions(rows, expected)
     return apply_to_each(actor, rows, wanted)

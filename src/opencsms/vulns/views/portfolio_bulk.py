@@ -25,7 +25,7 @@ def portfolio_bulk_triage(request: HttpRequest) -> HttpResponse:
     checked(form)
     done = services.bulk_triage_portfolio(
         actor=actor(request), changes=form.changes(), organisation_id=form.organisation_id(),
-        finding_ids=form.finding_ids(), filters=form.to_filter(),
+        finding_ids=form.finding_ids(), filters=form.to_filter(), expected=form.expected(),
     )  # fmt: skip
     fields = ", ".join(form.changes())
     messages.success(request, f"{len(done)} finding{pluralize(len(done))} triaged: {fields}.")

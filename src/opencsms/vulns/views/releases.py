@@ -73,7 +73,7 @@ def bulk_triage(request: HttpRequest, release_id: int) -> HttpResponse:
     checked(form)
     done = services.bulk_triage(
         actor=actor(request), release_id=release_id, changes=form.changes(),
-        finding_ids=form.finding_ids(), filters=form.to_filter(),
+        finding_ids=form.finding_ids(), filters=form.to_filter(), expected=form.expected(),
     )  # fmt: skip
     fields = ", ".join(form.changes())
     messages.success(request, f"{len(done)} finding{pluralize(len(done))} triaged: {fields}.")

@@ -42,7 +42,8 @@ def decide(request: HttpRequest, organisation_id: int, vulnerability_id: str) ->
         actor=actor(request), organisation_id=organisation_id, vulnerability_id=vulnerability_id,
         expected=expected_version(request), **form.changes(),
     )  # fmt: skip
-    messages.success(request, f"Decision on {row.vulnerability_id} saved (version {row.version}).")
+    note = f" {row.note[:1].upper()}{row.note[1:]}." if row.note else ""
+    messages.success(request, f"Decision on {row.vulnerability_id} saved (version {row.version}).{note}")
     return redirect("vulns:organisation_vulnerability", organisation_id, row.vulnerability_id)
 
 
