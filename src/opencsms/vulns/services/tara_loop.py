@@ -151,6 +151,7 @@ def loop_new_findings(actor: User, created: list[Finding]) -> int:
         release = finding.release
         organisation_id = release.project.business_unit.organisation_id
         place = (release.tara_id or 0, release.component_ref)
+        cvss, automatic = mapping.cvss3_base(finding.vectors), modes[organisation_id] == LoopMode.AUTOMATIC
         made[modes[organisation_id]] += [
             StepLink(
                 finding=finding,
@@ -158,8 +159,8 @@ def loop_new_findings(actor: User, created: list[Finding]) -> int:
                 threat_ref=threat,
                 path_ref=path,
                 address=address,
-                cvss=mapping.cvss3_base(finding.vectors),
-                automatic=modes[organisation_id] == LoopMode.AUTOMATIC,
+                cvss=cvss,
+                automatic=automatic,
             )
             for threat, path, address in threats[place]
         ]
