@@ -1,9 +1,10 @@
 """Requests cannot change the meaning of a query: the application reaches the database through the Django ORM
 (parameters always bound). Raw SQL is allowed only in reviewed modules that no request's text reaches: the
 app-rename migration helper, the backup copy, the CLI's local advisory index (SQLite, `?` parameters) and the
-bulk inserts of a re-match's keys and findings and of the loop's step links (`executemany` of up to
-hundreds of thousands of rows: table and column names are the model's, every value a bound parameter). A new
-use has to be added to this list on purpose."""
+bulk inserts of a re-match's keys and findings and of the loop's step links (`executemany`, on PostgreSQL
+`COPY ... FROM STDIN`, of up to hundreds of thousands of rows: table and column names are the model's, every
+value a bound parameter or a COPY row written by psycopg's adapters). A new use has to be added to this list
+on purpose."""
 
 from __future__ import annotations
 

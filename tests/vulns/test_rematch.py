@@ -16,6 +16,7 @@ from opencsms.core.models import ChangeRecord, User
 from opencsms.organisation.models import Role
 from opencsms.vulns import services
 from opencsms.vulns.models import ComponentKey, Finding, ReleaseComponent
+from opencsms.vulns.services.rematch import _key_changes
 from tests.factories.core import make_user
 from tests.factories.organisation import make_membership
 from tests.factories.vulns import make_release, osv, osv_bytes
@@ -209,3 +210,15 @@ def test_an_unreadable_csaf_range_is_named_on_the_advisories_page(team: Team) ->
     page = client.get(f"/projects/{team.project.pk}/advisories/").content.decode()
     assert 'data-testid="advisory-problem"' in page
     assert "product RELAY-1: &#x27;NMC2 &lt;= 6.9.6&#x27; is neither a vers range" in page
+
+
+def test_only_the_keys_that_changed_are_written() -> None:
+    stored = [
+        (10, 1, "a", "1"),  # as wanted: untouched
+        (20, 2, "a", "1"),
+        (21, 2, "a", "1"),  # a duplicate
+        (22, 2, "b", "1"),  # no longer wanted
+    ]  # owner 3's keys were deleted (a rules change's reset): inserts only
+    wanted = {1: {("a", "1")}, 2: {("a", "1"), ("c", "2")}, 3: {("d", "3")}}
+    owners, stale, added = _key_changes(stored, wanted)
+    assert (owners, sorted(stale), sorted(added)) == (2, [21, 22], [(2, "c", "2"), (3, "d", "3")])

@@ -5,8 +5,9 @@ key and compare them change (Go module paths keep their case, a CPE with vendor 
 vendor, every CPE of a component is matched, the best-scored alias lends its CVSS), what is stored was
 derived under the old rules. `rematch_organisation`:
 
-1. re-derives the match keys of every stored component and advisory (only rows whose keys changed are
-   rewritten), and each component's further CPEs from its release's stored SBOM (`reread=True`);
+1. re-derives the match keys of every stored component and advisory (only the keys that changed are
+   written: stale rows deleted, new keys inserted), and each component's further CPEs from its release's
+   stored SBOM (`reread=True`);
 2. matches every release against every stored advisory of the organisation in memory (the engine's
    `match`, one `AdvisoryIndex` whose records also lend their scores to aliases without one);
 3. stores the result as matching does (`store_findings`): new findings are created, existing ones take
@@ -25,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import transaction
 from django.db.models import TextField
@@ -64,11 +66,45 @@ class RematchResult:
 
 
 Keys = dict[int, set[tuple[str, ...]]]
+StoredKey = tuple[Any, ...]  # (the stored row's id, its owner, *the key), as `values_list` reads it
+Added = list[tuple[int | str, ...]]  # (owner, *key)
 
 
-def _sync_rows(current: Keys, wanted: Keys) -> list[int]:
-    """The owners whose stored keys differ from the wanted ones."""
-    return [owner for owner, keys in wanted.items() if current.get(owner, set()) != keys]
+def _key_changes(stored: list[StoredKey], wanted: Keys) -> tuple[int, list[int], Added]:
+    """How many owners' stored keys differ from the wanted ones; of those owners, the ids of the stored
+    rows no longer wanted (and of duplicates) and the wanted keys not stored. Only these are written: a
+    component whose keys were all deleted gets inserts and no DELETE, and deleting by the rows' ids keeps
+    PostgreSQL on the primary key (a DELETE by component ids was planned as a scan of the whole key table
+    when the table had not been analysed: 102 s of the bench's run (1))."""
+    current: Keys = defaultdict(set)
+    for row in stored:
+        current[row[1]].add(row[2:])
+    changed = {owner for owner, keys in wanted.items() if current.get(owner, set()) != keys}
+    if not changed:
+        return 0, [], []
+    stale: list[int] = []
+    kept: set[tuple[int, tuple[str, ...]]] = set()
+    for row in stored:
+        owner, key = row[1], row[2:]
+        if owner not in changed:
+            continue
+        if key in wanted[owner] and (owner, key) not in kept:
+            kept.add((owner, key))
+        else:
+            stale.append(row[0])
+    added: Added = [
+        (owner, *key) for owner in sorted(changed) for key in wanted[owner] if key not in current[owner]
+    ]
+    return len(changed), stale, added
+
+
+def _write_keys(
+    model: type[AdvisoryKey | ComponentKey], columns: tuple[str, ...], stale: list[int], added: Added
+) -> None:
+    """Delete the `stale` key rows (by id) and insert the `added` keys (`core.bulk_rows`)."""
+    for start in range(0, len(stale), 500):
+        model.objects.filter(pk__in=stale[start : start + 500]).delete()
+    insert_values(model, columns, added)
 
 
 def _advisory_keys(organisation_id: int) -> tuple[AdvisoryIndex, int]:
@@ -76,15 +112,10 @@ def _advisory_keys(organisation_id: int) -> tuple[AdvisoryIndex, int]:
     rows = list(AdvisoryRow.objects.filter(organisation_id=organisation_id).only("pk", "data"))
     advisories = {row.pk: mapping.to_advisory(row) for row in rows}
     wanted: Keys = {pk: {(k,) for k in mapping.advisory_key_texts(a)} for pk, a in advisories.items()}
-    current: Keys = defaultdict(set)
     stored = AdvisoryKey.objects.filter(advisory__organisation_id=organisation_id)
-    for owner, key in stored.values_list("advisory_id", "key"):
-        current[owner].add((key,))
-    changed = _sync_rows(current, wanted)
-    for start in range(0, len(changed), 500):
-        AdvisoryKey.objects.filter(advisory_id__in=changed[start : start + 500]).delete()
-    insert_values(AdvisoryKey, ("advisory_id", "key"), [(pk, key) for pk in changed for (key,) in wanted[pk]])
-    return AdvisoryIndex(advisories[pk] for pk in sorted(advisories)), len(changed)
+    changed, stale, added = _key_changes(list(stored.values_list("pk", "advisory_id", "key")), wanted)
+    _write_keys(AdvisoryKey, ("advisory_id", "key"), stale, added)
+    return AdvisoryIndex(advisories[pk] for pk in sorted(advisories)), changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +194,11 @@ def _component_keys(rows: list[_Row], memo: dict[Component, set[tuple[str, ...]]
         if keys is None:
             keys = memo[row.component] = {(k, v[:200]) for k, v in mapping.component_key_texts(row.component)}
         wanted[row.pk] = keys
-    current: Keys = defaultdict(set)
     stored = ComponentKey.objects.filter(component__release_id__in={row.release_id for row in rows})
-    for owner, key, version in stored.values_list("component_id", "key", "version"):
-        current[owner].add((key, version))
-    changed = _sync_rows(current, wanted)
-    for start in range(0, len(changed), 500):
-        ComponentKey.objects.filter(component_id__in=changed[start : start + 500]).delete()
-    values: list[tuple[int | str, ...]] = [(pk, *kv) for pk in changed for kv in wanted[pk]]
-    insert_values(ComponentKey, ("component_id", "key", "version"), values)
-    return len(changed)
+    found = list(stored.values_list("pk", "component_id", "key", "version"))
+    changed, stale, added = _key_changes(found, wanted)
+    _write_keys(ComponentKey, ("component_id", "key", "version"), stale, added)
+    return changed
 
 
 def _batches(organisation_id: int, reread: bool) -> Iterable[list[Release]]:
