@@ -10,3 +10,4 @@ EXAMPLES = REPOSITORY / "examples"
 REFERENCE = EXAMPLES / "connected-ev.tara.yaml"  # the reference model
 GOLDEN = TESTS / "golden"  # expected outputs (`pytest --update-golden` rewrites them)
 FIXTURES = TESTS / "fixtures"  # inputs that are not golden: databases made by landed versions
+MATRIX_TARA = FIXTURES / "matrix.tara.yaml"  # the reference model cut down for the permission matrix

@@ -5,19 +5,23 @@ new route is covered without a line here."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from opencsms.tara.models import Kind
 from opencsms.vulns.models import AdvisorySource
 from tests.config.permissions.routes import ROUTES, Route
 from tests.factories.core import make_admin
 from tests.factories.organisation import make_tree
+from tests.shared_world import rolled_back
 from tests.vulns.test_api import _release
 
 pytestmark = pytest.mark.django_db
@@ -41,86 +45,91 @@ def _answer(client: Client, route: Route) -> tuple[int, bytes]:
     return response.status_code, response.content
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if any(p.endswith("_id") for p in r.params)], ids=str)
-def test_an_id_beyond_64_bits_is_a_client_error(route: Route) -> None:
+@pytest.fixture(scope="module")
+def admin_session(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """An administrator's session, made once for the module (tests/shared_world.py), not once per test."""
+    with rolled_back(django_db_blocker):
+        client = Client()
+        client.force_login(make_admin())
+        yield client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture
+def signed_in(admin_session: str, db: None) -> Client:
+    """A client signed in as the administrator that answers a server error instead of raising it."""
     client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
-    status, body = _answer(client, route)
+    client.cookies[settings.SESSION_COOKIE_NAME] = admin_session
+    return client
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if any(p.endswith("_id") for p in r.params)], ids=str)
+def test_an_id_beyond_64_bits_is_a_client_error(route: Route, signed_in: Client) -> None:
+    status, body = _answer(signed_in, route)
     assert 400 <= status < 500 if route.api else status < 500, (route, status, body[:300])
     if route.api:
         assert {"code", "detail"} <= set(json.loads(body))
 
 
 @pytest.mark.parametrize("query", [{"limit": HUGE}, {"offset": HUGE}, {"limit": 10**9}])
-def test_huge_pages_are_refused_by_name(query: dict[str, object]) -> None:
+def test_huge_pages_are_refused_by_name(query: dict[str, object], signed_in: Client) -> None:
     release = _release(make_tree())
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
     for url in (f"/api/v1/releases/{release.pk}/findings", "/api/v1/notifications"):
-        response = client.get(url, query)
+        response = signed_in.get(url, query)
         assert response.status_code == 422, (url, response.content[:300])
         assert next(iter(query)) in json.dumps(response.json()["errors"])
 
 
-def test_a_filter_id_beyond_64_bits_is_a_client_error() -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
-    response = client.get("/api/v1/projects", {"business_unit": HUGE})
+def test_a_filter_id_beyond_64_bits_is_a_client_error(signed_in: Client) -> None:
+    response = signed_in.get("/api/v1/projects", {"business_unit": HUGE})
     assert response.status_code == 422
     assert "business_unit" in json.dumps(response.json()["errors"])
 
 
-def test_a_lone_surrogate_in_json_is_refused_and_nothing_is_stored() -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
-    response = client.post("/api/v1/organisations", '{"name": "a\\ud800b"}', content_type="application/json")
+def test_a_lone_surrogate_in_json_is_refused_and_nothing_is_stored(signed_in: Client) -> None:
+    response = signed_in.post(
+        "/api/v1/organisations", '{"name": "a\\ud800b"}', content_type="application/json"
+    )
     assert response.status_code == 400
     assert "surrogate" in response.json()["detail"]
-    paired = client.post(
+    paired = signed_in.post(
         "/api/v1/organisations", '{"name": "a\\ud83d\\ude00b"}', content_type="application/json"
     )
     assert paired.status_code == 201
     assert paired.json()["name"] == "a\U0001f600b"
 
 
-def test_a_json_file_with_a_lone_surrogate_is_refused_by_name() -> None:
+def test_a_json_file_with_a_lone_surrogate_is_refused_by_name(signed_in: Client) -> None:
     tree = make_tree()
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
     osv = b'{"id": "GHSA-x", "summary": "bad \\udc00 text", "affected": []}'
-    response = client.post(
+    response = signed_in.post(
         f"/api/v1/projects/{tree.project.pk}/advisories", {"file": SimpleUploadedFile("a.json", osv)}
     )
     assert response.status_code == 422, response.content[:300]
     assert "lone-surrogate" in response.json()["detail"]
 
 
-def test_a_second_advisory_source_of_the_same_name_is_a_conflict_in_api_and_pages() -> None:
+def test_a_second_advisory_source_of_the_same_name_is_a_conflict_in_api_and_pages(signed_in: Client) -> None:
     tree = make_tree()
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
     url = f"/api/v1/organisations/{tree.organisation.pk}/advisory-sources"
     body = {"name": "OSV", "kind": "osv_path", "location": "/srv/osv"}  # a folder the tests allow (conftest)
-    assert client.post(url, body, content_type="application/json").status_code == 201
-    again = client.post(url, body, content_type="application/json")
+    assert signed_in.post(url, body, content_type="application/json").status_code == 201
+    again = signed_in.post(url, body, content_type="application/json")
     assert again.status_code == 409
     assert "already has an advisory source named 'OSV'" in again.json()["detail"]
     page = reverse("vulns:source_create", args=[tree.organisation.pk])
-    answer = client.post(page, body, follow=True)
+    answer = signed_in.post(page, body, follow=True)
     assert "already has an advisory source named" in answer.content.decode()
     assert AdvisorySource.objects.filter(organisation=tree.organisation).count() == 1
 
 
-def test_page_filters_beyond_64_bits_are_not_server_errors() -> None:
+def test_page_filters_beyond_64_bits_are_not_server_errors(signed_in: Client) -> None:
     release = _release(make_tree())
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
     tara = release.project.taras.first()
     urls = ["/findings/", "/audit/", "/notifications/", reverse("vulns:release", args=[release.pk])]
     urls += [reverse("tara:workspace", args=[tara.pk])] if tara else []
     for url in urls:
         for name in ("organisation", "page", "before", "owner", "tara", "id"):
-            response = client.get(url, {name: HUGE})
+            response = signed_in.get(url, {name: HUGE})
             assert response.status_code < 500, (url, name, response.status_code)
 
 
@@ -150,23 +159,19 @@ LONG = "x" * 1001
     ],
 )
 def test_a_text_longer_than_its_column_is_refused_by_name(
-    url: str, body: dict[str, object], field: str
+    url: str, body: dict[str, object], field: str, signed_in: Client
 ) -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
     make_tree()
-    response = client.post(url, body, content_type="application/json")
+    response = signed_in.post(url, body, content_type="application/json")
     assert response.status_code == 422, response.content[:300]
     [error] = response.json()["errors"]
     assert (error["loc"][-1], error["type"]) == (field, "string_too_long")
 
 
-def test_a_value_the_database_refuses_is_a_clear_client_error() -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(make_admin())
+def test_a_value_the_database_refuses_is_a_clear_client_error(signed_in: Client) -> None:
     refusal = DataError("value too long for type character varying(200)")
     with mock.patch("opencsms.organisation.services.create_organisation", side_effect=refusal):
-        response = client.post("/api/v1/organisations", {"name": "a"}, content_type="application/json")
+        response = signed_in.post("/api/v1/organisations", {"name": "a"}, content_type="application/json")
     assert response.status_code == 422
     assert response.json() == {
         "code": "invalid",

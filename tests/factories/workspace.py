@@ -35,14 +35,15 @@ class Workspace:
         return client
 
 
-def make_workspace() -> Workspace:
+def make_workspace(model: Path = REFERENCE) -> Workspace:
+    """The tree, a user per role and `model` (the reference TARA unless told) imported by the engineer."""
     tree = make_tree()
     users = {role: make_matrix_user(tree, role) for role in Role.values}
     tara = services.import_tara(
         actor=users[Role.ENGINEER],
         project_id=tree.project.pk,
-        raw=REFERENCE.read_bytes(),
-        filename=REFERENCE.name,
+        raw=model.read_bytes(),
+        filename=model.name,
     )
     return Workspace(tree, tara, users)
 

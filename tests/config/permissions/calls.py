@@ -33,7 +33,7 @@ from tests.config.permissions.world import World
 from tests.factories.tara import FIRMWARE_RULE
 from tests.factories.vulns import kev_json, make_proposal
 from tests.factories.workspace import VULN_EXAMPLES
-from tests.paths import REFERENCE
+from tests.paths import MATRIX_TARA
 
 Values = Callable[[World], Mapping[str, Any]]
 
@@ -100,7 +100,10 @@ def _submitted(world: World, user: User | None) -> Mapping[str, Any]:
 
 
 def _approval(world: World) -> Mapping[str, Any]:
-    return {"content_sha256": Tara.objects.get(pk=world.tara.pk).content_sha256}
+    """The reviewed content's hash, and the small TARA's open items (warnings, uncovered Annex 5 threats)
+    acknowledged: the approval the reference model gets without them."""
+    sha256 = Tara.objects.get(pk=world.tara.pk).content_sha256
+    return {"content_sha256": sha256, "acknowledged": True, "rationale": "matrix: a cut-down model"}
 
 
 def _new_claim(world: World, user: User | None) -> Mapping[str, Any]:
@@ -152,7 +155,7 @@ def _file(filename: str, raw: bytes, **fields: str) -> Values:
     return lambda world: {"file": SimpleUploadedFile(filename, raw), **fields}
 
 
-TARA_FILE = _file("ev.tara.yaml", REFERENCE.read_bytes(), replace="true")
+TARA_FILE = _file("ev.tara.yaml", MATRIX_TARA.read_bytes(), replace="true")
 RULE_FILE = _file("acme.yaml", FIRMWARE_RULE.format(version="2").encode())
 GATEWAY = (VULN_EXAMPLES / "cgw-firmware-1.8.0.cdx.json").read_bytes()
 SBOM = Call(data=_file("cgw.cdx.json", GATEWAY, name="Gateway firmware", version="1.8.0"))

@@ -1,8 +1,11 @@
 """The objects the permission matrix calls every route on, built once through the services, and the callers.
 
-The world is the page tests' monitored workspace (the reference TARA in the project, the TCU release with
-its findings, imported by the project's engineer) with a baseline, a queued import, an organisation's rule
-file and advisory source, and an engineer at each level whose role the member routes change.
+The world is the page tests' monitored workspace around a small TARA (tests/fixtures/matrix.tara.yaml: the
+reference model cut down to three threat scenarios, with every kind of element the routes act on) in the
+project, the TCU release with its findings, imported by the project's engineer, with a baseline, a queued
+import, an organisation's rule file and advisory source, and an engineer at each level whose role the member
+routes change. Each signed-in caller has one session, made once: every call sends its cookie, and what a
+call changes in it (a renewal, a new key after a password change) is rolled back with the call.
 
 Callers: each role held at the business unit (the supplier guest at the project, the only level a guest is
 invited to), each role but the guest's held at the organisation (for routes on the organisation and what
@@ -14,6 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
+from django.test import Client
 
 from opencsms.core.models import User
 from opencsms.incidents import services as incidents_services
@@ -28,7 +34,7 @@ from tests.factories.incidents import make_incident, make_plan
 from tests.factories.organisation import Tree, make_matrix_user, make_membership
 from tests.factories.tara import FIRMWARE_RULE
 from tests.factories.workspace import Monitored, make_workspace, monitor
-from tests.paths import REFERENCE
+from tests.paths import MATRIX_TARA
 
 ANONYMOUS, SUPERUSER, OUT_OF_SCOPE, NOBODY = "anonymous", "superuser", "out of scope", "no membership"
 GUEST = str(Role.SUPPLIER_GUEST)
@@ -52,6 +58,7 @@ def membership(who: str) -> tuple[Role, Level] | None:
 class World:
     monitored: Monitored
     users: dict[str, User]  # by caller; anonymous has none
+    sessions: dict[str, str]  # the session key of each caller in `users`
     members: dict[Level, User]  # an engineer at each level, whose role the member routes change or remove
     newcomer: User  # no membership: the member routes add them
     baseline: Baseline
@@ -119,8 +126,18 @@ def _member(user: User, level: LevelObject, role: Role) -> User:
     return user
 
 
+def _sessions(users: dict[str, User]) -> dict[str, str]:
+    """A signed-in session per caller (`force_login` once, not once per call)."""
+    keys = {}
+    for who, user in users.items():
+        client = Client()
+        client.force_login(user)
+        keys[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
 def build_world() -> World:
-    monitored = monitor(make_workspace())
+    monitored = monitor(make_workspace(MATRIX_TARA))
     tree, tara, users = monitored.workspace.tree, monitored.workspace.tara, dict(monitored.workspace.users)
     users.update({who: make_matrix_user(tree, who) for who in (NOBODY, SUPERUSER)})
     users.update(
@@ -131,12 +148,13 @@ def build_world() -> World:
         tree.organisation.pk,
         users[Role.ENGINEER],
         make_admin(),
-        REFERENCE.read_bytes(),
+        MATRIX_TARA.read_bytes(),
     )
     incident, action = _incident(monitored, author)
     return World(
         monitored=monitored,
         users=users,
+        sessions=_sessions(users),
         members={kind: _member(make_user(), level, Role.ENGINEER) for kind, level in _levels(tree).items()},
         newcomer=make_user("matrix-newcomer"),
         baseline=tara_services.create_baseline(actor=author, tara_id=tara.pk, name="matrix baseline"),
