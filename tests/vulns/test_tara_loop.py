@@ -56,7 +56,7 @@ def test_steps_of_many_components_read_at_once_are_those_of_each(reference: Tara
     finds per component are those `threats_on_component` lists, in the same order."""
     elements = loop_elements(reference.pk)
     components = sorted(reference.elements.filter(kind=Kind.COMPONENT).values_list("ref", flat=True))
-    at_once = step_keys_by_component(reference.pk, [*components, "NOT-A-COMPONENT"], elements)
+    at_once = step_keys_by_component([*components, "NOT-A-COMPONENT"], elements)
     one_by_one = {ref: step_keys(threats_on_component(reference.pk, ref, elements)) for ref in components}
     assert at_once == {**one_by_one, "NOT-A-COMPONENT": []}
     carrying = [ref for ref in components if at_once[ref]]

@@ -50,10 +50,6 @@ class TriageValues(models.Model):
     def etag(self) -> str:
         return str(self.version)
 
-    @property
-    def scope(self) -> str:  # the audit scope: the organisation's, or the release's project's
-        raise NotImplementedError
-
     def values(self) -> dict[str, object]:
         """The triage fields as a finding takes them (`triage.apply_triage`'s changes)."""
         return {name: getattr(self, name) for name in self.triage_fields}
@@ -120,3 +116,6 @@ class TriageException(TriageValues):
     @property
     def scope(self) -> str:
         return f"project:{self.release.project_id}"
+
+
+TriageRow = VulnerabilityTriage | TriageException  # either kind of stored triage, each with its audit scope

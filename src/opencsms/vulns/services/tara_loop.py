@@ -177,7 +177,7 @@ def _steps_by_place(places: set[tuple[int, str]]) -> dict[tuple[int, str], list[
         by_tara[tara_id].append(ref)
     found = {}
     for tara_id, refs in by_tara.items():
-        for ref, steps in step_keys_by_component(tara_id, refs, loop_elements(tara_id)).items():
+        for ref, steps in step_keys_by_component(refs, loop_elements(tara_id)).items():
             found[(tara_id, ref)] = steps
     return found
 
